@@ -1,0 +1,63 @@
+// Package extract turns a document's bytes into the format-neutral model of
+// extract/doc. Each format has its own reader package; this package detects
+// the format from the bytes and dispatches.
+package extract
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+
+	"zipin/extract/doc"
+	"zipin/extract/text"
+)
+
+// Reader reads one format. name is only for messages.
+type Reader func(ctx context.Context, name string, data []byte) (*doc.Document, error)
+
+// readers maps each format to its reader. A format without a reader here is
+// quarantined with a reason naming it.
+var readers = map[doc.Format]Reader{
+	doc.FormatTXT: text.Read,
+}
+
+// Read detects the format of data and extracts it. Input that cannot be read
+// yields a *doc.Unreadable whose reason names the problem; a panic inside a
+// reader is caught and reported the same way, so one bad file never stops a run.
+func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err error) {
+	if len(data) == 0 {
+		return nil, doc.Unreadablef("empty file")
+	}
+	f := Detect(data)
+	if f == "" {
+		return nil, doc.Unreadablef("unrecognized format: binary content that is not PDF, Office, HTML or text")
+	}
+	r, ok := readers[f]
+	if !ok {
+		return nil, doc.Unreadablef("no reader for %s documents in this build", f)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			d, err = nil, doc.Unreadablef("%s reader crashed: %v\n%s", f, p, firstFrames(debug.Stack()))
+		}
+	}()
+	d, err = r(ctx, name, data)
+	if err != nil {
+		return nil, err
+	}
+	if d.Format == "" {
+		d.Format = f
+	}
+	if len(d.Pages) == 0 {
+		return nil, doc.Unreadablef("%s: no pages", f)
+	}
+	return d, nil
+}
+
+func firstFrames(stack []byte) string {
+	const max = 600
+	if len(stack) > max {
+		return fmt.Sprintf("%s…", stack[:max])
+	}
+	return string(stack)
+}
