@@ -1,0 +1,46 @@
+// Package facts turns normalized report text into typed facts: quantities
+// with units and provenance, the report's headline fields, and cross-checks.
+package facts
+
+import (
+	"zipin/schema"
+)
+
+// Fact is one quantity found in the text, with its exact place.
+type Fact struct {
+	Page       int
+	Start, End int    // rune offsets into the page's normalized text
+	Text       string // the exact span
+	Value      float64
+	ValueHigh  *float64 // upper end of a range
+	Unit       string   // base unit: 元, %, 分, 个百分点, or the measure word
+	UnitText   string   // the unit as written
+	Kind       string   // money, count, percent, score, duration, area, other
+	Approx     string
+	Op         string // ≥ ≤ > < = for targets
+	Metric     string
+	Subject    string
+	Section    string
+}
+
+// Headline is what goes into the reports row.
+type Headline struct {
+	Title         string
+	Kind          string
+	Organization  *string
+	FiscalYear    *int
+	BudgetYuan    *float64
+	ExecutedYuan  *float64
+	ExecutionRate *float64
+	SelfScore     *float64
+	Grade         *string
+	Warnings      []string
+}
+
+// Result is everything the facts stage finds in one document.
+type Result struct {
+	Facts      []Fact
+	Headline   Headline
+	Projects   []schema.Project   // doc_id and fiscal_year are filled by the caller
+	Indicators []schema.Indicator // likewise
+}

@@ -1,0 +1,192 @@
+package normalize
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// sentenceEnd are the marks after which a line is complete and must not be
+// joined to the next one.
+const sentenceEnd = "。！？；：!?;:）)】」』”|"
+
+// lineSpan is one line of a text: [start, end) indexes into text.r.
+type lineSpan struct{ start, end int }
+
+func splitLines(t text) []lineSpan {
+	var ls []lineSpan
+	start := 0
+	for i, r := range t.r {
+		if r == '\n' {
+			ls = append(ls, lineSpan{start, i})
+			start = i + 1
+		}
+	}
+	return append(ls, lineSpan{start, len(t.r)})
+}
+
+// displayWidth counts CJK characters as two columns, like a fixed-pitch page.
+func displayWidth(r []rune) int {
+	w := 0
+	for _, c := range r {
+		if c >= 0x2E80 {
+			w += 2
+		} else {
+			w++
+		}
+	}
+	return w
+}
+
+// joinWrapped trims every line, drops blank lines, and joins a line to the
+// next where the text was wrapped mid-sentence: the line is about as wide as
+// the widest lines of the page (the wrap width), does not end a sentence or a
+// table cell, and the next line does not start a heading or a list item.
+// CJK joins with no space; Latin words keep one.
+func joinWrapped(t text, noJoin func(line []rune) bool) text {
+	lines := splitLines(t)
+	var kept []lineSpan
+	for _, l := range lines {
+		for l.start < l.end && unicode.IsSpace(t.r[l.start]) {
+			l.start++
+		}
+		for l.end > l.start && unicode.IsSpace(t.r[l.end-1]) {
+			l.end--
+		}
+		if l.end > l.start {
+			kept = append(kept, l)
+		}
+	}
+	wrap := wrapWidth(t, kept)
+	out := text{r: make([]rune, 0, len(t.r)), src: make([]int, 0, len(t.r))}
+	for i, l := range kept {
+		for k := l.start; k < l.end; k++ {
+			out.push(t.r[k], t.src[k])
+		}
+		if i+1 == len(kept) {
+			break
+		}
+		next := kept[i+1]
+		cur := t.r[l.start:l.end]
+		nextR := t.r[next.start:next.end]
+		nl := t.src[l.end] // the newline after the line, for the offset map
+		if l.end >= len(t.r) {
+			nl = t.src[len(t.r)-1]
+		}
+		if wrap > 0 && displayWidth(cur) >= wrap*85/100 &&
+			!strings.ContainsRune(sentenceEnd, cur[len(cur)-1]) &&
+			!startsBlock(nextR) && !noJoin(cur) && !noJoin(nextR) {
+			if isLatinWord(cur[len(cur)-1]) && isLatinWord(nextR[0]) {
+				out.push(' ', nl)
+			}
+			continue
+		}
+		out.push('\n', nl)
+	}
+	return out
+}
+
+// wrapWidth estimates the width at which the page's prose wraps: the 90th
+// percentile of line widths. Pages of short lines (a table flattened one cell
+// per line) have no wrap width, so nothing there is joined.
+func wrapWidth(t text, lines []lineSpan) int {
+	if len(lines) < 3 {
+		return 0
+	}
+	ws := make([]int, len(lines))
+	for i, l := range lines {
+		ws[i] = displayWidth(t.r[l.start:l.end])
+	}
+	sort.Ints(ws)
+	w := ws[len(ws)*9/10]
+	if w < 30 {
+		return 0
+	}
+	return w
+}
+
+func isLatinWord(r rune) bool { return r < 0x2E80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
+
+// startsBlock reports whether a line opens a heading or list item, which is
+// never the continuation of the line before.
+func startsBlock(line []rune) bool {
+	if _, _, ok := headingMarker(line); ok {
+		return true
+	}
+	switch line[0] {
+	case '•', '·', '-', '—', '▪', '■', '□', '☑', '√', '*', '|':
+		return true
+	}
+	return false
+}
+
+// isNumberRune is a rune that can be part of a written number token.
+func isNumberRune(r rune) bool {
+	return r >= '0' && r <= '9' || r == '.' || r == ',' || r == '%' || r == '％'
+}
+
+// isCJKText is a CJK character or CJK punctuation.
+func isCJKText(r rune) bool { return r >= 0x2E80 }
+
+// tightenNumbers removes the spaces a PDF text layer puts between numbers and
+// the Chinese around them: "2021 年" → "2021年", "内设科室 3 个" → "内设科室3个".
+// A space between a number and CJK is dropped when the number sits in prose
+// (CJK, or the start of the line, on its other side); a run of numbers
+// separated by spaces, as in a flattened table row ("90 89.974 89.974"), keeps
+// its spaces, because there they separate cells.
+func tightenNumbers(t text) text {
+	out := text{r: make([]rune, 0, len(t.r)), src: make([]int, 0, len(t.r))}
+	n := len(t.r)
+	for i := 0; i < n; i++ {
+		r := t.r[i]
+		if r != ' ' {
+			out.push(r, t.src[i])
+			continue
+		}
+		j := i
+		for j < n && t.r[j] == ' ' {
+			j++
+		}
+		if i == 0 || j == n || j-i > 2 {
+			for ; i < j; i++ {
+				out.push(' ', t.src[i])
+			}
+			i--
+			continue
+		}
+		prev, next := t.r[i-1], t.r[j]
+		drop := false
+		switch {
+		case isNumberRune(prev) && isHan(next):
+			// number ␣ 年: drop when the number's own left side is prose.
+			k := i - 1
+			for k >= 0 && isNumberRune(t.r[k]) {
+				k--
+			}
+			for k >= 0 && t.r[k] == ' ' && k > 0 && t.r[k-1] != ' ' && isCJKText(t.r[k-1]) {
+				k-- // "科室 3 个": the number had a space on its left too
+			}
+			drop = k < 0 || t.r[k] == '\n' || isCJKText(t.r[k]) || t.r[k] == '(' || t.r[k] == '约'
+		case isCJKText(prev) && prev != '|' && isDigitASCII(next):
+			// 年 ␣ number: drop when the number is followed by CJK, i.e. has a unit.
+			k := j
+			for k < n && isNumberRune(t.r[k]) {
+				k++
+			}
+			for k < n && k-j < 40 && t.r[k] == ' ' {
+				k++
+				break
+			}
+			drop = k < n && isHan(t.r[k])
+		}
+		if !drop {
+			for ; i < j; i++ {
+				out.push(' ', t.src[i])
+			}
+		}
+		i = j - 1
+	}
+	return out
+}
+
+func isDigitASCII(r rune) bool { return r >= '0' && r <= '9' }

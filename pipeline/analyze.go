@@ -1,0 +1,112 @@
+// Package pipeline runs the stages — extract, normalize, facts, 自评表 —
+// over one document, and ingests sets of files into a dataset.
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	"zipin/extract"
+	"zipin/extract/doc"
+	"zipin/facts"
+	"zipin/normalize"
+	"zipin/schema"
+	"zipin/segment"
+	"zipin/version"
+)
+
+// Input is one document to analyze.
+type Input struct {
+	Source    string // the path or URL it was read from
+	SourceURL string // where the harvester fetched it, if it did
+	Data      []byte
+}
+
+// DocID is the dataset key of a document: the hex SHA-256 of its bytes.
+func DocID(data []byte) string {
+	h := sha256.Sum256(data)
+	return hex.EncodeToString(h[:])
+}
+
+// Analyze runs every stage over one document and returns its rows. An input
+// that cannot be read yields a *doc.Unreadable error, for quarantine.
+func Analyze(ctx context.Context, in Input) (*schema.Batch, error) {
+	d, err := extract.Read(ctx, in.Source, in.Data)
+	if err != nil {
+		return nil, err
+	}
+	nd, err := normalize.Document(d)
+	if err != nil {
+		return nil, err
+	}
+	seg, err := segment.Default()
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, doc.Unreadablef("time budget exceeded: %v", err)
+	}
+	res := facts.Analyze(nd, seg)
+	return rows(in, d, nd, res), nil
+}
+
+func rows(in Input, d *doc.Document, nd *normalize.Doc, res *facts.Result) *schema.Batch {
+	id := DocID(in.Data)
+	h := res.Headline
+	var year *int32
+	if h.FiscalYear != nil {
+		year = schema.Ptr(int32(*h.FiscalYear))
+	}
+	rep := schema.Report{
+		DocID:            id,
+		Source:           in.Source,
+		Format:           string(d.Format),
+		Pages:            int32(len(nd.Pages)),
+		Title:            h.Title,
+		Kind:             h.Kind,
+		Organization:     h.Organization,
+		FiscalYear:       year,
+		BudgetYuan:       schema.MoneyPtr(h.BudgetYuan),
+		ExecutedYuan:     schema.MoneyPtr(h.ExecutedYuan),
+		ExecutionRate:    h.ExecutionRate,
+		SelfScore:        h.SelfScore,
+		Grade:            h.Grade,
+		Warnings:         append([]string{}, h.Warnings...),
+		ExtractorVersion: version.Extractor,
+		ExtractedAt:      time.Now().UTC().Truncate(time.Millisecond),
+		Bytes:            int64(len(in.Data)),
+	}
+	if in.SourceURL != "" {
+		rep.SourceURL = schema.Ptr(in.SourceURL)
+	}
+	b := &schema.Batch{Reports: []schema.Report{rep}}
+	for _, p := range nd.Pages {
+		b.Texts = append(b.Texts, schema.Text{DocID: id, Page: int32(p.Number), Text: p.Text, Method: p.Method, Quality: p.Quality})
+	}
+	for i, f := range res.Facts {
+		b.Facts = append(b.Facts, schema.Fact{
+			DocID: id, Seq: int32(i + 1), Page: int32(f.Page), Start: int32(f.Start), End: int32(f.End),
+			Text: f.Text, Value: f.Value, Unit: f.Unit, UnitText: f.UnitText, Kind: f.Kind,
+			Approx: opt(f.Approx), Metric: opt(f.Metric), Subject: opt(f.Subject), Section: opt(f.Section),
+			FiscalYear: year, Op: opt(f.Op), ValueHigh: f.ValueHigh,
+		})
+	}
+	for _, p := range res.Projects {
+		p.DocID, p.FiscalYear = id, year
+		b.Projects = append(b.Projects, p)
+	}
+	for _, ind := range res.Indicators {
+		ind.DocID, ind.FiscalYear = id, year
+		b.Indicators = append(b.Indicators, ind)
+	}
+	return b
+}
+
+func opt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -1,0 +1,34 @@
+// Package samples embeds a few fictional self-evaluation reports, so that
+// `zipin ingest` with no arguments shows the whole pipeline on a fresh machine.
+package samples
+
+import (
+	"embed"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+//go:embed *.txt
+var files embed.FS
+
+// WriteTo copies the sample reports into dir and returns their paths.
+func WriteTo(dir string) ([]string, error) {
+	entries, err := fs.ReadDir(files, ".")
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, e := range entries {
+		b, err := files.ReadFile(e.Name())
+		if err != nil {
+			return nil, err
+		}
+		p := filepath.Join(dir, e.Name())
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return nil, err
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}
