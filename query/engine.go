@@ -1,0 +1,186 @@
+// Package query runs SQL over a zipin dataset through an embedded, in-memory
+// DuckDB. It predefines one view per table (reports, facts, texts, projects,
+// indicators), ships a table of named queries and formats results as an
+// aligned table, CSV or JSON.
+package query
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" database/sql driver
+
+	"github.com/parquet-go/parquet-go"
+
+	"zipin/schema"
+)
+
+// view says how one table's folder becomes a view.
+type view struct {
+	table string
+	// hive is set for the tables the writer partitions by fiscal_year.
+	hive bool
+	// empty writes a zero-row Parquet file with the table's schema, so a table
+	// with no files yet still has a typed view.
+	empty func(path string) error
+}
+
+func emptyFile[T any](path string) error { return parquet.WriteFile(path, []T{}) }
+
+// views lists the dataset's tables, with the record type that fixes their
+// columns when a folder has no file yet.
+var views = []view{
+	{schema.TableReports, true, emptyFile[schema.Report]},
+	{schema.TableFacts, true, emptyFile[schema.Fact]},
+	{schema.TableTexts, false, emptyFile[schema.Text]},
+	{schema.TableProjects, false, emptyFile[schema.Project]},
+	{schema.TableIndicators, true, emptyFile[schema.Indicator]},
+}
+
+// Engine is an in-memory DuckDB with the dataset's views.
+type Engine struct {
+	db  *sql.DB
+	dir string
+	tmp string // holds the empty typed files; removed by Close
+}
+
+// Open creates the views over dir. It fails if dir is not a folder, so that a
+// mistyped --out does not silently answer every query with no rows.
+func Open(dir string) (*Engine, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("query: dataset %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("query: dataset %s: not a directory", dir)
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, fmt.Errorf("query: opening DuckDB: %w", err)
+	}
+	// One connection: an in-memory database is per connection, and the views
+	// must be visible to every statement.
+	db.SetMaxOpenConns(1)
+	e := &Engine{db: db, dir: dir}
+	for _, v := range views {
+		if err := e.createView(v); err != nil {
+			e.Close()
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// createView defines one table's view.
+//
+// fiscal_year is both a column inside the files and the Hive partition key in
+// the path. DuckDB gives the path's value precedence over the file's, and would
+// guess its type (BIGINT) from the folder names; hive_types pins it to INTEGER,
+// as in the contract, and maps __HIVE_DEFAULT_PARTITION__ to NULL. The writer
+// puts every row in the folder of its own fiscal_year, so both values agree; we
+// keep hive partitioning on, rather than reading the column from the files,
+// because it lets DuckDB skip whole folders on `WHERE fiscal_year = …`.
+func (e *Engine) createView(v view) error {
+	files, err := schema.TableFiles(e.dir, v.table)
+	if err != nil {
+		return fmt.Errorf("query: listing %s: %w", filepath.Join(e.dir, v.table), err)
+	}
+	var src string
+	if len(files) == 0 {
+		// read_parquet fails on a glob that matches nothing, so an empty
+		// table reads a zero-row file with the right columns instead.
+		if e.tmp == "" {
+			if e.tmp, err = os.MkdirTemp("", "zipin-query-"); err != nil {
+				return fmt.Errorf("query: %w", err)
+			}
+		}
+		path := filepath.Join(e.tmp, v.table+".parquet")
+		if err := v.empty(path); err != nil {
+			return fmt.Errorf("query: empty %s view: %w", v.table, err)
+		}
+		src = fmt.Sprintf("read_parquet(%s, hive_partitioning=false)", sqlString(path))
+	} else {
+		glob := filepath.ToSlash(filepath.Join(e.dir, v.table)) + "/**/*.parquet"
+		opts := "union_by_name=true, hive_partitioning=false"
+		if v.hive {
+			opts = "union_by_name=true, hive_partitioning=true, hive_types={'fiscal_year': INTEGER}"
+		}
+		src = fmt.Sprintf("read_parquet(%s, %s)", sqlString(glob), opts)
+	}
+	stmt := fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM %s", v.table, src)
+	if _, err := e.db.Exec(stmt); err != nil {
+		return fmt.Errorf("query: creating view %s: %w", v.table, err)
+	}
+	return nil
+}
+
+// sqlString quotes s as an SQL string literal.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// Close releases the database and the temporary files.
+func (e *Engine) Close() error {
+	err := e.db.Close()
+	if e.tmp != "" {
+		err = errors.Join(err, os.RemoveAll(e.tmp))
+	}
+	return err
+}
+
+// Result is a query's columns and rows, as the driver returned them.
+type Result struct {
+	Columns []string
+	Types   []string // DuckDB type names, such as DECIMAL(18,2)
+	Rows    [][]any
+}
+
+// Run executes one SQL statement with optional arguments (sql.Named for
+// $name parameters).
+func (e *Engine) Run(ctx context.Context, query string, args ...any) (*Result, error) {
+	rows, err := e.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	defer rows.Close()
+	cols, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	res := &Result{}
+	for _, c := range cols {
+		res.Columns = append(res.Columns, c.Name())
+		res.Types = append(res.Types, c.DatabaseTypeName())
+	}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("query: reading row %d: %w", len(res.Rows)+1, err)
+		}
+		res.Rows = append(res.Rows, vals)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	return res, nil
+}
+
+// RunNamed executes a named query with its parameters (see Named.Args).
+func (e *Engine) RunNamed(ctx context.Context, name string, params map[string]string) (*Result, error) {
+	q, ok := Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("query: no named query %q (zipin query --list shows them)", name)
+	}
+	args, err := q.Args(params)
+	if err != nil {
+		return nil, err
+	}
+	return e.Run(ctx, q.SQL, args...)
+}
