@@ -1,7 +1,5 @@
-// Package query runs SQL over a zipin dataset through an embedded, in-memory
-// DuckDB. It predefines one view per table (reports, facts, texts, projects,
-// indicators), ships a table of named queries and formats results as an
-// aligned table, CSV or JSON.
+//go:build duckdb
+
 package query
 
 import (
@@ -11,36 +9,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
-	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" database/sql driver
-
-	"github.com/parquet-go/parquet-go"
+	"github.com/duckdb/duckdb-go/v2" // also registers the "duckdb" database/sql driver
 
 	"zipin/schema"
 )
 
-// view says how one table's folder becomes a view.
-type view struct {
-	table string
-	// hive is set for the tables the writer partitions by fiscal_year.
-	hive bool
-	// empty writes a zero-row Parquet file with the table's schema, so a table
-	// with no files yet still has a typed view.
-	empty func(path string) error
-}
-
-func emptyFile[T any](path string) error { return parquet.WriteFile(path, []T{}) }
-
-// views lists the dataset's tables, with the record type that fixes their
-// columns when a folder has no file yet.
-var views = []view{
-	{schema.TableReports, true, emptyFile[schema.Report]},
-	{schema.TableFacts, true, emptyFile[schema.Fact]},
-	{schema.TableTexts, false, emptyFile[schema.Text]},
-	{schema.TableProjects, false, emptyFile[schema.Project]},
-	{schema.TableIndicators, true, emptyFile[schema.Indicator]},
-}
+// Available says whether this build has the DuckDB engine.
+const Available = true
 
 // Engine is an in-memory DuckDB with the dataset's views.
 type Engine struct {
@@ -119,9 +95,6 @@ func (e *Engine) createView(v view) error {
 	return nil
 }
 
-// sqlString quotes s as an SQL string literal.
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
 // Close releases the database and the temporary files.
 func (e *Engine) Close() error {
 	err := e.db.Close()
@@ -129,13 +102,6 @@ func (e *Engine) Close() error {
 		err = errors.Join(err, os.RemoveAll(e.tmp))
 	}
 	return err
-}
-
-// Result is a query's columns and rows, as the driver returned them.
-type Result struct {
-	Columns []string
-	Types   []string // DuckDB type names, such as DECIMAL(18,2)
-	Rows    [][]any
 }
 
 // Run executes one SQL statement with optional arguments (sql.Named for
@@ -164,6 +130,9 @@ func (e *Engine) Run(ctx context.Context, query string, args ...any) (*Result, e
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, fmt.Errorf("query: reading row %d: %w", len(res.Rows)+1, err)
 		}
+		for i, v := range vals {
+			vals[i] = neutral(v)
+		}
 		res.Rows = append(res.Rows, vals)
 	}
 	if err := rows.Err(); err != nil {
@@ -183,4 +152,24 @@ func (e *Engine) RunNamed(ctx context.Context, name string, params map[string]st
 		return nil, err
 	}
 	return e.Run(ctx, q.SQL, args...)
+}
+
+// neutral maps the driver's own types to the package's, so that formatting
+// does not depend on the driver (and builds without it).
+func neutral(v any) any {
+	switch x := v.(type) {
+	case duckdb.Decimal:
+		return Decimal{Unscaled: x.Value, Scale: int(x.Scale)}
+	case []any:
+		for i, e := range x {
+			x[i] = neutral(e)
+		}
+		return x
+	case map[string]any:
+		for k, e := range x {
+			x[k] = neutral(e)
+		}
+		return x
+	}
+	return v
 }

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/duckdb/duckdb-go/v2"
 	"github.com/rivo/uniseg"
 )
 
@@ -23,9 +22,9 @@ var Formats = map[string]func(io.Writer, *Result) error{
 	"json":  WriteJSON,
 }
 
-// MaxCellWidth bounds a table cell, in terminal columns, so that a page of
+// MaxCellWidth bounds a table cell, in terminal columns (a doc_id is 64), so that a page of
 // texts.text does not push every other column off the screen.
-const MaxCellWidth = 60
+const MaxCellWidth = 80
 
 // WriteTable writes an aligned text table. Widths count terminal columns, so
 // that 汉字 (two columns each) line up with ASCII; numbers align right.
@@ -139,7 +138,7 @@ func WriteJSON(w io.Writer, r *Result) error {
 // jsonValue maps a driver value to one encoding/json writes faithfully.
 func jsonValue(v any) any {
 	switch x := v.(type) {
-	case duckdb.Decimal:
+	case Decimal:
 		return json.Number(decimalString(x))
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -173,7 +172,7 @@ func text(v any, null string) string {
 		return null
 	case string:
 		return x
-	case duckdb.Decimal:
+	case Decimal:
 		return decimalString(x)
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
@@ -195,19 +194,19 @@ func text(v any, null string) string {
 
 // decimalString writes a DECIMAL with all its scale digits (1234.50), as
 // money is read; the driver's own String drops trailing zeros.
-func decimalString(d duckdb.Decimal) string {
-	if d.Value == nil {
+func decimalString(d Decimal) string {
+	if d.Unscaled == nil {
 		return "0"
 	}
-	s := new(big.Int).Abs(d.Value).String()
+	s := new(big.Int).Abs(d.Unscaled).String()
 	sign := ""
-	if d.Value.Sign() < 0 {
+	if d.Unscaled.Sign() < 0 {
 		sign = "-"
 	}
 	if d.Scale == 0 {
 		return sign + s
 	}
-	sc := int(d.Scale)
+	sc := d.Scale
 	if len(s) <= sc {
 		s = strings.Repeat("0", sc-len(s)+1) + s
 	}
@@ -217,7 +216,7 @@ func decimalString(d duckdb.Decimal) string {
 func isNumber(v any) bool {
 	switch v.(type) {
 	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64,
-		float32, float64, duckdb.Decimal, *big.Int:
+		float32, float64, Decimal, *big.Int:
 		return true
 	}
 	return false

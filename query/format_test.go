@@ -9,12 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/duckdb/duckdb-go/v2"
 	"github.com/rivo/uniseg"
 )
 
 func sample() *Result {
-	dec := func(v int64) duckdb.Decimal { return duckdb.Decimal{Width: 18, Scale: 2, Value: big.NewInt(v)} }
+	dec := func(v int64) Decimal { return Decimal{Unscaled: big.NewInt(v), Scale: 2} }
 	return &Result{
 		Columns: []string{"organization", "budget_yuan", "warnings"},
 		Rows: [][]any{

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"zipin/query"
+)
+
+func init() {
+	var (
+		out, format, name string
+		params            []string
+		list              bool
+	)
+	cmd := &cobra.Command{
+		Use:   "query [--out DIR] [--format table|csv|json] [--list] [--name NAME --param k=v] [SQL]",
+		Short: "Run SQL or a named query over the dataset (embedded DuckDB)",
+		Long: `query runs one SQL statement over the dataset in DIR through an embedded DuckDB. The views reports,
+facts, texts, projects and indicators are predefined; fiscal_year is an INTEGER, NULL where unknown, and a
+filter on it skips other years' files. Money columns are DECIMAL(18,2) in 元.
+
+--list shows the named queries and their parameters; --name runs one, with --param NAME=VALUE as needed.
+
+Examples:
+  zipin query "SELECT organization, fiscal_year, budget_yuan FROM reports ORDER BY 1, 2"
+  zipin query --name budget-yoy --param org=民政局 --format csv`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			w := cmd.OutOrStdout()
+			if list {
+				if len(args) > 0 || name != "" {
+					return usageErr(errors.New("query: --list takes no SQL and no --name"))
+				}
+				return listQueries(w)
+			}
+			write, ok := query.Formats[format]
+			if !ok {
+				return usageErr(fmt.Errorf("query: --format %q: want one of %s", format, formatNames()))
+			}
+			p, err := query.ParseParams(params)
+			if err != nil {
+				return usageErr(fmt.Errorf("query: %w", err))
+			}
+			var sqlText string
+			switch {
+			case name != "" && len(args) > 0:
+				return usageErr(errors.New("query: give either SQL or --name, not both"))
+			case name != "":
+				q, ok := query.Lookup(name)
+				if !ok {
+					return usageErr(fmt.Errorf("query: no named query %q (zipin query --list shows them)", name))
+				}
+				if _, err := q.Args(p); err != nil {
+					return usageErr(err)
+				}
+			case len(params) > 0:
+				return usageErr(errors.New("query: --param goes with --name"))
+			case len(args) == 0:
+				return usageErr(errors.New("query: give an SQL statement, --name NAME or --list"))
+			default:
+				sqlText = strings.Join(args, " ")
+			}
+			e, err := query.Open(out)
+			if err != nil {
+				return usageErr(err)
+			}
+			defer e.Close()
+			var res *query.Result
+			if name != "" {
+				res, err = e.RunNamed(cmd.Context(), name, p)
+			} else {
+				res, err = e.Run(cmd.Context(), sqlText)
+			}
+			if err != nil {
+				return err
+			}
+			return write(w, res)
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", defaultOut, "dataset folder")
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: "+formatNames())
+	cmd.Flags().BoolVarP(&list, "list", "l", false, "list the named queries")
+	cmd.Flags().StringVarP(&name, "name", "n", "", "run the named query NAME")
+	cmd.Flags().StringArrayVarP(&params, "param", "p", nil, "a named query's parameter, NAME=VALUE (repeatable)")
+	rootCmd.AddCommand(cmd)
+}
+
+func formatNames() string {
+	names := make([]string, 0, len(query.Formats))
+	for n := range query.Formats {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// listQueries prints each named query with its parameters and SQL.
+func listQueries(w io.Writer) error {
+	var b strings.Builder
+	for _, q := range query.Queries {
+		fmt.Fprintf(&b, "%s\n    %s\n", q.Name, q.Description)
+		for _, p := range q.Params {
+			def := "required"
+			if !p.Required {
+				def = fmt.Sprintf("default %q", p.Default)
+			}
+			fmt.Fprintf(&b, "    --param %s=…  %s (%s)\n", p.Name, p.Description, def)
+		}
+		fmt.Fprintf(&b, "\n    %s\n\n", strings.ReplaceAll(q.SQL, "\n", "\n    "))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
