@@ -9,7 +9,11 @@ import (
 	"runtime/debug"
 
 	"zipin/extract/doc"
+	"zipin/extract/docx"
+	"zipin/extract/html"
+	"zipin/extract/legacy"
 	"zipin/extract/text"
+	"zipin/extract/xlsx"
 )
 
 // Reader reads one format. name is only for messages.
@@ -18,7 +22,12 @@ type Reader func(ctx context.Context, name string, data []byte) (*doc.Document, 
 // readers maps each format to its reader. A format without a reader here is
 // quarantined with a reason naming it.
 var readers = map[doc.Format]Reader{
-	doc.FormatTXT: text.Read,
+	doc.FormatTXT:  text.Read,
+	doc.FormatDOCX: docx.Read,
+	doc.FormatXLSX: xlsx.Read,
+	doc.FormatHTML: html.Read,
+	doc.FormatDOC:  legacy.ReadDOC,
+	doc.FormatXLS:  legacy.ReadXLS,
 }
 
 // Read detects the format of data and extracts it. Input that cannot be read
