@@ -21,6 +21,8 @@ type Fact struct {
 	Metric     string
 	Subject    string
 	Section    string
+
+	label string // the metric phrase that named it, for ranking headline candidates
 }
 
 // Headline is what goes into the reports row.

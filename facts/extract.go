@@ -1,0 +1,183 @@
+package facts
+
+import (
+	"regexp"
+	"strings"
+
+	"zipin/normalize"
+	"zipin/quantity"
+	"zipin/segment"
+)
+
+// extractFacts finds every quantity on every page, with its metric, subject
+// and section.
+func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) []Fact {
+	var out []Fact
+	for pi := range nd.Pages {
+		p := &nd.Pages[pi]
+		runes := p.Runes()
+		for _, q := range quantity.Find(p.Text) {
+			if implausible(q) {
+				continue
+			}
+			f := fromQuantity(p, q)
+			f.Metric, f.label = metricFor(runes, q.Start, q.Kind)
+			f.Subject = subjectFor(runes, q, seg)
+			out = append(out, f)
+		}
+		out = append(out, contextTyped(p)...)
+	}
+	sortFacts(out)
+	return out
+}
+
+func fromQuantity(p *normalize.Page, q quantity.Quantity) Fact {
+	return Fact{
+		Page: p.Number, Start: q.Start, End: q.End, Text: q.Text,
+		Value: q.Value, ValueHigh: q.ValueHigh, Unit: q.Unit, UnitText: q.UnitText, Kind: q.Kind,
+		Approx: q.Approx, Op: q.Op, Section: p.SectionAt(q.Start),
+	}
+}
+
+// implausible drops readings no report means: a percentage in the thousands
+// is table cells glued together (年度资金总额303010100%), which the 自评表
+// stage splits with the help of the form's arithmetic.
+func implausible(q quantity.Quantity) bool {
+	return q.Kind == quantity.Percent && q.Value > 1000 && !strings.Contains(q.Number, ".")
+}
+
+func sortFacts(fs []Fact) {
+	// insertion order is by page, then by kind of pass; order by position
+	for i := 1; i < len(fs); i++ {
+		for j := i; j > 0 && less(fs[j], fs[j-1]); j-- {
+			fs[j], fs[j-1] = fs[j-1], fs[j]
+		}
+	}
+}
+
+func less(a, b Fact) bool {
+	if a.Page != b.Page {
+		return a.Page < b.Page
+	}
+	return a.Start < b.Start
+}
+
+// clauseStops end the clause a metric label must share with its number.
+const clauseStops = "。；;\n|，,！？!?"
+
+// metricFor names the number starting at start from the nearest metric
+// phrase before it in the same clause.
+func metricFor(r []rune, start int, kind string) (metric, phrase string) {
+	from := max(0, start-metricWindow)
+	for i := start - 1; i >= from; i-- {
+		if strings.ContainsRune(clauseStops, r[i]) {
+			from = i + 1
+			break
+		}
+	}
+	left := string(r[from:start])
+	best, bestPhrase, bestEnd, bestLen := "", "", -1, 0
+	for _, m := range metricPhrases {
+		if !contains(m.kinds, kind) {
+			continue
+		}
+		i := strings.LastIndex(left, m.phrase)
+		if i < 0 {
+			continue
+		}
+		end := i + len(m.phrase)
+		if end > bestEnd || end == bestEnd && len(m.phrase) > bestLen {
+			best, bestPhrase, bestEnd, bestLen = m.metric, m.phrase, end, len(m.phrase)
+		}
+	}
+	return best, bestPhrase
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// functionWords are dropped from the edges of a subject: they glue the
+// subject to the number without naming anything.
+var functionWords = map[string]bool{
+	"为": true, "是": true, "达": true, "达到": true, "约": true, "共": true, "共计": true, "计": true,
+	"合计": true, "累计": true, "了": true, "的": true, "到": true, "有": true, "其中": true, "完成": true,
+	"实现": true, "全年": true, "共有": true, "总计": true, "和": true, "及": true, "与": true, "等": true,
+	"对": true, "向": true, "给": true, "在": true, "将": true, "已": true, "均": true, "各": true,
+}
+
+// subjectFor names what a quantity counts or pays for. A count is usually
+// followed by its noun (297名自主就业退役士兵); an amount is usually preceded
+// by it (应急救助资金55.57万元).
+func subjectFor(r []rune, q quantity.Quantity, seg *segment.Segmenter) string {
+	if q.Kind == quantity.Count {
+		if s := clauseAfter(r, q.End, 12); s != "" {
+			words := seg.Cut(s)
+			var kept []string
+			n := 0
+			for _, w := range words {
+				if strings.ContainsAny(w, "0123456789") || functionWords[w] && len(kept) > 0 {
+					break
+				}
+				if functionWords[w] {
+					continue
+				}
+				kept = append(kept, w)
+				n += len([]rune(w))
+				if n >= 8 {
+					break
+				}
+			}
+			if len(kept) > 0 {
+				return strings.Join(kept, "")
+			}
+		}
+	}
+	left := clauseBefore(r, q.Start, 16)
+	if left == "" {
+		return ""
+	}
+	words := seg.Cut(left)
+	// drop function words and numbers from the end, keep up to three words
+	for len(words) > 0 && (functionWords[words[len(words)-1]] || isNumeric(words[len(words)-1])) {
+		words = words[:len(words)-1]
+	}
+	k := max(0, len(words)-3)
+	s := strings.Join(words[k:], "")
+	return strings.Trim(s, " :：()（）")
+}
+
+var numericRe = regexp.MustCompile(`^[0-9.,%]+$`)
+
+func isNumeric(w string) bool { return numericRe.MatchString(strings.TrimSpace(w)) }
+
+// clauseAfter returns up to n runes of Han text after end, stopping at
+// punctuation or a digit.
+func clauseAfter(r []rune, end, n int) string {
+	var b strings.Builder
+	for i := end; i < len(r) && i < end+n; i++ {
+		c := r[i]
+		if c < 0x3400 || strings.ContainsRune("，。；、：（）“”《》", c) {
+			break
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// clauseBefore returns up to n runes before start within its clause.
+func clauseBefore(r []rune, start, n int) string {
+	from := max(0, start-n)
+	for i := start - 1; i >= from; i-- {
+		if strings.ContainsRune(clauseStops+"、", r[i]) || r[i] >= '0' && r[i] <= '9' {
+			from = i + 1
+			break
+		}
+	}
+	return strings.TrimSpace(string(r[from:start]))
+}
