@@ -80,7 +80,8 @@ var boilerWords = map[string]bool{
 	"breadcrumb": true, "breadcrumbs": true, "crumb": true, "crumbs": true, "sidebar": true,
 	"copyright": true, "share": true, "login": true, "search": true, "topbar": true,
 	"daohang": true, "dh": true, "weizhi": true, "banquan": true, "foot": true, "bottom": true,
-	"toolbar": true, "skip": true, "qrcode": true, "ewm": true,
+	"toolbar": true, "skip": true, "qrcode": true, "ewm": true, "logo": true, "position": true,
+	"location": true, "dqwz": true, "sitemap": true,
 }
 
 var wordSplit = regexp.MustCompile(`[^a-zA-Z]+`)
@@ -171,12 +172,44 @@ func mainContent(body *html.Node) *html.Node {
 	}
 	for best != body && best.Parent != nil {
 		p := best.Parent
-		if extra := sizes[p] - sizes[best]; extra > max(sizes[best]*15/100, 150) {
+		if extra := sizes[p] - sizes[best]; extra > max(sizes[best]*15/100, 150) || !titleBeside(best) {
 			break
 		}
 		best = p
 	}
 	return best
+}
+
+// titleBeside reports whether a sibling of n holds a heading or a title
+// block: templates put the article title in a box of its own above the body.
+func titleBeside(n *html.Node) bool {
+	for c := n.Parent.FirstChild; c != nil; c = c.NextSibling {
+		if c == n || c.Type != html.ElementNode {
+			continue
+		}
+		if headingLevel[c.DataAtom] > 0 || hasTitleClass(c) {
+			return true
+		}
+		for _, a := range []atom.Atom{atom.H1, atom.H2, atom.H3} {
+			if find(c, a) != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasTitleClass(n *html.Node) bool {
+	for _, a := range n.Attr {
+		if a.Key == "class" || a.Key == "id" {
+			for _, w := range wordSplit.Split(strings.ToLower(a.Val), -1) {
+				if w == "title" || w == "biaoti" || w == "bt" || w == "tit" {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // attachmentExt are the file types the harvester follows.
