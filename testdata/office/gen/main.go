@@ -9,9 +9,9 @@ package main
 import (
 	"archive/zip"
 	"bytes"
-	"io"
 	"context"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"path/filepath"
