@@ -1,0 +1,339 @@
+package pdf
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf16"
+
+	lpdf "github.com/ledongthuc/pdf"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// Decoding tiers, recorded per page in doc.Page.Method. The order is the
+// order of trust: a sane ToUnicode map is the producer's own statement of
+// the text, the rest are inferences.
+const (
+	methodToUnicode = "tounicode"
+	methodCJKCMap   = "cjk-cmap"
+	methodGBKWinAns = "gbk-winansi"
+	methodCIDCMap   = "cid-cmap"
+	methodSimple    = "simple-encoding"
+	methodOCR       = "ocr"
+)
+
+// font is what the content-stream walker needs from a PDF font: how to cut a
+// string into character codes, what each code means and how wide it is.
+type font struct {
+	name   string
+	method string
+	bold   bool
+	// split returns the length in bytes of the code starting at s[0].
+	split func(s string) int
+	// decode maps one code to text; "" for a code that cannot be decoded.
+	decode func(code string) string
+	// width is the advance of one code in glyph space (1/1000 em).
+	width func(code string) float64
+	// space reports whether the code is the single-byte 32 that Tw applies to.
+	wordSpace func(code string) bool
+}
+
+func oneByte(string) int { return 1 }
+
+// gbkSplit cuts GB 2312/GBK byte strings: a lead byte 0x81–0xFE starts a
+// two-byte code, anything else is one byte.
+func gbkSplit(s string) int {
+	if len(s) >= 2 && s[0] >= 0x81 && s[0] <= 0xFE {
+		return 2
+	}
+	return 1
+}
+
+func twoBytes(s string) int { return min(2, len(s)) }
+
+// utf16Split keeps surrogate pairs together.
+func utf16Split(s string) int {
+	if len(s) >= 4 && s[0] >= 0xD8 && s[0] <= 0xDB {
+		return 4
+	}
+	return min(2, len(s))
+}
+
+func gbkDecode(code string) string {
+	if len(code) == 1 && code[0] < 0x80 {
+		return code
+	}
+	out, err := simplifiedchinese.GBK.NewDecoder().String(code)
+	if err != nil || strings.ContainsRune(out, utf8Bad) {
+		return ""
+	}
+	return out
+}
+
+func utf16Decode(code string) string {
+	if len(code)%2 != 0 {
+		return ""
+	}
+	u := make([]uint16, 0, len(code)/2)
+	for i := 0; i+1 < len(code); i += 2 {
+		u = append(u, uint16(code[i])<<8|uint16(code[i+1]))
+	}
+	return string(utf16.Decode(u))
+}
+
+const utf8Bad = '\uFFFD'
+
+// predefinedCMaps are the Adobe-GB1 CMaps whose codes can be decoded without
+// the CMap file itself: the GB ones carry GB 2312/GBK codes, the Uni ones
+// carry UCS-2/UTF-16. ledongthuc knows only UniGB-UCS2-H and returns raw
+// bytes for the rest, which is why zipin decodes them itself.
+var predefinedCMaps = map[string]struct {
+	split  func(string) int
+	decode func(string) string
+}{
+	"GBK-EUC-H":     {gbkSplit, gbkDecode},
+	"GBK-EUC-V":     {gbkSplit, gbkDecode},
+	"GB-EUC-H":      {gbkSplit, gbkDecode},
+	"GB-EUC-V":      {gbkSplit, gbkDecode},
+	"GBpc-EUC-H":    {gbkSplit, gbkDecode},
+	"GBpc-EUC-V":    {gbkSplit, gbkDecode},
+	"GBK2K-H":       {gbkSplit, gbkDecode},
+	"GBK2K-V":       {gbkSplit, gbkDecode},
+	"GBKp-EUC-H":    {gbkSplit, gbkDecode},
+	"GBKp-EUC-V":    {gbkSplit, gbkDecode},
+	"UniGB-UCS2-H":  {twoBytes, utf16Decode},
+	"UniGB-UCS2-V":  {twoBytes, utf16Decode},
+	"UniGB-UTF16-H": {utf16Split, utf16Decode},
+	"UniGB-UTF16-V": {utf16Split, utf16Decode},
+}
+
+// fontCache keeps parsed fonts for the whole document: Word output repeats
+// the same font object on every page, and parsing its ToUnicode or embedded
+// cmap once per page is what made ledongthuc's Content() slow.
+type fontCache map[objKey]*font
+
+func (c fontCache) load(v lpdf.Value) *font {
+	k, ok := keyOf(v)
+	if ok {
+		if f := c[k]; f != nil {
+			return f
+		}
+	}
+	f := loadFont(v)
+	if ok {
+		c[k] = f
+	}
+	return f
+}
+
+func loadFont(v lpdf.Value) *font {
+	base := v.Key("BaseFont").Name()
+	f := &font{name: base, bold: isBoldName(base)}
+	desc := v.Key("FontDescriptor")
+	if v.Key("Subtype").Name() == "Type0" {
+		loadType0(f, v)
+		desc = v.Key("DescendantFonts").Index(0).Key("FontDescriptor")
+	} else {
+		loadSimple(f, v)
+	}
+	if flags := desc.Key("Flags").Int64(); flags&(1<<18) != 0 {
+		f.bold = true
+	}
+	if desc.Key("FontWeight").Float64() >= 600 {
+		f.bold = true
+	}
+	return f
+}
+
+func isBoldName(base string) bool {
+	b := strings.ToLower(base)
+	for _, w := range []string{"bold", "heavy", "black", "demi"} {
+		if strings.Contains(b, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func loadType0(f *font, v lpdf.Value) {
+	desc := v.Key("DescendantFonts").Index(0)
+	enc := v.Key("Encoding")
+	encName := enc.Name()
+	f.split = twoBytes
+	var pre, hasPre = predefinedCMaps[encName]
+	if hasPre {
+		f.split = pre.split
+	} else if enc.Kind() == lpdf.Stream {
+		// An embedded encoding CMap: take its codespace for splitting.
+		if cm := parseCMap(enc); cm != nil && len(cm.spaces) > 0 {
+			f.split = cm.split
+		}
+	}
+	// Widths: /W is keyed by CID. Identity-H makes code = CID; for the
+	// predefined GB CMaps the CID needs the CMap tables zipin does not ship,
+	// so those fonts get the usual full width for two-byte codes and half
+	// width for one-byte codes, which is what the Adobe-GB1 fonts use.
+	dw := desc.Key("DW").Float64()
+	if desc.Key("DW").IsNull() {
+		dw = 1000
+	}
+	w := cidWidths(desc.Key("W"))
+	identity := encName == "Identity-H" || encName == "Identity-V" || !hasPre
+	f.width = func(code string) float64 {
+		if identity {
+			if x, ok := w[codeInt(code)]; ok {
+				return x
+			}
+			return dw
+		}
+		if len(code) == 1 {
+			return 500
+		}
+		return 1000
+	}
+	f.wordSpace = func(code string) bool { return len(code) == 1 && code[0] == ' ' }
+
+	if tu := v.Key("ToUnicode"); tu.Kind() == lpdf.Stream {
+		if cm := parseCMap(tu); cm != nil && cm.sane() {
+			f.method, f.decode = methodToUnicode, cm.lookup
+			if !hasPre && len(cm.spaces) > 0 && enc.Kind() != lpdf.Stream && !identity {
+				f.split = cm.split
+			}
+			return
+		}
+	}
+	if hasPre {
+		f.method, f.decode = methodCJKCMap, pre.decode
+		return
+	}
+	if identity {
+		if dec := cidFontCmap(desc); dec != nil {
+			f.method, f.decode = methodCIDCMap, dec
+			return
+		}
+	}
+	f.method = methodSimple
+	f.decode = func(string) string { return "" }
+}
+
+// cidWidths reads a CIDFont /W array: c [w1 w2 ...] or c1 c2 w.
+func cidWidths(w lpdf.Value) map[int]float64 {
+	out := map[int]float64{}
+	n := w.Len()
+	for i := 0; i < n && len(out) < 1<<16; {
+		c := int(w.Index(i).Int64())
+		next := w.Index(i + 1)
+		if next.Kind() == lpdf.Array {
+			for j := 0; j < next.Len(); j++ {
+				out[c+j] = next.Index(j).Float64()
+			}
+			i += 2
+			continue
+		}
+		c2 := int(next.Int64())
+		x := w.Index(i + 2).Float64()
+		for k := c; k <= c2 && k-c < 1<<16; k++ {
+			out[k] = x
+		}
+		i += 3
+	}
+	return out
+}
+
+func codeInt(code string) int {
+	n := 0
+	for i := 0; i < len(code); i++ {
+		n = n<<8 | int(code[i])
+	}
+	return n
+}
+
+func loadSimple(f *font, v lpdf.Value) {
+	first := int(v.Key("FirstChar").Int64())
+	wv := v.Key("Widths")
+	widths := make([]float64, wv.Len())
+	for i := range widths {
+		widths[i] = wv.Index(i).Float64()
+	}
+	missing := v.Key("FontDescriptor").Key("MissingWidth").Float64()
+	byteWidth := func(b byte) float64 {
+		i := int(b) - first
+		if i >= 0 && i < len(widths) {
+			return widths[i]
+		}
+		if missing > 0 {
+			return missing
+		}
+		return 500
+	}
+	f.split = oneByte
+	f.width = func(code string) float64 {
+		w := 0.0
+		for i := 0; i < len(code); i++ {
+			w += byteWidth(code[i])
+		}
+		return w
+	}
+	f.wordSpace = func(code string) bool { return code == " " }
+
+	if gbkWinAnsi(v) {
+		// Word on Chinese Windows writes non-embedded 仿宋_GB2312-style
+		// TrueType fonts as "WinAnsi" while the codes are GBK double bytes.
+		// The width of a pair is the sum of its two byte widths.
+		f.method, f.split, f.decode = methodGBKWinAns, gbkSplit, gbkDecode
+		return
+	}
+	if tu := v.Key("ToUnicode"); tu.Kind() == lpdf.Stream {
+		if cm := parseCMap(tu); cm != nil && cm.sane() {
+			f.method, f.decode = methodToUnicode, cm.lookup
+			return
+		}
+	}
+	// For plain Latin simple fonts ledongthuc's encoders (WinAnsi,
+	// MacRoman, Differences) are right; they work per byte, so calling them
+	// per code is safe.
+	lf := lpdf.Font{V: v}
+	enc := lf.Encoder()
+	f.method = methodSimple
+	f.decode = func(code string) string { return enc.Decode(code) }
+}
+
+// gbkWinAnsi recognises the 公文 font: a simple TrueType font that is not
+// embedded and whose BaseFont is a GBK-encoded Chinese name (or a known
+// Chinese font family), so its "WinAnsi" bytes are GBK pairs.
+func gbkWinAnsi(v lpdf.Value) bool {
+	st := v.Key("Subtype").Name()
+	if st != "TrueType" && st != "Type1" {
+		return false
+	}
+	d := v.Key("FontDescriptor")
+	for _, k := range []string{"FontFile", "FontFile2", "FontFile3"} {
+		if !d.Key(k).IsNull() {
+			return false
+		}
+	}
+	if e := v.Key("Encoding"); e.Kind() == lpdf.Dict {
+		return false
+	}
+	base := v.Key("BaseFont").Name()
+	if name := gbkDecode(strings.SplitN(base, ",", 2)[0]); name != "" && hasHan(name) {
+		return true
+	}
+	lb := strings.ToLower(base)
+	for _, fam := range chineseFamilies {
+		if strings.Contains(lb, fam) {
+			return true
+		}
+	}
+	return false
+}
+
+var chineseFamilies = []string{"simsun", "simhei", "simfang", "simkai", "fangsong", "kaiti", "nsimsun", "fzxiaobiaosong", "fzxbs", "_gb2312", "stsong", "stfangsong", "stkaiti", "microsoftyahei"}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}

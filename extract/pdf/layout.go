@@ -1,0 +1,359 @@
+package pdf
+
+import (
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"zipin/extract/doc"
+)
+
+// textLine is one visual line in the flow (outside tables).
+type textLine struct {
+	glyphs []glyph
+	box    doc.Rect
+	size   float64
+	bold   bool
+	col    int // 0 or 1 in a two-column section; -1 spans the page
+	text   string
+	drop   bool // page furniture
+}
+
+func (pd *pageData) layout() {
+	gs := dedupe(pd.glyphs)
+	pd.tables = findTables(pd.segs)
+	flow := gs[:0:0]
+	for _, g := range gs {
+		if !placeInTable(pd.tables, g) {
+			flow = append(flow, g)
+		}
+	}
+	for _, t := range pd.tables {
+		t.fill()
+	}
+	lines := groupLines(flow)
+	pd.lines = orderColumns(lines, pd.width)
+}
+
+// dedupe drops a glyph drawn again at (almost) the same place: Word and WPS
+// fake bold for fonts without a bold face by painting each run twice with a
+// small offset, which would otherwise double every character.
+func dedupe(gs []glyph) []glyph {
+	type key struct {
+		t    string
+		x, y int
+	}
+	seen := map[key]bool{}
+	out := make([]glyph, 0, len(gs))
+	for _, g := range gs {
+		if strings.TrimSpace(g.text) == "" {
+			continue
+		}
+		x, y := int(math.Round(g.bx)), int(math.Round(g.by))
+		dup := false
+		for dx := -1; dx <= 1 && !dup; dx++ {
+			for dy := -1; dy <= 1 && !dup; dy++ {
+				dup = seen[key{g.text, x + dx, y + dy}]
+			}
+		}
+		if dup {
+			continue
+		}
+		seen[key{g.text, x, y}] = true
+		out = append(out, g)
+	}
+	return out
+}
+
+// groupLines clusters glyphs by baseline and orders each line left to right.
+func groupLines(gs []glyph) []*textLine {
+	if len(gs) == 0 {
+		return nil
+	}
+	sorted := append([]glyph(nil), gs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].by < sorted[j].by })
+	var lines []*textLine
+	var cur []glyph
+	base, size := 0.0, 0.0
+	flush := func() {
+		if len(cur) > 0 {
+			lines = append(lines, newLine(cur))
+		}
+		cur = nil
+	}
+	for _, g := range sorted {
+		if len(cur) > 0 && math.Abs(g.by-base) <= 0.35*math.Max(math.Min(size, g.size), 1) {
+			cur = append(cur, g)
+			continue
+		}
+		flush()
+		cur = []glyph{g}
+		base, size = g.by, g.size
+	}
+	flush()
+	// Lines with overlapping boxes but a different baseline (a superscript,
+	// a raised footnote mark) stay separate; that is rare enough in reports.
+	return lines
+}
+
+func newLine(gs []glyph) *textLine {
+	sort.SliceStable(gs, func(i, j int) bool { return gs[i].x0 < gs[j].x0 })
+	l := &textLine{glyphs: gs, col: -1}
+	l.box = doc.Rect{X0: math.Inf(1), Y0: math.Inf(1), X1: math.Inf(-1), Y1: math.Inf(-1)}
+	sizes := make([]float64, 0, len(gs))
+	bold := 0
+	for _, g := range gs {
+		l.box.X0, l.box.Y0 = math.Min(l.box.X0, g.x0), math.Min(l.box.Y0, g.y0)
+		l.box.X1, l.box.Y1 = math.Max(l.box.X1, g.x1), math.Max(l.box.Y1, g.y1)
+		sizes = append(sizes, g.size)
+		if g.bold {
+			bold++
+		}
+	}
+	sort.Float64s(sizes)
+	l.size = math.Round(sizes[len(sizes)/2]*10) / 10
+	l.bold = bold*2 > len(gs)
+	l.text = joinGlyphs(gs)
+	return l
+}
+
+// joinGlyphs writes a line's text. CJK is joined without spaces; a space
+// goes where the gap between two glyphs is wider than a Latin word space
+// (0.15 em: glyph boxes are advance widths, so letters of one word touch),
+// and between CJK only where the gap is a visible column gap (1.5 em).
+func joinGlyphs(gs []glyph) string {
+	var b strings.Builder
+	var prev *glyph
+	for i := range gs {
+		g := &gs[i]
+		if prev != nil {
+			gap := g.x0 - prev.x1
+			em := math.Max(math.Max(prev.size, g.size), 1)
+			last, _ := lastRune(prev.text)
+			first, _ := firstRune(g.text)
+			wide := isWide(last) || isWide(first)
+			if (!wide && gap > 0.15*em) || gap > 1.5*em {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(g.text)
+		prev = g
+	}
+	return b.String()
+}
+
+func firstRune(s string) (rune, bool) {
+	for _, r := range s {
+		return r, true
+	}
+	return 0, false
+}
+
+func lastRune(s string) (rune, bool) {
+	r := []rune(s)
+	if len(r) == 0 {
+		return 0, false
+	}
+	return r[len(r)-1], true
+}
+
+// isWide is CJK text and full-width punctuation: the characters that are
+// written without spaces between them.
+func isWide(r rune) bool {
+	return unicode.Is(unicode.Han, r) || r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFFEF || r >= 0x2E80 && r <= 0x2FFF
+}
+
+// orderColumns finds a two-column layout and returns lines in reading
+// order: within each band between full-width lines, the left column, then
+// the right one.
+func orderColumns(lines []*textLine, width float64) []*textLine {
+	gutter, ok := findGutter(lines, width)
+	if !ok {
+		return lines
+	}
+	var out []*textLine
+	for _, l := range lines {
+		var left, right []glyph
+		for _, g := range l.glyphs {
+			if (g.x0+g.x1)/2 < gutter {
+				left = append(left, g)
+			} else {
+				right = append(right, g)
+			}
+		}
+		if len(left) > 0 && len(right) > 0 {
+			gap := right[0].x0 - left[len(left)-1].x1
+			if gap < 1.5*math.Max(l.size, 1) {
+				out = append(out, l) // spans the gutter
+				continue
+			}
+		}
+		if len(left) > 0 {
+			nl := newLine(left)
+			nl.col = 0
+			out = append(out, nl)
+		}
+		if len(right) > 0 {
+			nl := newLine(right)
+			nl.col = 1
+			out = append(out, nl)
+		}
+	}
+	// Stable reorder: bands separated by spanning lines.
+	var res, band0, band1 []*textLine
+	flush := func() {
+		res = append(res, band0...)
+		res = append(res, band1...)
+		band0, band1 = nil, nil
+	}
+	for _, l := range out {
+		switch l.col {
+		case 0:
+			band0 = append(band0, l)
+		case 1:
+			band1 = append(band1, l)
+		default:
+			flush()
+			res = append(res, l)
+		}
+	}
+	flush()
+	return res
+}
+
+// findGutter looks for a vertical strip in the middle of the page that
+// glyphs of at most a few lines cross while many lines sit on each side.
+func findGutter(lines []*textLine, width float64) (float64, bool) {
+	if len(lines) < 8 || width <= 0 {
+		return 0, false
+	}
+	n := int(width) + 1
+	cover := make([]int, n)
+	for _, l := range lines {
+		mark := make([]bool, n)
+		for _, g := range l.glyphs {
+			for x := max(0, int(g.x0)); x <= min(n-1, int(g.x1)); x++ {
+				mark[x] = true
+			}
+		}
+		for x, m := range mark {
+			if m {
+				cover[x]++
+			}
+		}
+	}
+	limit := max(1, len(lines)/10)
+	bestStart, bestLen := 0, 0
+	for x := int(width * 0.3); x < int(width*0.7); {
+		if cover[x] > limit {
+			x++
+			continue
+		}
+		s := x
+		for x < int(width*0.7) && cover[x] <= limit {
+			x++
+		}
+		if x-s > bestLen {
+			bestStart, bestLen = s, x-s
+		}
+	}
+	if bestLen < 10 {
+		return 0, false
+	}
+	g := float64(bestStart) + float64(bestLen)/2
+	left, right := 0, 0
+	for _, l := range lines {
+		if l.box.X1 < g {
+			left++
+		} else if l.box.X0 > g {
+			right++
+		}
+	}
+	return g, left >= 4 && right >= 4
+}
+
+var pageNumber = regexp.MustCompile(`^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|(?i:page)\s*\d{1,4}(?:\s*(?i:of)\s*\d{1,4})?)$`)
+
+var digits = regexp.MustCompile(`\d+`)
+
+// removeFurniture drops page numbers and running headers/footers: lines in
+// the top or bottom 10% of the page that are a page number, or whose text
+// (digits ignored) recurs in that band on at least half the pages.
+func removeFurniture(pages []*pageData) {
+	band := func(pd *pageData, l *textLine) bool {
+		return l.box.Y1 < pd.height*0.1 || l.box.Y0 > pd.height*0.9
+	}
+	seen := map[string]int{}
+	for _, pd := range pages {
+		keys := map[string]bool{}
+		for _, l := range pd.lines {
+			if band(pd, l) {
+				keys[digits.ReplaceAllString(strings.TrimSpace(l.text), "#")] = true
+			}
+		}
+		for k := range keys {
+			seen[k]++
+		}
+	}
+	for _, pd := range pages {
+		for _, l := range pd.lines {
+			if !band(pd, l) {
+				continue
+			}
+			t := strings.TrimSpace(l.text)
+			if pageNumber.MatchString(t) || len(pages) >= 2 && seen[digits.ReplaceAllString(t, "#")]*2 >= len(pages) && seen[digits.ReplaceAllString(t, "#")] >= 2 {
+				l.drop = true
+			}
+		}
+	}
+}
+
+// build turns the laid-out page into the document model: runs of lines
+// become paragraph blocks, and each table is put in the flow before the
+// first line below its top edge.
+func (pd *pageData) build() doc.Page {
+	p := doc.Page{Number: pd.number, Method: pd.method, Quality: math.Round(pd.quality*1000) / 1000}
+	if pd.ocrLines != nil {
+		p.Blocks = []doc.Block{{Kind: doc.BlockParagraph, Lines: pd.ocrLines}}
+		return p
+	}
+	tables := append([]*tableRegion(nil), pd.tables...)
+	sort.SliceStable(tables, func(i, j int) bool { return tables[i].top < tables[j].top })
+	cur := -1 // index of the open paragraph block
+	var prev *textLine
+	emitTables := func(y float64) {
+		for len(tables) > 0 && tables[0].top <= y {
+			if tables[0].table != nil {
+				p.Blocks = append(p.Blocks, doc.Block{Kind: doc.BlockTable, Table: tables[0].table})
+			}
+			tables = tables[1:]
+			cur, prev = -1, nil
+		}
+	}
+	for _, l := range pd.lines {
+		if l.drop {
+			continue
+		}
+		if l.col <= 0 {
+			emitTables(l.box.Y0)
+		}
+		if cur < 0 || prev == nil || newParagraph(prev, l) {
+			p.Blocks = append(p.Blocks, doc.Block{Kind: doc.BlockParagraph})
+			cur = len(p.Blocks) - 1
+		}
+		p.Blocks[cur].Lines = append(p.Blocks[cur].Lines, doc.Line{Text: l.text, Box: l.box, FontSize: l.size, Bold: l.bold})
+		prev = l
+	}
+	emitTables(math.Inf(1))
+	return p
+}
+
+func newParagraph(prev, l *textLine) bool {
+	if prev.col != l.col || math.Abs(prev.size-l.size) > 1 || prev.bold != l.bold {
+		return true
+	}
+	gap := l.box.Y0 - prev.box.Y1
+	return gap > 0.8*math.Max(l.size, 1) || gap < -2*math.Max(l.size, 1)
+}

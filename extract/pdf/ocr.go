@@ -1,0 +1,152 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"zipin/extract/doc"
+)
+
+// ocrInstall is what an operator must install for scanned pages.
+const ocrInstall = "install tesseract with Chinese data and poppler (Debian: apt-get install tesseract-ocr tesseract-ocr-chi-sim poppler-utils)"
+
+const ocrPageTimeout = 90 * time.Second
+
+// needsOCR: the page shows something (an image, or glyphs no tier could
+// decode) but has no usable text layer.
+func (pd *pageData) needsOCR() bool {
+	text := 0
+	for _, g := range pd.glyphs {
+		if strings.TrimSpace(g.text) != "" {
+			text++
+		}
+	}
+	if text >= 5 && pd.quality >= 0.5 {
+		return false
+	}
+	return pd.images > 0 || pd.undecoded > 0 || text > 0 && pd.quality < 0.5
+}
+
+var ocrTools = sync.OnceValue(func() error {
+	for _, t := range []string{"tesseract", "pdftoppm"} {
+		if _, err := exec.LookPath(t); err != nil {
+			return fmt.Errorf("%s not found", t)
+		}
+	}
+	out, err := exec.Command("tesseract", "--list-langs").CombinedOutput()
+	if err != nil || !bytes.Contains(out, []byte("chi_sim")) {
+		return fmt.Errorf("tesseract has no chi_sim language data")
+	}
+	return nil
+})
+
+// ocrPages runs OCR on pages without a usable text layer. Without the tools,
+// a document that has no usable page at all is quarantined with the install
+// hint; one with only some scanned pages (a stamped signature page) keeps
+// its text and gets a warning per page.
+func ocrPages(ctx context.Context, name string, data []byte, pages []*pageData, d *doc.Document) error {
+	var need []*pageData
+	usable := 0
+	for _, pd := range pages {
+		if pd.needsOCR() {
+			need = append(need, pd)
+		} else if len(pd.glyphs) > 0 {
+			usable++
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	if err := ocrTools(); err != nil {
+		if usable == 0 {
+			return doc.Unreadablef("%s: scanned PDF without a text layer (%d pages), OCR unavailable (%v): %s", name, len(need), err, ocrInstall)
+		}
+		for _, pd := range need {
+			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: page %d has no usable text layer and OCR is unavailable (%v): %s", name, pd.number, err, ocrInstall))
+		}
+		return nil
+	}
+	dir, err := os.MkdirTemp("", "zipin-ocr-")
+	if err != nil {
+		return fmt.Errorf("%s: OCR temp dir: %w", name, err)
+	}
+	defer os.RemoveAll(dir)
+	src := filepath.Join(dir, "in.pdf")
+	if err := os.WriteFile(src, data, 0o600); err != nil {
+		return fmt.Errorf("%s: OCR temp file: %w", name, err)
+	}
+	for _, pd := range need {
+		if err := ctx.Err(); err != nil {
+			return doc.Unreadablef("%s: time budget exhausted during OCR at page %d", name, pd.number)
+		}
+		text, err := ocrPage(ctx, src, dir, pd.number)
+		if err != nil {
+			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: page %d: OCR failed: %v", name, pd.number, err))
+			continue
+		}
+		pd.ocrLines = nil
+		good, total := 0, 0
+		for _, l := range strings.Split(text, "\n") {
+			l = joinOCRSpaces(strings.TrimSpace(l))
+			if l == "" {
+				continue
+			}
+			pd.ocrLines = append(pd.ocrLines, doc.Line{Text: l})
+			for _, r := range l {
+				if r != ' ' {
+					total++
+					if plausible(r) {
+						good++
+					}
+				}
+			}
+		}
+		if pd.ocrLines == nil {
+			pd.ocrLines = []doc.Line{}
+		}
+		pd.method, pd.quality = methodOCR, 0
+		if total > 0 {
+			// OCR text is never as sure as a text layer: cap below 1.
+			pd.quality = 0.9 * float64(good) / float64(total)
+		}
+	}
+	return nil
+}
+
+func ocrPage(ctx context.Context, src, dir string, page int) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, ocrPageTimeout)
+	defer cancel()
+	prefix := filepath.Join(dir, fmt.Sprintf("p%d", page))
+	n := fmt.Sprint(page)
+	if out, err := exec.CommandContext(ctx, "pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", "-f", n, "-l", n, src, prefix).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("pdftoppm: %v: %s", err, bytes.TrimSpace(out))
+	}
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "tesseract", prefix+".png", "stdout", "-l", "chi_sim+eng")
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("tesseract: %v: %s", err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	return string(out), nil
+}
+
+// joinOCRSpaces removes the spaces tesseract puts between CJK characters.
+func joinOCRSpaces(s string) string {
+	r := []rune(s)
+	var b strings.Builder
+	for i, c := range r {
+		if c == ' ' && i > 0 && i+1 < len(r) && (isWide(r[i-1]) || isWide(r[i+1])) {
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

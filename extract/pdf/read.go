@@ -1,0 +1,218 @@
+// Package pdf reads PDF documents into zipin's document model: text lines in
+// reading order with positions and font sizes, and tables rebuilt from their
+// ruling lines. It decodes the Chinese font set-ups that defeat common
+// readers (see font.go) and falls back to OCR for scanned pages (ocr.go).
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	lpdf "github.com/ledongthuc/pdf"
+
+	"zipin/extract/doc"
+)
+
+// maxPages bounds the work on one file; budget reports run to a few hundred.
+const maxPages = 3000
+
+// Read extracts a PDF. name is only used in messages.
+func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err error) {
+	defer func() {
+		// Reading the xref and trailer happens in ledongthuc, which panics on
+		// some damage; a document-level panic is a damaged file, not a bug
+		// in the caller.
+		if p := recover(); p != nil {
+			d, err = nil, doc.Unreadablef("%s: damaged PDF: %v", name, p)
+		}
+	}()
+	data = trimToHeader(data)
+	r, err := lpdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		if errors.Is(err, lpdf.ErrInvalidPassword) {
+			return nil, doc.Unreadablef("%s: PDF is encrypted with a user password; zipin only opens PDFs whose user password is empty", name)
+		}
+		if strings.Contains(err.Error(), "encrypt") || strings.Contains(err.Error(), "crypt") {
+			return nil, doc.Unreadablef("%s: PDF encryption not supported: %v", name, err)
+		}
+		return nil, doc.Unreadablef("%s: damaged or not a PDF: %v", name, err)
+	}
+	n := r.NumPage()
+	if n <= 0 {
+		return nil, doc.Unreadablef("%s: PDF has no pages (page tree damaged or empty)", name)
+	}
+	if n > maxPages {
+		return nil, doc.Unreadablef("%s: %d pages, more than the %d zipin reads", name, n, maxPages)
+	}
+	d = &doc.Document{Format: doc.FormatPDF, Title: r.Trailer().Key("Info").Key("Title").Text()}
+	fonts := fontCache{}
+	var pages []*pageData
+	for i := 1; i <= n; i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, doc.Unreadablef("%s: time budget exhausted at page %d of %d", name, i, n)
+		}
+		pd, perr := readPage(ctx, r, i, fonts)
+		if perr != nil {
+			var be budgetError
+			if errors.As(perr, &be) {
+				return nil, doc.Unreadablef("%s: page %d: %v", name, i, perr)
+			}
+			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: page %d: %v", name, i, perr))
+		}
+		pages = append(pages, pd)
+	}
+	if err := ocrPages(ctx, name, data, pages, d); err != nil {
+		return nil, err
+	}
+	removeFurniture(pages)
+	for _, pd := range pages {
+		d.Pages = append(d.Pages, pd.build())
+	}
+	mergeContinuedTables(d, pages)
+	return d, nil
+}
+
+// trimToHeader drops junk before %PDF- (extract.Detect accepts it within
+// the first KiB); PDF offsets are relative to the header.
+func trimToHeader(data []byte) []byte {
+	if i := bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-")); i > 0 {
+		return data[i:]
+	}
+	return data
+}
+
+// pageData is one page between interpretation and layout.
+type pageData struct {
+	number        int
+	width, height float64
+	glyphs        []glyph
+	segs          []seg
+	images        int
+	undecoded     int
+	method        string
+	quality       float64
+	ocrLines      []doc.Line
+	tables        []*tableRegion
+	lines         []*textLine
+	failed        bool
+}
+
+func readPage(ctx context.Context, r *lpdf.Reader, num int, fonts fontCache) (pd *pageData, err error) {
+	pd = &pageData{number: num, width: 595, height: 842}
+	w := &walker{ctx: ctx, fonts: fonts, formsOn: map[objKey]bool{}}
+	defer func() {
+		if p := recover(); p != nil {
+			if be, ok := p.(budgetError); ok {
+				err = be
+			} else {
+				err = fmt.Errorf("content stream damaged, page skipped: %v (%s)", p, firstFrame(debug.Stack()))
+			}
+			pd.glyphs, pd.segs, pd.failed = w.glyphs, w.segs, true
+			pd.finish()
+		}
+	}()
+	p := r.Page(num)
+	if p.V.IsNull() {
+		pd.failed = true
+		return pd, fmt.Errorf("page object missing")
+	}
+	box := inherited(p.V, "CropBox")
+	if box.Len() != 4 {
+		box = inherited(p.V, "MediaBox")
+	}
+	llx, lly, urx, ury := 0.0, 0.0, 595.0, 842.0
+	if box.Len() == 4 {
+		llx, lly, urx, ury = box.Index(0).Float64(), box.Index(1).Float64(), box.Index(2).Float64(), box.Index(3).Float64()
+		if urx < llx {
+			llx, urx = urx, llx
+		}
+		if ury < lly {
+			lly, ury = ury, lly
+		}
+	}
+	// The initial transform maps user space to the displayed page with the
+	// origin top-left and y down, the coordinates doc.Rect uses.
+	var base matrix
+	switch ((inheritedInt(p.V, "Rotate") % 360) + 360) % 360 {
+	case 90:
+		base = matrix{0, 1, 1, 0, -lly, -llx}
+		pd.width, pd.height = ury-lly, urx-llx
+	case 180:
+		base = matrix{-1, 0, 0, 1, urx, -lly}
+		pd.width, pd.height = urx-llx, ury-lly
+	case 270:
+		base = matrix{0, -1, -1, 0, ury, urx}
+		pd.width, pd.height = ury-lly, urx-llx
+	default:
+		base = matrix{1, 0, 0, -1, -llx, ury}
+		pd.width, pd.height = urx-llx, ury-lly
+	}
+	w.run(p.V.Key("Contents"), inherited(p.V, "Resources"), base, 0)
+	pd.glyphs, pd.segs, pd.images, pd.undecoded = w.glyphs, w.segs, w.images, w.undec
+	pd.finish()
+	return pd, nil
+}
+
+func inheritedInt(v lpdf.Value, key string) int { return int(inherited(v, key).Int64()) }
+
+// inherited looks a page attribute up the page tree. ledongthuc's own lookup
+// (behind Page.Resources) follows /Parent without a bound and spins forever
+// on a page tree with a cycle.
+func inherited(v lpdf.Value, key string) lpdf.Value {
+	for i := 0; i < 32 && !v.IsNull(); i++ {
+		if x := v.Key(key); !x.IsNull() {
+			return x
+		}
+		v = v.Key("Parent")
+	}
+	return lpdf.Value{}
+}
+
+func firstFrame(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	for i, l := range lines {
+		if strings.Contains(l, "panic(") && i+3 < len(lines) {
+			return strings.TrimSpace(lines[i+2]) + " " + strings.TrimSpace(lines[i+3])
+		}
+	}
+	return ""
+}
+
+// finish grades the decoding and lays the page out.
+func (pd *pageData) finish() {
+	pd.method, pd.quality = grade(pd.glyphs, pd.undecoded)
+	pd.layout()
+}
+
+// grade names the tier that decoded most characters on the page and the
+// share of decoded characters that are plausible text.
+func grade(gs []glyph, undecoded int) (string, float64) {
+	count := map[string]int{}
+	total, good := undecoded, 0
+	for _, g := range gs {
+		for _, r := range g.text {
+			if r == ' ' {
+				continue
+			}
+			total++
+			if plausible(r) {
+				good++
+			}
+		}
+		count[g.method]++
+	}
+	best, bn := "", 0
+	for _, m := range []string{methodToUnicode, methodCJKCMap, methodGBKWinAns, methodCIDCMap, methodSimple} {
+		if count[m] > bn {
+			best, bn = m, count[m]
+		}
+	}
+	if total == 0 {
+		return "empty", 0
+	}
+	return best, float64(good) / float64(total)
+}
