@@ -12,6 +12,7 @@ import (
 	"zipin/extract/docx"
 	"zipin/extract/html"
 	"zipin/extract/legacy"
+	"zipin/extract/pdf"
 	"zipin/extract/text"
 	"zipin/extract/xlsx"
 )
@@ -28,6 +29,7 @@ var readers = map[doc.Format]Reader{
 	doc.FormatHTML: html.Read,
 	doc.FormatDOC:  legacy.ReadDOC,
 	doc.FormatXLS:  legacy.ReadXLS,
+	doc.FormatPDF:  pdf.Read,
 }
 
 // Read detects the format of data and extracts it. Input that cannot be read
