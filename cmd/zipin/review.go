@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"zipin/review"
+)
+
+func init() {
+	var out, htmlFile, serve string
+	cmd := &cobra.Command{
+		Use:   "review [--out DIR] DOC_ID|SOURCE [--html FILE | --serve ADDR]",
+		Short: "Show a document's text with every extracted fact highlighted, for auditors",
+		Long: `review writes a self-contained HTML page (no external assets; works offline) for one document: its
+normalized text page by page, every fact highlighted at its offsets and coloured by kind (hover for
+metric, value, unit and approx), and the headline fields, projects, indicators and cross-check warnings
+at the top, each linking to its place in the text.
+
+The document is a doc_id, a doc_id prefix of 6 or more characters, a source as recorded, or a unique file
+name. The page goes to standard output unless --html FILE is given.
+
+--serve ADDR starts a local server (loopback addresses only, such as 127.0.0.1:8080) that lists every
+document, with filters by organization, year, kind and warnings, and opens any review page. DOC_ID is
+optional then. Stop it with Ctrl-C.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if htmlFile != "" && serve != "" {
+				return usageErr(errors.New("review: give --html or --serve, not both"))
+			}
+			if serve != "" {
+				if err := review.CheckLoopback(serve); err != nil {
+					return usageErr(err)
+				}
+			} else if len(args) == 0 {
+				return usageErr(errors.New("review: which document? give a DOC_ID or SOURCE (or --serve ADDR to browse them)"))
+			}
+			data, err := review.Load(out)
+			if err != nil {
+				return usageErr(err)
+			}
+			var doc *review.Doc
+			if len(args) == 1 {
+				if doc, err = data.Find(args[0]); err != nil {
+					return usageErr(err)
+				}
+			}
+			if serve != "" {
+				ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+				defer stop()
+				return review.Serve(ctx, serve, data, func(addr string) {
+					u := "http://" + addr + "/"
+					if doc != nil {
+						u += "doc/" + url.PathEscape(doc.Report.DocID)
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "serving %d documents from %s at %s (Ctrl-C stops)\n", len(data.Reports), out, u)
+				})
+			}
+			if htmlFile == "" {
+				w := bufio.NewWriter(cmd.OutOrStdout())
+				if err := review.Render(w, doc, ""); err != nil {
+					return err
+				}
+				return w.Flush()
+			}
+			return writeReview(htmlFile, doc)
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", defaultOut, "dataset folder")
+	cmd.Flags().StringVar(&htmlFile, "html", "", "write the page to FILE")
+	cmd.Flags().StringVar(&serve, "serve", "", "serve all documents on ADDR (loopback only), such as 127.0.0.1:8080")
+	rootCmd.AddCommand(cmd)
+}
+
+// writeReview writes the page through a temporary file, so a browser that
+// reloads it never sees half a page.
+func writeReview(path string, doc *review.Doc) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".review-*.html")
+	if err != nil {
+		return fmt.Errorf("review: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	w := bufio.NewWriter(tmp)
+	if err := review.Render(w, doc, ""); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("review: writing %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("review: writing %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("review: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("review: writing %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,393 @@
+package review
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"zipin/schema"
+)
+
+//go:embed page.html
+var pageHTML string
+
+var tmpl = template.Must(template.New("page").Parse(pageHTML))
+
+// cell is one table cell, optionally a link into the text.
+type cell struct {
+	Text  string
+	Href  string
+	Class string
+}
+
+// table is a titled grid of cells.
+type table struct {
+	Title   string
+	ID      string
+	Headers []string
+	Rows    [][]cell
+}
+
+// kindCount is one entry of the colour legend.
+type kindCount struct {
+	Kind  string
+	Count int
+}
+
+// pageView is one page of text with its facts marked.
+type pageView struct {
+	Page    int32
+	Method  string
+	Quality string
+	HTML    template.HTML
+	Facts   int
+}
+
+// view is everything the page template shows.
+type view struct {
+	Report   schema.Report
+	Back     string // the list page, when served
+	Warnings []cell
+	Problems []problem
+	Tables   []table
+	Kinds    []kindCount
+	Pages    []pageView
+	Facts    int
+}
+
+// headlineField is one reports column shown at the top, and how to find its
+// place in the text: a fact with one of the metrics (preferring one whose
+// value equals the field's), or else the field's words.
+type headlineField struct {
+	label   string
+	value   func(r schema.Report) (text string, num *float64)
+	metrics []string
+	search  bool // look for the value's words in the text
+}
+
+var headlineFields = []headlineField{
+	{label: "title", value: func(r schema.Report) (string, *float64) { return r.Title, nil }, search: true},
+	{label: "organization", value: func(r schema.Report) (string, *float64) { return deref(r.Organization), nil }, search: true},
+	{label: "fiscal_year", value: func(r schema.Report) (string, *float64) {
+		if r.FiscalYear == nil {
+			return "", nil
+		}
+		return itoa(*r.FiscalYear), nil
+	}, search: true},
+	{label: "kind", value: func(r schema.Report) (string, *float64) { return r.Kind, nil }},
+	{label: "budget_yuan", value: func(r schema.Report) (string, *float64) { return moneyField(r.BudgetYuan) }, metrics: []string{"budget_total", "budget_adjusted", "budget"}},
+	{label: "executed_yuan", value: func(r schema.Report) (string, *float64) { return moneyField(r.ExecutedYuan) }, metrics: []string{"executed"}},
+	{label: "execution_rate", value: func(r schema.Report) (string, *float64) { return floatField(r.ExecutionRate, "%") }, metrics: []string{"execution_rate"}},
+	{label: "self_score", value: func(r schema.Report) (string, *float64) { return floatField(r.SelfScore, "分") }, metrics: []string{"self_score"}},
+	{label: "grade", value: func(r schema.Report) (string, *float64) { return deref(r.Grade), nil }, search: true},
+	{label: "format", value: func(r schema.Report) (string, *float64) { return fmt.Sprintf("%s, %d pages", r.Format, r.Pages), nil }},
+	{label: "source", value: func(r schema.Report) (string, *float64) { return r.Source, nil }},
+	{label: "extractor", value: func(r schema.Report) (string, *float64) {
+		return r.ExtractorVersion + " at " + r.ExtractedAt.UTC().Format("2006-01-02 15:04"), nil
+	}},
+}
+
+// warningMetrics links a warning to the fact it is about, by the first
+// keyword it contains.
+var warningMetrics = []struct {
+	keywords []string
+	metric   string
+}{
+	{[]string{"execution_rate", "执行率", "rate"}, "execution_rate"},
+	{[]string{"self_score", "得分", "score"}, "self_score"},
+	{[]string{"executed", "执行数", "支出"}, "executed"},
+	{[]string{"budget", "预算"}, "budget_total"},
+}
+
+// linker finds places in a document's text and remembers the anchors it
+// needs there.
+type linker struct {
+	doc     *Doc
+	runes   map[int32][]rune
+	anchors map[int32][]anchor
+	found   map[string]string
+}
+
+func newLinker(doc *Doc) *linker {
+	l := &linker{doc: doc, runes: map[int32][]rune{}, anchors: map[int32][]anchor{}, found: map[string]string{}}
+	for _, t := range doc.Texts {
+		l.runes[t.Page] = []rune(t.Text)
+	}
+	return l
+}
+
+// fact returns a link to the first fact with one of the metrics, preferring
+// one whose value is want; ok says whether the value matched.
+func (l *linker) fact(metrics []string, want *float64) (href string, ok bool) {
+	var first *schema.Fact
+	for i := range l.doc.Facts {
+		f := &l.doc.Facts[i]
+		if f.Metric == nil || !slices.Contains(metrics, *f.Metric) {
+			continue
+		}
+		if want != nil && math.Abs(f.Value-*want) < 0.005 {
+			return factHref(f.Seq), true
+		}
+		if first == nil {
+			first = f
+		}
+	}
+	if first == nil {
+		return "", false
+	}
+	return factHref(first.Seq), want == nil
+}
+
+// text returns a link to the first occurrence of words, searching page
+// first (0 for any), and adds an anchor there.
+func (l *linker) text(words string, page int32) string {
+	if strings.TrimSpace(words) == "" {
+		return ""
+	}
+	key := fmt.Sprint(page, "\x00", words)
+	if h, ok := l.found[key]; ok {
+		return h
+	}
+	needle := []rune(words)
+	order := make([]int32, 0, len(l.doc.Texts))
+	if page > 0 {
+		order = append(order, page)
+	}
+	for _, t := range l.doc.Texts {
+		if t.Page != page {
+			order = append(order, t.Page)
+		}
+	}
+	for _, p := range order {
+		if at := runeIndex(l.runes[p], needle); at >= 0 {
+			id := fmt.Sprintf("a-%d", len(l.found)+1)
+			l.anchors[p] = append(l.anchors[p], anchor{at, id})
+			l.found[key] = "#" + id
+			return "#" + id
+		}
+	}
+	l.found[key] = ""
+	return ""
+}
+
+func runeIndex(s, sub []rune) int {
+	if len(sub) == 0 {
+		return -1
+	}
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if slices.Equal(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+// build assembles the page's view of a document.
+func build(doc *Doc, back string) view {
+	l := newLinker(doc)
+	v := view{Report: doc.Report, Back: back, Facts: len(doc.Facts)}
+
+	for _, w := range doc.Report.Warnings {
+		c := cell{Text: w}
+		lw := strings.ToLower(w)
+	match:
+		for _, wm := range warningMetrics {
+			for _, k := range wm.keywords {
+				if strings.Contains(lw, k) {
+					c.Href, _ = l.fact([]string{wm.metric}, nil)
+					break match
+				}
+			}
+		}
+		v.Warnings = append(v.Warnings, c)
+	}
+
+	head := table{Title: "Headline fields (reports)", ID: "headline", Headers: []string{"field", "value", "in the text"}}
+	for _, f := range headlineFields {
+		text, num := f.value(doc.Report)
+		c := cell{Text: text}
+		note := cell{}
+		switch {
+		case text == "":
+			c = cell{Text: "NULL", Class: "null"}
+		case f.metrics != nil:
+			href, ok := l.fact(f.metrics, num)
+			c.Href = href
+			switch {
+			case href == "":
+				note = cell{Text: "no fact with this metric", Class: "warn"}
+			case !ok:
+				note = cell{Text: "differs from the fact", Href: href, Class: "warn"}
+			default:
+				note = cell{Text: "fact", Href: href}
+			}
+		case f.search:
+			if c.Href = l.text(text, 0); c.Href != "" {
+				note = cell{Text: "found", Href: c.Href}
+			}
+		}
+		head.Rows = append(head.Rows, []cell{{Text: f.label}, c, note})
+	}
+	v.Tables = append(v.Tables, head)
+
+	if len(doc.Projects) > 0 {
+		t := table{Title: "Projects (自评表)", ID: "projects", Headers: []string{"#", "project", "department", "implementer", "budget_yuan", "executed_yuan", "execution_rate", "total_score", "page"}}
+		for _, p := range doc.Projects {
+			exec, num := moneyField(p.ExecutedYuan)
+			href, _ := l.fact([]string{"executed"}, num)
+			if href == "" {
+				href = l.text(deref(p.Project), p.Page)
+			}
+			if href == "" && p.Page > 0 {
+				href = fmt.Sprintf("#page-%d", p.Page)
+			}
+			budget, _ := moneyField(p.BudgetYuan)
+			rate, _ := floatField(p.ExecutionRate, "%")
+			score, _ := floatField(p.TotalScore, "")
+			t.Rows = append(t.Rows, []cell{
+				{Text: itoa(p.ProjectSeq), Href: href},
+				{Text: deref(p.Project), Href: l.text(deref(p.Project), p.Page)},
+				{Text: deref(p.Department)}, {Text: deref(p.Implementer)},
+				{Text: budget}, {Text: exec, Href: href}, {Text: rate}, {Text: score},
+				{Text: itoa(p.Page), Href: fmt.Sprintf("#page-%d", p.Page)},
+			})
+		}
+		v.Tables = append(v.Tables, t)
+	}
+
+	if len(doc.Indicators) > 0 {
+		t := table{Title: "Indicators", ID: "indicators", Headers: []string{"#", "level1", "level2", "name", "target", "actual", "weight", "score", "note"}}
+		for _, in := range doc.Indicators {
+			page := projectPage(doc.Projects, in.ProjectSeq)
+			actual := deref(in.ActualText)
+			href := ""
+			for _, f := range doc.Facts {
+				if actual != "" && f.Text == actual && (href == "" || f.Page == page) {
+					href = factHref(f.Seq)
+				}
+			}
+			if href == "" {
+				href = l.text(actual, page)
+			}
+			nameHref := l.text(in.Name, page)
+			if href == "" {
+				href = nameHref
+			}
+			weight, _ := floatField(in.Weight, "")
+			score, _ := floatField(in.Score, "")
+			t.Rows = append(t.Rows, []cell{
+				{Text: itoa(in.ProjectSeq) + "." + itoa(in.Seq), Href: href},
+				{Text: deref(in.Level1)}, {Text: deref(in.Level2)},
+				{Text: in.Name, Href: nameHref},
+				{Text: deref(in.TargetText)}, {Text: actual, Href: href},
+				{Text: weight}, {Text: score}, {Text: deref(in.Note)},
+			})
+		}
+		v.Tables = append(v.Tables, t)
+	}
+
+	byPage := map[int32][]schema.Fact{}
+	counts := map[string]int{}
+	for _, f := range doc.Facts {
+		byPage[f.Page] = append(byPage[f.Page], f)
+		counts[kindClass(f.Kind)]++
+	}
+	for _, k := range kinds {
+		if counts[k] > 0 {
+			v.Kinds = append(v.Kinds, kindCount{k, counts[k]})
+		}
+	}
+	pages := map[int32]bool{}
+	for _, t := range doc.Texts {
+		pages[t.Page] = true
+		html, probs := pageMarkup(t, byPage[t.Page], l.anchors[t.Page])
+		v.Problems = append(v.Problems, probs...)
+		v.Pages = append(v.Pages, pageView{Page: t.Page, Method: t.Method, Quality: strconv.FormatFloat(t.Quality, 'f', 2, 64), HTML: html, Facts: len(byPage[t.Page])})
+	}
+	for _, f := range doc.Facts {
+		if !pages[f.Page] {
+			v.Problems = append(v.Problems, problem{f.Seq, f.Page, fmt.Sprintf("page %d has no text; facts.text is %q", f.Page, f.Text), ""})
+		}
+	}
+	return v
+}
+
+func projectPage(ps []schema.Project, seq int32) int32 {
+	for _, p := range ps {
+		if p.ProjectSeq == seq {
+			return p.Page
+		}
+	}
+	return 0
+}
+
+// Render writes the review page of one document. back, if not empty, is the
+// address of the document list (when served).
+func Render(w io.Writer, doc *Doc, back string) error {
+	if err := tmpl.ExecuteTemplate(w, "page", build(doc, back)); err != nil {
+		return fmt.Errorf("review: rendering %s: %w", doc.Report.DocID, err)
+	}
+	return nil
+}
+
+// moneyField formats an amount in 元 and returns it as a number for matching.
+func moneyField(m *schema.Money) (string, *float64) {
+	if m == nil {
+		return "", nil
+	}
+	f := float64(*m) / 100
+	return money(*m) + " 元", &f
+}
+
+func floatField(f *float64, unit string) (string, *float64) {
+	if f == nil {
+		return "", nil
+	}
+	return strings.TrimSpace(number(*f) + " " + unit), f
+}
+
+// money writes 分 as 元 with thousands separators: 12,500,000.50.
+func money(m schema.Money) string {
+	sign := ""
+	if m < 0 {
+		sign, m = "-", -m
+	}
+	return fmt.Sprintf("%s%s.%02d", sign, group3(strconv.FormatInt(m/100, 10)), m%100)
+}
+
+// number writes a float as written, with thousands separators.
+func number(f float64) string {
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if hasFrac {
+		frac = "." + frac
+	}
+	return sign + group3(whole) + frac
+}
+
+func group3(digits string) string {
+	if len(digits) <= 3 {
+		return digits
+	}
+	var b strings.Builder
+	lead := len(digits) % 3
+	if lead > 0 {
+		b.WriteString(digits[:lead])
+	}
+	for i := lead; i < len(digits); i += 3 {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(digits[i : i+3])
+	}
+	return b.String()
+}

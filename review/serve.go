@@ -1,0 +1,230 @@
+package review
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"zipin/schema"
+)
+
+// CheckLoopback refuses an address that is not on the loopback: the page
+// shows the whole dataset, and the server has no authentication.
+func CheckLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%w: %q: %v (want HOST:PORT, such as 127.0.0.1:8080)", ErrNotLoopback, addr, err)
+	}
+	if host == "" {
+		return fmt.Errorf("%w: %q would listen on every interface; use 127.0.0.1%s", ErrNotLoopback, addr, addr)
+	}
+	if !loopbackHost(host) {
+		return fmt.Errorf("%w: %q is not a loopback address (127.0.0.1, [::1] or localhost)", ErrNotLoopback, addr)
+	}
+	return nil
+}
+
+// loopbackHost says whether host names the loopback: a loopback IP, or
+// localhost.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// Handler serves the document list at / and each review page at
+// /doc/DOC_ID.
+func Handler(d *Data) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		f := filterFrom(r.URL.Query())
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if err := listTmpl.Execute(w, listView(d, f)); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		}
+	})
+	mux.HandleFunc("GET /doc/{id}", func(w http.ResponseWriter, r *http.Request) {
+		doc, ok := d.Doc(r.PathValue("id"))
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if err := Render(w, doc, "/"); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		}
+	})
+	return hostGuard(mux)
+}
+
+// hostGuard answers only requests addressed to the loopback by name or IP,
+// so that a web page cannot reach the server through DNS rebinding.
+func hostGuard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		if !loopbackHost(host) {
+			http.Error(w, "zipin review answers loopback addresses only", http.StatusForbidden)
+			return
+		}
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Serve listens on addr, which must be a loopback address, until ctx ends.
+// ready, if not nil, receives the address actually listened on.
+func Serve(ctx context.Context, addr string, d *Data, ready func(addr string)) error {
+	if err := CheckLoopback(addr); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("review: %w", err)
+	}
+	// localhost could resolve off the loopback in a strange hosts file.
+	if ta, ok := ln.Addr().(*net.TCPAddr); !ok || !ta.IP.IsLoopback() {
+		ln.Close()
+		return fmt.Errorf("%w: %s resolved to %s", ErrNotLoopback, addr, ln.Addr())
+	}
+	srv := &http.Server{Handler: Handler(d), ReadHeaderTimeout: 10 * time.Second}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("review: %w", err)
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err := srv.Shutdown(sctx)
+		if e := <-done; !errors.Is(e, http.ErrServerClosed) {
+			err = errors.Join(err, e)
+		}
+		return err
+	}
+}
+
+// filter is the list page's selection.
+type filter struct {
+	Org      string // part of the organization's name
+	Year     string // a year, "none" for NULL, or empty for all
+	Kind     string
+	Warnings string // "yes", "no" or empty
+}
+
+func filterFrom(q url.Values) filter {
+	return filter{
+		Org:      strings.TrimSpace(q.Get("org")),
+		Year:     strings.TrimSpace(q.Get("year")),
+		Kind:     q.Get("kind"),
+		Warnings: q.Get("warnings"),
+	}
+}
+
+// filterRules are the list's filters, each true when a report passes.
+var filterRules = []func(f filter, r schema.Report) bool{
+	func(f filter, r schema.Report) bool {
+		return f.Org == "" || strings.Contains(deref(r.Organization), f.Org)
+	},
+	func(f filter, r schema.Report) bool {
+		switch f.Year {
+		case "":
+			return true
+		case "none":
+			return r.FiscalYear == nil
+		}
+		y, err := strconv.Atoi(f.Year)
+		return err == nil && r.FiscalYear != nil && int(*r.FiscalYear) == y
+	},
+	func(f filter, r schema.Report) bool { return f.Kind == "" || r.Kind == f.Kind },
+	func(f filter, r schema.Report) bool {
+		switch f.Warnings {
+		case "yes":
+			return len(r.Warnings) > 0
+		case "no":
+			return len(r.Warnings) == 0
+		}
+		return true
+	},
+}
+
+func (f filter) keep(r schema.Report) bool {
+	for _, rule := range filterRules {
+		if !rule(f, r) {
+			return false
+		}
+	}
+	return true
+}
+
+type listRow struct {
+	DocID, Title, Organization, Year, Kind, Budget, Rate, Source string
+	Facts, Warnings                                              int
+}
+
+type listPage struct {
+	Filter       filter
+	Rows         []listRow
+	Total        int
+	Years, Kinds []string
+	Dir          string
+}
+
+func listView(d *Data, f filter) listPage {
+	p := listPage{Filter: f, Total: len(d.Reports), Dir: d.Dir}
+	years, kinds := map[string]bool{}, map[string]bool{}
+	for _, r := range d.Reports {
+		y := "none"
+		if r.FiscalYear != nil {
+			y = itoa(*r.FiscalYear)
+		}
+		if !years[y] {
+			years[y] = true
+			p.Years = append(p.Years, y)
+		}
+		if !kinds[r.Kind] {
+			kinds[r.Kind] = true
+			p.Kinds = append(p.Kinds, r.Kind)
+		}
+		if !f.keep(r) {
+			continue
+		}
+		budget, _ := moneyField(r.BudgetYuan)
+		rate, _ := floatField(r.ExecutionRate, "%")
+		p.Rows = append(p.Rows, listRow{
+			DocID: r.DocID, Title: r.Title, Organization: deref(r.Organization), Year: y, Kind: r.Kind,
+			Budget: budget, Rate: rate, Source: r.Source, Facts: len(d.facts[r.DocID]), Warnings: len(r.Warnings),
+		})
+	}
+	slices.Sort(p.Years)
+	slices.Sort(p.Kinds)
+	return p
+}
+
+var listTmpl = template.Must(template.Must(tmpl.Clone()).New("list").Parse(`<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>zipin review · {{len .Rows}} documents</title>{{template "style" .}}</head>
+<body><header><h1>zipin review</h1><div class="meta">{{.Dir}} · {{len .Rows}} of {{.Total}} documents</div></header>
+<main><section class="box"><form method="get" action="/">
+<label>organization <input name="org" value="{{.Filter.Org}}" placeholder="part of the name"></label>
+<label>year <select name="year"><option value="">all</option>{{range .Years}}<option{{if eq . $.Filter.Year}} selected{{end}}>{{.}}</option>{{end}}</select></label>
+<label>kind <select name="kind"><option value="">all</option>{{range .Kinds}}<option{{if eq . $.Filter.Kind}} selected{{end}}>{{.}}</option>{{end}}</select></label>
+<label>warnings <select name="warnings"><option value="">any</option><option value="yes"{{if eq .Filter.Warnings "yes"}} selected{{end}}>with warnings</option><option value="no"{{if eq .Filter.Warnings "no"}} selected{{end}}>without</option></select></label>
+<button type="submit">filter</button> <a href="/">clear</a></form></section>
+<section class="box"><table id="documents"><tr><th>title</th><th>organization</th><th>year</th><th>kind</th><th>budget</th><th>rate</th><th>facts</th><th>warnings</th></tr>
+{{range .Rows}}<tr class="doc" data-doc="{{.DocID}}"><td><a href="/doc/{{.DocID}}">{{.Title}}</a><br><small style="color:#777">{{.Source}}</small></td><td>{{.Organization}}</td><td>{{.Year}}</td><td>{{.Kind}}</td><td>{{.Budget}}</td><td>{{.Rate}}</td><td>{{.Facts}}</td><td{{if .Warnings}} class="warn"{{end}}>{{.Warnings}}</td></tr>
+{{end}}</table></section></main></body></html>`))
