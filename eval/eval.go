@@ -43,6 +43,7 @@ type Result struct {
 	ExactOffsets int
 	Misses       []string
 	Warnings     map[string][]string // doc id → report warnings, for --verbose
+	Titles       []string            // one line per document, for --verbose
 }
 
 // Headline totals over all fields (micro-averaged).
@@ -107,6 +108,7 @@ func Compare(golds []Gold, docOf map[string]string, ds *Dataset) *Result {
 		}
 		res.Docs++
 		res.Warnings[g.ID] = rep.Warnings
+		res.Titles = append(res.Titles, fmt.Sprintf("%s: %s [%s] org=%s warnings=%q", g.ID, rep.Title, rep.Kind, show(rep.Organization), rep.Warnings))
 		compareHeadline(res, g, rep)
 		compareFacts(res, g, facts[id], texts[id])
 	}
@@ -298,6 +300,9 @@ func (r *Result) Print(w io.Writer, verbose bool) {
 	fmt.Fprintf(w, "fact recall:       %d/%d = %.1f%%\n", r.FoundFacts, r.GoldFacts, 100*r.FactRecall())
 	fmt.Fprintf(w, "provenance exact:  %d/%d = %.1f%%\n", r.ExactOffsets, r.Facts, 100*r.Provenance())
 	if verbose {
+		for _, t := range r.Titles {
+			fmt.Fprintln(w, "doc:", t)
+		}
 		for _, m := range r.Misses {
 			fmt.Fprintln(w, "miss:", m)
 		}

@@ -69,7 +69,7 @@ func contextTyped(p *normalize.Page) []Fact {
 					Value: scale(n.Text, cu.factor), Unit: cu.unit, UnitText: unit, Kind: cu.kind,
 					Section: p.SectionAt(s),
 				}
-				f.Metric, f.label = metricFor(runes, s, cu.kind)
+				f.Metric, f.label, f.conditional = metricFor(runes, s, cu.kind)
 				out = append(out, f)
 			}
 		}

@@ -21,7 +21,7 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) []Fact {
 				continue
 			}
 			f := fromQuantity(p, q)
-			f.Metric, f.label = metricFor(runes, q.Start, q.Kind)
+			f.Metric, f.label, f.conditional = metricFor(runes, q.Start, q.Kind)
 			f.Subject = subjectFor(runes, q, seg)
 			out = append(out, f)
 		}
@@ -67,7 +67,7 @@ const clauseStops = "。；;\n|，,！？!?"
 
 // metricFor names the number starting at start from the nearest metric
 // phrase before it in the same clause.
-func metricFor(r []rune, start int, kind string) (metric, phrase string) {
+func metricFor(r []rune, start int, kind string) (metric, phrase string, conditional bool) {
 	from := max(0, start-metricWindow)
 	for i := start - 1; i >= from; i-- {
 		if strings.ContainsRune(clauseStops, r[i]) {
@@ -90,8 +90,16 @@ func metricFor(r []rune, start int, kind string) (metric, phrase string) {
 			best, bestPhrase, bestEnd, bestLen = m.metric, m.phrase, end, len(m.phrase)
 		}
 	}
-	return best, bestPhrase
+	if best != "" {
+		between := left[bestEnd:]
+		conditional = containsAny(between, conditionWords)
+	}
+	return best, bestPhrase, conditional
 }
+
+// conditionWords between a label and its number make the number a threshold
+// or a condition (预算执行率未达到90%的需说明原因), not the value stated.
+var conditionWords = []string{"未达到", "未达", "低于", "高于", "不足", "超过", "如", "若", "应"}
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

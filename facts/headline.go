@@ -15,7 +15,7 @@ import (
 // set a reports field, strongest first. A number labelled only by a weaker
 // phrase (项目预算, 安排资金) is a fact but not the report's budget.
 var headlineRank = map[string][]string{
-	BudgetTotal:   {"全年预算数", "调整后预算数", "调整后预算", "全年预算", "预算总金额", "预算总额", "总预算", "年度预算", "预算数", "计划投资"},
+	BudgetTotal:   {"全年预算数", "调整后预算数", "调整后预算", "全年预算", "预算总金额", "预算总额", "总预算", "年度预算", "预算数", "计划投资", "投入资金", "安排资金"},
 	Executed:      {"全年执行数", "预算执行数", "全年执行", "执行数", "实际支出", "支出共计", "实际使用", "完成拨付", "已拨付", "支付", "执行资金"},
 	ExecutionRate: {"预算执行率", "预算完成率", "资金执行率", "执行率", "支付率", "完成预算的", "完成率"},
 	SelfScore:     {"综合评价得分", "自评得分", "自评总分", "自评分数", "评价得分", "绩效评分", "总分"},
@@ -45,12 +45,14 @@ const orgSuffixes = `(?:委员会|办公室|管理局|事务局|服务中心|中
 var (
 	// An organization named in full: a place, then the unit.
 	orgRe = regexp.MustCompile(`(?:[\p{Han}]{1,8}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|镇|乡))+[\p{Han}]{1,24}?` + orgSuffixes)
+	// orgCellRe reads a whole table cell as one name, up to its last unit suffix.
+	orgCellRe = regexp.MustCompile(`^(?:[\p{Han}]{1,8}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|镇|乡))+[\p{Han}]{1,24}` + orgSuffixes)
 	// Labels of the table rows that name the unit, strongest first.
 	orgLabels  = []string{"资金使用单位", "预算部门、单位名称", "预算单位名称", "单位名称", "部门名称", "预算部门", "实施单位", "主管部门"}
 	yearRe     = regexp.MustCompile(`((?:19|20)\d{2})\s*年度?`)
 	yearDuRe   = regexp.MustCompile(`((?:19|20)\d{2})\s*年度`)
 	codePrefix = regexp.MustCompile(`^[0-9A-Za-z]+[-－—]`)
-	gradeRe    = regexp.MustCompile(`(?:等级|等次|评价结果|评定|自评结果|自评结论|自评为|评价为|评为|定为|结论为)\s*(?:为|是|：|:)?\s*[“"「]?\s*(优\s?秀|优|良\s?好|良|中\s?等|中|合\s?格|差|不合格)`)
+	gradeRe    = regexp.MustCompile(`(?:等级|等次|评价结果|评定|自评结果|自评结论|自评为|评价为|评为|定为|结论为)\s*(?:为|是|：|:)?\s*[“"「]?\s*(优\s?秀|优|良\s?好|良|中\s?等|中|差)`)
 	checkRe    = regexp.MustCompile(`(?:☑|☒|■|√|R)\s*(优\s?秀|优|良|中|差)`)
 )
 
@@ -59,13 +61,14 @@ const gradeBlockers = "化先质势惠良好美异越点秀性心央期等级小
 
 func buildHeadline(nd *normalize.Doc, facts []Fact) Headline {
 	h := Headline{}
-	h.Title = findTitle(nd)
-	h.Kind = kindOf(h.Title, nd)
+	ti := findTitle(nd)
+	h.Title = ti.text
+	h.Kind = kindOf(ti, nd)
 	h.Organization = findOrganization(nd, h.Title)
 	h.FiscalYear = findYear(nd, h.Title)
 	h.BudgetYuan, h.Warnings = pick(facts, BudgetTotal, h.Warnings)
 	h.ExecutedYuan, h.Warnings = pick(facts, Executed, h.Warnings)
-	h.ExecutionRate, h.Warnings = pick(facts, ExecutionRate, h.Warnings)
+	h.ExecutionRate, h.Warnings = pickRate(facts, h.BudgetYuan, h.ExecutedYuan, h.Warnings)
 	h.SelfScore, h.Warnings = pick(facts, SelfScore, h.Warnings)
 	if h.SelfScore == nil {
 		h.SelfScore = labelledScore(nd)
@@ -90,53 +93,89 @@ func firstLines(nd *normalize.Doc, n int) []string {
 	return out
 }
 
-// findTitle picks the line among the first ones that reads most like a
-// report title. A line that runs on into the body (text without line breaks)
-// is cut after 报告 or 自评表.
-func findTitle(nd *normalize.Doc) string {
-	best, bestScore := "", 0
-	for _, l := range firstLines(nd, 40) {
-		if strings.Contains(l, "《") || strings.HasPrefix(l, "时间") || strings.Contains(l, "索引号") {
-			continue
-		}
-		r := []rune(l)
-		if len(r) > 60 {
-			cut := -1
-			for _, end := range []string{"报告", "自评表", "评价表"} {
-				if i := strings.Index(l, end); i >= 0 && (cut < 0 || i+len(end) < cut) {
-					cut = i + len(end)
-				}
-			}
-			if cut < 0 || len([]rune(l[:cut])) > 60 {
-				continue
-			}
-			l = l[:cut]
-		}
-		score := 0
-		for _, w := range titleWords {
-			if strings.Contains(l, w.word) {
-				score += w.weight
-			}
-		}
-		if score > bestScore {
-			best, bestScore = l, score
-		}
-	}
-	if best == "" && nd.Title != "" {
-		return nd.Title
-	}
-	if best == "" {
-		if ls := firstLines(nd, 1); len(ls) > 0 {
-			r := []rune(ls[0])
-			return string(r[:min(len(r), 60)])
-		}
-	}
-	return strings.Trim(best, " |")
+// titleEnds are the words a report title ends with (before an optional
+// bracketed year or project name).
+var titleEndRe = regexp.MustCompile(`(?:报告|报告书|自评表|评价表|数据表|情况表)(?:[（(][^）)]{1,30}[）)])?$`)
+
+// titleChunk is the longest run before a title's end that can belong to a
+// title: CJK, digits and brackets, no spaces or colons. It cuts a title out
+// of a line that runs on (metadata before it, the body after it).
+var titleChunkRe = regexp.MustCompile(`[\p{Han}0-9（）()、—-]{4,60}?(?:报告书|报告|自评表|评价表|数据表|情况表)(?:[（(][^）)]{1,30}[）)])?`)
+
+// titleInfo is the chosen title and where it stands.
+type titleInfo struct {
+	text string
+	// attachment is set when the title names an attachment (附件：…自评表)
+	// that follows the report's own prose: the document is the report.
+	attachment bool
 }
 
-func kindOf(title string, nd *normalize.Doc) string {
+// findTitle picks, among the opening lines, the run of text that reads most
+// like a report title: it ends like one (报告, 自评表 …) and has the most
+// title words; the earliest wins a tie. A title split over two lines
+// (广州市…局 2021 年 / 部门整体支出绩效自评报告) is put back together.
+func findTitle(nd *normalize.Doc) titleInfo {
+	var best titleInfo
+	bestScore, prose := 0, 0
+	lines := firstLines(nd, 150)
+	for i, l := range lines {
+		l = strings.Trim(l, " |")
+		for _, m := range titleChunkRe.FindAllStringIndex(l, -1) {
+			before := l[:m[0]]
+			if strings.Count(before, "《") > strings.Count(before, "》") {
+				continue // a document quoted by name
+			}
+			t := l[m[0]:m[1]]
+			if m[0] == 0 && i > 0 && joinsTitle(lines[i-1], t) {
+				t = strings.TrimSpace(lines[i-1]) + t
+			}
+			score := 0
+			for _, w := range titleWords {
+				if strings.Contains(t, w.word) {
+					score += w.weight
+				}
+			}
+			if score > bestScore {
+				bestScore = score
+				best = titleInfo{text: t, attachment: strings.Contains(before, "附件") || i > 0 && strings.HasPrefix(lines[i-1], "附件") || strings.HasPrefix(l, "附件")}
+				best.attachment = best.attachment && prose >= 2
+			}
+			break
+		}
+		if len([]rune(l)) >= 30 && strings.ContainsAny(l, "。；") {
+			prose++
+		}
+	}
+	if best.text == "" && nd.Title != "" {
+		best.text = nd.Title
+	}
+	if best.text == "" {
+		if ls := firstLines(nd, 1); len(ls) > 0 {
+			r := []rune(ls[0])
+			best.text = string(r[:min(len(r), 60)])
+		}
+	}
+	return best
+}
+
+// joinsTitle reports whether prev is the first half of a title that wraps
+// onto the next line: short, with no sentence end, ending in a year or a
+// unit's name.
+func joinsTitle(prev, title string) bool {
+	prev = strings.TrimSpace(prev)
+	r := []rune(prev)
+	if len(r) == 0 || len(r)+len([]rune(title)) > 60 || strings.ContainsAny(prev, "。；：:，,|") {
+		return false
+	}
+	return yearRe.MatchString(prev) && strings.HasSuffix(prev, "年") || strings.HasSuffix(prev, "年度") || orgCellRe.MatchString(prev) && cleanOrg(prev) == prev
+}
+
+func kindOf(ti titleInfo, nd *normalize.Doc) string {
 	for _, rule := range kindRules {
-		if containsAny(title, rule.any) && !containsAny(title, rule.none) {
+		if ti.attachment && rule.kind == "table" {
+			continue // a report that attaches its 自评表 is still a report
+		}
+		if containsAny(ti.text, rule.any) && !containsAny(ti.text, rule.none) {
 			return rule.kind
 		}
 	}
@@ -168,14 +207,15 @@ func containsAny(s string, words []string) bool {
 // pronoun (我局, 本单位).
 func findOrganization(nd *normalize.Doc, title string) *string {
 	if m := yearRe.FindStringIndex(title); m != nil && m[0] > 0 {
-		if org := orgRe.FindString(title[:m[0]]); org != "" && strings.HasSuffix(strings.TrimSpace(title[:m[0]]), org) {
+		prefix := strings.TrimSpace(title[:m[0]])
+		if org := cleanOrg(prefix); org != "" && orgCellRe.MatchString(org) {
 			return &org
 		}
 	}
-	if org := orgFromLabels(nd); org != nil {
+	if org, stated := orgFromLabels(nd); stated {
 		return org
 	}
-	if org := orgRe.FindString(title); org != "" {
+	if org := cleanOrg(orgRe.FindString(title)); org != "" {
 		return &org
 	}
 	return orgFromBody(nd)
@@ -183,7 +223,7 @@ func findOrganization(nd *normalize.Doc, title string) *string {
 
 // orgFromLabels reads the value after a unit label in a form: the next cell
 // of a grid, the text after the label on its line, or the next line.
-func orgFromLabels(nd *normalize.Doc) *string {
+func orgFromLabels(nd *normalize.Doc) (org *string, stated bool) {
 	found := map[string]string{}
 	for _, p := range nd.Pages {
 		lines := strings.Split(p.Text, "\n")
@@ -208,22 +248,29 @@ func orgFromLabels(nd *normalize.Doc) *string {
 	}
 	for _, label := range orgLabels[:5] {
 		if v, ok := found[label]; ok {
-			return &v
+			return &v, true
 		}
 	}
 	impl, dept := found["实施单位"], found["主管部门"]
 	switch {
 	case impl != "" && (dept == "" || strings.HasPrefix(dept, impl) || strings.HasPrefix(impl, dept)):
-		return &impl
+		return &impl, true
 	case impl == "" && dept != "":
-		return &dept
+		return &dept, true
+	case impl != "" && dept != "":
+		return nil, true // the rows name different units: which one reports is not stated
 	}
-	return nil // the two rows name different units: which one reports is not stated
+	return nil, false
 }
 
 // orgValue cleans the text after a label into a unit name, or "".
 func orgValue(s string) string {
 	s = strings.TrimLeft(s, " |:：()（）盖章")
+	for _, l := range append(orgLabels, "项目资金", "项目名称") {
+		if i := strings.Index(s, l); i > 0 {
+			s = s[:i]
+		}
+	}
 	if i := strings.IndexAny(s, "|"); i >= 0 {
 		s = s[:i]
 	}
@@ -232,11 +279,57 @@ func orgValue(s string) string {
 	if f := strings.Fields(s); len(f) > 0 {
 		s = f[0]
 	}
-	if m := orgRe.FindString(s); m != "" && strings.HasPrefix(s, m) {
-		return m
+	if m := orgCellRe.FindString(s); m != "" {
+		return cleanOrg(m)
 	}
 	return ""
 }
+
+// orgNeverStarts are characters a unit's name never begins with; a match
+// that does has swallowed the word before it (现将2022年西平县…, 由县…).
+const orgNeverStarts = "年月日的了在和与及将对由是为现到其该本我各"
+
+// orgNeverContains are words that show a match is not a name: page
+// furniture or a form label run into the name.
+var orgNeverContains = []string{"我", "欢迎", "来到", "网站", "位置", "首页", "主管部门", "实施单位", "名称", "我局", "我单位", "本单位"}
+
+// cleanOrg trims what a match swallowed before the name and checks that
+// what is left is still a full name (a place of at least two characters and
+// a unit); else "".
+func cleanOrg(s string) string { return cleanOrgBefore(s, "") }
+
+// orgSuffixWords: a unit suffix followed by one of these characters is the
+// start of an ordinary word, not the end of a name.
+var orgSuffixWords = map[rune]string{
+	'社': "会区", '部': "门分署", '会': "议上", '处': "理置", '所': "有以属", '站': "在位",
+	'局': "面势部限", '院': "校", '队': "伍", '室': "内外", '办': "理法", '委': "托员",
+}
+
+// cleanOrgBefore is cleanOrg for a match followed in its text by rest.
+func cleanOrgBefore(s, rest string) string {
+	r := []rune(s)
+	for len(r) > 0 && strings.ContainsRune(orgNeverStarts, r[0]) {
+		r = r[1:]
+	}
+	s = string(r)
+	for _, w := range orgNeverContains {
+		if strings.Contains(s, w) {
+			return ""
+		}
+	}
+	if m := orgRe.FindString(s); m == "" || !strings.HasPrefix(s, m) && !strings.HasSuffix(s, m) {
+		return ""
+	}
+	if next, ok := orgSuffixWords[r[len(r)-1]]; ok && rest != "" && strings.ContainsRune(next, []rune(rest)[0]) {
+		return "" // 经济社会, 各部门: the suffix starts a longer word
+	}
+	if loc := placeRe.FindStringIndex(s); loc == nil || loc[0] != 0 || len([]rune(s[:loc[1]])) < 2 {
+		return ""
+	}
+	return s
+}
+
+var placeRe = regexp.MustCompile(`^[\p{Han}]{1,8}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|镇|乡)`)
 
 // orgFromBody finds the first full unit name in the opening text that is not
 // quoted from a document title (《…》) or named as an instructing body.
@@ -254,8 +347,9 @@ func orgFromBody(nd *normalize.Doc) *string {
 		if hasAnyPrefix(after, "关于", "印发", "下达", "文件", "要求", "网站") || hasAnySuffix(before, "根据", "按照", "来源:", "来源：", "发布机构:") {
 			continue
 		}
-		org := head[m[0]:m[1]]
-		return &org
+		if org := cleanOrgBefore(head[m[0]:m[1]], after); org != "" {
+			return &org
+		}
 	}
 	return nil
 }
@@ -280,19 +374,44 @@ func hasAnySuffix(s string, ps ...string) bool {
 }
 
 // findYear reads the fiscal year from the title, else from a "YYYY年度"
-// phrase in the opening text. A publication date (2022-04-15) never counts.
+// phrase in the opening text, else from the years the opening text
+// mentions: the latest one, if it is mentioned more than once or is the only
+// one. A publication date (2022-04-15), a date (2021年12月) and a document
+// number (〔2021〕) never count.
 func findYear(nd *normalize.Doc, title string) *int {
 	if m := yearRe.FindStringSubmatch(title); m != nil {
 		y, _ := strconv.Atoi(m[1])
 		return &y
 	}
-	head := strings.Join(firstLines(nd, 30), "\n")
+	head := strings.Join(firstLines(nd, 40), "\n")
+	if r := []rune(head); len(r) > 1500 {
+		head = string(r[:1500])
+	}
 	if m := yearDuRe.FindStringSubmatch(head); m != nil {
 		y, _ := strconv.Atoi(m[1])
 		return &y
 	}
+	counts := map[int]int{}
+	for _, m := range yearRe.FindAllStringSubmatchIndex(head, -1) {
+		before, after := head[:m[0]], head[m[1]:]
+		if strings.Count(before, "《") > strings.Count(before, "》") || dateAfter.MatchString(after) {
+			continue
+		}
+		y, _ := strconv.Atoi(head[m[2]:m[3]])
+		counts[y]++
+	}
+	latest := 0
+	for y := range counts {
+		latest = max(latest, y)
+	}
+	if latest > 0 && (counts[latest] > 1 || len(counts) == 1) {
+		return &latest
+	}
 	return nil
 }
+
+// dateAfter follows the 年 of a date: 2021年12月, 2021年1-6月.
+var dateAfter = regexp.MustCompile(`^\s*\d{1,2}\s*[月\-－—至]`)
 
 // pick chooses a headline value among the facts labelled with metric: those
 // with the strongest phrase win; if they disagree, the field stays NULL and a
@@ -301,7 +420,7 @@ func pick(facts []Fact, metric string, warnings []string) (*float64, []string) {
 	best := -1
 	var vals []float64
 	for _, f := range facts {
-		if f.Metric != metric || f.Approx != "" || f.Op != "" || f.ValueHigh != nil {
+		if f.Metric != metric || f.Approx != "" || f.Op != "" || f.ValueHigh != nil || f.conditional {
 			continue
 		}
 		rank := indexOf(headlineRank[metric], f.label)
@@ -333,6 +452,35 @@ func formatVals(vs []float64) string {
 		s[i] = strconv.FormatFloat(v, 'f', -1, 64)
 	}
 	return strings.Join(s, ", ")
+}
+
+// pickRate is pick for the execution rate, with one more way to settle a
+// disagreement: where the report states several rates (per funding source
+// and overall) and the budget and spending are known, the stated rate that
+// equals executed ÷ budget is the report's.
+func pickRate(facts []Fact, budget, executed *float64, warnings []string) (*float64, []string) {
+	v, w := pick(facts, ExecutionRate, nil)
+	if v != nil || budget == nil || executed == nil || *budget <= 0 {
+		return v, append(warnings, w...)
+	}
+	computed := *executed / *budget * 100
+	var match *float64
+	for _, f := range facts {
+		if f.Metric != ExecutionRate || f.conditional || f.Approx != "" || f.Op != "" {
+			continue
+		}
+		if math.Abs(f.Value-computed) <= 0.1 {
+			if match != nil && *match != f.Value {
+				return nil, append(warnings, w...)
+			}
+			val := f.Value
+			match = &val
+		}
+	}
+	if match != nil {
+		return match, warnings
+	}
+	return nil, append(warnings, w...)
 }
 
 // labelledScore reads a total score written as a label and a bare number in

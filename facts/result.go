@@ -22,7 +22,8 @@ type Fact struct {
 	Subject    string
 	Section    string
 
-	label string // the metric phrase that named it, for ranking headline candidates
+	label       string // the metric phrase that named it, for ranking headline candidates
+	conditional bool   // the label states a condition on the number (未达到90%), not its value
 }
 
 // Headline is what goes into the reports row.

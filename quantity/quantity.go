@@ -332,8 +332,8 @@ func isDistractor(r []rune, q Quantity, numStart, numEnd int, u unitDef, chinese
 		}
 		return r[numStart-k]
 	}
-	// Ordinals: 第3项, 第二名.
-	if before(1) == '第' {
+	// Ordinals: 第3项, 第二名. Formulas: (B/A×100%).
+	if strings.ContainsRune("第×*÷/", before(1)) {
 		return true
 	}
 	// Years: 2021年 is a date, not a duration; 20多年 or 3年 is a duration.
