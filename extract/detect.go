@@ -3,6 +3,7 @@ package extract
 import (
 	"archive/zip"
 	"bytes"
+	"strings"
 
 	"zipin/extract/doc"
 )
@@ -20,6 +21,10 @@ func Detect(data []byte) doc.Format {
 		return detectZip(data)
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
 		return detectOLE(data)
+	case knownBinary(data) != "":
+		// Images and archives renamed to .doc or .pdf are common on portals;
+		// some have few enough control bytes to pass for text.
+		return ""
 	case looksLikeHTML(data):
 		return doc.FormatHTML
 	case looksLikeText(data):
@@ -35,34 +40,64 @@ func hasPDFHeaderNearStart(data []byte) bool {
 	return bytes.Contains(head, []byte("%PDF-"))
 }
 
+// detectZip tells a Word package from an Excel one by its part names, in
+// one pass over the directory (a crafted zip may list millions of entries).
+// Part names are case-insensitive, and some producers write a leading slash.
 func detectZip(data []byte) doc.Format {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return ""
 	}
+	var word, xl bool
 	for _, f := range zr.File {
+		name := strings.ToLower(strings.TrimPrefix(f.Name, "/"))
 		switch {
-		case f.Name == "word/document.xml" || f.Name == "[Content_Types].xml" && hasEntryPrefix(zr, "word/"):
+		case name == "word/document.xml":
 			return doc.FormatDOCX
-		case f.Name == "xl/workbook.xml" || f.Name == "[Content_Types].xml" && hasEntryPrefix(zr, "xl/"):
+		case name == "xl/workbook.xml":
 			return doc.FormatXLSX
+		case strings.HasPrefix(name, "word/"):
+			word = true
+		case strings.HasPrefix(name, "xl/"):
+			xl = true
 		}
 	}
 	// A DOCX whose document.xml is missing is still a Word package; the DOCX
 	// reader gives the precise reason.
-	if hasEntryPrefix(zr, "word/") {
+	switch {
+	case word:
 		return doc.FormatDOCX
+	case xl:
+		return doc.FormatXLSX
 	}
 	return ""
 }
 
-func hasEntryPrefix(zr *zip.Reader, prefix string) bool {
-	for _, f := range zr.File {
-		if len(f.Name) >= len(prefix) && f.Name[:len(prefix)] == prefix {
-			return true
+// binaryMagic are formats zipin does not read whose bytes could otherwise
+// be taken for text.
+var binaryMagic = []struct {
+	name  string
+	magic string
+}{
+	{"JPEG image", "\xFF\xD8\xFF"},
+	{"PNG image", "\x89PNG\r\n\x1a\n"},
+	{"GIF image", "GIF8"},
+	{"TIFF image", "II*\x00"},
+	{"TIFF image", "MM\x00*"},
+	{"RAR archive", "Rar!\x1a\x07"},
+	{"7-Zip archive", "7z\xBC\xAF\x27\x1C"},
+	{"gzip archive", "\x1F\x8B"},
+	{"RTF document", "{\\rtf"},
+}
+
+// knownBinary names a recognised format zipin does not read, or "".
+func knownBinary(data []byte) string {
+	for _, m := range binaryMagic {
+		if bytes.HasPrefix(data, []byte(m.magic)) {
+			return m.name
 		}
 	}
-	return false
+	return ""
 }
 
 // detectOLE tells a legacy Word file (.doc, WPS .wps) from an Excel one
@@ -85,11 +120,25 @@ func detectOLE(data []byte) doc.Format {
 	return doc.FormatDOC
 }
 
+// htmlStarts are how HTML pages begin once a BOM, whitespace and comments
+// are skipped: a doctype, or a tag that only HTML starts with. Fragments
+// saved from portals often lack the doctype and even <html>.
+var htmlStarts = [][]byte{[]byte("<!doctype html"), []byte("<html"), []byte("<head"), []byte("<body"), []byte("<meta"), []byte("<?xml version"),
+	[]byte("<title"), []byte("<div"), []byte("<table"), []byte("<p>"), []byte("<p "), []byte("<h1"), []byte("<h2"), []byte("<center"),
+	[]byte("<link"), []byte("<script"), []byte("<style"), []byte("<font"), []byte("<span"), []byte("<br")}
+
 func looksLikeHTML(data []byte) bool {
 	head := bytes.ToLower(data[:min(len(data), 2048)])
 	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
 	head = bytes.TrimLeft(head, " \t\r\n")
-	for _, p := range [][]byte{[]byte("<!doctype html"), []byte("<html"), []byte("<head"), []byte("<body"), []byte("<meta"), []byte("<?xml version")} {
+	for bytes.HasPrefix(head, []byte("<!--")) {
+		end := bytes.Index(head, []byte("-->"))
+		if end < 0 {
+			break
+		}
+		head = bytes.TrimLeft(head[end+3:], " \t\r\n")
+	}
+	for _, p := range htmlStarts {
 		if bytes.HasPrefix(head, p) {
 			if bytes.HasPrefix(p, []byte("<?xml")) && !bytes.Contains(head, []byte("<html")) {
 				return false
