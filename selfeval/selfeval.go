@@ -1,0 +1,268 @@
+// Package selfeval extracts the 绩效自评表 (the performance self-evaluation
+// form) from a normalized document: one `projects` row per form, with its
+// funding block and totals, and one `indicators` row per indicator line.
+//
+// It reads the form from real table grids (PDF, DOCX, XLSX and HTML readers)
+// and from text where the grid was flattened (one cell per line, pipe rows,
+// space-separated runs, glued cells). From flattened text a figure is
+// written only where the numbers admit one reading under the form's column
+// order and arithmetic; otherwise it is NULL and a warning says why. See
+// docs/selfeval.md.
+package selfeval
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"zipin/normalize"
+	"zipin/schema"
+)
+
+// Result is what Extract finds in one document. DocID and FiscalYear are
+// left empty for the caller.
+type Result struct {
+	Projects   []schema.Project
+	Indicators []schema.Indicator
+	// Warnings are cross-check findings and ambiguities, each prefixed with
+	// the project it concerns ("P2: …"); P0 is the document itself.
+	Warnings []string
+}
+
+// project collects one 自评表 while it is read.
+type project struct {
+	page  int
+	pos   int // ordering key within the page (rune offset)
+	field [3]string
+	// unit is how many 元 one money unit of the funding block is (10000 for
+	// 万元); 0 until the block states it.
+	unit     float64
+	cols     []fundCol // the funding header's columns (flattened text)
+	rows     map[fundRow]fundVals
+	ambig    map[fundRow][]fundCol
+	total    struct{ weight, score *num }
+	inds     []schema.Indicator
+	warnings []string
+	content  bool // anything besides the project labels was read
+}
+
+func newProject(page, pos int) *project {
+	return &project{page: page, pos: pos, rows: map[fundRow]fundVals{}, ambig: map[fundRow][]fundCol{}}
+}
+
+func (p *project) warnf(format string, args ...any) {
+	p.warnings = append(p.warnings, fmt.Sprintf(format, args...))
+}
+
+func (p *project) setField(f projField, v string) {
+	if p.field[f] == "" && v != "" {
+		p.field[f] = v
+	}
+}
+
+func (p *project) setRow(r fundRow, v fundVals, amb []fundCol) {
+	if _, ok := p.rows[r]; ok {
+		return // the first row with this label is the form's; later ones are sub-sub rows
+	}
+	p.rows[r] = v
+	if len(amb) > 0 {
+		p.ambig[r] = amb
+	}
+	p.content = true
+}
+
+// Extract reads every 自评表 in the document.
+func Extract(nd *normalize.Doc) *Result {
+	var ps []*project
+	ps = append(ps, fromGrids(nd)...)
+	ps = append(ps, fromText(nd)...)
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].page != ps[j].page {
+			return ps[i].page < ps[j].page
+		}
+		return ps[i].pos < ps[j].pos
+	})
+	res := &Result{}
+	for i, p := range ps {
+		seq := int32(i + 1)
+		row, inds := p.finish()
+		row.ProjectSeq = seq
+		for k := range inds {
+			inds[k].ProjectSeq = seq
+			inds[k].Seq = int32(k + 1)
+		}
+		res.Projects = append(res.Projects, row)
+		res.Indicators = append(res.Indicators, inds...)
+		for _, w := range row.Warnings {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("P%d: %s", seq, w))
+		}
+	}
+	goals := narrativeGoals(nd)
+	for k := range goals {
+		goals[k].ProjectSeq = 0 // the document's own goals, not a form's
+		goals[k].Seq = int32(k + 1)
+	}
+	res.Indicators = append(res.Indicators, goals...)
+	return res
+}
+
+// finish turns the collected form into rows and runs the cross-checks.
+func (p *project) finish() (schema.Project, []schema.Indicator) {
+	row := schema.Project{Page: int32(p.page)}
+	for f, ptr := range []**string{&row.Project, &row.Department, &row.Implementer} {
+		if p.field[f] != "" {
+			*ptr = schema.Ptr(p.field[f])
+		}
+	}
+	fund, from := p.funding()
+	unit := p.unit
+	if unit == 0 && !fund.empty() {
+		unit = 10000
+		p.warnf("funding block states no unit; the standard form's 万元 assumed")
+	}
+	money := func(c fundCol) *schema.Money {
+		if fund[c] == nil {
+			return nil
+		}
+		m := schema.Yuan(fund[c].v * unit)
+		return &m
+	}
+	row.BudgetInitialYuan = money(colInitial)
+	row.BudgetYuan = money(colBudget)
+	row.ExecutedYuan = money(colExecuted)
+	if r := fund[colRate]; r != nil {
+		row.ExecutionRate = schema.Ptr(r.v)
+	}
+	for _, c := range p.ambig[from] {
+		p.warnf("%s of 年度资金总额 has more than one reading; left NULL", c)
+	}
+	if p.total.weight != nil {
+		row.TotalWeight = schema.Ptr(p.total.weight.v)
+	}
+	if p.total.score != nil {
+		row.TotalScore = schema.Ptr(p.total.score.v)
+	}
+	p.crossCheck(fund)
+	row.Warnings = p.warnings
+	return row, p.inds
+}
+
+// funding returns the project's funding figures: the 年度资金总额 row, or,
+// where that row is empty or all zero while its 其中 rows are filled, the
+// one filled 其中 row (a common filling error: the total row left at 0).
+func (p *project) funding() (fundVals, fundRow) {
+	tot := p.rows[rowTotal]
+	if !zeroOrEmpty(tot) {
+		return tot, rowTotal
+	}
+	var filled []fundRow
+	for _, r := range []fundRow{rowFiscal, rowCarry, rowOther} {
+		if v, ok := p.rows[r]; ok && !zeroOrEmpty(v) {
+			filled = append(filled, r)
+		}
+	}
+	if len(filled) == 1 {
+		if _, ok := p.rows[rowTotal]; ok {
+			p.warnf("年度资金总额 is empty or zero while a 其中 row is filled; funding taken from that row")
+		}
+		v := p.rows[filled[0]]
+		v[colWeight], v[colScore] = nil, nil
+		return v, filled[0]
+	}
+	if len(filled) > 1 {
+		p.warnf("年度资金总额 is empty or zero and several 其中 rows are filled; funding left NULL")
+	}
+	return tot, rowTotal
+}
+
+func zeroOrEmpty(v fundVals) bool {
+	for _, c := range []fundCol{colInitial, colBudget, colExecuted} {
+		if v[c] != nil && v[c].v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// crossCheck adds the form's internal consistency findings.
+func (p *project) crossCheck(fund fundVals) {
+	b, e, r := fund[colBudget], fund[colExecuted], fund[colRate]
+	if b != nil && e != nil && r != nil && !rateAgrees(b.v, e.v, *r) {
+		p.warnf("stated 执行率 %s differs from 执行数 ÷ 预算数 = %.2f%%", r.text, e.v/b.v*100)
+	}
+	w, s := fund[colWeight], fund[colScore]
+	if w != nil && s != nil && r != nil {
+		want := math.Min(r.v, 100) / 100 * w.v
+		if math.Abs(want-s.v) > 0.1+1e-9 {
+			p.warnf("execution-rate score %s differs from min(执行率,100%%) × 分值 = %.2f", s.text, want)
+		}
+	}
+	if w != nil && s != nil && s.v > w.v {
+		p.warnf("execution-rate score %s exceeds its 分值 %s", s.text, w.text)
+	}
+	sumS, sumW, allS, allW := 0.0, 0.0, true, true
+	if s != nil {
+		sumS += s.v
+	}
+	if w != nil {
+		sumW += w.v
+	}
+	for _, in := range p.inds {
+		if in.Weight == nil {
+			allW = false
+		} else {
+			sumW += *in.Weight
+		}
+		if in.Score == nil {
+			allS = false
+		} else {
+			sumS += *in.Score
+		}
+		if in.Score != nil && in.Weight != nil && *in.Score > *in.Weight+1e-9 {
+			p.warnf("indicator %q: score %g exceeds its 分值 %g", in.Name, *in.Score, *in.Weight)
+		}
+		if missesTarget(in) {
+			p.warnf("indicator %q: 完成值 %s misses the target %s yet keeps full marks", in.Name, deref(in.ActualText), deref(in.TargetText))
+		}
+	}
+	scored := len(p.inds) > 0
+	if t := p.total.score; t != nil && scored && allS && math.Abs(sumS-t.v) > 0.01 {
+		p.warnf("indicator scores add up to %s, the 总分 row says %s", fmtNum(round2(sumS)), t.text)
+	}
+	if t := p.total.weight; t != nil && scored && allW && math.Abs(sumW-t.v) > 0.01 {
+		p.warnf("indicator 分值 add up to %s, the 总分 row says %s", fmtNum(round2(sumW)), t.text)
+	}
+}
+
+// missesTarget: a quantitative target the 完成值 does not reach, scored in full.
+func missesTarget(in schema.Indicator) bool {
+	if in.TargetOp == nil || in.TargetValue == nil || in.ActualValue == nil || in.Score == nil || in.Weight == nil {
+		return false
+	}
+	if *in.Score < *in.Weight {
+		return false
+	}
+	t, a := *in.TargetValue, *in.ActualValue
+	switch *in.TargetOp {
+	case "≥":
+		return a < t
+	case ">":
+		return a <= t
+	case "≤":
+		return a > t
+	case "<":
+		return a >= t
+	case "=":
+		return a != t
+	}
+	return false
+}
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

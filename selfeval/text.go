@@ -1,0 +1,341 @@
+package selfeval
+
+import (
+	"strings"
+	"unicode"
+
+	"zipin/normalize"
+)
+
+// flat is the document's text outside its real tables, all pages joined, as
+// runes, with where each page starts. Table renderings are blanked out (kept
+// as spaces, so offsets hold) because fromGrids reads them.
+type flat struct {
+	r     []rune
+	pages []int // rune offset where each page starts
+	nums  []int // page numbers
+}
+
+func flatten(nd *normalize.Doc) *flat {
+	f := &flat{}
+	for pi := range nd.Pages {
+		p := &nd.Pages[pi]
+		rs := append([]rune(nil), p.Runes()...)
+		for _, t := range p.Tables {
+			for i := t.Start; i < t.End && i < len(rs); i++ {
+				if rs[i] != '\n' {
+					rs[i] = ' '
+				}
+			}
+		}
+		f.pages = append(f.pages, len(f.r))
+		f.nums = append(f.nums, p.Number)
+		f.r = append(f.r, rs...)
+		f.r = append(f.r, '\n')
+	}
+	return f
+}
+
+// pageAt returns the page number and the offset within that page.
+func (f *flat) pageAt(off int) (int, int) {
+	i := len(f.pages) - 1
+	for i > 0 && f.pages[i] > off {
+		i--
+	}
+	if i < 0 {
+		return 1, off
+	}
+	return f.nums[i], off - f.pages[i]
+}
+
+// fromText reads forms whose grid was flattened into text. Each 年度资金总额
+// (or a bare 总额 cell right after the funding header) anchors one form.
+func fromText(nd *normalize.Doc) []*project {
+	f := flatten(nd)
+	anchors := fundAnchors(f.r)
+	var out []*project
+	prevEnd := 0
+	for k, a := range anchors {
+		next := len(f.r)
+		if k+1 < len(anchors) {
+			next = anchors[k+1].start
+		}
+		// The form's head: its project labels sit between the previous form and this anchor.
+		headStart := prevEnd
+		if i := lastIndex(f.r, headStart, a.start, fieldPhrases(fieldProject)); i >= 0 {
+			headStart = i
+		}
+		pg, off := f.pageAt(headStart)
+		p := newProject(pg, off)
+		p.content = true
+		readProjectFields(p, f.r, headStart, a.start)
+		cols, unit, ok := readFundHeader(f.r, headStart, a.start)
+		if !ok {
+			p.warnf("funding header not found; the standard column order assumed")
+		}
+		p.unit, p.cols = unit, cols
+		vals, amb, end := readFundRow(f.r, a.end, cols, false)
+		p.setRow(rowTotal, vals, amb)
+		// Form boundary for the rest: the next form's head.
+		formEnd := next
+		if k+1 < len(anchors) {
+			if i := lastIndex(f.r, end, next, fieldPhrases(fieldProject)); i >= 0 {
+				formEnd = i
+			}
+		}
+		readSubRows(p, f.r, end, formEnd)
+		readTextTotal(p, f.r, end, formEnd)
+		p.inds = append(p.inds, textIndicators(f.r, end, formEnd)...)
+		out = append(out, p)
+		prevEnd = formEnd
+	}
+	return out
+}
+
+func fieldPhrases(f projField) []string { return projFieldPhrases[f] }
+
+type anchor struct{ start, end int }
+
+// fundAnchors finds each 年度资金总额 row label, and the bare 总额 some
+// exports use, which counts only as a whole cell.
+func fundAnchors(r []rune) []anchor {
+	var out []anchor
+	for _, m := range findPhrases(r, map[int][]string{0: fundRowPhrases[rowTotal], 1: {"总额"}}) {
+		if m.key == 1 && !(m.start == 0 || isSep(r[m.start-1])) {
+			continue
+		}
+		if m.key == 1 && !cellEnds(r, m.end) {
+			continue
+		}
+		out = append(out, anchor{m.start, m.end})
+	}
+	return out
+}
+
+func isSep(c rune) bool { return c == '\n' || c == '|' || unicode.IsSpace(c) }
+
+// cellEnds: what follows a label is a separator or a colon, the label
+// stands alone in its cell.
+func cellEnds(r []rune, i int) bool {
+	return i >= len(r) || isSep(r[i]) || r[i] == ':' || r[i] == '：'
+}
+
+// lastIndex returns the start of the last occurrence of any phrase in r[from:to), or -1.
+func lastIndex(r []rune, from, to int, phrases []string) int {
+	best := -1
+	for _, m := range findPhrases(r[from:to], map[int][]string{0: phrases}) {
+		best = from + m.start
+	}
+	return best
+}
+
+// readProjectFields reads 项目名称 / 主管部门 / 实施单位: the value is what
+// follows the label up to the next cell separator or the next label.
+func readProjectFields(p *project, r []rune, from, to int) {
+	all := map[int][]string{}
+	for f, ps := range projFieldPhrases {
+		all[int(f)] = ps
+	}
+	for _, m := range findPhrases(r[from:to], all) {
+		i := from + m.end
+		// "实施单位（盖章）" and a colon belong to the label.
+		for _, deco := range []string{"(盖章)", "（盖章）"} {
+			rest := strings.TrimLeft(string(r[i:min(i+8, to)]), " ")
+			if strings.HasPrefix(rest, deco) {
+				i += len([]rune(deco)) + (len([]rune(string(r[i:min(i+8, to)]))) - len([]rune(rest)))
+			}
+		}
+		for i < to && (r[i] == ' ' || r[i] == '|' || r[i] == ':' || r[i] == '：' || r[i] == '\n') {
+			i++
+		}
+		j := i
+		for j < to && r[j] != '|' && r[j] != '\n' && !startsAny(r, j, projStopPhrases) {
+			j++
+		}
+		v := strings.TrimSpace(string(r[i:j]))
+		if v != "" && len([]rune(v)) <= 60 && !isPlaceholder(v) {
+			p.setField(projField(m.key), v)
+		}
+	}
+}
+
+func startsAny(r []rune, i int, phrases []string) bool {
+	for _, p := range phrases {
+		if hasRunes(r, i, []rune(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// readFundHeader finds the funding header's columns, in the order written,
+// after the last block opener (项目资金, 资金投入情况 …) before the anchor, and
+// the money unit the block declares.
+func readFundHeader(r []rune, from, anchorAt int) ([]fundCol, float64, bool) {
+	start := max(from, anchorAt-160)
+	if i := lastIndex(r, from, anchorAt, fundBlockStarts); i >= 0 {
+		start = i
+	}
+	var cols []fundCol
+	seen := map[fundCol]bool{}
+	for _, m := range findPhrases(r[start:anchorAt], asTable(fundColPhrases)) {
+		c := fundCol(m.key)
+		if !seen[c] {
+			seen[c] = true
+			cols = append(cols, c)
+		}
+	}
+	unit := 0.0
+	if m := unitRe.FindStringSubmatch(string(r[start:anchorAt])); m != nil {
+		unit = map[string]float64{"万元": 10000, "元": 1}[m[1]]
+	}
+	if len(cols) < 2 || !seen[colBudget] && !seen[colExecuted] {
+		return standardFundCols, unit, false
+	}
+	return cols, unit, true
+}
+
+// readCells reads the value cells that follow a row label at i: numbers and
+// placeholders, up to the next label. Pipe layouts keep their empty cells
+// (they hold a column's place); a number glued to the label means the
+// separators were lost, and the caller must split it.
+func readCells(r []rune, i int) (cells []string, glued bool, end int) {
+	for i < len(r) && (r[i] == ':' || r[i] == '：') {
+		i++
+	}
+	if i < len(r) && r[i] >= '0' && r[i] <= '9' {
+		for {
+			j := i
+			for j < len(r) && isNumRune(r[j]) {
+				j++
+			}
+			cells = append(cells, string(r[i:j]))
+			// Another glued run only after plain spaces.
+			k := j
+			for k < len(r) && r[k] == ' ' {
+				k++
+			}
+			if k == j || k >= len(r) || !(r[k] >= '0' && r[k] <= '9') {
+				return cells, true, j
+			}
+			i = k
+		}
+	}
+	// Pipe layout if a pipe comes before the next letter.
+	pipe := false
+	for k := i; k < len(r) && k < i+400; k++ {
+		if r[k] == '|' {
+			pipe = true
+			break
+		}
+		if unicode.Is(unicode.Han, r[k]) {
+			break
+		}
+	}
+	if pipe {
+		// The text before the first pipe is the rest of the label's cell.
+		k := i
+		for k < len(r) && r[k] != '|' {
+			k++
+		}
+		if strings.TrimSpace(string(r[i:k])) != "" {
+			return nil, false, i
+		}
+		for k < len(r) && r[k] == '|' && len(cells) < 16 {
+			j := k + 1
+			for j < len(r) && r[j] != '|' {
+				j++
+			}
+			c := strings.TrimSpace(string(r[k+1 : j]))
+			if !isPlaceholder(c) {
+				if _, ok := parseNum(c); !ok {
+					return cells, false, k + 1
+				}
+			}
+			cells = append(cells, c)
+			k = j
+		}
+		return cells, false, k
+	}
+	for len(cells) < 16 {
+		k := i
+		for k < len(r) && unicode.IsSpace(r[k]) {
+			k++
+		}
+		j := k
+		for j < len(r) && !unicode.IsSpace(r[j]) {
+			j++
+		}
+		tok := string(r[k:j])
+		if tok == "" {
+			return cells, false, i
+		}
+		if _, ok := parseNum(tok); !ok && !isPlaceholder(tok) {
+			return cells, false, i
+		}
+		if isPlaceholder(tok) && tok != "—" && tok != "/" && tok != "-" {
+			return cells, false, i
+		}
+		cells = append(cells, tok)
+		i = j
+	}
+	return cells, false, i
+}
+
+func isNumRune(c rune) bool {
+	return c >= '0' && c <= '9' || c == '.' || c == ',' || c == '%' || c == '％'
+}
+
+func readFundRow(r []rune, i int, cols []fundCol, sub bool) (fundVals, []fundCol, int) {
+	cells, glued, end := readCells(r, i)
+	if len(cells) == 0 {
+		return fundVals{}, nil, end
+	}
+	vals, amb := solveRow(rowInput{cols: numericCols(cols), cells: cells, glued: glued, sub: sub})
+	return vals, amb, end
+}
+
+// numericCols drops nothing today; it is the place to drop text columns
+// (原因) should a template put them between numeric ones.
+func numericCols(cols []fundCol) []fundCol { return cols }
+
+// fundStops end the funding block in flattened text.
+var fundStops = []string{"年度总体目标", "总体目标", "绩效指标", "一级指标", "资金管理情况", "年度目标"}
+
+// readSubRows reads the 其中 rows after the total row, up to the goal block.
+func readSubRows(p *project, r []rune, from, to int) {
+	stop := to
+	for _, m := range findPhrases(r[from:to], map[int][]string{0: fundStops}) {
+		stop = from + m.start
+		break
+	}
+	subs := map[int][]string{}
+	for k, v := range fundRowPhrases {
+		if k != rowTotal {
+			subs[int(k)] = v
+		}
+	}
+	for _, m := range findPhrases(r[from:stop], subs) {
+		vals, amb, _ := readFundRow(r, from+m.end, p.cols, true)
+		p.setRow(fundRow(m.key), vals, amb)
+	}
+}
+
+// readTextTotal reads the 总分 row: 分值 then 得分.
+func readTextTotal(p *project, r []rune, from, to int) {
+	for _, m := range findPhrases(r[from:to], map[int][]string{0: {"总分"}, 1: {"合计"}}) {
+		if m.key == 1 && !cellEnds(r, from+m.end) {
+			continue
+		}
+		cells, glued, _ := readCells(r, from+m.end)
+		if len(cells) == 0 {
+			continue
+		}
+		w, s, amb := solveTotal(cells, glued)
+		if amb {
+			p.warnf("总分 row %q admits more than one reading as 分值 | 得分; left NULL", strings.Join(cells, " "))
+		}
+		p.total.weight, p.total.score = w, s
+		return
+	}
+}
