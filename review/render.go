@@ -85,7 +85,9 @@ var headlineFields = []headlineField{
 	{label: "execution_rate", value: func(r schema.Report) (string, *float64) { return floatField(r.ExecutionRate, "%") }, metrics: []string{"execution_rate"}},
 	{label: "self_score", value: func(r schema.Report) (string, *float64) { return floatField(r.SelfScore, "分") }, metrics: []string{"self_score"}},
 	{label: "grade", value: func(r schema.Report) (string, *float64) { return deref(r.Grade), nil }, search: true},
-	{label: "format", value: func(r schema.Report) (string, *float64) { return fmt.Sprintf("%s, %d pages", r.Format, r.Pages), nil }},
+	{label: "format", value: func(r schema.Report) (string, *float64) {
+		return fmt.Sprintf("%s, %d page%s", r.Format, r.Pages, map[bool]string{true: "s"}[r.Pages != 1]), nil
+	}},
 	{label: "source", value: func(r schema.Report) (string, *float64) { return r.Source, nil }},
 	{label: "extractor", value: func(r schema.Report) (string, *float64) {
 		return r.ExtractorVersion + " at " + r.ExtractedAt.UTC().Format("2006-01-02 15:04"), nil

@@ -109,13 +109,17 @@ func Serve(ctx context.Context, addr string, d *Data, ready func(addr string)) e
 	case err := <-done:
 		return fmt.Errorf("review: %w", err)
 	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		// Browsers keep speculative connections open that Shutdown would
+		// wait for; after a short grace period they are closed outright.
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		err := srv.Shutdown(sctx)
-		if e := <-done; !errors.Is(e, http.ErrServerClosed) {
-			err = errors.Join(err, e)
+		if err := srv.Shutdown(sctx); err != nil {
+			srv.Close()
 		}
-		return err
+		if e := <-done; !errors.Is(e, http.ErrServerClosed) {
+			return fmt.Errorf("review: %w", e)
+		}
+		return nil
 	}
 }
 
