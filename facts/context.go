@@ -27,68 +27,161 @@ var contextUnits = map[string]struct {
 	"平方米": {"㎡", quantity.Area, 1},
 }
 
-// cellLine matches a line that is a table cell or row rather than prose: a
-// bare number, a "label: number" pair, pipe-separated cells, or a run of
-// numbers separated by spaces.
-var cellLine = regexp.MustCompile(`^(?:[^，。；]{0,20}[：:]\s*)?[0-9][0-9,.\s|%]*\|?$|\|`)
+// scoreLabels head a cell whose number, in the next cell, is a score.
+var scoreLabels = []string{"综合评价得分", "评价得分", "自评得分", "自评总分", "总分", "得分"}
 
-// contextWindow is how many lines a declared unit stays in force.
-const contextWindow = 80
+// contextWindow is how far, in runes, a declared unit stays in force.
+const contextWindow = 1200
 
-// contextTyped types bare numbers in table-like lines from the unit their
-// table declares. A bare integer below 100 is left alone: in these forms it
-// is far more often a weight or a score (分值 10) than an amount.
+// numberRun is a line or part of a line that holds table cells rather than
+// prose: a bare number, "label: number", pipe-separated cells, or two or
+// more numbers separated by spaces.
+var numberRun = regexp.MustCompile(`(?:^|[|：:\s])\s*([0-9][0-9,.]*(?:\s*\|\s*|\s+)?)+`)
+
+// contextTyped types bare numbers in table cells: from the unit their table
+// declares (a column block headed 万元), from a score label in the cell
+// before, or from a % in the cell after. A bare integer below 100 under a
+// money header is left alone: in these forms it is far more often a weight
+// or a score (分值 10) than an amount.
 func contextTyped(p *normalize.Page) []Fact {
 	var out []Fact
 	runes := p.Runes()
-	unit, since := "", 0
-	start := 0
-	for i := 0; i <= len(runes); i++ {
-		if i < len(runes) && runes[i] != '\n' {
+	text := p.Text
+	headers := unitHeader.FindAllStringSubmatchIndex(text, -1)
+	lines := splitLines(runes)
+	for li, ln := range lines {
+		line := string(runes[ln.start:ln.end])
+		if !isCellText(line) {
 			continue
 		}
-		line := string(runes[start:i])
-		if m := unitHeader.FindAllStringSubmatch(line, -1); m != nil {
-			last := m[len(m)-1]
-			unit, since = last[1]+last[2], 0
-		} else if unit != "" {
-			since++
-			if since > contextWindow {
-				unit = ""
+		for _, n := range quantity.Numbers(line) {
+			if n.Value == 0 {
+				continue
 			}
-		}
-		cu, ok := contextUnits[unit]
-		if ok && cellLine.MatchString(strings.TrimSpace(line)) && !hasUnitQuantity(line) {
-			for _, n := range quantity.Numbers(line) {
-				if n.Value == 0 || (!strings.Contains(n.Text, ".") && n.Value < 100 && cu.kind == quantity.Money) {
-					continue
-				}
-				s, e := start+n.Start, start+n.End
-				f := Fact{
-					Page: p.Number, Start: s, End: e, Text: n.Text,
-					Value: scale(n.Text, cu.factor), Unit: cu.unit, UnitText: unit, Kind: cu.kind,
-					Section: p.SectionAt(s),
-				}
-				f.Metric, f.label, f.conditional = metricFor(runes, s, cu.kind)
+			s, e := ln.start+n.Start, ln.start+n.End
+			if f, ok := percentAcrossCells(p, lines, li, n, s, e); ok {
 				out = append(out, f)
+				continue
 			}
+			if f, ok := labelledCell(p, lines, li, line, n, s, e); ok {
+				out = append(out, f)
+				continue
+			}
+			unit := declaredUnit(text, headers, s)
+			cu, ok := contextUnits[unit]
+			if !ok || (!strings.Contains(n.Text, ".") && n.Value < 100 && cu.kind == quantity.Money) {
+				continue
+			}
+			f := Fact{
+				Page: p.Number, Start: s, End: e, Text: n.Text,
+				Value: quantity.Scale(n.Text, cu.factor), Unit: cu.unit, UnitText: unit, Kind: cu.kind,
+				Section: p.SectionAt(s),
+			}
+			f.Metric, f.label, f.conditional = metricFor(runes, s, cu.kind)
+			out = append(out, f)
 		}
-		start = i + 1
 	}
 	return out
 }
 
-// hasUnitQuantity reports a line whose numbers carry their own units; those
-// were already found.
-func hasUnitQuantity(line string) bool {
-	for _, q := range quantity.Find(line) {
-		if q.Kind != quantity.Percent {
-			return true
+type lineSpan struct{ start, end int }
+
+func splitLines(r []rune) []lineSpan {
+	var ls []lineSpan
+	start := 0
+	for i := 0; i <= len(r); i++ {
+		if i == len(r) || r[i] == '\n' {
+			ls = append(ls, lineSpan{start, i})
+			start = i + 1
 		}
 	}
-	return false
+	return ls
 }
 
-func scale(num string, factor float64) float64 {
-	return quantity.Scale(num, factor)
+// isCellText reports a line that holds table cells: pipes, a bare number, a
+// "label: number" pair, or a run of space-separated numbers.
+func isCellText(line string) bool {
+	t := strings.TrimSpace(line)
+	if t == "" {
+		return false
+	}
+	if strings.Contains(t, "|") {
+		return true
+	}
+	if bareNumberLine.MatchString(t) {
+		return true
+	}
+	return spacedNumbers.MatchString(t)
+}
+
+var (
+	bareNumberLine = regexp.MustCompile(`^(?:[^，。；]{1,24}[：:]\s*)?[0-9][0-9,.]*$`)
+	spacedNumbers  = regexp.MustCompile(`(?:^|\s)[0-9][0-9,.]*\s+[0-9][0-9,.]*(?:\s|$)`)
+)
+
+// declaredUnit returns the unit of the nearest unit header before offset,
+// within the window, or "".
+func declaredUnit(text string, headers [][]int, runeOff int) string {
+	unit, at := "", -1
+	for _, h := range headers {
+		hr := len([]rune(text[:h[0]]))
+		if hr >= runeOff {
+			break
+		}
+		if h[2] >= 0 {
+			unit = text[h[2]:h[3]]
+		} else {
+			unit = text[h[4]:h[5]]
+		}
+		at = hr
+	}
+	if at < 0 || runeOff-at > contextWindow {
+		return ""
+	}
+	return unit
+}
+
+// percentAcrossCells reads "100 |" followed by a "%" cell as 100%.
+func percentAcrossCells(p *normalize.Page, lines []lineSpan, li int, n quantity.Number, s, e int) (Fact, bool) {
+	runes := p.Runes()
+	rest := strings.TrimSpace(string(runes[e:lines[li].end]))
+	if strings.Trim(rest, " |") != "" || li+1 >= len(lines) {
+		return Fact{}, false
+	}
+	next := lines[li+1]
+	if strings.Trim(string(runes[next.start:next.end]), " |") != "%" {
+		return Fact{}, false
+	}
+	end := next.start + strings.IndexRune(string(runes[next.start:next.end]), '%') + 1
+	return Fact{
+		Page: p.Number, Start: s, End: end, Text: string(runes[s:end]),
+		Value: n.Value, Unit: "%", UnitText: "%", Kind: quantity.Percent, Section: p.SectionAt(s),
+	}, true
+}
+
+// labelledCell reads a bare number whose own cell, or the cell before it,
+// is a score label: "评价得分 |" then "91.47 |".
+func labelledCell(p *normalize.Page, lines []lineSpan, li int, line string, n quantity.Number, s, e int) (Fact, bool) {
+	runes := p.Runes()
+	label := strings.TrimSpace(strings.Trim(string(runes[lines[li].start:s]), " |:："))
+	if label == "" && li > 0 {
+		prev := lines[li-1]
+		label = strings.TrimSpace(strings.Trim(string(runes[prev.start:prev.end]), " |:："))
+	}
+	if len([]rune(label)) > 8 || !strings.HasSuffix(label, "分") {
+		return Fact{}, false
+	}
+	for _, l := range scoreLabels {
+		if strings.HasSuffix(label, l) {
+			f := Fact{
+				Page: p.Number, Start: s, End: e, Text: n.Text,
+				Value: n.Value, Unit: "分", UnitText: "", Kind: quantity.Score, Section: p.SectionAt(s),
+			}
+			if l != "得分" {
+				f.Metric, f.label = SelfScore, l
+			}
+			return f, n.Value <= 100
+		}
+	}
+	return Fact{}, false
 }

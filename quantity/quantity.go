@@ -50,9 +50,8 @@ var approxSuffixes = []string{"余", "多", "以上", "以下", "左右", "以�
 // rangeSeps join the two ends of a range: 5-10个, 5至10个.
 var rangeSeps = []string{"-", "－", "~", "～", "—", "至", "到"}
 
-// chineseAllowedBefore are the characters after which a one-character Chinese
-// numeral is a number (为一个, 共三名, 建成两座) and not part of a word
-// (统一, 唯一, 进一步).
+// chineseAllowedBefore are the characters after which a lone 一 is the
+// number one (为一个, 共一名) and not part of a word (统一, 唯一, 进一步).
 const chineseAllowedBefore = "为共有计达约近逾超仅和与及是到至等开设建办培发举招完成了帮聘派组增减各每占涉对向给"
 
 // Find returns every quantity in s, in order. Numbers without a unit are not
@@ -150,6 +149,22 @@ func scan(r []rune, i int) (Quantity, bool) {
 	}
 	unitText.WriteString(u.written)
 	k += un
+	// A range with the unit on both ends: 85%~95%.
+	if high == "" {
+		for _, sep := range rangeSeps {
+			if !hasAt(r, k, sep) {
+				continue
+			}
+			hs := k + len([]rune(sep))
+			if h, hend, ok := readNumber(r, hs); ok && isASCIIDigit(r[hs]) != chinese && hasAt(r, hend, u.written) {
+				lv, _ := ParseNumber(num)
+				if hv, _ := ParseNumber(h); hv > lv {
+					high, k = h, hend+un
+				}
+			}
+			break
+		}
+	}
 	if a := matchAny(r, k, approxSuffixes); a != "" {
 		approx = joinApprox(approx, a)
 		k += len([]rune(a))
@@ -352,7 +367,7 @@ func isDistractor(r []rune, q Quantity, numStart, numEnd int, u unitDef, chinese
 	if chinese {
 		// One-character numerals inside words: 统一, 唯一, 一体化; in quotes: “四个意识”.
 		b := before(1)
-		if numEnd-numStart == 1 && b != 0 && (unicode.Is(unicode.Han, b) && !strings.ContainsRune(chineseAllowedBefore, b)) {
+		if numEnd-numStart == 1 && r[numStart] == '一' && b != 0 && (unicode.Is(unicode.Han, b) && !strings.ContainsRune(chineseAllowedBefore, b)) {
 			return true
 		}
 		if strings.ContainsRune("“\"「『‘", b) {

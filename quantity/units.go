@@ -105,7 +105,7 @@ var unitBlockers = map[string]string{
 	"天": "然",
 	"米": "粮",
 	"m": "abcdefghijklmnopqrstuvwxyz",
-	"周": "边年转",
+	"周": "边年转岁",
 	"场": "所地景",
 	"套": "餐",
 	"册": "子",
