@@ -34,6 +34,9 @@ type Limits struct {
 	MaxSheets int
 }
 
+// maxEmptyRun is how many consecutive empty rows end the reading of a sheet.
+const maxEmptyRun = 65536
+
 var DefaultLimits = Limits{Package: opc.DefaultLimits, MaxRows: 100_000, MaxCells: 2_000_000, MaxSheets: 500}
 
 // Read extracts every sheet of an XLSX workbook.
@@ -117,7 +120,8 @@ func readSheet(ctx context.Context, f *excelize.File, pkg *opc.Package, part, sh
 		cells []string
 	}
 	var kept []row
-	r := 0
+	var warn string
+	r, lastKept := 0, 0
 	minCol, maxCol := -1, -1
 	for rows.Next() {
 		r++
@@ -138,8 +142,15 @@ func readSheet(ctx context.Context, f *excelize.File, pkg *opc.Package, part, sh
 			}
 		}
 		if first < 0 {
+			// Templates format whole columns, leaving a million empty
+			// <row> elements; a report's data never resumes after such a gap.
+			if r-lastKept > maxEmptyRun {
+				warn = fmt.Sprintf("sheet %q: stopped reading after %d consecutive empty rows (row %d)", sheet, maxEmptyRun, r)
+				break
+			}
 			continue
 		}
+		lastKept = r
 		if b.rows--; b.rows < 0 {
 			return nil, "", doc.Unreadablef("XLSX: sheet %q: more than %d non-empty rows in the workbook (row %d); not a report table", sheet, DefaultLimits.MaxRows, r)
 		}
@@ -156,11 +167,21 @@ func readSheet(ctx context.Context, f *excelize.File, pkg *opc.Package, part, sh
 		return nil, "", nil
 	}
 	r0, r1 := kept[0].n, kept[len(kept)-1].n
+	merges, mwarn := mergeRanges(pkg, part, sheet)
+	if mwarn != "" {
+		warn = strings.TrimPrefix(warn+"; "+mwarn, "; ")
+	}
+	// A merged range anchored in the used range extends it (a label merged
+	// down over rows that hold nothing else).
+	for _, m := range merges {
+		if m[0] >= r0 && m[0] <= r1 && m[1] >= minCol && m[1] <= maxCol {
+			r1, maxCol = max(r1, m[2]), max(maxCol, m[3])
+		}
+	}
 	nr, nc := r1-r0+1, maxCol-minCol+1
 	if b.cells -= nr * nc; b.cells < 0 {
 		return nil, "", doc.Unreadablef("XLSX: sheet %q: used range %d×%d exceeds the cell limit of %d", sheet, nr, nc, DefaultLimits.MaxCells)
 	}
-	merges, warn := mergeRanges(pkg, part, sheet)
 	// Values go into a grid; merged ranges then become one anchor cell each.
 	grid := make([][]string, nr)
 	for _, k := range kept {
