@@ -255,6 +255,15 @@ func loadSimple(f *font, v lpdf.Value) {
 		widths[i] = wv.Index(i).Float64()
 	}
 	missing := v.Key("FontDescriptor").Key("MissingWidth").Float64()
+	// Type 3 widths are in the font's own glyph space, scaled by FontMatrix
+	// rather than by 1/1000.
+	if fm := v.Key("FontMatrix"); v.Key("Subtype").Name() == "Type3" && fm.Len() == 6 && fm.Index(0).Float64() != 0 {
+		scale := fm.Index(0).Float64() * 1000
+		for i := range widths {
+			widths[i] *= scale
+		}
+		missing *= scale
+	}
 	byteWidth := func(b byte) float64 {
 		i := int(b) - first
 		if i >= 0 && i < len(widths) {

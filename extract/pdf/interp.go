@@ -105,7 +105,7 @@ func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) 
 			code := s[:n]
 			s = s[n:]
 			wid := f.width(code) / 1000
-			txt := f.decode(code)
+			txt := foldRadicals(f.decode(code))
 			trm := matrix{gs.size * gs.th, 0, 0, gs.size, 0, gs.rise}.mul(tm).mul(gs.ctm)
 			if txt == "" && !f.wordSpace(code) {
 				w.undec++

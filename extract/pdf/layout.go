@@ -265,9 +265,16 @@ func findGutter(lines []*textLine, width float64) (float64, bool) {
 	g := float64(bestStart) + float64(bestLen)/2
 	left, right := 0, 0
 	for _, l := range lines {
-		if l.box.X1 < g {
+		// A line here may still hold both columns' glyphs (same baseline).
+		hasL, hasR := false, false
+		for _, gl := range l.glyphs {
+			hasL = hasL || gl.x1 < g
+			hasR = hasR || gl.x0 > g
+		}
+		if hasL {
 			left++
-		} else if l.box.X0 > g {
+		}
+		if hasR {
 			right++
 		}
 	}

@@ -34,7 +34,26 @@ func (pd *pageData) needsOCR() bool {
 	return pd.images > 0 || pd.undecoded > 0 || text > 0 && pd.quality < 0.5
 }
 
-var ocrTools = sync.OnceValue(func() error {
+// ocrTools reports whether OCR can run, checked once per PATH (tests
+// change PATH to exercise the missing-tools path).
+func ocrTools() error {
+	path := os.Getenv("PATH")
+	ocrMu.Lock()
+	defer ocrMu.Unlock()
+	if err, ok := ocrChecked[path]; ok {
+		return err
+	}
+	err := checkOCRTools()
+	ocrChecked[path] = err
+	return err
+}
+
+var (
+	ocrMu      sync.Mutex
+	ocrChecked = map[string]error{}
+)
+
+func checkOCRTools() error {
 	for _, t := range []string{"tesseract", "pdftoppm"} {
 		if _, err := exec.LookPath(t); err != nil {
 			return fmt.Errorf("%s not found", t)
@@ -45,7 +64,7 @@ var ocrTools = sync.OnceValue(func() error {
 		return fmt.Errorf("tesseract has no chi_sim language data")
 	}
 	return nil
-})
+}
 
 // ocrPages runs OCR on pages without a usable text layer. Without the tools,
 // a document that has no usable page at all is quarantined with the install

@@ -94,8 +94,8 @@ func readStream(v lpdf.Value, limit int64) (b []byte, err error) {
 
 // glyphToUnicode inverts an sfnt font's cmap (Unicode subtables, formats 4
 // and 12; a symbol (3,0) subtable is used with its 0xF000 offset removed).
-// Where several code points share a glyph the lowest wins, which prefers the
-// unified ideograph over a compatibility one.
+// Where several code points share a glyph, a unified ideograph beats a
+// radical or compatibility form, then the lowest code point wins.
 func glyphToUnicode(font []byte) map[int]rune {
 	if len(font) >= 12 && string(font[:4]) == "ttcf" {
 		off := int(binary.BigEndian.Uint32(font[12:]))
@@ -129,7 +129,7 @@ func glyphToUnicode(font []byte) map[int]rune {
 		if g == 0 {
 			return
 		}
-		if old, ok := out[g]; !ok || r < old {
+		if old, ok := out[g]; !ok || preferRune(r, old) {
 			out[g] = r
 		}
 	}
@@ -239,4 +239,12 @@ func glyphToUnicode(font []byte) map[int]rune {
 		}
 	}
 	return out
+}
+
+func preferRune(r, old rune) bool {
+	odd := func(x rune) bool { return x >= 0x2E80 && x <= 0x2FDF || x >= 0xF900 && x <= 0xFAFF }
+	if odd(r) != odd(old) {
+		return odd(old)
+	}
+	return r < old
 }

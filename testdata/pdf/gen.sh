@@ -1,0 +1,75 @@
+#!/bin/sh
+# Regenerates the PDF reader's fixtures from testdata/src/*.html and the
+# sources here. Needs: chromium, libreoffice (writer), poppler-utils, ghostscript,
+# qpdf, fonts-noto-cjk, python3-fonttools (Debian package names).
+# Run from the repository root: sh testdata/pdf/gen.sh
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../src" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Chromium embeds TrueType (glyf) fonts as Identity-H CIDFonts, the set-up
+# closest to Word/WPS output; the CFF Noto CJK fonts would come out as
+# Type 3. A private fontconfig offers it only WenQuanYi Micro Hei
+# (fonts-wqy-microhei), whatever family the page asks for.
+cat >"$tmp/fonts.conf" <<XML
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <dir>/usr/share/fonts/truetype/wqy</dir>
+  <cachedir>$tmp/fc-cache</cachedir>
+  <match target="pattern"><edit name="family" mode="assign" binding="strong"><string>WenQuanYi Micro Hei</string></edit></match>
+</fontconfig>
+XML
+chrome() { # chrome in.html out.pdf
+	FONTCONFIG_FILE="$tmp/fonts.conf" chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --no-first-run --user-data-dir="$tmp/profile" \
+		--no-pdf-header-footer --print-to-pdf="$2" "file://$1" 2>/dev/null
+}
+office() { # office in.html out.pdf
+	# LibreOffice's HTML import ignores CSS cell borders; the border
+	# attribute gives the same ruled table. Text and structure are unchanged.
+	sed 's/<table>/<table border="1" cellspacing="0" cellpadding="2">/' "$1" >"$tmp/lo-in.html"
+	soffice --headless -env:UserInstallation="file://$tmp/lo" --infilter="HTML (StarWriter)" \
+		--convert-to pdf:writer_pdf_Export --outdir "$tmp" "$tmp/lo-in.html" >/dev/null 2>&1
+	mv "$tmp/lo-in.pdf" "$2"
+}
+
+# The canonical 自评表 from five producers.
+chrome "$src/selfeval-table.html" "$here/table-chromium.pdf"
+office "$src/selfeval-table.html" "$here/table-libreoffice.pdf"
+pdftocairo -pdf "$here/table-chromium.pdf" "$here/table-cairo.pdf"
+gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pdfwrite -o "$here/table-gs.pdf" "$here/table-libreoffice.pdf"
+# Form XObject wrapper: qpdf puts the underlay page's content in a Form XObject.
+gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pdfwrite -sPAPERSIZE=a4 -o "$tmp/blank.pdf" -c showpage
+qpdf "$tmp/blank.pdf" --underlay "$here/table-chromium.pdf" -- "$here/table-xobject.pdf"
+
+# The report: Chromium (running header and "- n -" page numbers from @page
+# margin boxes), LibreOffice.
+chrome "$src/report-pdf.html" "$here/report-chromium.pdf"
+office "$src/report-pdf.html" "$here/report-libreoffice.pdf"
+chrome "$here/src-twocol.html" "$here/twocol-chromium.pdf"
+
+# Encryption: empty user password (opens), and a real one (quarantined).
+qpdf --encrypt "" owner 128 --use-aes=y -- "$here/table-libreoffice.pdf" "$here/enc-empty-user.pdf"
+qpdf --encrypt secret owner 128 --use-aes=y -- "$here/table-libreoffice.pdf" "$here/enc-user.pdf"
+
+# A scanned page: the table rendered to a JPEG and wrapped as an image-only PDF.
+pdftoppm -r 150 -gray -jpeg -singlefile -f 1 -l 1 "$here/twocol-chromium.pdf" "$tmp/scan"
+gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pdfwrite -o "$here/scan.pdf" \
+	--permit-file-read="$tmp/" viewjpeg.ps -c "($tmp/scan.jpg) viewJPEG showpage"
+
+# A TrueType subset with a cmap for the byte-built Identity-H test (font_test.go).
+/usr/bin/python3 - "$here/subset.ttf" <<'PY'
+import sys
+from fontTools import subset
+from fontTools.ttLib import TTFont
+src = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+text = "项目支出绩效自评表得分预算执行率"
+opts = subset.Options(); opts.font_number = 0; opts.name_IDs = []; opts.notdef_outline = True
+f = TTFont(src, fontNumber=0)
+s = subset.Subsetter(opts); s.populate(text=text); s.subset(f)
+f.save(sys.argv[1])
+PY
+ls -la "$here"
