@@ -1,0 +1,475 @@
+// Package harvest collects newly published reports from government portals:
+// it pages through list pages and feeds, fetches detail pages and their
+// attachments politely and incrementally, keeps every original for audit,
+// and ingests the new ones into the dataset.
+package harvest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"zipin/extract"
+	"zipin/pipeline"
+	"zipin/version"
+)
+
+// Options configure one run.
+type Options struct {
+	Config   *Config
+	Out      string // the dataset folder, which holds the catalog and the lock
+	Data     string // originals go under Data/originals; Out when empty
+	DryRun   bool   // fetch list pages, report what would be fetched, store nothing
+	MaxPages int    // if > 0, caps every source's max_pages
+	// IngestTimeout is the time budget of one document in the pipeline.
+	IngestTimeout time.Duration
+	Log           *slog.Logger
+}
+
+// Summary is what a run did.
+type Summary struct {
+	Pages       int // list pages and feeds requested
+	New         int // originals stored for the first time
+	Unchanged   int // 304 answers, and files whose content was already kept
+	Duplicates  int // of Unchanged: the same content under another URL
+	Failed      int // URLs that could not be fetched or stored this run
+	Disallowed  int // links robots.txt forbids; recorded, never fetched
+	Ingested    int // documents the pipeline wrote
+	Quarantined int // documents the pipeline could not read
+	// WouldFetch lists, in a dry run, the links a real run would fetch.
+	WouldFetch []string
+	Failures   []Failure
+	Ingest     *pipeline.Summary
+}
+
+// Failure is one URL that failed, and why.
+type Failure struct {
+	Source, URL string
+	Err         error
+}
+
+// maxURLAttempts bounds how many runs retry a failing link before it is
+// left for a human (it stays in harvest_urls with its last error).
+const maxURLAttempts = 5
+
+// Exit statuses of `zipin harvest`.
+const (
+	ExitOK      = 0
+	ExitFailed  = 1 // some URLs failed or some documents were quarantined
+	ExitConfig  = 2
+	ExitRunning = 3 // another run holds the lock
+)
+
+// ExitCode maps a run's outcome to the command's exit status.
+func ExitCode(sum *Summary, err error) int {
+	var ce *ConfigError
+	var le *LockedError
+	switch {
+	case errors.As(err, &ce):
+		return ExitConfig
+	case errors.As(err, &le):
+		return ExitRunning
+	case err != nil:
+		return ExitFailed
+	case sum != nil && (sum.Failed > 0 || sum.Quarantined > 0):
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+// Run harvests every source in opts.Config, then ingests what is new.
+func Run(ctx context.Context, opts Options) (sum *Summary, err error) {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Data == "" {
+		opts.Data = opts.Out
+	}
+	r := &run{opts: opts, log: opts.Log, sum: &Summary{}, tried: map[string]bool{}}
+	if opts.DryRun {
+		if r.st, err = openStoreReadOnly(opts.Out); err != nil {
+			return nil, err
+		}
+	} else {
+		lock, err := AcquireLock(opts.Out)
+		if err != nil {
+			return nil, err
+		}
+		defer lock.Release()
+		if r.st, err = OpenStore(opts.Out, opts.Data); err != nil {
+			return nil, err
+		}
+	}
+	if r.st != nil {
+		defer r.st.Close()
+	}
+	var runID int64
+	if !opts.DryRun {
+		if runID, err = r.st.startRun(ctx); err != nil {
+			return nil, err
+		}
+		defer func() { r.st.finishRun(runID, r.sum, ExitCode(r.sum, err)) }()
+	}
+	r.f = NewFetcher(opts.Config, opts.Log)
+	for i := range opts.Config.Sources {
+		s := &opts.Config.Sources[i]
+		if err := r.source(ctx, s); err != nil {
+			if ctx.Err() != nil {
+				return r.sum, ctx.Err()
+			}
+			return r.sum, fmt.Errorf("source %s: %w", s.Name, err)
+		}
+	}
+	if opts.DryRun {
+		return r.sum, nil
+	}
+	return r.sum, r.ingest(ctx)
+}
+
+type run struct {
+	opts  Options
+	log   *slog.Logger
+	st    *Store // nil in a dry run without a catalog
+	f     *Fetcher
+	sum   *Summary
+	tried map[string]bool // links attempted this run, so a failure is not retried in a loop
+}
+
+func (r *run) fail(s *Source, u string, err error) {
+	r.sum.Failed++
+	r.sum.Failures = append(r.sum.Failures, Failure{Source: s.Name, URL: u, Err: err})
+	r.log.Error("fetch failed", "source", s.Name, "url", u, "err", err)
+}
+
+// source walks one source: first what earlier runs left queued, then the
+// list pages (or feed) from the newest, until a page brings nothing new.
+// Only errors of the catalog itself are returned; fetch failures are counted.
+func (r *run) source(ctx context.Context, s *Source) error {
+	log := r.log.With("source", s.Name)
+	if !r.opts.DryRun {
+		if err := r.drain(ctx, s); err != nil {
+			return err
+		}
+	}
+	maxPages := s.MaxPages
+	if r.opts.MaxPages > 0 {
+		maxPages = min(maxPages, r.opts.MaxPages)
+	}
+	if s.Type == "feed" {
+		maxPages = 1
+	}
+	idle := 0
+	pageURL := s.URL
+	for n := 1; n <= maxPages && pageURL != ""; n++ {
+		var prev PageState
+		if r.st != nil {
+			var err error
+			if prev, _, err = r.st.Page(pageURL); err != nil {
+				return err
+			}
+		}
+		resp, err := r.f.Get(ctx, Request{URL: pageURL, ETag: prev.ETag, LastModified: prev.LastModified})
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			r.fail(s, pageURL, err)
+			return nil
+		}
+		r.sum.Pages++
+		var next string
+		var fresh []FoundLink
+		if resp.NotModified {
+			r.sum.Unchanged++
+			next = prev.NextURL
+			log.Info("list page not modified", "url", pageURL, "page", n)
+		} else {
+			var found []FoundLink
+			if s.Type == "feed" {
+				found, err = feedLinks(s, resp)
+			} else {
+				found, next, err = listLinks(s, resp, n)
+			}
+			if err != nil {
+				r.fail(s, pageURL, err)
+				return nil
+			}
+			if fresh, err = r.record(s, pageURL, resp, next, found); err != nil {
+				return err
+			}
+			log.Info("list page", "url", pageURL, "page", n, "links", len(found), "new", len(fresh))
+			if !r.opts.DryRun {
+				if err := r.drain(ctx, s); err != nil {
+					return err
+				}
+			}
+		}
+		if s.PageURL != "" {
+			next = strings.ReplaceAll(s.PageURL, "{page}", fmt.Sprint(n+1))
+		}
+		if len(fresh) == 0 {
+			if idle++; idle >= s.StopAfter {
+				log.Info("stop paging: nothing new", "url", pageURL, "page", n)
+				break
+			}
+		} else {
+			idle = 0
+		}
+		pageURL = next
+	}
+	return nil
+}
+
+// record queues a page's links (storing nothing in a dry run) and returns
+// those not seen before.
+func (r *run) record(s *Source, pageURL string, resp *Response, next string, found []FoundLink) ([]FoundLink, error) {
+	if !r.opts.DryRun {
+		return r.st.SavePage(s.Name, pageURL, resp, next, found)
+	}
+	var fresh []FoundLink
+	for _, l := range found {
+		known := false
+		if r.st != nil {
+			known, _ = r.st.Known(l.URL)
+		}
+		if !known && !slices.Contains(r.sum.WouldFetch, l.URL) {
+			fresh = append(fresh, l)
+			r.sum.WouldFetch = append(r.sum.WouldFetch, l.URL)
+		}
+	}
+	return fresh, nil
+}
+
+// listLinks picks the report links of a list page, and its next page.
+func listLinks(s *Source, resp *Response, n int) (found []FoundLink, next string, err error) {
+	_, links, err := ParseHTML(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, l := range links {
+		switch {
+		case s.next.MatchString(l.Text) && l.URL != resp.URL:
+			if next == "" {
+				next = l.URL
+			}
+		case s.isReport(l):
+			found = append(found, FoundLink{URL: l.URL, Kind: s.kindOf(l), Title: l.Text, Referrer: resp.URL})
+		}
+	}
+	return found, next, nil
+}
+
+func feedLinks(s *Source, resp *Response) ([]FoundLink, error) {
+	items, err := ParseFeed(resp.Body, resp.URL)
+	if err != nil {
+		return nil, err
+	}
+	var found []FoundLink
+	for _, it := range items {
+		l := Link{Text: it.Title, URL: it.Link}
+		if !s.isReport(l) {
+			continue
+		}
+		if it.Link != "" {
+			found = append(found, FoundLink{URL: it.Link, Kind: s.kindOf(l), Title: it.Title, Referrer: resp.URL})
+		}
+		for _, e := range it.Enclosures {
+			if s.isAttachment(Link{URL: e}) {
+				found = append(found, FoundLink{URL: e, Kind: "file", Title: it.Title, Referrer: resp.URL})
+			}
+		}
+	}
+	return found, nil
+}
+
+func (s *Source) isReport(l Link) bool {
+	if l.URL == "" {
+		return false
+	}
+	return s.title != nil && s.title.MatchString(l.Text) || s.urlRe != nil && s.urlRe.MatchString(l.URL)
+}
+
+// isAttachment judges by the URL's extension, or by the link text's, for
+// portals that serve files from download.jsp?id=… with the name as text.
+func (s *Source) isAttachment(l Link) bool {
+	if s.exts[extOf(l.URL)] {
+		return true
+	}
+	text := strings.ToLower(strings.TrimSpace(l.Text))
+	return s.exts[strings.TrimPrefix(path.Ext(text), ".")]
+}
+
+func (s *Source) kindOf(l Link) string {
+	if s.isAttachment(l) {
+		return "file"
+	}
+	return "detail"
+}
+
+// drain fetches the source's queued links until none is left that was not
+// tried in this run. Detail pages queue their attachments, hence the loop.
+func (r *run) drain(ctx context.Context, s *Source) error {
+	for {
+		rows, err := r.st.Queue(s.Name, maxURLAttempts)
+		if err != nil {
+			return err
+		}
+		rows = slices.DeleteFunc(rows, func(u URLRow) bool { return r.tried[u.URL] })
+		if len(rows) == 0 {
+			return nil
+		}
+		for _, row := range rows {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			r.tried[row.URL] = true
+			if err := r.fetch(ctx, s, row); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// fetch gets one queued link. A detail page queues its attachments; a file
+// is kept. Fetch failures are recorded on the link, not returned.
+func (r *run) fetch(ctx context.Context, s *Source, row URLRow) error {
+	log := r.log.With("source", s.Name, "url", row.URL)
+	resp, err := r.f.Get(ctx, Request{URL: row.URL, ETag: row.ETag, LastModified: row.LastModified, Referer: row.Referrer})
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if errors.Is(err, ErrDisallowed) {
+			// Not a failure: the portal asked us not to, and we will not
+			// ask again on later runs.
+			r.sum.Disallowed++
+			log.Info("skipped: robots.txt disallows it")
+			_, err := r.st.db.Exec(`UPDATE harvest_urls SET state = 'disallowed', error = ?, fetched_at = ? WHERE url = ?`, err.Error(), now(), row.URL)
+			return err
+		}
+		r.fail(s, row.URL, err)
+		return r.st.Fail(row.URL, err)
+	}
+	if resp.NotModified {
+		// Only a link queued again after a partial run carries validators;
+		// what it points at is kept already.
+		r.sum.Unchanged++
+		tx, err := r.st.db.Begin()
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		if err := markDone(tx, row.URL, resp, ""); err != nil {
+			return err
+		}
+		return tx.Commit()
+	}
+	if row.Kind == "detail" && isPage(resp) {
+		_, links, err := ParseHTML(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+		if err != nil {
+			r.fail(s, row.URL, err)
+			return r.st.Fail(row.URL, err)
+		}
+		var atts []FoundLink
+		for _, l := range links {
+			if s.isAttachment(l) {
+				atts = append(atts, FoundLink{URL: l.URL, Kind: "file", Title: cmpOr(l.Text, row.Title), Referrer: resp.URL})
+			}
+		}
+		if len(atts) == 0 && s.HTMLReports {
+			return r.keep(s, row, resp, log)
+		}
+		if len(atts) == 0 {
+			log.Warn("detail page without attachments")
+		}
+		n, err := r.st.DoneDetail(s.Name, row, resp, atts)
+		log.Info("detail page", "attachments", len(atts), "new", n)
+		return err
+	}
+	// A file, or a "detail" link that redirected straight to a document.
+	return r.keep(s, row, resp, log)
+}
+
+func (r *run) keep(s *Source, row URLRow, resp *Response, log *slog.Logger) error {
+	o, err := r.st.Keep(s, row, resp, fileExt(s, resp))
+	if err != nil {
+		return err
+	}
+	if o.New {
+		r.sum.New++
+		log.Info("stored", "sha256", o.SHA256, "bytes", len(resp.Body), "path", o.Path)
+	} else {
+		r.sum.Unchanged++
+		r.sum.Duplicates++
+		log.Info("duplicate content, kept once", "sha256", o.SHA256)
+	}
+	return nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// isPage says whether a response is an HTML page rather than a document.
+func isPage(resp *Response) bool {
+	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err == nil && strings.Contains(mt, "html") {
+		return true
+	}
+	return extract.Detect(resp.Body) == "html"
+}
+
+// fileExt names a kept original's extension: the URL's when it is one the
+// source expects, else the attachment's file name, else from its bytes.
+func fileExt(s *Source, resp *Response) string {
+	if e := extOf(resp.URL); s.exts[e] || e == "html" || e == "htm" || e == "txt" {
+		return e
+	}
+	if _, p, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err == nil {
+		if e := strings.ToLower(strings.TrimPrefix(path.Ext(p["filename"]), ".")); e != "" && s.exts[e] {
+			return e
+		}
+	}
+	if f := extract.Detect(resp.Body); f != "" {
+		return string(f)
+	}
+	return "bin"
+}
+
+// ingest runs the pipeline over every original not yet ingested, including
+// those a killed run stored but did not ingest.
+func (r *run) ingest(ctx context.Context) error {
+	paths, urls, err := r.st.ToIngest(version.Extractor)
+	if err != nil || len(paths) == 0 {
+		return err
+	}
+	r.log.Info("ingesting", "documents", len(paths), "out", r.opts.Out)
+	isum, ierr := pipeline.Ingest(ctx, pipeline.Options{Out: r.opts.Out, SourceURLs: urls, Timeout: r.opts.IngestTimeout}, paths)
+	r.sum.Ingest = isum
+	if isum != nil {
+		for _, o := range isum.Outcomes {
+			if err := r.st.Ingested(o.Source, o.Status, o.Reason, version.Extractor); err != nil {
+				return err
+			}
+			switch o.Status {
+			case "ok":
+				r.sum.Ingested++
+			case "quarantined", "failed":
+				r.sum.Quarantined++
+				r.log.Warn("not ingested", "path", o.Source, "url", urls[o.Source], "status", o.Status, "reason", o.Reason)
+			}
+		}
+	}
+	if ierr != nil {
+		return fmt.Errorf("ingest into %s: %w", r.opts.Out, ierr)
+	}
+	return nil
+}

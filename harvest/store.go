@@ -1,0 +1,395 @@
+package harvest
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+)
+
+// CatalogFile is the SQLite catalog in the dataset folder, shared with the
+// bulk importer; the harvester's tables are prefixed harvest_.
+const CatalogFile = "_catalog.sqlite"
+
+// schemaSQL creates the harvester's tables. Each row is written as soon as
+// what it records is durable, so a run killed at any point resumes.
+const schemaSQL = `
+-- List pages and feeds: validators for conditional GET, and where the next
+-- page is, so that a 304 page can still be paged past.
+CREATE TABLE IF NOT EXISTS harvest_pages (
+	url           TEXT PRIMARY KEY,
+	source        TEXT NOT NULL,
+	etag          TEXT NOT NULL DEFAULT '',
+	last_modified TEXT NOT NULL DEFAULT '',
+	next_url      TEXT NOT NULL DEFAULT '',
+	status        INTEGER NOT NULL,
+	fetched_at    TEXT NOT NULL
+);
+-- Every detail page and file link found, and what became of it. state is
+-- pending (found, not fetched yet), done, or failed (retried next run).
+-- sha256 ties a file URL to its original; two URLs may share one.
+CREATE TABLE IF NOT EXISTS harvest_urls (
+	url           TEXT PRIMARY KEY,
+	source        TEXT NOT NULL,
+	kind          TEXT NOT NULL,           -- detail or file
+	title         TEXT NOT NULL DEFAULT '',
+	referrer      TEXT NOT NULL DEFAULT '', -- the page the link was found on
+	state         TEXT NOT NULL DEFAULT 'pending',
+	attempts      INTEGER NOT NULL DEFAULT 0,
+	error         TEXT NOT NULL DEFAULT '',
+	final_url     TEXT NOT NULL DEFAULT '', -- after redirects
+	http_status   INTEGER NOT NULL DEFAULT 0,
+	etag          TEXT NOT NULL DEFAULT '',
+	last_modified TEXT NOT NULL DEFAULT '',
+	headers       TEXT NOT NULL DEFAULT '', -- JSON
+	sha256        TEXT NOT NULL DEFAULT '',
+	found_at      TEXT NOT NULL,
+	fetched_at    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS harvest_urls_sha256 ON harvest_urls(sha256);
+CREATE INDEX IF NOT EXISTS harvest_urls_state ON harvest_urls(source, state);
+-- One row per distinct content kept under originals/, with where it was
+-- first found, and what ingest made of it.
+CREATE TABLE IF NOT EXISTS harvest_originals (
+	sha256            TEXT PRIMARY KEY,
+	path              TEXT NOT NULL,
+	bytes             INTEGER NOT NULL,
+	url               TEXT NOT NULL,
+	final_url         TEXT NOT NULL,
+	referrer          TEXT NOT NULL,
+	source            TEXT NOT NULL,
+	region            TEXT NOT NULL DEFAULT '',
+	organization      TEXT NOT NULL DEFAULT '',
+	http_status       INTEGER NOT NULL,
+	headers           TEXT NOT NULL,
+	fetched_at        TEXT NOT NULL,
+	ingest_status     TEXT NOT NULL DEFAULT '', -- ok, skipped, quarantined, failed; '' until ingested
+	ingest_reason     TEXT NOT NULL DEFAULT '',
+	extractor_version TEXT NOT NULL DEFAULT '',
+	ingested_at       TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS harvest_runs (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
+	pid         INTEGER NOT NULL,
+	started_at  TEXT NOT NULL,
+	finished_at TEXT NOT NULL DEFAULT '',
+	new         INTEGER NOT NULL DEFAULT 0,
+	unchanged   INTEGER NOT NULL DEFAULT 0,
+	failed      INTEGER NOT NULL DEFAULT 0,
+	ingested    INTEGER NOT NULL DEFAULT 0,
+	exit_code   INTEGER
+);
+`
+
+// Store is the harvester's state in the catalog, plus the originals folder.
+type Store struct {
+	db        *sql.DB
+	originals string // DATA/originals
+}
+
+// OpenStore opens (creating) the catalog at out/_catalog.sqlite.
+func OpenStore(out, data string) (*Store, error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(out, CatalogFile)
+	// WAL lets the bulk importer read while we write; busy_timeout makes a
+	// writer wait for the other instead of failing at once.
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(schemaSQL); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("catalog %s: creating harvest tables: %w", path, err)
+	}
+	return &Store{db: db, originals: filepath.Join(data, "originals")}, nil
+}
+
+// openStoreReadOnly opens an existing catalog for a dry run, which must not
+// write; it returns nil, nil when there is no catalog yet.
+func openStoreReadOnly(out string) (*Store, error) {
+	path := filepath.Join(out, CatalogFile)
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", path, err)
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'harvest_urls'`).Scan(&n); err != nil || n == 0 {
+		db.Close()
+		return nil, err
+	}
+	return &Store{db: db}, nil
+}
+
+func (s *Store) Close() error { return s.db.Close() }
+
+func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+
+// PageState is what we stored about a list page.
+type PageState struct {
+	ETag, LastModified, NextURL string
+}
+
+func (s *Store) Page(url string) (PageState, bool, error) {
+	var p PageState
+	err := s.db.QueryRow(`SELECT etag, last_modified, next_url FROM harvest_pages WHERE url = ?`, url).Scan(&p.ETag, &p.LastModified, &p.NextURL)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, false, nil
+	}
+	return p, err == nil, err
+}
+
+// FoundLink is a link to record as pending.
+type FoundLink struct {
+	URL, Kind, Title, Referrer string
+}
+
+// SavePage records a fetched list page together with the links found on
+// it, in one transaction: a page is never marked seen before its links are
+// queued, so a kill between the two cannot lose them. It returns the links
+// that were not known before.
+func (s *Store) SavePage(source, pageURL string, resp *Response, next string, links []FoundLink) ([]FoundLink, error) {
+	tx, err := s.db.Begin()
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var fresh []FoundLink
+	for _, l := range links {
+		res, err := tx.Exec(`INSERT OR IGNORE INTO harvest_urls (url, source, kind, title, referrer, found_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			l.URL, source, l.Kind, l.Title, l.Referrer, now())
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			fresh = append(fresh, l)
+		}
+	}
+	if resp != nil {
+		_, err = tx.Exec(`INSERT INTO harvest_pages (url, source, etag, last_modified, next_url, status, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, next_url = excluded.next_url, status = excluded.status, fetched_at = excluded.fetched_at`,
+			pageURL, source, resp.Header.Get("ETag"), resp.Header.Get("Last-Modified"), next, resp.Status, now())
+		if err != nil {
+			return nil, err
+		}
+	}
+	return fresh, tx.Commit()
+}
+
+// URLRow is a queued link.
+type URLRow struct {
+	URL, Kind, Title, Referrer string
+	ETag, LastModified         string
+	Attempts                   int
+}
+
+// Queue returns the source's links still to fetch: pending ones, and failed
+// ones tried fewer than maxAttempts times. Detail pages come first, so their
+// attachments join the queue in the same run.
+func (s *Store) Queue(source string, maxAttempts int) ([]URLRow, error) {
+	rows, err := s.db.Query(`SELECT url, kind, title, referrer, etag, last_modified, attempts FROM harvest_urls
+		WHERE source = ? AND (state = 'pending' OR (state = 'failed' AND attempts < ?))
+		ORDER BY kind = 'file', found_at, url`, source, maxAttempts)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []URLRow
+	for rows.Next() {
+		var r URLRow
+		if err := rows.Scan(&r.URL, &r.Kind, &r.Title, &r.Referrer, &r.ETag, &r.LastModified, &r.Attempts); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Known says whether a link is already recorded (in any state).
+func (s *Store) Known(u string) (bool, error) {
+	var n int
+	err := s.db.QueryRow(`SELECT count(*) FROM harvest_urls WHERE url = ?`, u).Scan(&n)
+	return n > 0, err
+}
+
+// Fail records a failed fetch; the link is retried on later runs.
+func (s *Store) Fail(u string, ferr error) error {
+	status := 0
+	var fe *FetchError
+	if errors.As(ferr, &fe) {
+		status = fe.Status
+	}
+	_, err := s.db.Exec(`UPDATE harvest_urls SET state = 'failed', attempts = attempts + 1, error = ?, http_status = ?, fetched_at = ? WHERE url = ?`,
+		ferr.Error(), status, now(), u)
+	return err
+}
+
+// DoneDetail marks a detail page fetched and queues its attachments, in one
+// transaction. It returns how many attachments were new.
+func (s *Store) DoneDetail(source string, row URLRow, resp *Response, attachments []FoundLink) (int, error) {
+	tx, err := s.db.Begin()
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	n := 0
+	for _, l := range attachments {
+		res, err := tx.Exec(`INSERT OR IGNORE INTO harvest_urls (url, source, kind, title, referrer, found_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			l.URL, source, l.Kind, l.Title, l.Referrer, now())
+		if err != nil {
+			return 0, err
+		}
+		if k, _ := res.RowsAffected(); k > 0 {
+			n++
+		}
+	}
+	if err := markDone(tx, row.URL, resp, ""); err != nil {
+		return 0, err
+	}
+	return n, tx.Commit()
+}
+
+func markDone(tx *sql.Tx, u string, resp *Response, sha string) error {
+	hdr, _ := json.Marshal(resp.Header)
+	_, err := tx.Exec(`UPDATE harvest_urls SET state = 'done', attempts = attempts + 1, error = '', final_url = ?, http_status = ?,
+		etag = ?, last_modified = ?, headers = ?, sha256 = CASE WHEN ? = '' THEN sha256 ELSE ? END, fetched_at = ? WHERE url = ?`,
+		resp.URL, resp.Status, resp.Header.Get("ETag"), resp.Header.Get("Last-Modified"), string(hdr), sha, sha, resp.FetchedAt.Format(time.RFC3339Nano), u)
+	return err
+}
+
+// Original is a document kept for audit.
+type Original struct {
+	SHA256, Path string
+	New          bool // stored by this call; false when the content was already kept
+}
+
+// Keep stores body content-addressed (unless that content is already kept),
+// then records it and marks the URL done, in that order: the file is durable
+// before any row points at it, and a kill before the rows leaves the URL
+// pending, to be fetched again and found identical.
+func (s *Store) Keep(src *Source, row URLRow, resp *Response, ext string) (Original, error) {
+	sum := sha256.Sum256(resp.Body)
+	o := Original{SHA256: hex.EncodeToString(sum[:])}
+	var path string
+	err := s.db.QueryRow(`SELECT path FROM harvest_originals WHERE sha256 = ?`, o.SHA256).Scan(&path)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		o.New = true
+		o.Path = filepath.Join(s.originals, o.SHA256[:2], o.SHA256+"."+ext)
+		if err := writeAtomic(o.Path, resp.Body); err != nil {
+			return o, fmt.Errorf("keeping %s: %w", row.URL, err)
+		}
+	case err != nil:
+		return o, err
+	default:
+		o.Path = path
+	}
+	tx, err := s.db.Begin()
+	if err != nil {
+		return o, err
+	}
+	defer tx.Rollback()
+	if o.New {
+		hdr, _ := json.Marshal(resp.Header)
+		_, err := tx.Exec(`INSERT INTO harvest_originals (sha256, path, bytes, url, final_url, referrer, source, region, organization, http_status, headers, fetched_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.SHA256, o.Path, len(resp.Body), row.URL, resp.URL, row.Referrer, src.Name, src.Region, src.Organization, resp.Status, string(hdr), resp.FetchedAt.Format(time.RFC3339Nano))
+		if err != nil {
+			return o, err
+		}
+	}
+	if err := markDone(tx, row.URL, resp, o.SHA256); err != nil {
+		return o, err
+	}
+	return o, tx.Commit()
+}
+
+// writeAtomic writes data to a temporary file in the target folder, fsyncs
+// it and renames it into place: a reader or a crash never sees half a file.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // a no-op after the rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	if d, err := os.Open(dir); err == nil { // make the rename itself durable
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// ToIngest lists originals not yet ingested, and those that could not be
+// read by an older extractor (a reader may have been added since).
+func (s *Store) ToIngest(extractor string) (paths []string, urls map[string]string, err error) {
+	rows, err := s.db.Query(`SELECT path, url FROM harvest_originals
+		WHERE ingested_at = '' OR (ingest_status NOT IN ('ok', 'skipped') AND extractor_version != ?) ORDER BY fetched_at, sha256`, extractor)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	urls = map[string]string{}
+	for rows.Next() {
+		var p, u string
+		if err := rows.Scan(&p, &u); err != nil {
+			return nil, nil, err
+		}
+		paths = append(paths, p)
+		urls[p] = u
+	}
+	return paths, urls, rows.Err()
+}
+
+// Ingested records what the pipeline made of an original.
+func (s *Store) Ingested(path, status, reason, extractor string) error {
+	_, err := s.db.Exec(`UPDATE harvest_originals SET ingest_status = ?, ingest_reason = ?, extractor_version = ?, ingested_at = ? WHERE path = ?`,
+		status, reason, extractor, now(), path)
+	return err
+}
+
+func (s *Store) startRun(ctx context.Context) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO harvest_runs (pid, started_at) VALUES (?, ?)`, os.Getpid(), now())
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+func (s *Store) finishRun(id int64, sum *Summary, code int) error {
+	_, err := s.db.Exec(`UPDATE harvest_runs SET finished_at = ?, new = ?, unchanged = ?, failed = ?, ingested = ?, exit_code = ? WHERE id = ?`,
+		now(), sum.New, sum.Unchanged, sum.Failed, sum.Ingested, code, id)
+	return err
+}
