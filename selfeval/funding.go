@@ -200,6 +200,9 @@ func arithmeticHolds(r fundVals, strict bool) bool {
 		if math.Abs(got-rate.v) > 0.5*math.Pow10(-rate.dec)+1e-9 {
 			return false
 		}
+		if r[colScore] != nil && r[colWeight] == nil {
+			return false // a score is read against its 分值
+		}
 		if w, s := r[colWeight], r[colScore]; w != nil && s != nil {
 			if math.Abs(math.Min(rate.v, 100)/100*w.v-s.v) > 0.1+1e-9 {
 				return false

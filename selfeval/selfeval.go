@@ -208,6 +208,9 @@ func (p *project) crossCheck(fund fundVals) {
 		sumW += w.v
 	}
 	for _, in := range p.inds {
+		if in.Weight == nil && in.Score == nil {
+			continue // the goal row, unscored lines
+		}
 		if in.Weight == nil {
 			allW = false
 		} else {
