@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -51,5 +52,18 @@ func TestArgs(t *testing.T) {
 	got := fmt.Sprint(args)
 	if got != "[{{} metric executed} {{} limit 5}]" {
 		t.Errorf("args = %s", got)
+	}
+}
+
+// docs/query.md shows each named query's SQL as the code has it.
+func TestDocsShowNamedQueries(t *testing.T) {
+	doc, err := os.ReadFile("../docs/query.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range Queries {
+		if !strings.Contains(string(doc), "### `"+q.Name+"`") || !strings.Contains(string(doc), "```sql\n"+q.SQL+"\n```") {
+			t.Errorf("docs/query.md does not show %s with its current SQL", q.Name)
+		}
 	}
 }
