@@ -56,3 +56,11 @@ func methods(d *doc.Document) []string {
 	}
 	return m
 }
+
+func readPageForTest(data []byte, page int) (*pageData, error) {
+	r, err := openReader("test", data)
+	if err != nil {
+		return nil, err
+	}
+	return readPage(context.Background(), r, pageList(r)[page-1], page, fontCache{})
+}

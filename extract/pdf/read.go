@@ -30,23 +30,14 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 			d, err = nil, doc.Unreadablef("%s: damaged PDF: %v", name, p)
 		}
 	}()
-	data = trimToHeader(data)
-	r, err := lpdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	r, err := openReader(name, data)
 	if err != nil {
-		if errors.Is(err, lpdf.ErrInvalidPassword) {
-			return nil, doc.Unreadablef("%s: PDF is encrypted with a user password; zipin only opens PDFs whose user password is empty", name)
-		}
-		if strings.Contains(err.Error(), "encrypt") || strings.Contains(err.Error(), "crypt") {
-			return nil, doc.Unreadablef("%s: PDF encryption not supported: %v", name, err)
-		}
-		return nil, doc.Unreadablef("%s: damaged or not a PDF: %v", name, err)
+		return nil, err
 	}
-	n := r.NumPage()
-	if n <= 0 {
+	pageVals := pageList(r)
+	n := len(pageVals)
+	if n == 0 {
 		return nil, doc.Unreadablef("%s: PDF has no pages (page tree damaged or empty)", name)
-	}
-	if n > maxPages {
-		return nil, doc.Unreadablef("%s: %d pages, more than the %d zipin reads", name, n, maxPages)
 	}
 	d = &doc.Document{Format: doc.FormatPDF, Title: r.Trailer().Key("Info").Key("Title").Text()}
 	fonts := fontCache{}
@@ -55,7 +46,7 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 		if err := ctx.Err(); err != nil {
 			return nil, doc.Unreadablef("%s: time budget exhausted at page %d of %d", name, i, n)
 		}
-		pd, perr := readPage(ctx, r, i, fonts)
+		pd, perr := readPage(ctx, r, pageVals[i-1], i, fonts)
 		if perr != nil {
 			var be budgetError
 			if errors.As(perr, &be) {
@@ -74,6 +65,53 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 	}
 	mergeContinuedTables(d, pages)
 	return d, nil
+}
+
+func openReader(name string, data []byte) (*lpdf.Reader, error) {
+	data = trimToHeader(data)
+	r, err := lpdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		if errors.Is(err, lpdf.ErrInvalidPassword) {
+			return nil, doc.Unreadablef("%s: PDF is encrypted with a user password; zipin only opens PDFs whose user password is empty", name)
+		}
+		if strings.Contains(err.Error(), "crypt") {
+			return nil, doc.Unreadablef("%s: PDF encryption not supported: %v", name, err)
+		}
+		return nil, doc.Unreadablef("%s: damaged or not a PDF: %v", name, err)
+	}
+	return r, nil
+}
+
+// pageList walks the page tree. ledongthuc's Reader.Page trusts /Count and
+// loops forever on a tree whose Kids lead back to an ancestor; this walk
+// visits each node once and stops at maxPages.
+func pageList(r *lpdf.Reader) []lpdf.Value {
+	var out []lpdf.Value
+	seen := map[objKey]bool{}
+	var walk func(v lpdf.Value, depth int)
+	walk = func(v lpdf.Value, depth int) {
+		if depth > 64 || len(out) > maxPages {
+			return
+		}
+		if k, ok := keyOf(v); ok {
+			if seen[k] {
+				return
+			}
+			seen[k] = true
+		}
+		kids := v.Key("Kids")
+		if v.Key("Type").Name() == "Pages" || kids.Kind() == lpdf.Array && v.Key("Type").Name() != "Page" {
+			for i := 0; i < kids.Len(); i++ {
+				walk(kids.Index(i), depth+1)
+			}
+			return
+		}
+		if v.Kind() == lpdf.Dict {
+			out = append(out, v)
+		}
+	}
+	walk(r.Trailer().Key("Root").Key("Pages"), 0)
+	return out
 }
 
 // trimToHeader drops junk before %PDF- (extract.Detect accepts it within
@@ -101,7 +139,7 @@ type pageData struct {
 	failed        bool
 }
 
-func readPage(ctx context.Context, r *lpdf.Reader, num int, fonts fontCache) (pd *pageData, err error) {
+func readPage(ctx context.Context, r *lpdf.Reader, pv lpdf.Value, num int, fonts fontCache) (pd *pageData, err error) {
 	pd = &pageData{number: num, width: 595, height: 842}
 	w := &walker{ctx: ctx, fonts: fonts, formsOn: map[objKey]bool{}}
 	defer func() {
@@ -115,7 +153,7 @@ func readPage(ctx context.Context, r *lpdf.Reader, num int, fonts fontCache) (pd
 			pd.finish()
 		}
 	}()
-	p := r.Page(num)
+	p := lpdf.Page{V: pv}
 	if p.V.IsNull() {
 		pd.failed = true
 		return pd, fmt.Errorf("page object missing")

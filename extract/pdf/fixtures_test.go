@@ -1,0 +1,329 @@
+package pdf
+
+import (
+	"context"
+	"errors"
+	"html"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"zipin/extract/doc"
+)
+
+const fixtureDir = "../../testdata/pdf"
+
+func fixture(t testing.TB, name string) string {
+	t.Helper()
+	p := filepath.Join(fixtureDir, name)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("fixture %s missing (regenerate with sh testdata/pdf/gen.sh): %v", name, err)
+	}
+	return p
+}
+
+var (
+	headRE    = regexp.MustCompile(`(?s)<head>.*?</head>|<!--.*?-->`)
+	tagRE     = regexp.MustCompile(`<[^>]*>`)
+	sourceFor = map[string]string{
+		"report-chromium.pdf":    "../../testdata/src/report-pdf.html",
+		"report-libreoffice.pdf": "../../testdata/src/report-pdf.html",
+		"twocol-chromium.pdf":    "../../testdata/pdf/src-twocol.html",
+		"table-chromium.pdf":     "../../testdata/src/selfeval-table.html",
+		"table-libreoffice.pdf":  "../../testdata/src/selfeval-table.html",
+		"table-cairo.pdf":        "../../testdata/src/selfeval-table.html",
+		"table-gs.pdf":           "../../testdata/src/selfeval-table.html",
+		"table-xobject.pdf":      "../../testdata/src/selfeval-table.html",
+		"enc-empty-user.pdf":     "../../testdata/src/selfeval-table.html",
+	}
+)
+
+// htmlText is the visible text of a source document, in document order.
+func htmlText(t testing.TB, path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := headRE.ReplaceAllString(string(b), "")
+	return html.UnescapeString(tagRE.ReplaceAllString(s, "\n"))
+}
+
+// flowText is the document's text with each table cell once, in row-major
+// anchor order: the order the cells have in the HTML source.
+func flowText(d *doc.Document) string {
+	var b strings.Builder
+	for _, p := range d.Pages {
+		for _, bl := range p.Blocks {
+			if bl.Kind == doc.BlockTable {
+				for _, c := range bl.Table.Cells {
+					b.WriteString(c.Text)
+					b.WriteByte('\n')
+				}
+				continue
+			}
+			b.WriteString(bl.Text())
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// TestFixtureText: each producer's PDF gives exactly the source's CJK text,
+// in order, with nothing extra (running headers, page numbers, doubled
+// table text) and nothing missing.
+func TestFixtureText(t *testing.T) {
+	for pdfName, src := range sourceFor {
+		t.Run(pdfName, func(t *testing.T) {
+			d := readFile(t, fixture(t, pdfName))
+			got, want := cjkOf(flowText(d)), cjkOf(htmlText(t, src))
+			if got != want {
+				t.Errorf("CJK text differs at rune %d\n got %s\nwant %s", diffAt(got, want), got, want)
+			}
+			for _, p := range d.Pages {
+				if p.Quality < 0.99 || p.Method != methodToUnicode {
+					t.Errorf("page %d: method %q quality %.3f, want tounicode ≥ 0.99", p.Number, p.Method, p.Quality)
+				}
+			}
+		})
+	}
+}
+
+func diffAt(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	for i := range min(len(ra), len(rb)) {
+		if ra[i] != rb[i] {
+			return i
+		}
+	}
+	return min(len(ra), len(rb))
+}
+
+// TestTableGridAcrossProducers: the 自评表 comes out as the same grid, with
+// the merged cells of the source, whoever made the PDF.
+func TestTableGridAcrossProducers(t *testing.T) {
+	var ref [][]string
+	for _, name := range []string{"table-chromium.pdf", "table-libreoffice.pdf", "table-cairo.pdf", "table-gs.pdf", "table-xobject.pdf"} {
+		d := readFile(t, fixture(t, name))
+		tabs := tablesOf(d)
+		if len(tabs) != 1 {
+			t.Errorf("%s: %d tables, want 1", name, len(tabs))
+			continue
+		}
+		tb := tabs[0]
+		if tb.Rows != 17 || tb.Cols != 9 {
+			t.Errorf("%s: %dx%d grid, want 17x9", name, tb.Rows, tb.Cols)
+		}
+		g := tb.Grid()
+		if ref == nil {
+			ref = g
+			checkSelfEvalGrid(t, name, tb)
+			continue
+		}
+		if !reflect.DeepEqual(g, ref) {
+			t.Errorf("%s: grid differs from table-chromium.pdf\n got %q\nwant %q", name, g, ref)
+		}
+	}
+}
+
+func checkSelfEvalGrid(t *testing.T, name string, tb *doc.Table) {
+	g := tb.Grid()
+	cell := func(r, c int) string {
+		if r < len(g) && c < len(g[r]) {
+			return g[r][c]
+		}
+		return "<none>"
+	}
+	checks := []struct {
+		r, c int
+		want string
+	}{
+		{0, 0, "项目名称"}, {0, 2, "城乡困难群众临时救助资金"}, {0, 8, "城乡困难群众临时救助资金"},
+		{2, 0, "项目资金（万元）"}, {5, 1, "项目资金（万元）"}, // rowspan 4 × colspan 2
+		{3, 2, "年度资金总额"}, {3, 7, "94.1%"}, {3, 8, "9.4"},
+		{4, 2, "其中：当年财政拨款"}, // wrapped in the cell, joined
+		{8, 0, "绩效指标"}, {16, 0, "绩效指标"}, {9, 1, "产出指标"}, {12, 1, "产出指标"},
+		{12, 8, "部分乡镇审批材料补正时间较长，下一步压缩审批时限。"},
+		{16, 1, "总分"}, {16, 5, "总分"}, {16, 7, "95.4"},
+	}
+	for _, c := range checks {
+		if got := cell(c.r, c.c); got != c.want {
+			t.Errorf("%s: cell (%d,%d) = %q, want %q", name, c.r, c.c, got, c.want)
+		}
+	}
+	var anchor *doc.Cell
+	for i := range tb.Cells {
+		if tb.Cells[i].Row == 2 && tb.Cells[i].Col == 0 {
+			anchor = &tb.Cells[i]
+		}
+	}
+	if anchor == nil || anchor.RowSpan != 4 || anchor.ColSpan != 2 {
+		t.Errorf("%s: 项目资金 cell = %+v, want rowspan 4 colspan 2", name, anchor)
+	}
+}
+
+func tablesOf(d *doc.Document) []*doc.Table {
+	var out []*doc.Table
+	for _, p := range d.Pages {
+		for _, b := range p.Blocks {
+			if b.Kind == doc.BlockTable {
+				out = append(out, b.Table)
+			}
+		}
+	}
+	return out
+}
+
+// TestFurniture: the Chromium report carries a running header and "- n -"
+// page numbers in its margins; none of it reaches the text, while the title
+// (which shares words with the header) stays.
+func TestFurniture(t *testing.T) {
+	d := readFile(t, fixture(t, "report-chromium.pdf"))
+	if len(d.Pages) < 2 {
+		t.Fatalf("%d pages, want ≥ 2", len(d.Pages))
+	}
+	all := docText(d)
+	if strings.Contains(all, "青溪县农业农村局部门整体支出绩效自评报告") {
+		t.Errorf("running header kept:\n%s", all)
+	}
+	if regexp.MustCompile(`(?m)^\s*-\s*\d+\s*-\s*$`).MatchString(all) {
+		t.Errorf("page number kept:\n%s", all)
+	}
+	if !strings.Contains(all, "青溪县农业农村局2023年度部门整体支出绩效自评报告") {
+		t.Errorf("title lost")
+	}
+	// The raw page does have the furniture: prove the test can fail.
+	raw, _ := os.ReadFile(fixture(t, "report-chromium.pdf"))
+	pd, err := readPageForTest(raw, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, l := range pd.lines {
+		found = found || strings.TrimSpace(l.text) == "- 2 -"
+	}
+	if !found {
+		t.Errorf("fixture has no '- 2 -' footer on page 2; the furniture test proves nothing")
+	}
+}
+
+// TestReportLayout: line geometry, font sizes, the table in the flow.
+func TestReportLayout(t *testing.T) {
+	d := readFile(t, fixture(t, "report-libreoffice.pdf"))
+	p := d.Pages[0]
+	first := p.Blocks[0].Lines[0]
+	if first.Text != "青溪县农业农村局2023年度部门整体支出绩效自评报告" || first.FontSize != 18 || !first.Bold {
+		t.Errorf("title line = %+v", first)
+	}
+	if first.Box.Y0 <= 0 || first.Box.Y0 > 200 || first.Box.X1 <= first.Box.X0 {
+		t.Errorf("title box %+v not near the top of the page", first.Box)
+	}
+	var prevY float64
+	sawTable := false
+	for _, b := range p.Blocks {
+		if b.Kind == doc.BlockTable {
+			sawTable = true
+			if g := b.Table.Grid(); len(g) != 5 || g[4][4] != "95.2%" || g[0][1] != "预算数（万元）" || g[0][2] != "预算数（万元）" {
+				t.Errorf("budget table grid = %q", g)
+			}
+			continue
+		}
+		for _, l := range b.Lines {
+			if l.Box.Y0 < prevY {
+				t.Errorf("line %q above the previous one", l.Text)
+			}
+			prevY = l.Box.Y0
+			if strings.Contains(l.Text, "598.20") {
+				t.Errorf("table text also in the flow: %q", l.Text)
+			}
+		}
+	}
+	if !sawTable {
+		t.Errorf("budget table not found on page 1")
+	}
+	if !strings.Contains(docText(d), "年初预算数1,234.56万元") {
+		t.Errorf("numbers not joined with their CJK context")
+	}
+}
+
+// TestTwoColumns: the left column is read before the right one.
+func TestTwoColumns(t *testing.T) {
+	all := docText(readFile(t, fixture(t, "twocol-chromium.pdf")))
+	order := []string{"左栏第一段", "左栏第二段", "左栏第三段", "右栏第一段", "右栏第二段", "右栏第三段"}
+	last := -1
+	for _, s := range order {
+		i := strings.Index(all, s)
+		if i < 0 || i < last {
+			t.Fatalf("%s out of order in\n%s", s, all)
+		}
+		last = i
+	}
+}
+
+func TestEncryption(t *testing.T) {
+	d := readFile(t, fixture(t, "enc-empty-user.pdf"))
+	if len(tablesOf(d)) != 1 {
+		t.Errorf("empty-user-password PDF: tables %d, want 1", len(tablesOf(d)))
+	}
+	data, _ := os.ReadFile(fixture(t, "enc-user.pdf"))
+	_, err := Read(context.Background(), "enc-user.pdf", data)
+	var u *doc.Unreadable
+	if !errors.As(err, &u) || !strings.Contains(u.Reason, "password") {
+		t.Errorf("password-protected PDF: err = %v, want Unreadable naming the password", err)
+	}
+}
+
+// TestDamaged: truncated and corrupted files give an error or warnings,
+// never a panic or a hang.
+func TestDamaged(t *testing.T) {
+	for _, name := range []string{"table-libreoffice.pdf", "report-chromium.pdf", "table-xobject.pdf"} {
+		data, _ := os.ReadFile(fixture(t, name))
+		for _, cut := range []int{0, 9, len(data) / 3, len(data) / 2, len(data) - 40} {
+			d, err := Read(context.Background(), name, data[:cut])
+			var u *doc.Unreadable
+			if err == nil && d == nil || err != nil && !errors.As(err, &u) {
+				t.Errorf("%s cut at %d: d=%v err=%v, want a document or *doc.Unreadable", name, cut, d != nil, err)
+			}
+		}
+		// Flip bytes inside the body but keep the xref intact.
+		bad := append([]byte(nil), data...)
+		for i := len(bad) / 4; i < len(bad)/2; i += 97 {
+			bad[i] ^= 0x5A
+		}
+		_, err := Read(context.Background(), name, bad)
+		var u *doc.Unreadable
+		if err != nil && !errors.As(err, &u) {
+			t.Errorf("%s corrupted: err = %v, want *doc.Unreadable", name, err)
+		}
+	}
+}
+
+// TestOCR: a scanned page is OCRed when tesseract is installed, and the
+// document is quarantined with install instructions when it is not.
+func TestOCR(t *testing.T) {
+	data, _ := os.ReadFile(fixture(t, "scan.pdf"))
+	t.Run("missing", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir())
+		_, err := Read(context.Background(), "scan.pdf", data)
+		var u *doc.Unreadable
+		if !errors.As(err, &u) || !strings.Contains(u.Reason, "tesseract-ocr-chi-sim") {
+			t.Errorf("err = %v, want Unreadable naming tesseract-ocr-chi-sim", err)
+		}
+	})
+	t.Run("tesseract", func(t *testing.T) {
+		if err := ocrTools(); err != nil {
+			t.Skipf("OCR tools unavailable (%v): %s", err, ocrInstall)
+		}
+		d, err := Read(context.Background(), "scan.pdf", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := d.Pages[0]
+		text := docText(d)
+		if p.Method != methodOCR || p.Quality <= 0.5 || !strings.Contains(text, "绩效") {
+			t.Errorf("method %q quality %.2f text %q", p.Method, p.Quality, text)
+		}
+	})
+}
