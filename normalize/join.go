@@ -73,7 +73,7 @@ func joinWrapped(t text, noJoin func(line []rune) bool) text {
 		if l.end >= len(t.r) {
 			nl = t.src[len(t.r)-1]
 		}
-		if wrap > 0 && displayWidth(cur) >= wrap*85/100 &&
+		if wrap > 0 && displayWidth(cur) >= wrap*80/100 &&
 			!strings.ContainsRune(sentenceEnd, cur[len(cur)-1]) &&
 			!startsBlock(nextR) && !noJoin(cur) && !noJoin(nextR) {
 			if isLatinWord(cur[len(cur)-1]) && isLatinWord(nextR[0]) {

@@ -1,0 +1,203 @@
+package normalize
+
+import (
+	"strings"
+	"testing"
+
+	"zipin/extract/doc"
+	textreader "zipin/extract/text"
+)
+
+func page(s string) *doc.Document {
+	return &doc.Document{Format: doc.FormatTXT, Pages: []doc.Page{{Number: 1, Blocks: textreader.Blocks(s), Method: "text", Quality: 1}}}
+}
+
+func normalized(t *testing.T, s string) Page {
+	t.Helper()
+	nd, err := Document(page(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nd.Pages[0]
+}
+
+func TestString(t *testing.T) {
+	cases := []struct{ in, want string }{
+		// width folding: digits and Latin fold, CJK punctuation stays
+		{"预算数１２３．５万元", "预算数123.5万元"},
+		{"ＡＢＣ项目（一期）：完成", "ABC项目（一期）：完成"},
+		{"执行率９５％", "执行率95％"},
+		{"全年\u3000预算", "全年 预算"},
+		// spaces a text layer puts between numbers and CJK
+		{"2021 年", "2021年"},
+		{"救助 467 户 221.58 万元", "救助467户221.58万元"},
+		{"局本部内设科室 3 个，分别是", "局本部内设科室3个，分别是"},
+		{"部门预算总金额 803.74 万元其中", "部门预算总金额803.74万元其中"},
+		// but not between the cells of a flattened table row
+		{"本年财政拨款 90 89.974 89.974 上年结转", "本年财政拨款 90 89.974 89.974 上年结转"},
+		{"年度资金总额: 0 0 0 10 0 0", "年度资金总额: 0 0 0 10 0 0"},
+		// pinyin glosses
+		{"預算資金1465萬(wàn)元", "预算资金1465万元"},
+		{"執(zhí)行率34.3%", "执行率34.3%"},
+		{"(一)资金安排", "(一)资金安排"},
+		{"项目(2021)年", "项目(2021)年"},
+		// traditional to simplified
+		{"績效目標分解下達情況", "绩效目标分解下达情况"},
+		{"補貼農機具200余臺", "补贴农机具200余台"},
+		{"已经是简体", "已经是简体"},
+	}
+	for _, c := range cases {
+		if got := String(c.in); got != c.want {
+			t.Errorf("String(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestJoinWrappedLines(t *testing.T) {
+	// A PDF text layer: prose wrapped at a fixed width with blank lines in
+	// between, one heading, and a short line ending a paragraph.
+	src := strings.Join([]string{
+		"一、基本情况",
+		"",
+		"职能配置：负责退役军人思想政治和管理保障体系建设",
+		"",
+		"等工作，褒扬彰显退役军人等为党、国家和人民牺牲奉献的",
+		"",
+		"精神风范和价值导向；负责军队转业干部的移交安置工作。",
+		"",
+		"（二）年度总体工作",
+		"",
+		"Annual report of the bureau, written in English words",
+		"continues here on the next line.",
+	}, "\n")
+	p := normalized(t, src)
+	want := "一、基本情况\n" +
+		"职能配置：负责退役军人思想政治和管理保障体系建设等工作，褒扬彰显退役军人等为党、国家和人民牺牲奉献的精神风范和价值导向；负责军队转业干部的移交安置工作。\n" +
+		"（二）年度总体工作\n" +
+		"Annual report of the bureau, written in English words continues here on the next line."
+	if p.Text != want {
+		t.Errorf("got\n%s\nwant\n%s", p.Text, want)
+	}
+}
+
+func TestCellsPerLineAreNotJoined(t *testing.T) {
+	src := "年初预算数\n全年预算数\n全年执行数\n861.10\n2030.12\n2030.12\n"
+	p := normalized(t, src)
+	if p.Text != strings.TrimSpace(src) {
+		t.Errorf("cells were joined: %q", p.Text)
+	}
+	pipes := "项目名称 |\n某某项目 |\n主管部门 |\n某某局 |"
+	if p := normalized(t, pipes); p.Text != pipes {
+		t.Errorf("pipe cells were joined: %q", p.Text)
+	}
+}
+
+// The offset map is exact: every rune of the normalized text that a step did
+// not change is the raw rune it maps to, and the map never goes backwards.
+func TestOffsetMap(t *testing.T) {
+	src := "績效目標 2021 年\n\n救助 467 户 221.58 萬(wàn)元，预算数１２３．５万元。\n（一）部门概况"
+	p := normalized(t, src)
+	raw := []rune(p.Raw)
+	txt := p.Runes()
+	if len(p.Map) != len(txt)+1 {
+		t.Fatalf("map has %d entries for %d runes", len(p.Map), len(txt))
+	}
+	for i, r := range txt {
+		if i > 0 && p.Map[i] < p.Map[i-1] {
+			t.Fatalf("map goes backwards at %d", i)
+		}
+		src := raw[p.Map[i]]
+		if r != src && String(string(src)) != string(r) && !(r == '\n' || r == ' ') && !(r == '.' && src == '．') {
+			t.Errorf("rune %d %q maps to raw %q", i, r, src)
+		}
+	}
+	if got := p.Text; !strings.Contains(got, "救助467户221.58万元") {
+		t.Errorf("text %q", got)
+	}
+}
+
+func TestHeadingsAndSections(t *testing.T) {
+	src := strings.Join([]string{
+		"某县民政局2023年度部门整体支出绩效自评报告",
+		"一、部门基本情况",
+		"（一）部门职能",
+		"内设股室6个。",
+		"(二)重点工作任务",
+		"1.兜底保障",
+		"全年发放低保金2815.36万元。",
+		"（1）城市低保",
+		"①资金发放",
+		"二、预算执行情况",
+		"全年预算数4655.02万元。",
+		"1.5万亩农田不是标题。",
+	}, "\n")
+	nd, err := Document(page(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &nd.Pages[0]
+	var levels []int
+	for _, h := range p.Headings {
+		levels = append(levels, h.Level)
+	}
+	if got, want := levels, []int{1, 2, 2, 3, 4, 5, 1}; !equalInts(got, want) {
+		t.Errorf("heading levels %v, want %v", got, want)
+	}
+	off := strings.Index(p.Text, "2815.36")
+	if got := p.SectionAt(len([]rune(p.Text[:off]))); got != "一、部门基本情况 > (二)重点工作任务 > 1.兜底保障" {
+		t.Errorf("section = %q", got)
+	}
+	off = strings.Index(p.Text, "4655.02")
+	if got := p.SectionAt(len([]rune(p.Text[:off]))); got != "二、预算执行情况" {
+		t.Errorf("section = %q", got)
+	}
+}
+
+func TestTablesRenderedWithCellSpans(t *testing.T) {
+	tbl := &doc.Table{Rows: 2, Cols: 3, Cells: []doc.Cell{
+		{Row: 0, Col: 0, RowSpan: 2, ColSpan: 1, Text: "项目资金（万元）"},
+		{Row: 0, Col: 1, RowSpan: 1, ColSpan: 1, Text: "全年预算数"},
+		{Row: 0, Col: 2, RowSpan: 1, ColSpan: 1, Text: "全年执行数"},
+		{Row: 1, Col: 1, RowSpan: 1, ColSpan: 1, Text: "４６５．５０"},
+		{Row: 1, Col: 2, RowSpan: 1, ColSpan: 1, Text: "438.20"},
+	}}
+	d := &doc.Document{Pages: []doc.Page{{Number: 1, Blocks: []doc.Block{
+		{Kind: doc.BlockParagraph, Lines: []doc.Line{{Text: "表1 资金情况"}}},
+		{Kind: doc.BlockTable, Table: tbl},
+	}}}}
+	nd, err := Document(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &nd.Pages[0]
+	if len(p.Tables) != 1 {
+		t.Fatalf("%d tables", len(p.Tables))
+	}
+	tb := p.Tables[0]
+	if tb.Grid[1][0] != "项目资金（万元）" || tb.Grid[1][1] != "465.50" || tb.Grid[1][2] != "438.20" {
+		t.Errorf("grid %q", tb.Grid)
+	}
+	for r := range tb.Grid {
+		for c := range tb.Grid[r] {
+			sp := tb.Cells[r][c]
+			if got := p.Slice(sp.Start, sp.End); got != tb.Grid[r][c] {
+				t.Errorf("cell %d,%d span %q, grid %q", r, c, got, tb.Grid[r][c])
+			}
+		}
+	}
+	if p.InTable(tb.Cells[1][1].Start) == nil {
+		t.Error("cell offset not inside the table")
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

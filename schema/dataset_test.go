@@ -1,0 +1,173 @@
+package schema
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+func sampleBatch(docID string, year *int32, budget *float64) *Batch {
+	b := &Batch{}
+	b.Reports = append(b.Reports, Report{
+		DocID: docID, Source: "a/" + docID + ".txt", Format: "txt", Pages: 1, Title: "某局2021年部门整体支出绩效自评报告",
+		Kind: "department", Organization: Ptr("某局"), FiscalYear: year, BudgetYuan: MoneyPtr(budget),
+		ExecutionRate: Ptr(86.0), Warnings: []string{"w1"}, ExtractorVersion: "test",
+		ExtractedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+	})
+	b.Facts = append(b.Facts, Fact{DocID: docID, Seq: 1, Page: 1, Start: 3, End: 12, Text: "13565.97万元", Value: 135659700, Unit: "元", UnitText: "万元", Kind: "money", FiscalYear: year})
+	b.Texts = append(b.Texts, Text{DocID: docID, Page: 1, Text: "预算数13565.97万元", Method: "text-utf-8", Quality: 1})
+	return b
+}
+
+func TestWriteAndReadBack(t *testing.T) {
+	dir := t.TempDir()
+	ds, err := Open(dir, "9.9.9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	budget := 135659700.0
+	if _, err := ds.Commit(sampleBatch("d1", Ptr(int32(2021)), &budget)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ds.Commit(sampleBatch("d2", nil, nil)); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := TableFiles(dir, TableReports)
+	if len(files) != 2 || !strings.Contains(files[0], "fiscal_year=2021") || !strings.Contains(files[1], "fiscal_year="+nullPartition) {
+		t.Fatalf("reports files %v", files)
+	}
+	// Physical types through parquet-go's own schema reader: DECIMAL(18,2)
+	// on INT64, optional columns, and the version metadata.
+	f, err := os.Open(filepath.Join(dir, files[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	col, ok := pf.Schema().Lookup("budget_yuan")
+	if !ok {
+		t.Fatal("no budget_yuan column")
+	}
+	lt := col.Node.Type().LogicalType()
+	if lt == nil || lt.String() != "DECIMAL(18,2)" || col.Node.Type().Kind() != parquet.Int64 || !col.Node.Optional() {
+		t.Errorf("budget_yuan type %v kind %v optional=%v", lt, col.Node.Type().Kind(), col.Node.Optional())
+	}
+	if v, ok := pf.Lookup("zipin.schema_version"); !ok || v != SchemaVersion {
+		t.Errorf("schema_version = %q", v)
+	}
+	if v, ok := pf.Lookup("zipin.extractor_version"); !ok || v != "9.9.9" {
+		t.Errorf("extractor_version = %q", v)
+	}
+	reports, err := ReadTable[Report](dir, TableReports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(reports, func(i, j int) bool { return reports[i].DocID < reports[j].DocID })
+	if len(reports) != 2 {
+		t.Fatalf("%d reports", len(reports))
+	}
+	r1, r2 := reports[0], reports[1]
+	if r1.BudgetYuan == nil || *r1.BudgetYuan != 13565970000 || *r1.FiscalYear != 2021 || r1.Warnings[0] != "w1" || !r1.ExtractedAt.Equal(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) {
+		t.Errorf("r1 = %+v", r1)
+	}
+	if r2.BudgetYuan != nil || r2.FiscalYear != nil || r2.Grade != nil || r2.ExecutedYuan != nil {
+		t.Errorf("NULLs not NULL: %+v", r2)
+	}
+}
+
+func TestRecommitSupersedesOldRows(t *testing.T) {
+	dir := t.TempDir()
+	ds, _ := Open(dir, "1")
+	b1 := sampleBatch("d1", Ptr(int32(2021)), nil)
+	b1.Append(sampleBatch("d2", Ptr(int32(2021)), nil))
+	if _, err := ds.Commit(b1); err != nil {
+		t.Fatal(err)
+	}
+	ds2, _ := Open(dir, "2")
+	b2 := sampleBatch("d1", Ptr(int32(2022)), nil)
+	b2.Reports[0].ExtractorVersion = "2"
+	if _, err := ds2.Commit(b2); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{TableReports, TableFacts, TableTexts} {
+		var ids []string
+		switch table {
+		case TableReports:
+			rows, _ := ReadTable[Report](dir, table)
+			for _, r := range rows {
+				ids = append(ids, r.DocID)
+			}
+		case TableFacts:
+			rows, _ := ReadTable[Fact](dir, table)
+			for _, r := range rows {
+				ids = append(ids, r.DocID)
+			}
+		case TableTexts:
+			rows, _ := ReadTable[Text](dir, table)
+			for _, r := range rows {
+				ids = append(ids, r.DocID)
+			}
+		}
+		sort.Strings(ids)
+		if strings.Join(ids, ",") != "d1,d2" {
+			t.Errorf("%s: doc ids %v, want one row each", table, ids)
+		}
+	}
+	versions, _ := ds2.DocVersions()
+	if versions["d1"] != "2" || versions["d2"] != "test" {
+		t.Errorf("versions %v", versions)
+	}
+}
+
+// A batch staged but never committed is discarded; one whose manifest was
+// written is published, as if the crash had not happened.
+func TestRecovery(t *testing.T) {
+	dir := t.TempDir()
+	ds, _ := Open(dir, "1")
+	// An uncommitted batch: files staged, no manifest.
+	orphan := filepath.Join(dir, stagingDir, "x", TableReports)
+	os.MkdirAll(orphan, 0o755)
+	if err := writeParquet(filepath.Join(orphan, "part-x.parquet"), sampleBatch("lost", nil, nil).Reports, "1"); err != nil {
+		t.Fatal(err)
+	}
+	// A committed one whose publish was cut short.
+	done := filepath.Join(dir, stagingDir, "y")
+	os.MkdirAll(filepath.Join(done, TableReports), 0o755)
+	if err := writeParquet(filepath.Join(done, TableReports, "part-y.parquet"), sampleBatch("kept", nil, nil).Reports, "1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFileAtomic(filepath.Join(done, "MANIFEST"), []byte(`{"files":["reports/part-y.parquet"]}`)); err != nil {
+		t.Fatal(err)
+	}
+	_ = ds
+	if _, err := Open(dir, "1"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ReadTable[Report](dir, TableReports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].DocID != "kept" {
+		t.Errorf("after recovery: %+v", rows)
+	}
+	if _, err := os.Stat(filepath.Join(dir, stagingDir, "x")); !os.IsNotExist(err) {
+		t.Error("uncommitted batch left behind")
+	}
+}
+
+func TestYuanRounding(t *testing.T) {
+	for v, want := range map[float64]Money{135659700: 13565970000, 0.005: 1, 89.974 * 1e4: 89974000, -1.5: -150} {
+		if got := Yuan(v); got != want {
+			t.Errorf("Yuan(%v) = %d, want %d", v, got, want)
+		}
+	}
+}
