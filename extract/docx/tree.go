@@ -2,7 +2,6 @@ package docx
 
 import (
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -40,9 +39,9 @@ var textElems = map[string]bool{"t": true}
 
 // maxNodes bounds the tree a part may build, so that a small but
 // element-dense document.xml cannot exhaust memory.
-const maxNodes = 2_000_000
+const maxNodes = 1_000_000
 
-var errTooManyNodes = errors.New("too many XML elements")
+var errTooManyNodes = fmt.Errorf("more than %d XML elements (a report has far fewer)", maxNodes)
 
 // parseTree reads an XML part into a node tree.
 func parseTree(b []byte) (*node, error) {

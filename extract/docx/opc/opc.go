@@ -112,6 +112,10 @@ func (p *Package) Read(name string) ([]byte, error) {
 	if n > limit {
 		return nil, doc.Unreadablef("%s: entry %s inflates past the %d MB limit (zip bomb?)", p.kind, name, limit>>20)
 	}
+	if errors.Is(err, zip.ErrFormat) {
+		// archive/zip stops an entry that inflates past its declared size.
+		return nil, doc.Unreadablef("%s: entry %s inflates past the size the zip directory declares (zip bomb or damaged file)", p.kind, name)
+	}
 	if err != nil {
 		return nil, doc.Unreadablef("%s: entry %s: damaged data: %v", p.kind, name, err)
 	}
