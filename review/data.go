@@ -111,9 +111,9 @@ func group[T any](dir, table string, key, doc func(T) string, less func(a, b T) 
 }
 
 // lastByKey drops rows whose key repeats, keeping the last: ReadTable reads
-// files in name order, and later files are newer, so the last row is the
-// newest extraction. (The writer never leaves two; this guards a dataset
-// assembled by hand.)
+// files in path order, and within a folder a later part-<time> name is a
+// newer batch. (The writer never leaves two rows for a key; this guards a
+// dataset copied together by hand.)
 func lastByKey[T any](rows []T, key func(T) string) []T {
 	last := make(map[string]int, len(rows))
 	for i, r := range rows {

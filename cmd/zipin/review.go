@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -53,7 +54,7 @@ optional then. Stop it with Ctrl-C.`,
 				}
 			}
 			if serve != "" {
-				ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+				ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 				defer stop()
 				return review.Serve(ctx, serve, data, func(addr string) {
 					u := "http://" + addr + "/"
