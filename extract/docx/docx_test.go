@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -226,6 +227,10 @@ func TestVMergeAndGridBefore(t *testing.T) {
 	}
 }
 
+const fuzzNumbering = `<w:numbering xmlns:w="w"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl><w:lvl w:ilvl="2"><w:lvlText w:val="%3."/><w:isLgl/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="3"/></w:lvlOverride></w:num></w:numbering>`
+
+const fuzzStyles = `<w:styles xmlns:w="w"><w:style w:type="paragraph" w:styleId="2"><w:name w:val="heading 1"/><w:basedOn w:val="3"/></w:style><w:style w:type="paragraph" w:styleId="3"><w:name w:val="x"/><w:basedOn w:val="2"/><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>`
+
 func FuzzDocx(f *testing.F) {
 	for _, n := range []string{"report-wps.docx", "report-lo.docx", "selfeval-wps.docx", "selfeval-lo.docx"} {
 		b, err := os.ReadFile(filepath.Join(office, n))
@@ -238,7 +243,28 @@ func FuzzDocx(f *testing.F) {
 	// deflate streams.
 	f.Add(pkg(f, map[string]string{"word/document.xml": docStart + `<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>x</w:t><w:br w:type="page"/><w:tab/></w:r></w:p><w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/><w:gridSpan w:val="2"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl></w:body></w:document>`,
 		"word/numbering.xml": `<w:numbering xmlns:w="w"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>`}))
+	// Raw document.xml seeds: inputs that are not a zip are wrapped as the
+	// document part, so most executions reach the XML walker instead of
+	// failing in inflate.
+	for _, n := range []string{"report-wps.docx", "selfeval-wps.docx"} {
+		b, _ := os.ReadFile(filepath.Join(office, n))
+		zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, e := range zr.File {
+			if e.Name == "word/document.xml" {
+				rc, _ := e.Open()
+				x, _ := io.ReadAll(rc)
+				rc.Close()
+				f.Add(x)
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if !bytes.HasPrefix(data, []byte("PK")) {
+			data = pkg(t, map[string]string{"word/document.xml": string(data), "word/numbering.xml": fuzzNumbering, "word/styles.xml": fuzzStyles})
+		}
 		d, err := Read(context.Background(), "fuzz.docx", data)
 		if err != nil {
 			var u *doc.Unreadable
