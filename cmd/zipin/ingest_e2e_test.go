@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"zipin/schema"
+)
+
+// zipinBin is the real binary, built once: these tests run zipin the way
+// users and cron do, and check its exit status and output.
+var zipinBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "zipin-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	zipinBin = filepath.Join(dir, "zipin")
+	build := exec.Command("go", "build", "-o", zipinBin, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(zipinBin, args...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), code
+}
+
+func TestIngestSamples(t *testing.T) {
+	out := t.TempDir()
+	stdout, stderr, code := run(t, "ingest", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"documents: 2 ok", "facts:", "output:    " + out, "duckdb"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+	reports, err := schema.ReadTable[schema.Report](out, schema.TableReports)
+	if err != nil || len(reports) != 2 {
+		t.Fatalf("reports %d, %v", len(reports), err)
+	}
+}
+
+func copyFile(t *testing.T, src, dst string) {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// One bad file never stops an import: every good document is written, every
+// bad one is named with its reason, and the exit status is 1.
+func TestIngestBadInput(t *testing.T) {
+	in := t.TempDir()
+	fx := "../../testdata/text"
+	good := []string{"report-utf8.txt", "report-gbk.txt", "report-utf16le.txt", "table-cells.txt"}
+	for _, f := range good {
+		copyFile(t, filepath.Join(fx, f), filepath.Join(in, f))
+	}
+	// Same text in three encodings is three different files (doc_id is the hash of the bytes).
+	bad := map[string]string{
+		"empty.txt":         "empty file",
+		"image-named.txt":   "unrecognized format",
+		"truncated-gbk.txt": "truncated",
+		"not-text.txt":      "not UTF-8",
+	}
+	for f := range bad {
+		copyFile(t, filepath.Join(fx, "bad", f), filepath.Join(in, f))
+	}
+	sub := filepath.Join(in, "sub")
+	os.Mkdir(sub, 0o755)
+	if err := os.Symlink("..", filepath.Join(sub, "loop")); err != nil {
+		t.Fatal(err)
+	}
+	bad["loop"] = "directory loop"
+	if err := os.Symlink("/nonexistent/report.txt", filepath.Join(in, "dangling.txt")); err != nil {
+		t.Fatal(err)
+	}
+	bad["dangling.txt"] = "no such file"
+	out := t.TempDir()
+	stdout, stderr, code := run(t, "ingest", "--out", out, in)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout, stderr)
+	}
+	for f, reason := range bad {
+		found := false
+		for _, l := range strings.Split(stderr, "\n") {
+			if strings.Contains(l, f) && strings.Contains(l, reason) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("stderr does not name %s with %q:\n%s", f, reason, stderr)
+		}
+	}
+	if strings.Contains(stderr, "panic") {
+		t.Errorf("panic:\n%s", stderr)
+	}
+	reports, err := schema.ReadTable[schema.Report](out, schema.TableReports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sources []string
+	for _, r := range reports {
+		sources = append(sources, filepath.Base(r.Source))
+	}
+	sort.Strings(sources)
+	sort.Strings(good)
+	if strings.Join(sources, ",") != strings.Join(good, ",") {
+		t.Errorf("written %v, want %v", sources, good)
+	}
+}
+
+func TestIngestTwiceKeepsOneRowPerDoc(t *testing.T) {
+	in, out := t.TempDir(), t.TempDir()
+	copyFile(t, "../../testdata/text/report-utf8.txt", filepath.Join(in, "a.txt"))
+	copyFile(t, "../../testdata/text/report-gbk.txt", filepath.Join(in, "b.txt"))
+	for i := 0; i < 2; i++ {
+		if _, stderr, code := run(t, "ingest", "--out", out, in); code != 0 {
+			t.Fatalf("run %d: exit %d: %s", i, code, stderr)
+		}
+	}
+	if _, stderr, code := run(t, "ingest", "--force", "--out", out, in); code != 0 {
+		t.Fatalf("forced run: exit %d: %s", code, stderr)
+	}
+	reports, _ := schema.ReadTable[schema.Report](out, schema.TableReports)
+	texts, _ := schema.ReadTable[schema.Text](out, schema.TableTexts)
+	seen := map[string]int{}
+	for _, r := range reports {
+		seen[r.DocID]++
+	}
+	if len(reports) != 2 || len(seen) != 2 {
+		t.Errorf("%d report rows for %d docs", len(reports), len(seen))
+	}
+	if len(texts) != 2 {
+		t.Errorf("%d text rows, want 2", len(texts))
+	}
+}
+
+// Every fact written from the seed report points at its own text.
+func TestProvenanceOnSeed(t *testing.T) {
+	seed := "../../../shared/corpus/seed/panyu-2021.txt"
+	if _, err := os.Stat(seed); err != nil {
+		t.Skip("shared corpus not present")
+	}
+	out := t.TempDir()
+	if _, stderr, code := run(t, "ingest", "--out", out, seed); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	facts, _ := schema.ReadTable[schema.Fact](out, schema.TableFacts)
+	texts, _ := schema.ReadTable[schema.Text](out, schema.TableTexts)
+	if len(facts) < 30 {
+		t.Fatalf("only %d facts", len(facts))
+	}
+	pages := map[int32][]rune{}
+	for _, tx := range texts {
+		pages[tx.Page] = []rune(tx.Text)
+	}
+	for _, f := range facts {
+		p := pages[f.Page]
+		if f.Start < 0 || int(f.End) > len(p) || string(p[f.Start:f.End]) != f.Text {
+			t.Errorf("fact %d %q at p%d [%d,%d) does not match its text", f.Seq, f.Text, f.Page, f.Start, f.End)
+		}
+	}
+}

@@ -1,0 +1,176 @@
+package facts
+
+import (
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"zipin/extract/doc"
+	textreader "zipin/extract/text"
+	"zipin/normalize"
+	"zipin/segment"
+)
+
+func analyze(t *testing.T, s string) *Result {
+	t.Helper()
+	d := &doc.Document{Format: doc.FormatTXT, Pages: []doc.Page{{Number: 1, Blocks: textreader.Blocks(s)}}}
+	nd, err := normalize.Document(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg, err := segment.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Analyze(nd, seg)
+}
+
+func TestSeedHeadline(t *testing.T) {
+	data, err := os.ReadFile("../../shared/corpus/seed/panyu-2021.txt")
+	if err != nil {
+		t.Skip("shared corpus not present:", err)
+	}
+	h := analyze(t, string(data)).Headline
+	check := func(name string, got *float64, want float64) {
+		if got == nil || math.Abs(*got-want) > 0.001 {
+			t.Errorf("%s = %v, want %v", name, deref(got), want)
+		}
+	}
+	check("budget", h.BudgetYuan, 135659700)
+	check("executed", h.ExecutedYuan, 116721400)
+	check("rate", h.ExecutionRate, 86.0)
+	check("score", h.SelfScore, 92.8)
+	if h.FiscalYear == nil || *h.FiscalYear != 2021 {
+		t.Errorf("year %v", h.FiscalYear)
+	}
+	if h.Organization == nil || *h.Organization != "广州市番禺区退役军人事务局" {
+		t.Errorf("organization %v", h.Organization)
+	}
+	if h.Kind != "department" {
+		t.Errorf("kind %s", h.Kind)
+	}
+	if len(h.Warnings) != 0 {
+		t.Errorf("warnings %q: 86.04 rounds to the stated 86.0", h.Warnings)
+	}
+}
+
+func deref(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func TestCrossChecks(t *testing.T) {
+	r := analyze(t, `示范县文化局2022年度部门整体支出绩效自评报告
+一、预算执行情况
+全年预算数1,000.00万元，全年执行数1,100.00万元，预算执行率为80%。
+二、自评结论
+部门整体支出绩效自评得分85分，评价等级为优。`)
+	h := r.Headline
+	if h.BudgetYuan == nil || *h.BudgetYuan != 10000000 || h.ExecutedYuan == nil || *h.ExecutedYuan != 11000000 || *h.ExecutionRate != 80 {
+		t.Fatalf("values changed or lost: %+v", h)
+	}
+	want := []string{"execution_rate: stated 80.00% but executed ÷ budget = 110.00%", "executed 11000000.00 元 exceeds budget", "grade 优 does not fit score 85.00"}
+	for _, w := range want {
+		found := false
+		for _, got := range h.Warnings {
+			if strings.Contains(got, w) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("missing warning %q in %q", w, h.Warnings)
+		}
+	}
+}
+
+func TestSubScoresAreNotTheTotal(t *testing.T) {
+	h := analyze(t, `某中心2023年度项目支出绩效自评报告
+投入25分，过程20分，产出指标40分。
+预算执行率分值10分，得分10分。`).Headline
+	if h.SelfScore != nil {
+		t.Errorf("self_score %v from a sub-score", *h.SelfScore)
+	}
+	h = analyze(t, `某中心2023年度项目支出绩效自评报告
+投入25分，自评得分97分。`).Headline
+	if h.SelfScore == nil || *h.SelfScore != 97 {
+		t.Errorf("self_score %v, want 97", deref(h.SelfScore))
+	}
+}
+
+func TestAmbiguousFiguresStayNull(t *testing.T) {
+	h := analyze(t, `某局2022年度部门整体支出绩效自评报告
+一、基本情况
+（一）甲项目全年预算数100万元。
+（二）乙项目全年预算数200万元。`).Headline
+	if h.BudgetYuan != nil {
+		t.Errorf("budget %v from one of two figures", *h.BudgetYuan)
+	}
+	if len(h.Warnings) == 0 || !strings.Contains(h.Warnings[0], "budget_total") {
+		t.Errorf("no warning for the ambiguity: %q", h.Warnings)
+	}
+}
+
+func TestOrganizationAndGrade(t *testing.T) {
+	cases := []struct {
+		text, org, grade string
+	}{
+		{"我局2022年部门整体支出绩效自评报告\n经自评，我局整体绩效良好。", "", ""},
+		{"项目名称 | 道路养护\n主管部门 | 201-江北县交通运输局\n实施单位 | 201001-江北县交通运输局\n评价等级 | ☑优 □良 □中 □差", "江北县交通运输局", "优"},
+		{"西坪镇人民政府2021年度项目支出绩效自评报告\n自评结论：整体绩效自评为优 秀。", "西坪镇人民政府", "优秀"},
+		{"评价等级 | R优 £良 £中 £差", "", "优"},
+		{"项目绩效自评报告\n下一步将持续优化流程，自评等级为良。", "", "良"},
+	}
+	for _, c := range cases {
+		h := analyze(t, c.text).Headline
+		if got := str(h.Organization); got != c.org {
+			t.Errorf("%q: organization %q, want %q", c.text, got, c.org)
+		}
+		if got := str(h.Grade); got != c.grade {
+			t.Errorf("%q: grade %q, want %q", c.text, got, c.grade)
+		}
+	}
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func TestFactsHaveMetricSubjectSection(t *testing.T) {
+	r := analyze(t, `某局2021年部门整体支出绩效自评报告
+一、基本情况
+（二）年度重点工作
+完成 297 名自主就业退役士兵的安置，应急救助资金 55.57 万元。
+二、预算执行
+全年预算数 13565.97 万元，预算完成率 86.0%。`)
+	byText := map[string]Fact{}
+	for _, f := range r.Facts {
+		byText[f.Text] = f
+	}
+	f, ok := byText["297名"]
+	if !ok || f.Subject != "自主就业退役士兵" || f.Section != "一、基本情况 > （二）年度重点工作" {
+		t.Errorf("297名: %+v (facts %v)", f, keys(byText))
+	}
+	if f := byText["55.57万元"]; f.Value != 555700 || !strings.Contains(f.Subject, "应急救助资金") {
+		t.Errorf("55.57万元: %+v", f)
+	}
+	if f := byText["13565.97万元"]; f.Metric != BudgetTotal || f.Section != "二、预算执行" {
+		t.Errorf("budget fact: %+v", f)
+	}
+	if f := byText["86.0%"]; f.Metric != ExecutionRate {
+		t.Errorf("rate fact: %+v", f)
+	}
+}
+
+func keys(m map[string]Fact) []string {
+	var k []string
+	for s := range m {
+		k = append(k, s)
+	}
+	return k
+}
