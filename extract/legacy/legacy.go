@@ -59,6 +59,11 @@ func Soffice() string {
 
 func read(ctx context.Context, name string, data []byte, f doc.Format) (*doc.Document, error) {
 	c := conversions[f]
+	// A password-protected DOCX/XLSX is an OLE file holding an
+	// EncryptedPackage stream; LibreOffice would only fail on it.
+	if bytes.Contains(data, utf16("EncryptedPackage")) {
+		return nil, doc.Unreadablef("%s: the document is password-protected (encrypted Office package)", f)
+	}
 	bin := Soffice()
 	if bin == "" {
 		return nil, doc.Unreadablef("%s: converting legacy %s files needs LibreOffice, which is not installed (apt-get install %s)", f, c.ext, c.pkg)
@@ -120,6 +125,14 @@ func Convert(ctx context.Context, bin string, data []byte, ext, target string) (
 		return nil, doc.Unreadablef("%s: LibreOffice could not convert the file to %s (damaged or encrypted?): %s", ext, target, firstLine(msg))
 	}
 	return out, nil
+}
+
+func utf16(s string) []byte {
+	b := make([]byte, 0, 2*len(s))
+	for i := 0; i < len(s); i++ {
+		b = append(b, s[i], 0)
+	}
+	return b
 }
 
 func firstLine(s string) string {

@@ -32,6 +32,14 @@ func TestNoLibreOffice(t *testing.T) {
 	}
 }
 
+func TestEncrypted(t *testing.T) {
+	data := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, utf16("EncryptedPackage")...)
+	_, err := ReadDOC(context.Background(), "secret.docx", data)
+	if r := unreadable(t, err); !strings.Contains(r, "password-protected") {
+		t.Errorf("reason %q", r)
+	}
+}
+
 func needSoffice(t *testing.T) {
 	if Soffice() == "" {
 		t.Skip("soffice (LibreOffice) is not installed: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui")
