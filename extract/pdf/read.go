@@ -27,6 +27,7 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 		// some damage; a document-level panic is a damaged file, not a bug
 		// in the caller.
 		if p := recover(); p != nil {
+			notePanic(p)
 			d, err = nil, doc.Unreadablef("%s: damaged PDF: %v", name, p)
 		}
 	}()
@@ -147,6 +148,7 @@ func readPage(ctx context.Context, r *lpdf.Reader, pv lpdf.Value, num int, fonts
 			if be, ok := p.(budgetError); ok {
 				err = be
 			} else {
+				notePanic(p)
 				err = fmt.Errorf("content stream damaged, page skipped: %v (%s)", p, firstFrame(debug.Stack()))
 			}
 			pd.glyphs, pd.segs, pd.failed = w.glyphs, w.segs, true
@@ -253,4 +255,15 @@ func grade(gs []glyph, undecoded int) (string, float64) {
 		return "empty", 0
 	}
 	return best, float64(good) / float64(total)
+}
+
+// panicHook, when set (by the fuzz test), sees every recovered panic with its
+// stack so that panics from zipin's own code fail fuzzing even though Read
+// turns them into warnings.
+var panicHook func(p any, stack []byte)
+
+func notePanic(p any) {
+	if panicHook != nil {
+		panicHook(p, debug.Stack())
+	}
 }

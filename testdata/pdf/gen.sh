@@ -71,5 +71,11 @@ opts = subset.Options(); opts.font_number = 0; opts.name_IDs = []; opts.notdef_o
 f = TTFont(src, fontNumber=0)
 s = subset.Subsetter(opts); s.populate(text=text); s.subset(f)
 f.save(sys.argv[1])
+# The glyph ids, written independently of zipin's cmap parser, for the test.
+f = TTFont(sys.argv[1])
+cmap, order = f.getBestCmap(), f.getGlyphOrder()
+with open(sys.argv[1].replace(".ttf", "-gids.txt"), "w") as out:
+    for ch in dict.fromkeys(text):
+        out.write("%s %d\n" % (ch, order.index(cmap[ord(ch)])))
 PY
 ls -la "$here"

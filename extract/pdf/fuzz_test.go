@@ -1,0 +1,78 @@
+package pdf
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"zipin/extract/doc"
+)
+
+// FuzzRead: no input makes Read panic, hang, or fail with anything but a
+// *doc.Unreadable; panics inside zipin's own code (recovered into warnings
+// in production) fail the fuzzer too.
+func FuzzRead(f *testing.F) {
+	for _, dir := range []string{fixtureDir, corpusDir} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
+		for _, p := range files {
+			if b, err := os.ReadFile(p); err == nil && len(b) < 400_000 {
+				f.Add(b)
+			}
+		}
+	}
+	for _, b := range tierPDFs(f) {
+		f.Add(b)
+	}
+	// No OCR while fuzzing: spawning tesseract per input would measure
+	// tesseract, not the reader. Restored for any test that runs after.
+	path := os.Getenv("PATH")
+	os.Setenv("PATH", "")
+	f.Cleanup(func() { os.Setenv("PATH", path) })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var own string
+		panicHook = func(p any, stack []byte) {
+			if ownFrame(string(stack)) {
+				own = string(stack)
+			}
+		}
+		defer func() { panicHook = nil }()
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		start := time.Now()
+		d, err := Read(ctx, "fuzz.pdf", data)
+		if el := time.Since(start); el > 10*time.Second {
+			t.Fatalf("Read took %v despite a 3s budget", el)
+		}
+		var u *doc.Unreadable
+		if err != nil && !errors.As(err, &u) {
+			t.Fatalf("error is not *doc.Unreadable: %v", err)
+		}
+		if err == nil && d == nil {
+			t.Fatal("nil document without error")
+		}
+		if own != "" {
+			t.Fatalf("panic in zipin code:\n%s", own)
+		}
+	})
+}
+
+// ownFrame reports whether the panic was raised in this package rather than
+// inside the PDF library.
+func ownFrame(stack string) bool {
+	lines := strings.Split(stack, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "panic(") {
+			for _, m := range lines[i+1:] {
+				if strings.HasPrefix(m, "\t") || strings.HasPrefix(m, "runtime.") || strings.HasPrefix(m, "panic(") {
+					continue
+				}
+				return strings.HasPrefix(m, "zipin/extract/pdf.")
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,233 @@
+package pdf
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"unicode/utf16"
+)
+
+// buildPDF writes a PDF from object bodies (object i+1 is objs[i]; object 1
+// must be the catalog) with a correct xref table.
+func buildPDF(objs ...string) []byte {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+	offs := make([]int, len(objs))
+	for i, o := range objs {
+		offs[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	x := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
+	return b.Bytes()
+}
+
+func stream(dict, data string) string {
+	return fmt.Sprintf("<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(data), data)
+}
+
+// onePage builds a one-page PDF: objects 1 catalog, 2 pages, 3 page,
+// 4 content, 5 the font F1, then extra objects from 6 on.
+func onePage(content, font string, extra ...string) []byte {
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+		stream("", content),
+		font,
+	}
+	return buildPDF(append(objs, extra...)...)
+}
+
+func hexOf(b []byte) string { return fmt.Sprintf("<%X>", b) }
+
+func gbk(t testing.TB, s string) []byte {
+	b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func utf16be(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u>>8), byte(u))
+	}
+	return b
+}
+
+type tierCase struct {
+	name, method, want string
+	pdf                []byte
+}
+
+func tierCases(t testing.TB) []tierCase {
+	var cases []tierCase
+	// Tier 2: GBK-EUC-H, a non-embedded CIDFont (issue2128r's set-up).
+	{
+		want := "绩效自评得分96分"
+		cases = append(cases, tierCase{"GBK-EUC-H", methodCJKCMap, want, onePage(
+			"BT /F1 12 Tf 72 700 Td "+hexOf(gbk(t, want))+" Tj ET",
+			"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /GBK-EUC-H /DescendantFonts [6 0 R] >>",
+			"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 >>",
+			"<< /Type /FontDescriptor /FontName /SimSun /Flags 6 /FontBBox [0 -141 1000 859] /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 700 /StemV 80 >>",
+		)})
+	}
+	// Tier 2: UniGB-UTF16-H, with a character outside the BMP.
+	{
+		want := "预算执行率95.2%𠀀"
+		cases = append(cases, tierCase{"UniGB-UTF16-H", methodCJKCMap, want, onePage(
+			"BT /F1 12 Tf 72 700 Td "+hexOf(utf16be(want))+" Tj ET",
+			"<< /Type /Font /Subtype /Type0 /BaseFont /AdobeHeitiStd-Regular /Encoding /UniGB-UTF16-H /DescendantFonts [6 0 R] >>",
+			"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /AdobeHeitiStd-Regular /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 5 >> /DW 1000 >>",
+		)})
+	}
+	// Tier 3: a "WinAnsi" TrueType font named 仿宋_GB2312 in GBK bytes, not
+	// embedded, whose codes are GBK pairs (Word on Chinese Windows).
+	{
+		want := "项目支出绩效自评表"
+		name := ""
+		for _, c := range gbk(t, "仿宋") {
+			name += fmt.Sprintf("#%02X", c)
+		}
+		widths := strings.TrimSpace(strings.Repeat("500 ", 224))
+		cases = append(cases, tierCase{"GBK-in-WinAnsi", methodGBKWinAns, want, onePage(
+			"BT /F1 16 Tf 72 700 Td "+hexOf(gbk(t, want))+" Tj ET",
+			"<< /Type /Font /Subtype /TrueType /BaseFont /"+name+"_GB2312 /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths ["+widths+"] /FontDescriptor 6 0 R >>",
+			"<< /Type /FontDescriptor /FontName /"+name+"_GB2312 /Flags 32 /FontBBox [0 -140 1000 860] /ItalicAngle 0 /Ascent 860 /Descent -140 /CapHeight 700 /StemV 80 >>",
+		)})
+	}
+	// Tier 4: Identity-H with an embedded TrueType subset and no
+	// ToUnicode; CIDs go through a CIDToGIDMap stream.
+	{
+		ttf, err := os.ReadFile(fixtureDir + "/subset.ttf")
+		if err != nil {
+			t.Fatalf("subset.ttf: %v (regenerate with sh testdata/pdf/gen.sh)", err)
+		}
+		gids := readGIDs(t)
+		want := "项目支出绩效自评表"
+		var codes, c2g []byte
+		c2g = append(c2g, 0, 0) // CID 0 → .notdef
+		for i, r := range []rune(want) {
+			cid := i + 1
+			codes = append(codes, byte(cid>>8), byte(cid))
+			g := gids[r]
+			c2g = append(c2g, byte(g>>8), byte(g))
+		}
+		cases = append(cases, tierCase{"Identity-H-no-ToUnicode", methodCIDCMap, want, onePage(
+			"BT /F1 12 Tf 72 700 Td "+hexOf(codes)+" Tj ET",
+			"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+WenQuanYiMicroHei /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+			"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+WenQuanYiMicroHei /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /DW 1000 /CIDToGIDMap 9 0 R >>",
+			"<< /Type /FontDescriptor /FontName /ABCDEF+WenQuanYiMicroHei /Flags 4 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 8 0 R >>",
+			stream("", string(ttf)),
+			stream("", string(c2g)),
+		)})
+	}
+	return cases
+}
+
+func readGIDs(t testing.TB) map[rune]int {
+	f, err := os.Open(fixtureDir + "/subset-gids.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m := map[rune]int{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fs := strings.Fields(sc.Text())
+		if len(fs) == 2 {
+			g, _ := strconv.Atoi(fs[1])
+			m[[]rune(fs[0])[0]] = g
+		}
+	}
+	return m
+}
+
+func tierPDFs(t testing.TB) [][]byte {
+	var out [][]byte
+	for _, c := range tierCases(t) {
+		out = append(out, c.pdf)
+	}
+	return out
+}
+
+// TestFontTiers: each decoding tier on a minimal PDF gives exactly the text
+// and names itself in Page.Method.
+func TestFontTiers(t *testing.T) {
+	for _, c := range tierCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := Read(context.Background(), c.name, c.pdf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := d.Pages[0]
+			got := strings.ReplaceAll(docText(d), "\n", "")
+			if got != c.want || p.Method != c.method || p.Quality != 1 {
+				t.Errorf("got %q method %q quality %v, want %q %q 1", got, p.Method, p.Quality, c.want, c.method)
+			}
+		})
+	}
+}
+
+// TestBadPageSurvives: a page whose content stream is broken becomes a
+// warning; the other page is still read.
+func TestBadPageSurvives(t *testing.T) {
+	font := "<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /UniGB-UCS2-H /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 >>] >>"
+	data := buildPDF(
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /Resources << /Font << /F1 5 0 R >> >> /MediaBox [0 0 595 842] >>",
+		"<< /Type /Page /Parent 2 0 R /Contents 6 0 R >>",
+		"<< /Type /Page /Parent 2 0 R /Contents 7 0 R >>",
+		font,
+		stream("", "BT /F1 12 Tf 72 700 Td "+hexOf(utf16be("第一页正文"))+" Tj ET"),
+		stream("/Filter /FlateDecode", "this is not zlib data at all"),
+	)
+	d, err := Read(context.Background(), "bad-page.pdf", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Pages) != 2 || !strings.Contains(docText(d), "第一页正文") {
+		t.Fatalf("pages %d text %q", len(d.Pages), docText(d))
+	}
+	if len(d.Warnings) == 0 || !strings.Contains(d.Warnings[0], "page 2") {
+		t.Errorf("warnings %q, want one naming page 2", d.Warnings)
+	}
+}
+
+// TestFormCycleAndSpacing: a Form XObject that draws itself is drawn once;
+// TJ offsets and word gaps give spaces between Latin words only.
+func TestFormCycleAndSpacing(t *testing.T) {
+	font := "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 126 /Widths [" + strings.TrimSpace(strings.Repeat("500 ", 95)) + "] >>"
+	cjk := "<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /UniGB-UCS2-H /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 >>] >>"
+	form := stream("/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 5 0 R /F2 7 0 R >> /XObject << /X1 6 0 R >> >>",
+		"BT /F1 10 Tf 72 700 Td [(Budget)-300(total)] TJ ET BT /F2 10 Tf 72 680 Td "+hexOf(utf16be("自评"))+" Tj /F1 10 Tf (96) Tj ET /X1 Do")
+	data := buildPDF(
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /X1 6 0 R >> >> /Contents 4 0 R >>",
+		stream("", "q 1 0 0 1 0 0 cm /X1 Do Q"),
+		font,
+		form,
+		cjk,
+	)
+	d, err := Read(context.Background(), "form.pdf", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := docText(d); got != "Budget total\n自评96\n" {
+		t.Errorf("text %q, want %q", got, "Budget total\n自评96\n")
+	}
+}
