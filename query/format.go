@@ -64,7 +64,7 @@ func WriteTable(w io.Writer, r *Result) error {
 		}
 		b.WriteByte('\n')
 	}
-	line(r.Columns, make([]bool, len(r.Columns)))
+	line(r.Columns, numeric)
 	rules := make([]string, len(r.Columns))
 	for j := range rules {
 		rules[j] = strings.Repeat("-", width[j])

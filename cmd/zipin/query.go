@@ -26,6 +26,7 @@ facts, texts, projects and indicators are predefined; fiscal_year is an INTEGER,
 filter on it skips other years' files. Money columns are DECIMAL(18,2) in 元.
 
 --list shows the named queries and their parameters; --name runs one, with --param NAME=VALUE as needed.
+SQL "-" reads the statement from standard input.
 
 Examples:
   zipin query "SELECT organization, fiscal_year, budget_yuan FROM reports ORDER BY 1, 2"
@@ -62,6 +63,12 @@ Examples:
 				return usageErr(errors.New("query: --param goes with --name"))
 			case len(args) == 0:
 				return usageErr(errors.New("query: give an SQL statement, --name NAME or --list"))
+			case len(args) == 1 && args[0] == "-":
+				b, err := io.ReadAll(cmd.InOrStdin())
+				if err != nil {
+					return fmt.Errorf("query: reading SQL from standard input: %w", err)
+				}
+				sqlText = string(b)
 			default:
 				sqlText = strings.Join(args, " ")
 			}
