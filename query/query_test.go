@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parquet-go/parquet-go"
+
 	"zipin/query/fixture"
 	"zipin/schema"
 )
@@ -267,4 +269,32 @@ func TestEmptyTables(t *testing.T) {
 	if _, err := Open(filepath.Join(dir, "missing")); err == nil {
 		t.Error("Open of a missing folder succeeded")
 	}
+}
+
+// DuckDB takes fiscal_year from the folder name when the file has the column
+// too (the comment on createView relies on it). The writer never lets them
+// differ; this file does, to pin the behaviour across DuckDB upgrades.
+func TestHivePathWinsOverFileColumn(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := schema.Open(dir, "t"); err != nil {
+		t.Fatal(err)
+	}
+	part := filepath.Join(dir, "reports", "fiscal_year=2021")
+	if err := os.MkdirAll(part, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rows := []schema.Report{{DocID: "x", FiscalYear: schema.Ptr(int32(2020)), Warnings: []string{}}}
+	if err := parquet.WriteFile(filepath.Join(part, "part-x.parquet"), rows); err != nil {
+		t.Fatal(err)
+	}
+	e, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	r, err := e.Run(context.Background(), "SELECT fiscal_year FROM reports")
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "fiscal_year", cells(t, r)[1:], [][]string{{"2021"}})
 }
