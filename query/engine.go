@@ -39,8 +39,8 @@ func Open(dir string) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("query: opening DuckDB: %w", err)
 	}
-	// One connection: an in-memory database is per connection, and the views
-	// must be visible to every statement.
+	// One connection: statements run one at a time, and DuckDB already
+	// spreads each one over the cores.
 	db.SetMaxOpenConns(1)
 	e := &Engine{db: db, dir: dir}
 	for _, v := range views {
