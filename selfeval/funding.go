@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// noReading in the ambiguous list says no reading fit at all.
+const noReading fundCol = -1
+
 // fundVals is one row of the funding block: a value per column, nil where
 // the cell is empty or the reading is ambiguous.
 type fundVals [numFundCols]*num
@@ -68,7 +71,7 @@ func solveRow(in rowInput) (vals fundVals, ambiguous []fundCol) {
 		readings = ok
 	}
 	if len(readings) == 0 {
-		return vals, append([]fundCol(nil), standardFundCols...)
+		return vals, []fundCol{noReading}
 	}
 	vals = readings[0]
 	for c := range numFundCols {
@@ -93,7 +96,7 @@ func itemSets(in rowInput) [][]*num {
 		case isPlaceholder(c):
 			alts = [][]*num{{nil}}
 		case in.glued:
-			for _, seg := range segmentations(strings.TrimSpace(c)) {
+			for _, seg := range segmentations(strings.TrimSpace(c), len(in.cols)) {
 				alt := make([]*num, len(seg))
 				for i := range seg {
 					alt[i] = &seg[i]

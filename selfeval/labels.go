@@ -27,7 +27,12 @@ const (
 
 var fundColNames = [...]string{"年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"}
 
-func (c fundCol) String() string { return fundColNames[c] }
+func (c fundCol) String() string {
+	if c < 0 || c >= numFundCols {
+		return "?"
+	}
+	return fundColNames[c]
+}
 
 // standardFundCols is the column order of the standard form, used when a
 // flattened table lost its header.

@@ -144,11 +144,11 @@ func cellNum(s string) *float64 {
 // (forms print a rate with all its digits, so "10100%" is 10 | 100%, not
 // 101 | 0%); numbers after it (the score) split freely. The caller decides
 // between the splittings with the form's arithmetic.
-func segmentations(run string) [][]num {
-	run = strings.ReplaceAll(strings.ReplaceAll(run, ",", ""), "％", "%")
+func segmentations(run string, maxPieces int) [][]num {
+	run = strings.ReplaceAll(run, "％", "%")
 	before, after, hasPct := strings.Cut(run, "%")
 	if !hasPct {
-		return splitDigits(run)
+		return splitDigits(run, maxPieces)
 	}
 	if strings.Contains(after, "%") || before == "" {
 		return nil
@@ -160,7 +160,7 @@ func segmentations(run string) [][]num {
 		if !wellFormed(part) {
 			continue
 		}
-		if n, ok := parseNum(part); ok && n.v <= maxRate {
+		if n, ok := parseNum(part); ok && n.v <= maxRate && n.dec <= maxRateDecimals {
 			rateAt = i
 			break
 		}
@@ -171,11 +171,11 @@ func segmentations(run string) [][]num {
 	rate, _ := parseNum(before[rateAt:] + "%")
 	heads := [][]num{nil}
 	if rateAt > 0 {
-		heads = splitDigits(before[:rateAt])
+		heads = splitDigits(before[:rateAt], maxPieces-1)
 	}
 	tails := [][]num{nil}
 	if after != "" {
-		tails = splitDigits(after)
+		tails = splitDigits(after, maxPieces-1)
 	}
 	var out [][]num
 	for _, h := range heads {
@@ -187,9 +187,10 @@ func segmentations(run string) [][]num {
 	return out
 }
 
-// splitDigits lists every split of a digit run into well-formed numbers.
-func splitDigits(run string) [][]num {
-	if len(run) == 0 || len(run) > maxGlued {
+// splitDigits lists every split of a digit run into at most maxPieces
+// well-formed numbers (a row has no more cells than columns).
+func splitDigits(run string, maxPieces int) [][]num {
+	if len(run) == 0 || len(run) > maxGlued || maxPieces <= 0 {
 		return nil
 	}
 	var out [][]num
@@ -199,7 +200,10 @@ func splitDigits(run string) [][]num {
 			out = append(out, append([]num(nil), acc...))
 			return
 		}
-		for j := i + 1; j <= len(run); j++ {
+		if len(acc) == maxPieces {
+			return
+		}
+		for j := i + 1; j <= len(run) && j-i <= maxPiece; j++ {
 			part := run[i:j]
 			if !wellFormed(part) {
 				continue
@@ -214,12 +218,23 @@ func splitDigits(run string) [][]num {
 }
 
 const (
-	maxGlued    = 18 // longer runs are codes, not glued cells
+	maxGlued    = 64 // longer runs are codes, not glued cells
+	maxPiece    = 20 // "999,999,999.99" and then some
 	maxDecimals = 6  // 万元 with 元 precision needs 4; allow a little more
+	// maxRateDecimals: forms print a rate with at most two decimals.
+	maxRateDecimals = 2
 )
 
-// wellFormed: a number as a form would print it.
+// wellFormed: a number as a form would print it. Thousands separators,
+// where written, must group correctly: they are what keeps glued amounts in
+// 元 apart.
 func wellFormed(s string) bool {
+	if strings.Contains(s, ",") {
+		if !thousands(s) {
+			return false
+		}
+		s = strings.ReplaceAll(s, ",", "")
+	}
 	if !validDigits(s) {
 		return false
 	}

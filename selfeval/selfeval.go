@@ -134,6 +134,10 @@ func (p *project) finish() (schema.Project, []schema.Indicator) {
 		row.ExecutionRate = schema.Ptr(r.v)
 	}
 	for _, c := range p.ambig[from] {
+		if c == noReading {
+			p.warnf("no reading of the 年度资金总额 row fits the form's columns and arithmetic; left NULL")
+			continue
+		}
 		p.warnf("%s of 年度资金总额 has more than one reading; left NULL", c)
 	}
 	if p.total.weight != nil {

@@ -331,6 +331,9 @@ func readTextTotal(p *project, r []rune, from, to int) {
 		if len(cells) == 0 {
 			continue
 		}
+		for len(cells) > 0 && isPlaceholder(cells[0]) {
+			cells = cells[1:] // the label's own merged span
+		}
 		w, s, amb := solveTotal(cells, glued)
 		if amb {
 			p.warnf("总分 row %q admits more than one reading as 分值 | 得分; left NULL", strings.Join(cells, " "))

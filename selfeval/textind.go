@@ -15,63 +15,40 @@ import (
 // without pipes and space-separated runs lose empty cells, so a row cannot be
 // told from the next; those are not read.
 func textIndicators(r []rune, from, to int) []schema.Indicator {
-	cols, end, ok := indHeader(r, from, to)
+	cols, hStart, hEnd, ok := indHeader(r, from, to)
 	if !ok {
 		return nil
 	}
-	// Rows start on the line after the header's last cell.
-	for end < to && r[end] != '\n' {
-		end++
+	// The header's own line(s), and the lines after it.
+	ls := hStart
+	for ls > from && r[ls-1] != '\n' {
+		ls--
 	}
-	lines := strings.Split(string(r[end:to]), "\n")
-	var cells [][]string // rows
-	cellPerLine := false
-	for _, l := range lines {
-		l = strings.TrimSpace(l)
-		if l == "" {
-			continue
-		}
-		parts := splitPipes(l)
-		if len(parts) == 1 && strings.HasSuffix(l, "|") {
-			cellPerLine = true
-		}
-		cells = append(cells, parts)
+	le := hEnd
+	for le < to && r[le] != '\n' {
+		le++
 	}
-	var rows [][]string
-	if cellPerLine {
-		var flatCells []string
-		for _, c := range cells {
-			if len(c) != 1 {
-				break
-			}
-			flatCells = append(flatCells, c[0])
+	headerLine := string(r[ls:le])
+	var lines []string
+	for _, l := range strings.Split(string(r[le:to]), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
 		}
-		for i := 0; i+len(cols) <= len(flatCells); i += len(cols) {
-			rows = append(rows, flatCells[i:i+len(cols)])
-		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	var rows []indRow
+	if hc := strings.Split(headerLine, "|"); !strings.Contains(headerLine, "\n") && len(hc) > len(cols) && lines[0] != "|" && !strings.HasSuffix(lines[0], " |") || strings.Count(lines[0], "|") > 2 {
+		rows = pipeRowLines(headerLine, lines)
 	} else {
-		rows = cells
+		rows = cellLines(cols, lines)
 	}
 	var out []schema.Indicator
 	var carry indRow
-	for _, row := range rows {
-		if len(row) == 0 {
-			continue
-		}
-		if isTotalLabel(row[0]) || len(row) > 1 && isTotalLabel(row[1]) {
+	for _, ir := range rows {
+		if ir == nil {
 			break
-		}
-		if len(row) == len(cols)+1 {
-			row = row[1:] // the 绩效指标 label column
-		}
-		if len(row) > len(cols) || len(row) < len(cols)-2 {
-			break // not a row of this table
-		}
-		// Merged 一级/二级 cells are written once: right-align and carry them.
-		ir := indRow{}
-		off := len(cols) - len(row)
-		for i, c := range row {
-			ir[cols[i+off]] = c
 		}
 		for _, k := range []indCol{icLevel1, icLevel2} {
 			if strings.TrimSpace(ir[k]) == "" && carry != nil {
@@ -87,6 +64,94 @@ func textIndicators(r []rune, from, to int) []schema.Indicator {
 		}
 	}
 	return out
+}
+
+// pipeRowLines reads pipe rows positionally against the header line's cells:
+// a pipe row keeps every cell's place, empty ones included; "||||" padding
+// past the header's width is dropped. A nil row ends the table.
+func pipeRowLines(headerLine string, lines []string) []indRow {
+	hc := pipeSplit(headerLine)
+	at := make([]indCol, len(hc))
+	for i, h := range hc {
+		at[i] = indCol(isLabel(h, asTable(indColPhrases)))
+	}
+	var rows []indRow
+	for _, l := range lines {
+		cells := pipeSplit(l)
+		for len(cells) > len(hc) && cells[len(cells)-1] == "" {
+			cells = cells[:len(cells)-1]
+		}
+		if len(cells) > len(hc) || len(cells) < 2 || anyTotal(cells) {
+			break
+		}
+		ir := indRow{}
+		for i, c := range cells {
+			if at[i] >= 0 {
+				ir[at[i]] = c
+			}
+		}
+		rows = append(rows, ir)
+	}
+	return append(rows, nil)
+}
+
+// cellLines reads one cell per line (each ending in " |", an empty cell a
+// bare "|") in chunks of the header's width; a leading row-label column
+// (绩效指标 spanning the table) makes rows one cell wider.
+func cellLines(cols []indCol, lines []string) []indRow {
+	var cells []string
+	for _, l := range lines {
+		if !strings.HasSuffix(l, "|") || strings.Count(l, "|") > 1 {
+			break
+		}
+		c := strings.TrimSpace(strings.TrimSuffix(l, "|"))
+		if isTotalLabel(c) {
+			break
+		}
+		cells = append(cells, c)
+	}
+	for _, width := range []int{len(cols), len(cols) + 1} {
+		if len(cells) == 0 || len(cells)%width != 0 {
+			continue
+		}
+		var rows []indRow
+		good := true
+		for i := 0; i < len(cells); i += width {
+			chunk := cells[i : i+width]
+			chunk = chunk[width-len(cols):] // drop the row-label column
+			ir := indRow{}
+			for k, c := range chunk {
+				ir[cols[k]] = c
+			}
+			if !plausibleRow(ir) {
+				good = false
+				break
+			}
+			rows = append(rows, ir)
+		}
+		if good {
+			return rows
+		}
+	}
+	return nil
+}
+
+func anyTotal(cells []string) bool {
+	for _, c := range cells {
+		if isTotalLabel(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// pipeSplit splits a pipe row into trimmed cells, keeping empty ones.
+func pipeSplit(l string) []string {
+	parts := strings.Split(l, "|")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
 }
 
 // plausibleRow: weight and score cells hold numbers or nothing.
@@ -110,28 +175,9 @@ func isTotalLabel(s string) bool {
 	return false
 }
 
-// splitPipes splits "a | b ||| c |" into its cells, keeping inner empty cells
-// and dropping the empty ends the pipes frame.
-func splitPipes(l string) []string {
-	if strings.TrimSpace(l) == "|" {
-		return []string{""} // one empty cell, one cell per line
-	}
-	parts := strings.Split(l, "|")
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	for len(parts) > 0 && parts[len(parts)-1] == "" {
-		parts = parts[:len(parts)-1]
-	}
-	if len(parts) > 0 && parts[0] == "" && strings.HasPrefix(strings.TrimSpace(l), "|") {
-		parts = parts[1:]
-	}
-	return parts
-}
-
 // indHeader finds the indicator header: a chain of at least four column
 // phrases separated only by cell separators, naming the 三级指标 or 一级指标.
-func indHeader(r []rune, from, to int) ([]indCol, int, bool) {
+func indHeader(r []rune, from, to int) ([]indCol, int, int, bool) {
 	ms := findPhrases(r[from:to], asTable(indColPhrases))
 	for i := 0; i < len(ms); i++ {
 		cols := []indCol{indCol(ms[i].key)}
@@ -148,11 +194,11 @@ func indHeader(r []rune, from, to int) ([]indCol, int, bool) {
 			has[c] = true
 		}
 		if len(cols) >= 4 && (has[icName] || has[icLevel1]) && len(has) == len(cols) {
-			return cols, from + ms[j-1].end, true
+			return cols, from + ms[i].start, from + ms[j-1].end, true
 		}
 		i = j - 1
 	}
-	return nil, 0, false
+	return nil, 0, 0, false
 }
 
 // goalItemRe splits the numbered 绩效目标 list: ①绩效目标：… 完成情况：… 目标完成率：100%.

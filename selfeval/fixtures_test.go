@@ -1,0 +1,184 @@
+package selfeval
+
+import (
+	"reflect"
+	"testing"
+
+	"zipin/schema"
+)
+
+// The fixtures under testdata/selfeval are written by testdata/selfeval/gen.go.
+func fixture(t *testing.T, name string) *Result {
+	t.Helper()
+	return Extract(readDoc(t, "../testdata/selfeval/"+name))
+}
+
+// roadProject is formRoad's projects row; roadIndicators its indicator rows
+// (the goal row first, as the grid gives it).
+func roadProject(seq int32) schema.Project {
+	return schema.Project{
+		ProjectSeq: seq, Project: s("乡村道路养护专项资金"), Department: s("青溪县交通运输局"), Implementer: s("青溪县公路养护中心"),
+		BudgetInitialYuan: wan(260), BudgetYuan: wan(285.4), ExecutedYuan: wan(271.13), ExecutionRate: f(95),
+		TotalWeight: f(100), TotalScore: f(97.5), Page: 1,
+	}
+}
+
+func roadGoal() schema.Indicator {
+	return ind("年度总体目标", "", "年度总体目标", "完成县乡道路日常养护不少于180公里，及时处治路面病害，保障群众安全出行。", "", nil,
+		"全年养护县乡道路186公里，处治坑槽、裂缝等病害2.3万平方米。", nil, "", nil, nil, "")
+}
+
+func roadIndicators() []schema.Indicator {
+	return []schema.Indicator{
+		ind("产出指标", "数量指标", "日常养护里程", "≥180公里", "≥", f(180), "186公里", f(186), "公里", f(15), f(15), ""),
+		ind("产出指标", "数量指标", "病害处治面积", "≥2万平方米", "≥", f(2), "2.3万平方米", f(2.3), "万平方米", f(10), f(10), ""),
+		ind("产出指标", "质量指标", "养护路段优良率", "≥85%", "≥", f(85), "88.6%", f(88.6), "%", f(10), f(10), ""),
+		ind("产出指标", "时效指标", "养护任务完成时限", "12个月内", "≤", f(12), "12个月", f(12), "个月", f(5), f(5), ""),
+		ind("产出指标", "成本指标", "每公里养护成本", "≤1.6万元", "≤", f(1.6), "1.46万元", f(1.46), "万元", f(10), f(10), ""),
+		ind("效益指标", "社会效益指标", "群众出行条件改善", "效果明显", "", nil, "达成预期指标", nil, "", f(15), f(14), "雨季部分村道积水，下年度增设排水边沟。"),
+		ind("效益指标", "可持续影响指标", "道路使用年限延长", "≥2年", "≥", f(2), "2年", f(2), "年", f(15), f(15), ""),
+		ind("满意度指标", "服务对象满意度指标", "沿线群众满意度", "100百分比", "", f(100), "96百分比", f(96), "%", f(10), f(9), ""),
+	}
+}
+
+func mealsProject(seq int32) schema.Project {
+	m := func(v float64) *schema.Money { x := schema.Yuan(v); return &x }
+	return schema.Project{
+		ProjectSeq: seq, Project: s("老年人助餐服务补贴"), Department: s("青溪县民政局"), Implementer: s("青溪县养老服务指导中心"),
+		BudgetInitialYuan: m(1200000), BudgetYuan: m(1150000), ExecutedYuan: m(1092500), ExecutionRate: f(95),
+		TotalWeight: f(100), TotalScore: f(97.5), Page: 1,
+	}
+}
+
+func mealsIndicators() []schema.Indicator {
+	return []schema.Indicator{
+		ind("产出指标", "数量指标", "助餐服务人次", "≥3万人次", "≥", f(3), "3.2万人次", f(3.2), "万人次", f(40), f(40), ""),
+		ind("效益指标", "社会效益指标", "老年人就餐便利度", "明显提升", "", nil, "明显提升", nil, "", f(40), f(38), "午餐时段排队较长，已增设取餐窗口。"),
+		ind("满意度指标", "服务对象满意度指标", "就餐老人满意度", "≥90%", "≥", f(90), "93%", f(93), "%", f(10), f(10), ""),
+	}
+}
+
+// numbered sets project_seq and seq as Extract numbers them.
+func numbered(seq int32, in []schema.Indicator) []schema.Indicator {
+	out := append([]schema.Indicator(nil), in...)
+	for i := range out {
+		out[i].ProjectSeq, out[i].Seq = seq, int32(i+1)
+	}
+	return out
+}
+
+func TestMergedGrid(t *testing.T) {
+	r := fixture(t, "merged.html")
+	sameRows(t, "projects", r.Projects, []schema.Project{roadProject(1)})
+	sameRows(t, "indicators", r.Indicators, numbered(1, append([]schema.Indicator{roadGoal()}, roadIndicators()...)))
+	if len(r.Warnings) > 0 {
+		t.Errorf("consistent form, got warnings %q", r.Warnings)
+	}
+}
+
+func TestTwoProjects(t *testing.T) {
+	r := fixture(t, "two-projects.html")
+	sameRows(t, "projects", r.Projects, []schema.Project{roadProject(1), mealsProject(2)})
+	want := numbered(1, append([]schema.Indicator{roadGoal()}, roadIndicators()...))
+	want = append(want, numbered(2, mealsIndicators())...)
+	sameRows(t, "indicators", r.Indicators, want)
+	if len(r.Warnings) > 0 {
+		t.Errorf("consistent forms, got warnings %q", r.Warnings)
+	}
+}
+
+// TestFlattenedLayouts: the same form with its grid lost in each of the ways
+// real pages lose it. The funding block, project labels and totals come back
+// from all of them; indicator rows from the layouts that keep empty cells.
+func TestFlattenedLayouts(t *testing.T) {
+	for _, tc := range []struct {
+		file       string
+		indicators []schema.Indicator
+	}{
+		{"cell-per-line.txt", nil},
+		{"pipe-cells.txt", roadIndicators()},
+		{"pipe-rows.txt", roadIndicators()},
+		{"space-line.txt", nil},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			r := fixture(t, tc.file)
+			sameRows(t, "projects", r.Projects, []schema.Project{roadProject(1)})
+			sameRows(t, "indicators", r.Indicators, numbered(1, tc.indicators))
+			if len(r.Warnings) > 0 {
+				t.Errorf("consistent form, got warnings %q", r.Warnings)
+			}
+		})
+	}
+}
+
+// TestGlued: two forms whose cells lost every separator, one in 万元 and one
+// in 元 with thousands separators; each digit run splits one way only.
+func TestGlued(t *testing.T) {
+	r := fixture(t, "glued.txt")
+	sameRows(t, "projects", r.Projects, []schema.Project{roadProject(1), mealsProject(2)})
+	if len(r.Indicators) != 0 || len(r.Warnings) != 0 {
+		t.Errorf("glued indicator cells are not read; got %d rows, warnings %q", len(r.Indicators), r.Warnings)
+	}
+}
+
+// TestGluedAmbiguous: 1111100% reads as 1|1|1|1|100% and as 11|11|100%; the
+// amounts stay NULL with a warning, the rate (100% in every reading) is kept.
+func TestGluedAmbiguous(t *testing.T) {
+	r := fixture(t, "glued-ambiguous.txt")
+	own := []string{
+		"年初预算数 of 年度资金总额 has more than one reading; left NULL",
+		"全年预算数 of 年度资金总额 has more than one reading; left NULL",
+		"全年执行数 of 年度资金总额 has more than one reading; left NULL",
+		"分值 of 年度资金总额 has more than one reading; left NULL",
+	}
+	sameRows(t, "projects", r.Projects, []schema.Project{{
+		ProjectSeq: 1, Project: s("村级档案数字化补助"), Department: s("青溪县档案馆"), Implementer: s("青溪县档案馆"),
+		ExecutionRate: f(100), Page: 1, Warnings: own,
+	}})
+	var want []string
+	for _, w := range own {
+		want = append(want, "P1: "+w)
+	}
+	if !reflect.DeepEqual(r.Warnings, want) {
+		t.Errorf("warnings\n got %q\nwant %q", r.Warnings, want)
+	}
+}
+
+// TestCrossChecks: a form that breaks each check once.
+func TestCrossChecks(t *testing.T) {
+	r := fixture(t, "flawed.html")
+	sameRows(t, "projects", r.Projects, []schema.Project{{
+		ProjectSeq: 1, Project: s("农村公厕管护经费"),
+		BudgetInitialYuan: wan(50), BudgetYuan: wan(50), ExecutedYuan: wan(40), ExecutionRate: f(80),
+		TotalWeight: f(100), TotalScore: f(95), Page: 1,
+		Warnings: []string{
+			"execution-rate score 10 differs from min(执行率,100%) × 分值 = 8.00",
+			`indicator "管护公厕座数": score 32 exceeds its 分值 30`,
+			`indicator "公厕完好率": 完成值 90% misses the target ≥95% yet keeps full marks`,
+			"indicator scores add up to 100, the 总分 row says 95",
+		},
+	}})
+	sameRows(t, "indicators", r.Indicators, numbered(1, []schema.Indicator{
+		ind("产出指标", "数量指标", "管护公厕座数", "≥120座", "≥", f(120), "120座", f(120), "座", f(30), f(32), ""),
+		ind("产出指标", "质量指标", "公厕完好率", "≥95%", "≥", f(95), "90%", f(90), "%", f(30), f(30), ""),
+		ind("满意度指标", "服务对象满意度指标", "村民满意度", "≥90%", "≥", f(90), "92%", f(92), "%", f(30), f(28), ""),
+	}))
+	if len(r.Warnings) != 4 || r.Warnings[0][:4] != "P1: " {
+		t.Errorf("want the four findings prefixed P1, got %q", r.Warnings)
+	}
+}
+
+// TestNarrativeGoals: the numbered 绩效目标 list becomes level1 = 绩效目标 rows
+// of the document itself (project_seq 0).
+func TestNarrativeGoals(t *testing.T) {
+	r := fixture(t, "goals.txt")
+	if len(r.Projects) != 0 {
+		t.Errorf("prose goals are not a form, got %d projects", len(r.Projects))
+	}
+	want := []schema.Indicator{
+		ind("绩效目标", "", "完成全县农村公路日常养护，保障道路通行", "", "", nil, "100%", f(100), "%", nil, nil, "目标完成率：100%"),
+		ind("绩效目标", "", "开展农村客运站点安全检查", "", "", nil, "检查站点46个", nil, "", nil, nil, "目标完成率：100.0%"),
+		ind("绩效目标", "", "推进“四好农村路”示范创建", "", "", nil, "示范创建已通过市级验收", nil, "", nil, nil, "目标完成率：95%"),
+	}
+	sameRows(t, "indicators", r.Indicators, numbered(0, want))
+}
