@@ -34,6 +34,8 @@ type Fetcher struct {
 // host is what we know of one scheme://host:port during a run.
 type host struct {
 	lim        *rate.Limiter
+	mu         sync.Mutex
+	last       time.Time // when the last request left
 	robotsOnce sync.Once
 	robots     *Robots
 }
@@ -89,7 +91,8 @@ var ErrTooLarge = errors.New("response too large")
 
 // NewFetcher builds a fetcher for cfg. Each source's rate applies to the
 // host of its start URL; a host shared by sources gets the slowest rate.
-func NewFetcher(cfg *Config, log *slog.Logger) *Fetcher {
+// transport may be nil (the default transport).
+func NewFetcher(cfg *Config, log *slog.Logger, transport http.RoundTripper) *Fetcher {
 	f := &Fetcher{
 		cfg:      cfg,
 		ua:       fmt.Sprintf("%s (+%s)", cfg.UserAgent, cfg.Contact),
@@ -104,7 +107,7 @@ func NewFetcher(cfg *Config, log *slog.Logger) *Fetcher {
 			f.interval[k] = max(f.interval[k], cfg.interval(s))
 		}
 	}
-	f.client = &http.Client{CheckRedirect: f.checkRedirect}
+	f.client = &http.Client{CheckRedirect: f.checkRedirect, Transport: transport}
 	return f
 }
 
@@ -119,7 +122,30 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 	if !f.allowed(req.Context(), req.URL) {
 		return fmt.Errorf("redirect to %s: %w", req.URL, ErrDisallowed)
 	}
-	return f.host(req.URL).lim.Wait(req.Context())
+	return f.host(req.URL).wait(req.Context())
+}
+
+// wait blocks until a request to the host may leave. The token bucket
+// keeps the average rate, but a request whose timer fired late may be
+// followed by one early; portals count gaps, so the gap is enforced too.
+func (h *host) wait(ctx context.Context) error {
+	if err := h.lim.Wait(ctx); err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	gap := time.Duration(float64(time.Second) / float64(h.lim.Limit()))
+	if d := gap - time.Since(h.last); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	h.last = time.Now()
+	return nil
 }
 
 func (f *Fetcher) host(u *url.URL) *host {
@@ -158,7 +184,7 @@ func (f *Fetcher) allowed(ctx context.Context, u *url.URL) bool {
 
 func (f *Fetcher) loadRobots(ctx context.Context, u *url.URL, h *host) *Robots {
 	ru := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
-	if err := h.lim.Wait(ctx); err != nil {
+	if err := h.wait(ctx); err != nil {
 		return DisallowAll
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ru.String(), nil)
@@ -168,7 +194,7 @@ func (f *Fetcher) loadRobots(ctx context.Context, u *url.URL, h *host) *Robots {
 	req.Header.Set("User-Agent", f.ua)
 	// A plain client: robots.txt redirects are followed without our hooks,
 	// which would wait for this very robots.txt.
-	c := &http.Client{Timeout: f.cfg.Timeout.Duration}
+	c := &http.Client{Timeout: f.cfg.Timeout.Duration, Transport: f.client.Transport}
 	resp, err := c.Do(req)
 	if err != nil {
 		f.log.Warn("robots.txt unreachable; not crawling the host this run", "url", ru.String(), "err", err)
@@ -200,7 +226,7 @@ func (f *Fetcher) Get(ctx context.Context, req Request) (*Response, error) {
 	}
 	h := f.host(u)
 	for attempt := 1; ; attempt++ {
-		if err := h.lim.Wait(ctx); err != nil {
+		if err := h.wait(ctx); err != nil {
 			return nil, err
 		}
 		resp, retryAfter, err := f.once(ctx, u, req)

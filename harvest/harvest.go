@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"mime"
+	"net/http"
 	"path"
 	"slices"
 	"strings"
@@ -30,6 +31,8 @@ type Options struct {
 	// IngestTimeout is the time budget of one document in the pipeline.
 	IngestTimeout time.Duration
 	Log           *slog.Logger
+	// Transport, if set, makes the HTTP requests (a proxy, a request log).
+	Transport http.RoundTripper
 }
 
 // Summary is what a run did.
@@ -105,6 +108,10 @@ func Run(ctx context.Context, opts Options) (sum *Summary, err error) {
 		if r.st, err = OpenStore(opts.Out, opts.Data); err != nil {
 			return nil, err
 		}
+		if err := r.st.removeTemps(); err != nil {
+			r.st.Close()
+			return nil, err
+		}
 	}
 	if r.st != nil {
 		defer r.st.Close()
@@ -116,7 +123,7 @@ func Run(ctx context.Context, opts Options) (sum *Summary, err error) {
 		}
 		defer func() { r.st.finishRun(runID, r.sum, ExitCode(r.sum, err)) }()
 	}
-	r.f = NewFetcher(opts.Config, opts.Log)
+	r.f = NewFetcher(opts.Config, opts.Log, opts.Transport)
 	for i := range opts.Config.Sources {
 		s := &opts.Config.Sources[i]
 		if err := r.source(ctx, s); err != nil {
@@ -164,6 +171,18 @@ func (r *run) source(ctx context.Context, s *Source) error {
 	if s.Type == "feed" {
 		maxPages = 1
 	}
+	// After an interrupted sweep, the pages beyond where it stopped may hold
+	// links never seen, even if the first pages are unchanged: page on.
+	resume := false
+	if !r.opts.DryRun {
+		done, err := r.st.StartSweep(s.Name)
+		if err != nil {
+			return err
+		}
+		if resume = !done; resume {
+			log.Info("previous sweep was interrupted; paging past unchanged pages")
+		}
+	}
 	idle := 0
 	pageURL := s.URL
 	for n := 1; n <= maxPages && pageURL != ""; n++ {
@@ -179,6 +198,7 @@ func (r *run) source(ctx context.Context, s *Source) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
+			// The sweep stays unfinished, so the next run pages past here.
 			r.fail(s, pageURL, err)
 			return nil
 		}
@@ -197,7 +217,7 @@ func (r *run) source(ctx context.Context, s *Source) error {
 				found, next, err = listLinks(s, resp, n)
 			}
 			if err != nil {
-				r.fail(s, pageURL, err)
+				r.fail(s, pageURL, err) // as above: the sweep stays unfinished
 				return nil
 			}
 			if fresh, err = r.record(s, pageURL, resp, next, found); err != nil {
@@ -213,7 +233,7 @@ func (r *run) source(ctx context.Context, s *Source) error {
 		if s.PageURL != "" {
 			next = strings.ReplaceAll(s.PageURL, "{page}", fmt.Sprint(n+1))
 		}
-		if len(fresh) == 0 {
+		if len(fresh) == 0 && !resume {
 			if idle++; idle >= s.StopAfter {
 				log.Info("stop paging: nothing new", "url", pageURL, "page", n)
 				break
@@ -223,7 +243,10 @@ func (r *run) source(ctx context.Context, s *Source) error {
 		}
 		pageURL = next
 	}
-	return nil
+	if r.opts.DryRun {
+		return nil
+	}
+	return r.st.EndSweep(s.Name)
 }
 
 // record queues a page's links (storing nothing in a dry run) and returns

@@ -77,6 +77,13 @@ CREATE TABLE IF NOT EXISTS harvest_originals (
 	extractor_version TEXT NOT NULL DEFAULT '',
 	ingested_at       TEXT NOT NULL DEFAULT ''
 );
+-- One row per source: a sweep of its list pages that was started but not
+-- finished (a killed run) makes the next run page on past unchanged pages.
+CREATE TABLE IF NOT EXISTS harvest_sources (
+	source           TEXT PRIMARY KEY,
+	sweep_started_at TEXT NOT NULL,
+	sweep_done_at    TEXT NOT NULL DEFAULT ''
+);
 CREATE TABLE IF NOT EXISTS harvest_runs (
 	id          INTEGER PRIMARY KEY AUTOINCREMENT,
 	pid         INTEGER NOT NULL,
@@ -189,6 +196,30 @@ func (s *Store) SavePage(source, pageURL string, resp *Response, next string, li
 		}
 	}
 	return fresh, tx.Commit()
+}
+
+// StartSweep records that paging through a source begins, and says whether
+// the previous sweep finished. A source never swept counts as finished.
+func (s *Store) StartSweep(source string) (prevDone bool, err error) {
+	var done string
+	err = s.db.QueryRow(`SELECT sweep_done_at FROM harvest_sources WHERE source = ?`, source).Scan(&done)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		prevDone, err = true, nil
+	case err != nil:
+		return false, err
+	default:
+		prevDone = done != ""
+	}
+	_, err = s.db.Exec(`INSERT INTO harvest_sources (source, sweep_started_at) VALUES (?, ?)
+		ON CONFLICT(source) DO UPDATE SET sweep_started_at = excluded.sweep_started_at, sweep_done_at = ''`, source, now())
+	return prevDone, err
+}
+
+// EndSweep records that paging through a source stopped normally.
+func (s *Store) EndSweep(source string) error {
+	_, err := s.db.Exec(`UPDATE harvest_sources SET sweep_done_at = ? WHERE source = ?`, now(), source)
+	return err
 }
 
 // URLRow is a queued link.
@@ -317,6 +348,21 @@ func (s *Store) Keep(src *Source, row URLRow, resp *Response, ext string) (Origi
 		return o, err
 	}
 	return o, tx.Commit()
+}
+
+// removeTemps deletes the temporary files of writes a killed run left
+// behind. Only a lock holder calls it, so no write is in progress.
+func (s *Store) removeTemps() error {
+	tmps, err := filepath.Glob(filepath.Join(s.originals, "*", ".tmp-*"))
+	if err != nil {
+		return err
+	}
+	for _, t := range tmps {
+		if err := os.Remove(t); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // writeAtomic writes data to a temporary file in the target folder, fsyncs

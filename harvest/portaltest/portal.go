@@ -55,7 +55,7 @@ type File struct {
 type Options struct {
 	// Texts are report bodies (such as the samples); attachment N gets text
 	// N mod len, marked with its number so that every file is distinct.
-	Texts [][]byte
+	Texts      [][]byte
 	CrawlDelay time.Duration // site A's robots.txt Crawl-delay
 	Hang       time.Duration // how long the timing-out page hangs
 	RetryAfter int           // seconds, for the 503
