@@ -60,6 +60,10 @@ func Find(s string) []Quantity {
 	r := []rune(s)
 	var out []Quantity
 	for i := 0; i < len(r); {
+		if !mayStart(r[i]) {
+			i++
+			continue
+		}
 		q, ok := scan(r, i)
 		if !ok {
 			i++
@@ -225,13 +229,33 @@ func matchAny(r []rune, i int, words []string) string {
 func matchPrefix(r []rune, i int) (prefix, int) {
 	var best prefix
 	n := 0
-	for _, p := range prefixes {
-		l := len([]rune(p.written))
-		if l > n && hasAt(r, i, p.written) {
+	if !prefixFirst[r[i]] {
+		return best, 0
+	}
+	for k, p := range prefixes {
+		if l := prefixLen[k]; l > n && hasAt(r, i, p.written) {
 			best, n = p, l
 		}
 	}
 	return best, n
+}
+
+// prefixFirst and prefixLen make the scan cheap: most runes start nothing.
+var prefixFirst, prefixLen = func() (map[rune]bool, []int) {
+	first := map[rune]bool{'百': true}
+	lens := make([]int, len(prefixes))
+	for k, p := range prefixes {
+		r := []rune(p.written)
+		first[r[0]] = true
+		lens[k] = len(r)
+	}
+	return first, lens
+}()
+
+// mayStart reports whether a quantity can start at r: a digit, a Chinese
+// numeral, or the first rune of a qualifier or comparator.
+func mayStart(r rune) bool {
+	return isASCIIDigit(r) || isChineseNumeralRune(r) || prefixFirst[r]
 }
 
 // unitsByLength lists the unit table longest written form first.

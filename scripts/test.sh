@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The test command (README): installs what the tests need on a fresh Debian
+# machine, then runs every test. CI calls exactly this.
+#
+#   chromium                       the review page's browser test
+#   poppler-utils                  pdftoppm for OCR, pdftotext for comparisons
+#   tesseract-ocr(-chi-sim)        OCR of scanned PDF pages
+#   libreoffice-*-nogui            .doc/.wps/.xls/.et conversion
+#   fonts-noto-cjk                 CJK glyphs in screenshots and conversions
+#
+# Tests that need one of these skip with a message when it is missing, so a
+# machine without root still runs the rest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have chromium || need+=(chromium)
+have pdftoppm || need+=(poppler-utils)
+have tesseract || need+=(tesseract-ocr tesseract-ocr-chi-sim)
+[ -e /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata ] || [ -e /usr/share/tesseract-ocr/4.00/tessdata/chi_sim.traineddata ] || need+=(tesseract-ocr-chi-sim)
+have soffice || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+[ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && have apt-get; then
+    echo "installing test dependencies: ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "not installing ${need[*]} (needs root and apt-get); the tests that use them will skip"
+  fi
+fi
+
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change: $unformatted" >&2
+  exit 1
+fi
+go vet ./...
+# The duckdb tag builds `zipin query` and its tests (cgo, embedded DuckDB).
+go test -tags duckdb -count=1 ./...
