@@ -135,6 +135,13 @@ func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) 
 		}
 	}
 
+	// ledongthuc keeps no object cache: every Key through an indirect
+	// reference re-parses the object from the file, so fonts are looked up
+	// once per resource dictionary, not once per Tf.
+	var fontDict lpdf.Value
+	fontDictOK := false
+	byName := map[string]*font{}
+
 	lpdf.Interpret(content, func(stk *lpdf.Stack, op string) {
 		w.ops++
 		if w.ops%4096 == 0 {
@@ -174,12 +181,18 @@ func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) 
 		case "Tf":
 			if len(args) == 2 {
 				gs.size = num(1)
-				fv := res.Key("Font").Key(args[0].Name())
-				if fv.IsNull() {
-					gs.font = nil
-				} else {
-					gs.font = w.fonts.load(fv)
+				name := args[0].Name()
+				f, ok := byName[name]
+				if !ok {
+					if !fontDictOK {
+						fontDict, fontDictOK = res.Key("Font"), true
+					}
+					if fv := fontDict.Key(name); !fv.IsNull() {
+						f = w.fonts.load(fv)
+					}
+					byName[name] = f
 				}
+				gs.font = f
 			}
 		case "Tc":
 			gs.tc = num(0)
