@@ -143,7 +143,7 @@ func scan(r []rune, i int) (Quantity, bool) {
 	if (u.written == "万" || u.written == "亿") && k+un < len(r) {
 		k2 := k + un
 		a2 := matchAny(r, k2, approxSuffixes[:2])
-		if u2, n2 := matchUnit(r, k2+len([]rune(a2))); n2 > 0 && u2.kind != Money {
+		if u2, n2 := matchUnit(r, k2+len([]rune(a2))); n2 > 0 && (u2.kind != Money || a2 != "" && u2.written == "元") {
 			mult = u.factor
 			unitText.WriteString(u.written + a2)
 			approx = joinApprox(approx, a2)
