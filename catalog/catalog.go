@@ -1,0 +1,422 @@
+// Package catalog keeps the ingest catalog: an embedded SQLite database at
+// DIR/_catalog.sqlite that records, for each document, what happened to it
+// (ok, quarantined, failed), why, with which extractor version, how long it
+// took and which dataset files hold its rows; plus a cache of input paths
+// (path, size, mtime → doc_id) so a re-run need not re-hash unchanged files,
+// and one row per run with its counters.
+//
+// The dataset, not the catalog, is the truth about which rows exist: a crash
+// can fall between a dataset commit and the catalog update that follows it,
+// so Reconcile brings the catalog in line with the dataset at the start of
+// every run. Other packages (the harvester) keep their own tables in the same
+// file; this package's tables and its migration table are its own.
+package catalog
+
+import (
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+)
+
+// FileName is the catalog's name inside the dataset folder. The leading
+// underscore keeps it apart from the table folders that readers glob.
+const FileName = "_catalog.sqlite"
+
+// Document statuses.
+const (
+	StatusOK          = "ok"
+	StatusQuarantined = "quarantined"
+	StatusFailed      = "failed"
+	// StatusPending marks a document the catalog thought done but the
+	// dataset does not hold (an interrupted run); it is extracted again.
+	StatusPending = "pending"
+)
+
+// Catalog is an open catalog database.
+type Catalog struct {
+	db   *sql.DB
+	Path string
+}
+
+// migrations are applied in order; each entry is one version. Never edit an
+// applied entry: add a new one.
+var migrations = []string{
+	1: `
+CREATE TABLE documents (
+	doc_id            TEXT PRIMARY KEY,
+	source            TEXT NOT NULL,
+	size              INTEGER NOT NULL DEFAULT 0,
+	format            TEXT NOT NULL DEFAULT '',
+	status            TEXT NOT NULL,
+	reason            TEXT NOT NULL DEFAULT '',
+	extractor_version TEXT NOT NULL,
+	read_ms           INTEGER NOT NULL DEFAULT 0,
+	extract_ms        INTEGER NOT NULL DEFAULT 0,
+	analyze_ms        INTEGER NOT NULL DEFAULT 0,
+	pages             INTEGER NOT NULL DEFAULT 0,
+	facts             INTEGER NOT NULL DEFAULT 0,
+	batch             TEXT NOT NULL DEFAULT '',
+	files             TEXT NOT NULL DEFAULT '',
+	run_id            INTEGER,
+	first_seen        TEXT NOT NULL,
+	updated_at        TEXT NOT NULL
+);
+CREATE INDEX documents_status ON documents(status);
+CREATE TABLE inputs (
+	path     TEXT PRIMARY KEY,
+	size     INTEGER NOT NULL,
+	mtime_ns INTEGER NOT NULL,
+	doc_id   TEXT NOT NULL DEFAULT '',
+	status   TEXT NOT NULL DEFAULT '',
+	reason   TEXT NOT NULL DEFAULT '',
+	seen_at  TEXT NOT NULL
+);
+CREATE TABLE runs (
+	id                INTEGER PRIMARY KEY AUTOINCREMENT,
+	started_at        TEXT NOT NULL,
+	finished_at       TEXT,
+	extractor_version TEXT NOT NULL,
+	jobs              INTEGER NOT NULL,
+	inputs            INTEGER NOT NULL DEFAULT 0,
+	extracted         INTEGER NOT NULL DEFAULT 0,
+	skipped           INTEGER NOT NULL DEFAULT 0,
+	quarantined       INTEGER NOT NULL DEFAULT 0,
+	failed            INTEGER NOT NULL DEFAULT 0,
+	pages             INTEGER NOT NULL DEFAULT 0,
+	facts             INTEGER NOT NULL DEFAULT 0,
+	state             TEXT NOT NULL DEFAULT 'running'
+);`,
+}
+
+// Open opens (creating if needed) the catalog of the dataset at dir and
+// brings its schema up to date.
+func Open(dir string) (*Catalog, error) {
+	path := filepath.Join(dir, FileName)
+	// WAL lets readers (zipin status, the harvester) work during a run; the
+	// busy timeout makes concurrent writers wait instead of failing.
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", path, err)
+	}
+	c := &Catalog{db: db, Path: path}
+	if err := c.migrate(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// DB is the underlying database, for packages that keep their own tables in it.
+func (c *Catalog) DB() *sql.DB { return c.db }
+
+// Close closes the database.
+func (c *Catalog) Close() error { return c.db.Close() }
+
+func (c *Catalog) migrate() error {
+	tx, err := c.db.Begin()
+	if err != nil {
+		return fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`CREATE TABLE IF NOT EXISTS catalog_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	var have int
+	if err := tx.QueryRow(`SELECT COALESCE(MAX(version), 0) FROM catalog_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	if have > len(migrations)-1 {
+		return fmt.Errorf("catalog %s: schema version %d is newer than this zipin knows (%d)", c.Path, have, len(migrations)-1)
+	}
+	for v := have + 1; v < len(migrations); v++ {
+		if _, err := tx.Exec(migrations[v]); err != nil {
+			return fmt.Errorf("catalog %s: migration %d: %w", c.Path, v, err)
+		}
+		if _, err := tx.Exec(`INSERT INTO catalog_migrations VALUES (?, ?)`, v, now()); err != nil {
+			return fmt.Errorf("catalog %s: %w", c.Path, err)
+		}
+	}
+	return tx.Commit()
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+
+// Doc is what the catalog knows of one document.
+type Doc struct {
+	DocID            string
+	Source           string
+	Size             int64
+	Format           string
+	Status           string
+	Reason           string
+	ExtractorVersion string
+	Read, Extract    time.Duration
+	Analyze          time.Duration
+	Pages, Facts     int
+	Batch            string   // the dataset batch its rows went into
+	Files            []string // the dataset files of that batch
+}
+
+// Input is one input path as last seen, so an unchanged file is not hashed again.
+type Input struct {
+	Path    string
+	Size    int64
+	MtimeNS int64
+	DocID   string // empty when the path could not be read
+	Status  string // set only for a path-level problem (unreadable, loop)
+	Reason  string
+}
+
+// Record stores the outcomes of one flushed batch in a single transaction.
+func (c *Catalog) Record(runID int64, docs []Doc, inputs []Input) error {
+	tx, err := c.db.Begin()
+	if err != nil {
+		return fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	defer tx.Rollback()
+	ts := now()
+	doc, err := tx.Prepare(`INSERT INTO documents (doc_id, source, size, format, status, reason, extractor_version,
+		read_ms, extract_ms, analyze_ms, pages, facts, batch, files, run_id, first_seen, updated_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(doc_id) DO UPDATE SET source=excluded.source, size=excluded.size, format=excluded.format,
+		status=excluded.status, reason=excluded.reason, extractor_version=excluded.extractor_version,
+		read_ms=excluded.read_ms, extract_ms=excluded.extract_ms, analyze_ms=excluded.analyze_ms,
+		pages=excluded.pages, facts=excluded.facts, batch=excluded.batch, files=excluded.files,
+		run_id=excluded.run_id, updated_at=excluded.updated_at`)
+	if err != nil {
+		return fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	defer doc.Close()
+	for _, d := range docs {
+		if _, err := doc.Exec(d.DocID, d.Source, d.Size, d.Format, d.Status, d.Reason, d.ExtractorVersion,
+			d.Read.Milliseconds(), d.Extract.Milliseconds(), d.Analyze.Milliseconds(), d.Pages, d.Facts,
+			d.Batch, strings.Join(d.Files, "\n"), runID, ts, ts); err != nil {
+			return fmt.Errorf("catalog %s: recording %s: %w", c.Path, d.Source, err)
+		}
+	}
+	in, err := tx.Prepare(`INSERT INTO inputs (path, size, mtime_ns, doc_id, status, reason, seen_at) VALUES (?,?,?,?,?,?,?)
+		ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, doc_id=excluded.doc_id,
+		status=excluded.status, reason=excluded.reason, seen_at=excluded.seen_at`)
+	if err != nil {
+		return fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	defer in.Close()
+	for _, i := range inputs {
+		if _, err := in.Exec(i.Path, i.Size, i.MtimeNS, i.DocID, i.Status, i.Reason, ts); err != nil {
+			return fmt.Errorf("catalog %s: recording input %s: %w", c.Path, i.Path, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	return nil
+}
+
+// Inputs returns the input cache keyed by path.
+func (c *Catalog) Inputs() (map[string]Input, error) {
+	rows, err := c.db.Query(`SELECT path, size, mtime_ns, doc_id, status, reason FROM inputs`)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	defer rows.Close()
+	out := map[string]Input{}
+	for rows.Next() {
+		var i Input
+		if err := rows.Scan(&i.Path, &i.Size, &i.MtimeNS, &i.DocID, &i.Status, &i.Reason); err != nil {
+			return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
+		}
+		out[i.Path] = i
+	}
+	return out, rows.Err()
+}
+
+// Settled returns the documents that a run with extractor version v need not
+// touch: quarantined by the same version (the dataset holds no rows for them,
+// and the same bytes would be quarantined again). Documents with rows are
+// decided from the dataset itself.
+func (c *Catalog) Settled(v string) (map[string]Doc, error) {
+	rows, err := c.db.Query(`SELECT doc_id, source, status, reason FROM documents WHERE status = ? AND extractor_version = ?`, StatusQuarantined, v)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	defer rows.Close()
+	out := map[string]Doc{}
+	for rows.Next() {
+		var d Doc
+		if err := rows.Scan(&d.DocID, &d.Source, &d.Status, &d.Reason); err != nil {
+			return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
+		}
+		out[d.DocID] = d
+	}
+	return out, rows.Err()
+}
+
+// Present is what the dataset holds of one document: its reports row.
+type Present struct {
+	Source, Format, ExtractorVersion string
+	Pages                            int
+	Size                             int64
+}
+
+// Reconcile makes the catalog agree with the dataset, which is the truth:
+// a document the dataset holds is ok with the version that wrote it (a crash
+// may have come between the dataset commit and the catalog update); a
+// document the catalog calls ok but the dataset lacks becomes pending. It
+// returns how many rows it changed.
+func (c *Catalog) Reconcile(present map[string]Present) (int, error) {
+	type row struct{ status, version string }
+	have := map[string]row{}
+	rows, err := c.db.Query(`SELECT doc_id, status, extractor_version FROM documents`)
+	if err != nil {
+		return 0, fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	for rows.Next() {
+		var id string
+		var r row
+		if err := rows.Scan(&id, &r.status, &r.version); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("catalog %s: %w", c.Path, err)
+		}
+		have[id] = r
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	tx, err := c.db.Begin()
+	if err != nil {
+		return 0, fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	defer tx.Rollback()
+	ts, changed := now(), 0
+	for id, r := range have {
+		if _, ok := present[id]; r.status == StatusOK && !ok {
+			if _, err := tx.Exec(`UPDATE documents SET status=?, reason=?, updated_at=? WHERE doc_id=?`,
+				StatusPending, "recorded as done but not in the dataset (interrupted run); extracting again", ts, id); err != nil {
+				return 0, fmt.Errorf("catalog %s: %w", c.Path, err)
+			}
+			changed++
+		}
+	}
+	for id, p := range present {
+		if r, ok := have[id]; ok && r.status == StatusOK && r.version == p.ExtractorVersion {
+			continue
+		}
+		if _, err := tx.Exec(`INSERT INTO documents (doc_id, source, size, format, status, reason, extractor_version, pages, first_seen, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?)
+			ON CONFLICT(doc_id) DO UPDATE SET status=excluded.status, reason=excluded.reason,
+			extractor_version=excluded.extractor_version, pages=excluded.pages, updated_at=excluded.updated_at`,
+			id, p.Source, p.Size, p.Format, StatusOK, "", p.ExtractorVersion, p.Pages, ts, ts); err != nil {
+			return 0, fmt.Errorf("catalog %s: %w", c.Path, err)
+		}
+		changed++
+	}
+	return changed, tx.Commit()
+}
+
+// Run counters, stored in the runs table.
+type Run struct {
+	ID                                    int64
+	Jobs                                  int
+	Inputs, Extracted, Skipped            int
+	Quarantined, Failed, Pages, Facts     int
+	State                                 string
+	ExtractorVersion, StartedAt, Finished string
+}
+
+// StartRun records the start of a run and returns its id.
+func (c *Catalog) StartRun(version string, jobs int) (int64, error) {
+	res, err := c.db.Exec(`INSERT INTO runs (started_at, extractor_version, jobs) VALUES (?,?,?)`, now(), version, jobs)
+	if err != nil {
+		return 0, fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	return res.LastInsertId()
+}
+
+// FinishRun stores a run's counters; state is "done", "interrupted" or "failed".
+func (c *Catalog) FinishRun(r Run) error {
+	_, err := c.db.Exec(`UPDATE runs SET finished_at=?, inputs=?, extracted=?, skipped=?, quarantined=?, failed=?,
+		pages=?, facts=?, state=? WHERE id=?`, now(), r.Inputs, r.Extracted, r.Skipped, r.Quarantined, r.Failed,
+		r.Pages, r.Facts, r.State, r.ID)
+	if err != nil {
+		return fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	return nil
+}
+
+// Runs returns the last n runs, newest first.
+func (c *Catalog) Runs(n int) ([]Run, error) {
+	rows, err := c.db.Query(`SELECT id, jobs, inputs, extracted, skipped, quarantined, failed, pages, facts, state,
+		extractor_version, started_at, COALESCE(finished_at, '') FROM runs ORDER BY id DESC LIMIT ?`, n)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	defer rows.Close()
+	var out []Run
+	for rows.Next() {
+		var r Run
+		if err := rows.Scan(&r.ID, &r.Jobs, &r.Inputs, &r.Extracted, &r.Skipped, &r.Quarantined, &r.Failed,
+			&r.Pages, &r.Facts, &r.State, &r.ExtractorVersion, &r.StartedAt, &r.Finished); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Counts returns the number of documents per status, plus input paths that
+// could not be read at all under their own status.
+func (c *Catalog) Counts() (map[string]int, error) {
+	out := map[string]int{}
+	rows, err := c.db.Query(`SELECT status, COUNT(*) FROM documents GROUP BY status
+		UNION ALL SELECT 'unreadable path', COUNT(*) FROM inputs WHERE status != '' AND doc_id = ''`)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			out[s] += n
+		}
+	}
+	return out, rows.Err()
+}
+
+// Reason is a quarantine reason and how many documents have it.
+type Reason struct {
+	Reason string
+	Count  int
+}
+
+// TopReasons returns the n most frequent reasons for quarantined or failed
+// documents and unreadable paths. Reasons are grouped on their first 80
+// characters, so reasons that differ only in a trailing detail add up.
+func (c *Catalog) TopReasons(n int) ([]Reason, error) {
+	rows, err := c.db.Query(`SELECT substr(reason, 1, 80) AS r, COUNT(*) AS n FROM (
+			SELECT reason FROM documents WHERE status IN ('quarantined', 'failed')
+			UNION ALL SELECT reason FROM inputs WHERE status != '' AND doc_id = '')
+		GROUP BY r ORDER BY n DESC, r LIMIT ?`, n)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	defer rows.Close()
+	var out []Reason
+	for rows.Next() {
+		var r Reason
+		if err := rows.Scan(&r.Reason, &r.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,90 @@
+package catalog_test
+
+import (
+	"testing"
+
+	"zipin/catalog"
+)
+
+func TestRecordReconcileAndReport(t *testing.T) {
+	dir := t.TempDir()
+	c, err := catalog.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := c.StartRun("1.0", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Record(run, []catalog.Doc{
+		{DocID: "a", Source: "a.txt", Status: catalog.StatusOK, ExtractorVersion: "1.0", Pages: 3, Batch: "b1", Files: []string{"reports/x.parquet"}},
+		{DocID: "b", Source: "b.txt", Status: catalog.StatusOK, ExtractorVersion: "1.0"},
+		{DocID: "c", Source: "c.pdf", Status: catalog.StatusQuarantined, Reason: "timeout after 1s", ExtractorVersion: "1.0"},
+		{DocID: "d", Source: "d.pdf", Status: catalog.StatusQuarantined, Reason: "timeout after 1s", ExtractorVersion: "0.9"},
+	}, []catalog.Input{{Path: "a.txt", Size: 10, MtimeNS: 5, DocID: "a"}, {Path: "loop", Status: catalog.StatusQuarantined, Reason: "directory loop"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The harvester's own tables live in the same file, through DB().
+	if _, err := c.DB().Exec(`CREATE TABLE IF NOT EXISTS fetches (url TEXT PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+
+	// Reopening applies no migration twice.
+	c, err = catalog.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	settled, err := c.Settled("1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(settled) != 1 || settled["c"].Reason != "timeout after 1s" {
+		t.Fatalf("settled = %+v, want only c (d was quarantined by an older version)", settled)
+	}
+	in, err := c.Inputs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in["a.txt"].DocID != "a" || in["a.txt"].MtimeNS != 5 {
+		t.Fatalf("inputs = %+v", in)
+	}
+
+	// The dataset holds a and e (committed just before a crash), not b.
+	n, err := c.Reconcile(map[string]catalog.Present{
+		"a": {Source: "a.txt", ExtractorVersion: "1.0"},
+		"e": {Source: "e.txt", ExtractorVersion: "1.0", Pages: 2},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Errorf("reconcile changed %d rows, want 2 (b pending, e ok)", n)
+	}
+	counts, err := c.Counts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"ok": 2, "pending": 1, "quarantined": 2, "unreadable path": 1}
+	for k, v := range want {
+		if counts[k] != v {
+			t.Errorf("counts[%s] = %d, want %d (all %v)", k, counts[k], v, counts)
+		}
+	}
+	top, err := c.TopReasons(5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(top) != 2 || top[0].Reason != "timeout after 1s" || top[0].Count != 2 {
+		t.Fatalf("top reasons = %+v", top)
+	}
+	if err := c.FinishRun(catalog.Run{ID: run, Extracted: 2, State: "done"}); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := c.Runs(1)
+	if err != nil || len(runs) != 1 || runs[0].Extracted != 2 || runs[0].State != "done" {
+		t.Fatalf("runs = %+v %v", runs, err)
+	}
+}

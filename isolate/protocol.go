@@ -1,0 +1,97 @@
+// Package isolate runs document parsing in child processes, in the manner of
+// Apache Tika's "pipes": Go cannot stop a runaway goroutine, but it can kill a
+// process. The parent (Worker) sends one Request per document over the
+// child's stdin and reads one Response from its stdout; each frame is a
+// 4-byte big-endian length followed by a gob-encoded value. The child caps its
+// own address space at startup; the parent enforces a time budget per
+// document and restarts the child after a crash, a timeout or every N
+// documents.
+package isolate
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/gob"
+	"fmt"
+	"io"
+	"time"
+
+	"zipin/extract/doc"
+)
+
+// maxFrame bounds one frame, so a corrupted length cannot make the reader
+// allocate without limit.
+const maxFrame = 1 << 30
+
+// Request asks the child to extract one document.
+type Request struct {
+	Seq  uint64
+	Path string // the file to read; the child reads it itself
+	// Data, if set, is the document itself and Path is only its name.
+	Data []byte
+	// Budget is the time the parent allows; the child uses it as a context
+	// deadline so cooperative readers stop early.
+	Budget time.Duration
+}
+
+// Response is the child's answer to one Request.
+type Response struct {
+	Seq   uint64
+	DocID string // hex SHA-256 of the bytes the child read
+	Size  int64
+	Doc   *doc.Document
+	// Unreadable is set when the document cannot be read (quarantine).
+	Unreadable string
+	// Err is set when the child could not do its job for a reason that is
+	// not the document's fault (the file vanished, an I/O error).
+	Err       string
+	ReadTime  time.Duration
+	Extract   time.Duration
+	PeakRSSKB int64 // the child's VmHWM after this document
+}
+
+// ready is the child's first frame: it says the child started and set its limits.
+type ready struct {
+	PID     int
+	LimitAS int64
+}
+
+func writeFrame(w *bufio.Writer, v any) error {
+	var buf bytes.Buffer
+	buf.Write([]byte{0, 0, 0, 0})
+	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
+		return fmt.Errorf("isolate: encoding frame: %w", err)
+	}
+	b := buf.Bytes()
+	if len(b)-4 > maxFrame {
+		return fmt.Errorf("isolate: frame of %d bytes exceeds the %d-byte limit", len(b)-4, maxFrame)
+	}
+	binary.BigEndian.PutUint32(b, uint32(len(b)-4))
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+func readFrame(r io.Reader, v any) error {
+	var hdr [4]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return err
+	}
+	n := binary.BigEndian.Uint32(hdr[:])
+	if n > maxFrame {
+		return fmt.Errorf("isolate: frame of %d bytes exceeds the %d-byte limit", n, maxFrame)
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r, b); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(v); err != nil {
+		return fmt.Errorf("isolate: decoding frame: %w", err)
+	}
+	return nil
+}

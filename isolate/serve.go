@@ -1,0 +1,174 @@
+package isolate
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"zipin/extract"
+	"zipin/extract/doc"
+)
+
+// Environment variables the parent sets for the child.
+const (
+	// EnvWorker marks a process started as a worker. MaybeRunWorker keys on
+	// it, so test binaries (which are not zipin) can serve as workers too.
+	EnvWorker = "ZIPIN_WORKER"
+	// EnvMemory is the child's address-space cap in bytes (RLIMIT_AS).
+	EnvMemory = "ZIPIN_WORKER_MEMORY"
+)
+
+// TestHook, when set, runs in the child on each document's bytes before
+// extraction. Only test code sets it (from TestMain, before MaybeRunWorker),
+// so no input can trigger it in a zipin binary.
+var TestHook func(data []byte)
+
+// MaybeRunWorker turns the current process into a worker and exits if the
+// parent started it as one. Tests call it first thing in TestMain.
+func MaybeRunWorker() {
+	if os.Getenv(EnvWorker) == "1" {
+		os.Exit(Main())
+	}
+}
+
+// Main serves requests on stdin/stdout until stdin closes and returns the
+// process exit status. It is the body of `zipin __worker`.
+func Main() int {
+	// The protocol owns the real stdout. Anything a library prints goes to
+	// stderr instead, where it cannot corrupt a frame.
+	fd, err := unix.Dup(1)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "zipin worker: dup stdout:", err)
+		return 2
+	}
+	if err := unix.Dup2(2, 1); err != nil {
+		fmt.Fprintln(os.Stderr, "zipin worker: redirect stdout:", err)
+		return 2
+	}
+	out := os.NewFile(uintptr(fd), "protocol")
+	limit, _ := strconv.ParseInt(os.Getenv(EnvMemory), 10, 64)
+	if limit > 0 {
+		// The Go heap is kept well under the address-space cap, so the GC
+		// works harder before the kernel refuses a mapping. A document that
+		// needs more still dies, and the parent reports it.
+		debug.SetMemoryLimit(limit / 2)
+		if err := unix.Setrlimit(unix.RLIMIT_AS, &unix.Rlimit{Cur: uint64(limit), Max: uint64(limit)}); err != nil {
+			fmt.Fprintln(os.Stderr, "zipin worker: setrlimit:", err)
+			return 2
+		}
+	}
+	if err := Serve(os.Stdin, out, limit); err != nil {
+		fmt.Fprintln(os.Stderr, "zipin worker:", err)
+		return 2
+	}
+	return 0
+}
+
+// Serve answers requests read from r on w until r reaches EOF.
+func Serve(r io.Reader, w io.Writer, limit int64) error {
+	br, bw := bufio.NewReader(r), bufio.NewWriter(w)
+	if err := writeFrame(bw, ready{PID: os.Getpid(), LimitAS: limit}); err != nil {
+		return err
+	}
+	for {
+		var req Request
+		if err := readFrame(br, &req); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		resp := handle(req)
+		if err := writeFrame(bw, resp); err != nil {
+			return err
+		}
+	}
+}
+
+func handle(req Request) Response {
+	resp := Response{Seq: req.Seq}
+	t0 := time.Now()
+	data := req.Data
+	if data == nil {
+		var err error
+		data, err = readRegular(req.Path)
+		if err != nil {
+			resp.Err = err.Error()
+			return resp
+		}
+	}
+	h := sha256.Sum256(data)
+	resp.DocID, resp.Size = hex.EncodeToString(h[:]), int64(len(data))
+	resp.ReadTime = time.Since(t0)
+	if TestHook != nil {
+		TestHook(data)
+	}
+	ctx := context.Background()
+	if req.Budget > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, req.Budget)
+		defer cancel()
+	}
+	t1 := time.Now()
+	d, err := extract.Read(ctx, req.Path, data)
+	resp.Extract = time.Since(t1)
+	var u *doc.Unreadable
+	switch {
+	case errors.As(err, &u):
+		resp.Unreadable = u.Reason
+	case err != nil:
+		resp.Unreadable = err.Error()
+	default:
+		resp.Doc = d
+	}
+	resp.PeakRSSKB = PeakRSSKB(os.Getpid())
+	return resp
+}
+
+// readRegular reads a regular file; a FIFO or device is refused rather than
+// read, since reading it could block for ever.
+func readRegular(path string) ([]byte, error) {
+	// Stat before opening: opening a FIFO for reading blocks until a writer comes.
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%s)", path, st.Mode().Type())
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// PeakRSSKB reads a process's peak resident set (VmHWM) in KiB, or 0.
+func PeakRSSKB(pid int) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+// readyTimeout bounds a child's start-up.
+var readyTimeout = 30 * time.Second

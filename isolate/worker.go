@@ -1,0 +1,279 @@
+package isolate
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Config says how to start and limit a child.
+type Config struct {
+	// Command is the child's argv. Empty means this executable with the
+	// hidden subcommand "__worker".
+	Command []string
+	// MemoryLimit is the child's address-space cap (RLIMIT_AS) in bytes; 0 means none.
+	MemoryLimit int64
+	// MaxDocs restarts the child after this many documents, so slow leaks in
+	// a parser cannot accumulate; 0 means never.
+	MaxDocs int
+}
+
+// DefaultMemoryLimit leaves the Go runtime the address space it reserves at
+// start-up (a few hundred MB of mostly unbacked mappings) plus room for one
+// large document.
+const DefaultMemoryLimit = 2 << 30
+
+// Worker supervises one child process. It is not safe for concurrent use:
+// each goroutine of a pool owns one Worker.
+type Worker struct {
+	cfg Config
+
+	cmd    *exec.Cmd
+	in     *os.File
+	bw     *bufio.Writer
+	out    *os.File
+	br     *bufio.Reader
+	stderr *tail
+	exited chan struct{}
+	served int
+	seq    uint64
+
+	// Starts counts child processes started, for the catalog and tests.
+	Starts int
+	// PeakRSSKB is the highest VmHWM any child of this Worker reported.
+	PeakRSSKB int64
+}
+
+// NewWorker returns a Worker; the child starts on the first Do.
+func NewWorker(cfg Config) *Worker { return &Worker{cfg: cfg} }
+
+func (w *Worker) command() ([]string, error) {
+	if len(w.cfg.Command) > 0 {
+		return w.cfg.Command, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("isolate: finding the zipin executable: %w", err)
+	}
+	return []string{exe, "__worker"}, nil
+}
+
+func (w *Worker) start() error {
+	argv, err := w.command()
+	if err != nil {
+		return err
+	}
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("isolate: %w", err)
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		inR.Close()
+		inW.Close()
+		return fmt.Errorf("isolate: %w", err)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), EnvWorker+"=1", EnvMemory+"="+strconv.FormatInt(w.cfg.MemoryLimit, 10))
+	// Our own pipes rather than StdinPipe/StdoutPipe: Wait would close those
+	// while a response might still be unread.
+	cmd.Stdin, cmd.Stdout = inR, outW
+	w.stderr = &tail{max: 4096}
+	cmd.Stderr = w.stderr
+	// The child dies with us, even on kill -9.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	err = cmd.Start()
+	inR.Close()
+	outW.Close()
+	if err != nil {
+		inW.Close()
+		outR.Close()
+		return fmt.Errorf("isolate: starting worker %s: %w", argv[0], err)
+	}
+	w.cmd, w.in, w.out = cmd, inW, outR
+	w.bw, w.br = bufio.NewWriter(inW), bufio.NewReader(outR)
+	w.exited = make(chan struct{})
+	w.served = 0
+	w.Starts++
+	go func(exited chan struct{}) {
+		_ = cmd.Wait()
+		close(exited)
+	}(w.exited)
+
+	ch := make(chan error, 1)
+	go func() {
+		var r ready
+		ch <- readFrame(w.br, &r)
+	}()
+	select {
+	case err = <-ch:
+	case <-time.After(readyTimeout):
+		err = errors.New("no answer")
+	}
+	if err != nil {
+		w.kill()
+		return fmt.Errorf("isolate: worker %s did not start: %v: %s", argv[0], err, w.stderr.String())
+	}
+	return nil
+}
+
+// kill stops the child at once and waits for it.
+func (w *Worker) kill() {
+	if w.cmd == nil {
+		return
+	}
+	_ = w.cmd.Process.Kill()
+	<-w.exited
+	w.release()
+}
+
+func (w *Worker) release() {
+	w.in.Close()
+	w.out.Close()
+	w.cmd = nil
+}
+
+// Close ends the child: stdin EOF, then a kill if it does not leave promptly.
+func (w *Worker) Close() error {
+	if w.cmd == nil {
+		return nil
+	}
+	w.in.Close()
+	select {
+	case <-w.exited:
+		w.release()
+	case <-time.After(5 * time.Second):
+		w.kill()
+	}
+	return nil
+}
+
+type result struct {
+	resp Response
+	err  error
+}
+
+// Do extracts one document in the child within budget. A document that the
+// child cannot survive (timeout, memory, crash) comes back as a Response with
+// Unreadable set; the child is then replaced on the next call. An error means
+// the worker itself could not run, or ctx ended.
+func (w *Worker) Do(ctx context.Context, req Request, budget time.Duration) (Response, error) {
+	if w.cmd == nil {
+		if err := w.start(); err != nil {
+			return Response{}, err
+		}
+	}
+	w.seq++
+	req.Seq, req.Budget = w.seq, budget
+	ch := make(chan result, 1)
+	go func(br *bufio.Reader) {
+		var r Response
+		err := readFrame(br, &r)
+		ch <- result{r, err}
+	}(w.br)
+	if err := writeFrame(w.bw, req); err != nil {
+		// The child died before reading; its exit says why.
+		return w.crashed(ch), nil
+	}
+	var timeout <-chan time.Time
+	if budget > 0 {
+		t := time.NewTimer(budget)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case res := <-ch:
+		if res.err != nil {
+			return w.crashed(nil), nil
+		}
+		if res.resp.Seq != req.Seq {
+			w.kill()
+			return Response{}, fmt.Errorf("isolate: worker answered request %d to request %d", res.resp.Seq, req.Seq)
+		}
+		w.PeakRSSKB = max(w.PeakRSSKB, res.resp.PeakRSSKB)
+		w.served++
+		if w.cfg.MaxDocs > 0 && w.served >= w.cfg.MaxDocs {
+			w.Close()
+		}
+		return res.resp, nil
+	case <-timeout:
+		w.kill()
+		<-ch
+		return Response{Unreadable: fmt.Sprintf("timeout after %s", budget)}, nil
+	case <-ctx.Done():
+		w.kill()
+		<-ch
+		return Response{}, ctx.Err()
+	}
+}
+
+// crashed waits for a dead child and turns its end into a quarantine reason.
+func (w *Worker) crashed(ch chan result) Response {
+	select {
+	case <-w.exited:
+	case <-time.After(5 * time.Second):
+		// A child that broke the protocol but lives on is killed.
+	}
+	cmd := w.cmd
+	w.kill()
+	if ch != nil {
+		<-ch // the reader sees EOF once the child is gone
+	}
+	msg := w.stderr.String()
+	low := strings.ToLower(msg)
+	if strings.Contains(low, "out of memory") || strings.Contains(low, "cannot allocate memory") {
+		return Response{Unreadable: fmt.Sprintf("memory limit exceeded (%d MB)", w.cfg.MemoryLimit>>20)}
+	}
+	how := "exited"
+	if cmd != nil && cmd.ProcessState != nil {
+		how = cmd.ProcessState.String()
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
+			// Killed from outside: on Linux most often the kernel's OOM killer.
+			return Response{Unreadable: "memory limit exceeded (worker killed by SIGKILL)"}
+		}
+	}
+	return Response{Unreadable: "worker crashed (" + how + "): " + firstLines(msg, 2)}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	out := strings.Join(lines, " | ")
+	if out == "" {
+		return "no message"
+	}
+	return out
+}
+
+// tail keeps the first bytes a child wrote to stderr (where the Go runtime
+// and panics put the reason), dropping the rest (stack traces).
+type tail struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if room := t.max - len(t.buf); room > 0 {
+		t.buf = append(t.buf, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}

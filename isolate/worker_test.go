@@ -1,0 +1,131 @@
+package isolate_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"zipin/isolate"
+	"zipin/isolate/isolatetest"
+)
+
+func TestMain(m *testing.M) {
+	isolatetest.Install()
+	os.Exit(m.Run())
+}
+
+func write(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const report = "某某单位2023年度部门整体支出绩效自评报告\n一、基本情况\n全年预算数100.00万元，全年执行数95.00万元，预算执行率95%。\n"
+
+func TestWorkerExtractsAndSurvivesBadDocuments(t *testing.T) {
+	w := isolate.NewWorker(isolate.Config{MemoryLimit: isolate.DefaultMemoryLimit})
+	defer w.Close()
+	ctx := context.Background()
+
+	good := write(t, "good.txt", report)
+	r, err := w.Do(ctx, isolate.Request{Path: good}, 20*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Unreadable != "" || r.Err != "" || r.Doc == nil || len(r.Doc.Pages) == 0 {
+		t.Fatalf("good document: %+v", r)
+	}
+	if len(r.DocID) != 64 || r.Size != int64(len(report)) {
+		t.Fatalf("doc id %q size %d", r.DocID, r.Size)
+	}
+	if r.PeakRSSKB <= 0 {
+		t.Errorf("no peak RSS reported")
+	}
+
+	start := time.Now()
+	r, err = w.Do(ctx, isolate.Request{Path: write(t, "loop.txt", report+isolatetest.Loop)}, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Unreadable != "timeout after 1s" {
+		t.Fatalf("looping document: %+v", r)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("timeout took %s", d)
+	}
+
+	r, err = w.Do(ctx, isolate.Request{Path: write(t, "crash.txt", report+isolatetest.Crash)}, 20*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(r.Unreadable, "worker crashed (exit status 3)") {
+		t.Fatalf("crashing document: %+v", r)
+	}
+
+	// The worker comes back for the next document.
+	r, err = w.Do(ctx, isolate.Request{Path: good}, 20*time.Second)
+	if err != nil || r.Doc == nil {
+		t.Fatalf("after a crash: %+v %v", r, err)
+	}
+	if w.Starts != 3 {
+		t.Errorf("starts = %d, want 3 (first, after the timeout, after the crash)", w.Starts)
+	}
+}
+
+func TestWorkerMemoryCap(t *testing.T) {
+	w := isolate.NewWorker(isolate.Config{MemoryLimit: 512 << 20})
+	defer w.Close()
+	start := time.Now()
+	r, err := w.Do(context.Background(), isolate.Request{Path: write(t, "alloc.txt", report+isolatetest.Alloc)}, 60*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(r.Unreadable, "memory limit exceeded") {
+		t.Fatalf("allocating document: %+v", r)
+	}
+	t.Logf("killed after %s: %s", time.Since(start), r.Unreadable)
+	// The same cap leaves an ordinary document room to be read.
+	r, err = w.Do(context.Background(), isolate.Request{Path: write(t, "good.txt", report)}, 20*time.Second)
+	if err != nil || r.Doc == nil {
+		t.Fatalf("good document under the cap: %+v %v", r, err)
+	}
+	t.Logf("peak RSS of a child reading a small document: %d KiB", r.PeakRSSKB)
+}
+
+func TestWorkerRestartsEveryNDocuments(t *testing.T) {
+	w := isolate.NewWorker(isolate.Config{MaxDocs: 2})
+	defer w.Close()
+	p := write(t, "good.txt", report)
+	for i := 0; i < 5; i++ {
+		r, err := w.Do(context.Background(), isolate.Request{Path: p}, 20*time.Second)
+		if err != nil || r.Doc == nil {
+			t.Fatalf("doc %d: %+v %v", i, r, err)
+		}
+	}
+	if w.Starts != 3 {
+		t.Errorf("starts = %d, want 3 for 5 documents at 2 per child", w.Starts)
+	}
+}
+
+func TestWorkerRefusesFIFO(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe.txt")
+	if err := mkfifo(fifo); err != nil {
+		t.Skip("mkfifo:", err)
+	}
+	w := isolate.NewWorker(isolate.Config{})
+	defer w.Close()
+	r, err := w.Do(context.Background(), isolate.Request{Path: fifo}, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Err, "not a regular file") {
+		t.Fatalf("fifo: %+v", r)
+	}
+}
