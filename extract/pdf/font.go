@@ -33,6 +33,10 @@ type font struct {
 	decode func(code string) string
 	// width is the advance of one code in glyph space (1/1000 em).
 	width func(code string) float64
+	// gbk, for a non-embedded simple font with an unknown name, is the same
+	// font read as GBK; the walker switches to it for strings whose high
+	// bytes all pair up as GB 2312 codes.
+	gbk *font
 	// space reports whether the code is the single-byte 32 that Tw applies to.
 	wordSpace func(code string) bool
 }
@@ -177,7 +181,7 @@ func loadType0(f *font, v lpdf.Value) {
 		dw = 1000
 	}
 	w := cidWidths(desc.Key("W"))
-	identity := encName == "Identity-H" || encName == "Identity-V" || !hasPre
+	identity := !hasPre
 	f.width = func(code string) float64 {
 		if identity {
 			if x, ok := w[codeInt(code)]; ok {
@@ -192,27 +196,56 @@ func loadType0(f *font, v lpdf.Value) {
 	}
 	f.wordSpace = func(code string) bool { return len(code) == 1 && code[0] == ' ' }
 
+	// The tiers in order of trust. A code the first tier cannot map (a
+	// ToUnicode map with gaps) falls through to the next one.
+	type tier struct {
+		method string
+		decode func(string) string
+	}
+	var tiers []tier
 	if tu := v.Key("ToUnicode"); tu.Kind() == lpdf.Stream {
 		if cm := parseCMap(tu); cm != nil && cm.sane() {
-			f.method, f.decode = methodToUnicode, cm.lookup
-			if !hasPre && len(cm.spaces) > 0 && enc.Kind() != lpdf.Stream && !identity {
-				f.split = cm.split
-			}
-			return
+			tiers = append(tiers, tier{methodToUnicode, cm.lookup})
 		}
 	}
 	if hasPre {
-		f.method, f.decode = methodCJKCMap, pre.decode
-		return
-	}
-	if identity {
+		tiers = append(tiers, tier{methodCJKCMap, pre.decode})
+	} else if len(tiers) == 0 {
 		if dec := cidFontCmap(desc); dec != nil {
-			f.method, f.decode = methodCIDCMap, dec
-			return
+			tiers = append(tiers, tier{methodCIDCMap, dec})
+		}
+	} else {
+		// Behind a ToUnicode map the embedded font is parsed only if a
+		// code is missing from the map.
+		var dec func(string) string
+		loaded := false
+		tiers = append(tiers, tier{methodCIDCMap, func(code string) string {
+			if !loaded {
+				dec, loaded = cidFontCmap(desc), true
+			}
+			if dec == nil {
+				return ""
+			}
+			return dec(code)
+		}})
+	}
+	switch len(tiers) {
+	case 0:
+		f.method = methodSimple
+		f.decode = func(string) string { return "" }
+	case 1:
+		f.method, f.decode = tiers[0].method, tiers[0].decode
+	default:
+		f.method = tiers[0].method
+		f.decode = func(code string) string {
+			for _, t := range tiers {
+				if s := t.decode(code); s != "" {
+					return s
+				}
+			}
+			return ""
 		}
 	}
-	f.method = methodSimple
-	f.decode = func(string) string { return "" }
 }
 
 // cidWidths reads a CIDFont /W array: c [w1 w2 ...] or c1 c2 w.
@@ -288,7 +321,16 @@ func loadSimple(f *font, v lpdf.Value) {
 		// Word on Chinese Windows writes non-embedded 仿宋_GB2312-style
 		// TrueType fonts as "WinAnsi" while the codes are GBK double bytes.
 		// The width of a pair is the sum of its two byte widths.
-		f.method, f.split, f.decode = methodGBKWinAns, gbkSplit, gbkDecode
+		// A pair that is not GBK (Latin-1 text in the same font) is decoded
+		// byte by byte as WinAnsi instead of being lost.
+		win := (&lpdf.Font{V: v}).Encoder()
+		f.method, f.split = methodGBKWinAns, gbkSplit
+		f.decode = func(code string) string {
+			if s := gbkDecode(code); s != "" {
+				return s
+			}
+			return win.Decode(code)
+		}
 		return
 	}
 	if tu := v.Key("ToUnicode"); tu.Kind() == lpdf.Stream {
@@ -304,21 +346,53 @@ func loadSimple(f *font, v lpdf.Value) {
 	enc := lf.Encoder()
 	f.method = methodSimple
 	f.decode = func(code string) string { return enc.Decode(code) }
+	if notEmbedded(v) && (v.Key("Encoding").IsNull() || v.Key("Encoding").Name() == "WinAnsiEncoding") {
+		g := *f
+		g.method, g.split = methodGBKWinAns, gbkSplit
+		g.decode = func(code string) string {
+			if s := gbkDecode(code); s != "" {
+				return s
+			}
+			return enc.Decode(code)
+		}
+		f.gbk = &g
+	}
+}
+
+func notEmbedded(v lpdf.Value) bool {
+	d := v.Key("FontDescriptor")
+	for _, k := range []string{"FontFile", "FontFile2", "FontFile3"} {
+		if !d.Key(k).IsNull() {
+			return false
+		}
+	}
+	return v.Key("Subtype").Name() == "TrueType" || v.Key("Subtype").Name() == "Type1"
+}
+
+// looksGB2312 says whether every byte ≥ 0x80 in s pairs with the next one
+// into a GB 2312 code (lead A1–F7, trail A1–FE), at least twice: Latin-1
+// text in a WinAnsi font almost never does.
+func looksGB2312(s string) bool {
+	pairs := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x80 {
+			continue
+		}
+		if i+1 >= len(s) || s[i] < 0xA1 || s[i] > 0xF7 || s[i+1] < 0xA1 || s[i+1] > 0xFE {
+			return false
+		}
+		pairs++
+		i++
+	}
+	return pairs >= 2
 }
 
 // gbkWinAnsi recognises the 公文 font: a simple TrueType font that is not
 // embedded and whose BaseFont is a GBK-encoded Chinese name (or a known
 // Chinese font family), so its "WinAnsi" bytes are GBK pairs.
 func gbkWinAnsi(v lpdf.Value) bool {
-	st := v.Key("Subtype").Name()
-	if st != "TrueType" && st != "Type1" {
+	if !notEmbedded(v) {
 		return false
-	}
-	d := v.Key("FontDescriptor")
-	for _, k := range []string{"FontFile", "FontFile2", "FontFile3"} {
-		if !d.Key(k).IsNull() {
-			return false
-		}
 	}
 	if e := v.Key("Encoding"); e.Kind() == lpdf.Dict {
 		return false

@@ -100,6 +100,9 @@ func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) 
 		if f == nil {
 			return
 		}
+		if f.gbk != nil && looksGB2312(s) {
+			f = f.gbk
+		}
 		for len(s) > 0 {
 			n := max(1, min(f.split(s), len(s)))
 			code := s[:n]

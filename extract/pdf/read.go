@@ -11,11 +11,16 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	lpdf "github.com/ledongthuc/pdf"
 
 	"zipin/extract/doc"
 )
+
+// defaultBudget is the time allowed for a document's text layer when the
+// caller's context sets no deadline.
+const defaultBudget = 2 * time.Minute
 
 // maxPages bounds the work on one file; budget reports run to a few hundred.
 const maxPages = 3000
@@ -40,14 +45,22 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 	if n == 0 {
 		return nil, doc.Unreadablef("%s: PDF has no pages (page tree damaged or empty)", name)
 	}
+	// Every document gets a time budget for its text layer, so that no
+	// input can keep a run busy forever; OCR has its own per-page limit.
+	pctx := ctx
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		pctx, cancel = context.WithTimeout(ctx, defaultBudget)
+		defer cancel()
+	}
 	d = &doc.Document{Format: doc.FormatPDF, Title: r.Trailer().Key("Info").Key("Title").Text()}
 	fonts := fontCache{}
 	var pages []*pageData
 	for i := 1; i <= n; i++ {
-		if err := ctx.Err(); err != nil {
+		if err := pctx.Err(); err != nil {
 			return nil, doc.Unreadablef("%s: time budget exhausted at page %d of %d", name, i, n)
 		}
-		pd, perr := readPage(ctx, r, pageVals[i-1], i, fonts)
+		pd, perr := readPage(pctx, r, pageVals[i-1], i, fonts)
 		if perr != nil {
 			var be budgetError
 			if errors.As(perr, &be) {

@@ -109,6 +109,16 @@ func tierCases(t testing.TB) []tierCase {
 			"<< /Type /FontDescriptor /FontName /"+name+"_GB2312 /Flags 32 /FontBBox [0 -140 1000 860] /ItalicAngle 0 /Ascent 860 /Descent -140 /CapHeight 700 /StemV 80 >>",
 		)})
 	}
+	// Tier 3 without the name: an unknown non-embedded TrueType font whose
+	// "WinAnsi" strings pair up as GB 2312 codes; Latin in it stays Latin.
+	{
+		want := "自评得分96分 Total"
+		widths := strings.TrimSpace(strings.Repeat("500 ", 224))
+		cases = append(cases, tierCase{"GBK-in-WinAnsi-unnamed", methodGBKWinAns, want, onePage(
+			"BT /F1 16 Tf 72 700 Td "+hexOf(gbk(t, "自评得分96分"))+" Tj 150 0 Td (Total) Tj ET",
+			"<< /Type /Font /Subtype /TrueType /BaseFont /Font0 /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths ["+widths+"] >>",
+		)})
+	}
 	// Tier 4: Identity-H with an embedded TrueType subset and no
 	// ToUnicode; CIDs go through a CIDToGIDMap stream.
 	{
