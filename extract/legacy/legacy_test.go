@@ -2,6 +2,7 @@ package legacy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"strings"
@@ -46,7 +47,45 @@ func needSoffice(t *testing.T) {
 	}
 }
 
-func TestDOCParagraphs(t *testing.T) {
+// expected is the 自评表 of testdata/src/selfeval-table.html cell by cell,
+// as every format must give it.
+func expected(t *testing.T) [][5]any {
+	b, err := os.ReadFile("../../testdata/office/selfeval-cells.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x struct{ Cells [][5]any }
+	if err := json.Unmarshal(b, &x); err != nil {
+		t.Fatal(err)
+	}
+	return x.Cells
+}
+
+func checkTable(t *testing.T, d *doc.Document) {
+	t.Helper()
+	want := expected(t)
+	for _, p := range d.Pages {
+		for _, b := range p.Blocks {
+			if b.Kind != doc.BlockTable {
+				continue
+			}
+			if len(b.Table.Cells) != len(want) || b.Table.Rows != 17 || b.Table.Cols != 9 {
+				t.Fatalf("table %d×%d with %d cells, want 17×9 with %d", b.Table.Rows, b.Table.Cols, len(b.Table.Cells), len(want))
+			}
+			for i, c := range b.Table.Cells {
+				w := want[i]
+				if c.Row != int(w[0].(float64)) || c.Col != int(w[1].(float64)) || c.RowSpan != int(w[2].(float64)) ||
+					c.ColSpan != int(w[3].(float64)) || strings.TrimSpace(c.Text) != w[4].(string) {
+					t.Errorf("cell %d: %+v, want %v", i, c, w)
+				}
+			}
+			return
+		}
+	}
+	t.Fatal("no table")
+}
+
+func TestDOC(t *testing.T) {
 	needSoffice(t)
 	b, err := os.ReadFile("../../testdata/office/selfeval.doc")
 	if err != nil {
@@ -63,6 +102,23 @@ func TestDOCParagraphs(t *testing.T) {
 	if !strings.HasPrefix(d.Pages[0].Method, "soffice-") {
 		t.Errorf("method %q", d.Pages[0].Method)
 	}
+	checkTable(t, d)
+}
+
+func TestXLS(t *testing.T) {
+	needSoffice(t)
+	b, err := os.ReadFile("../../testdata/office/selfeval.xls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := ReadXLS(context.Background(), "selfeval.xls", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Format != doc.FormatXLS || len(d.Pages) != 2 {
+		t.Errorf("format %s, %d pages", d.Format, len(d.Pages))
+	}
+	checkTable(t, d)
 }
 
 func TestDamaged(t *testing.T) {
