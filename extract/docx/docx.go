@@ -200,7 +200,9 @@ func (r *reader) newPage() {
 }
 
 // containers are elements whose children are block content, transparently.
-var containers = map[string]bool{"customXml": true, "ins": true, "moveTo": true, "smartTag": true, "body": true, "txbxContent": true}
+// mc:AlternateContent is looked through to its mc:Choice: the Fallback
+// twin was dropped when the tree was built.
+var containers = map[string]bool{"customXml": true, "ins": true, "moveTo": true, "smartTag": true, "body": true, "txbxContent": true, "AlternateContent": true, "Choice": true}
 
 // blocks walks block-level content: paragraphs, tables, content controls.
 func (r *reader) blocks(n *node) {
@@ -248,7 +250,7 @@ func (p *para) pageBreak() {
 }
 
 // inline are elements whose children are runs, transparently.
-var inline = map[string]bool{"hyperlink": true, "ins": true, "moveTo": true, "smartTag": true, "fldSimple": true, "customXml": true, "dir": true, "bdo": true, "sdtContent": true, "rubyBase": true}
+var inline = map[string]bool{"hyperlink": true, "ins": true, "moveTo": true, "smartTag": true, "fldSimple": true, "customXml": true, "dir": true, "bdo": true, "sdtContent": true, "rubyBase": true, "AlternateContent": true, "Choice": true}
 
 func (r *reader) inline(p *para, n *node) {
 	for _, k := range n.kids {
@@ -283,10 +285,45 @@ func (r *reader) run(p *para, n *node) {
 			p.newLine()
 		case "noBreakHyphen":
 			p.write("-")
+		case "sym":
+			p.write(symbol(k.attr("font"), k.attr("char")))
 		case "drawing", "pict", "AlternateContent", "object":
 			collectBoxes(k, &p.boxes)
 		}
 	}
+}
+
+// symbolFont maps the Symbol-font code points Word inserts for the
+// comparison signs of 自评表 targets (≥1200人次) and a few others to Unicode.
+var symbolFont = map[rune]rune{0xB3: '≥', 0xA3: '≤', 0xB9: '≠', 0xB1: '±', 0xB4: '×', 0xB8: '÷', 0xB0: '°', 0xD6: '√', 0xBB: '≈', 0x3E: '>', 0x3C: '<', 0x3D: '='}
+
+// symbol renders a w:sym: in the Symbol font via symbolFont, in other
+// fonts as the character itself unless it lies in the private-use area
+// (Wingdings glyphs carry no text).
+func symbol(font, char string) string {
+	v, err := strconv.ParseUint(char, 16, 32)
+	if err != nil {
+		return ""
+	}
+	c := rune(v)
+	if c >= 0xF000 && c <= 0xF0FF {
+		c -= 0xF000
+		if strings.EqualFold(font, "Symbol") {
+			if u, ok := symbolFont[c]; ok {
+				return string(u)
+			}
+		}
+		return ""
+	}
+	if strings.EqualFold(font, "Symbol") {
+		if u, ok := symbolFont[c]; ok {
+			return string(u)
+		}
+	}
+	if c < 0x20 || (c >= 0xE000 && c <= 0xF8FF) {
+		return ""
+	}
+	return string(c)
 }
 
 // collectBoxes finds text box contents inside a drawing.

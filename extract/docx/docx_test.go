@@ -231,6 +231,19 @@ const fuzzNumbering = `<w:numbering xmlns:w="w"><w:abstractNum w:abstractNumId="
 
 const fuzzStyles = `<w:styles xmlns:w="w"><w:style w:type="paragraph" w:styleId="2"><w:name w:val="heading 1"/><w:basedOn w:val="3"/></w:style><w:style w:type="paragraph" w:styleId="3"><w:name w:val="x"/><w:basedOn w:val="2"/><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>`
 
+func TestSymbolsAndAlternateContent(t *testing.T) {
+	body := docStart + `<w:p><w:r><w:t>救助人次</w:t><w:sym w:font="Symbol" w:char="F0B3"/><w:t>1200</w:t></w:r>` +
+		`<mc:AlternateContent xmlns:mc="m"><mc:Choice Requires="w14"><w:r><w:t>人次</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t>人次</w:t></w:r></mc:Fallback></mc:AlternateContent>` +
+		`<w:r><w:sym w:font="Wingdings" w:char="F0FC"/></w:r></w:p></w:body></w:document>`
+	d, err := Read(context.Background(), "t", pkg(t, map[string]string{"word/document.xml": body}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Pages[0].Blocks[0].Text(); got != "救助人次≥1200人次" {
+		t.Errorf("got %q", got)
+	}
+}
+
 func FuzzDocx(f *testing.F) {
 	for _, n := range []string{"report-wps.docx", "report-lo.docx", "selfeval-wps.docx", "selfeval-lo.docx"} {
 		b, err := os.ReadFile(filepath.Join(office, n))

@@ -342,6 +342,7 @@ const maxTableCells = 200_000
 func dataTable(t *html.Node, depth int) *doc.Table {
 	var rows [][]tables.Span
 	var nested bool
+	var caption string
 	var walk func(n *html.Node, d int)
 	walk = func(n *html.Node, d int) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -351,6 +352,8 @@ func dataTable(t *html.Node, depth int) *doc.Table {
 			switch c.DataAtom {
 			case atom.Table:
 				nested = true
+			case atom.Caption:
+				caption = collapse(textOf(c))
 			case atom.Tr:
 				var row []tables.Span
 				for td := c.FirstChild; td != nil; td = td.NextSibling {
@@ -377,6 +380,7 @@ func dataTable(t *html.Node, depth int) *doc.Table {
 	if tb.Cols < 2 || len(tb.Cells) < 2 {
 		return nil
 	}
+	tb.Caption = caption
 	return tb
 }
 

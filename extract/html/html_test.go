@@ -87,7 +87,7 @@ func TestLinesAndHeadings(t *testing.T) {
 <nav><a href="/">首页</a></nav>
 <div class="content"><h1>报告</h1><h3>（一）基本情况</h3>
 <p>第一行<br>第二行&nbsp;&nbsp;结束</p><div>块一</div><div>块二<span>内联</span></div>
-<table><tr><td rowspan="2">甲</td><td colspan="2">乙</td></tr><tr><td>丙</td><td>丁</td></tr></table>
+<table><caption>附表1</caption><tr><td rowspan="2">甲</td><td colspan="2">乙</td></tr><tr><td>丙</td><td>丁</td></tr></table>
 </div><div class="footer">版权所有</div></body></html>`
 	d := mustRead(t, []byte(page))
 	var got []string
@@ -97,6 +97,9 @@ func TestLinesAndHeadings(t *testing.T) {
 	want := []string{"报告", "（一）基本情况", "第一行\n第二行 结束", "块一\n块二内联", "甲 | 乙 | 乙\n甲 | 丙 | 丁"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("blocks:\n got %q\nwant %q", got, want)
+	}
+	if c := d.Pages[0].Blocks[4].Table.Caption; c != "附表1" {
+		t.Errorf("caption %q", c)
 	}
 	if l := d.Pages[0].Blocks[1].Level; l != 3 {
 		t.Errorf("h3 level %d", l)
