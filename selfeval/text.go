@@ -65,14 +65,15 @@ func fromText(nd *normalize.Doc) []*project {
 		if i := lastIndex(f.r, headStart, a.start, fieldPhrases(fieldProject)); i >= 0 {
 			headStart = i
 		}
+		cols, unit, ok := readFundHeader(f.r, headStart, a.start)
+		if !ok || proseAmount(f.r, a.end) {
+			// 资金总额 in running text ("项目资金总额500万元"), not a form's row.
+			continue
+		}
 		pg, off := f.pageAt(headStart)
 		p := newProject(pg, off)
 		p.content = true
 		readProjectFields(p, f.r, headStart, a.start)
-		cols, unit, ok := readFundHeader(f.r, headStart, a.start)
-		if !ok {
-			p.warnf("funding header not found; the standard column order assumed")
-		}
 		p.unit, p.cols = unit, cols
 		vals, amb, end := readFundRow(f.r, a.end, cols, false)
 		p.setRow(rowTotal, vals, amb)
@@ -90,6 +91,23 @@ func fromText(nd *normalize.Doc) []*project {
 		prevEnd = formEnd
 	}
 	return out
+}
+
+// proseAmount: the number after the label carries a unit, as in a sentence;
+// a form's cell holds the bare number under a unit-stating header.
+func proseAmount(r []rune, i int) bool {
+	for i < len(r) && (r[i] == ':' || r[i] == '：' || r[i] == ' ' || r[i] == '为') {
+		i++
+	}
+	j := i
+	for j < len(r) && isNumRune(r[j]) {
+		j++
+	}
+	if j == i {
+		return false
+	}
+	rest := string(r[j:min(j+2, len(r))])
+	return strings.HasPrefix(rest, "万") || strings.HasPrefix(rest, "元") || strings.HasPrefix(rest, "亿")
 }
 
 func fieldPhrases(f projField) []string { return projFieldPhrases[f] }
