@@ -194,6 +194,7 @@ func TestUnreadable(t *testing.T) {
 		{"empty body", map[string]string{"word/document.xml": docStart + `<w:p/></w:body></w:document>`}, "holds no text"},
 		{"no body", map[string]string{"word/document.xml": `<w:document xmlns:w="x"/>`}, "no w:body"},
 		{"not XML", map[string]string{"word/document.xml": "\x00\x01garbage<<<"}, "word/document.xml"},
+		{"deep nesting", map[string]string{"word/document.xml": docStart + strings.Repeat("<w:customXml>", 100000) + "</w:body></w:document>"}, "nested deeper than 256"},
 	}
 	for _, c := range cases {
 		if got := reason(t, pkg(t, c.parts)); !strings.Contains(got, c.want) {

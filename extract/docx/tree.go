@@ -41,6 +41,13 @@ var textElems = map[string]bool{"t": true}
 // element-dense document.xml cannot exhaust memory.
 const maxNodes = 1_000_000
 
+// maxDepth bounds element nesting: the walkers recurse, and a crafted
+// part nesting a million elements would overflow the stack, which no
+// recover() can catch. Real documents nest a few dozen levels.
+const maxDepth = 256
+
+var errTooDeep = fmt.Errorf("XML nested deeper than %d levels", maxDepth)
+
 var errTooManyNodes = fmt.Errorf("more than %d XML elements (a report has far fewer)", maxNodes)
 
 // parseTree reads an XML part into a node tree.
@@ -71,6 +78,9 @@ func parseTree(b []byte) (*node, error) {
 			count++
 			if count > maxNodes {
 				return nil, errTooManyNodes
+			}
+			if len(stack) > maxDepth {
+				return nil, errTooDeep
 			}
 			n := &node{name: t.Name.Local}
 			if len(t.Attr) > 0 {

@@ -27,6 +27,9 @@ import (
 // Read extracts the main content of an HTML page: headings with levels,
 // paragraphs as lines, tables with rowspan/colspan, and links to attachments.
 func Read(ctx context.Context, name string, data []byte) (*doc.Document, error) {
+	if len(data) > maxPage {
+		return nil, doc.Unreadablef("HTML: page of %d MB, over the %d MB limit", len(data)>>20, maxPage>>20)
+	}
 	s, enc := decode(data)
 	root, err := html.Parse(strings.NewReader(s))
 	if err != nil {
@@ -63,6 +66,10 @@ func Read(ctx context.Context, name string, data []byte) (*doc.Document, error) 
 	d.Pages = []doc.Page{{Number: 1, Blocks: w.out, Method: "html-" + enc, Quality: q}}
 	return d, nil
 }
+
+// maxPage bounds the page size: a report page is well under a megabyte,
+// and the parsed tree costs several times the bytes.
+const maxPage = 32 << 20
 
 // boilerTags never hold report content.
 var boilerTags = map[atom.Atom]bool{

@@ -131,6 +131,16 @@ func TestTruncated(t *testing.T) {
 	}
 }
 
+// Nesting past the parser's 512 open elements is refused with a reason,
+// not a crash.
+func TestDeepNesting(t *testing.T) {
+	_, err := Read(context.Background(), "t.html", []byte(strings.Repeat("<div>", 100000)+"x"))
+	var u *doc.Unreadable
+	if !errors.As(err, &u) || !strings.Contains(u.Reason, "512") {
+		t.Errorf("got %v", err)
+	}
+}
+
 func FuzzHTML(f *testing.F) {
 	data, err := os.ReadFile(fixture)
 	if err != nil {
