@@ -65,3 +65,57 @@ func BenchmarkPdftotext(b *testing.B) {
 	}
 	b.ReportMetric(float64(pages*b.N)/time.Since(start).Seconds(), "pages/s")
 }
+
+// TestRecoveryVsPdftotext logs, per corpus file, the share of expected CJK
+// characters each reader recovers in order (-v to see the table), and
+// requires zipin to recover all of them.
+func TestRecoveryVsPdftotext(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (Debian: poppler-utils)")
+	}
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.pdf"))
+	if len(files) == 0 {
+		t.Skipf("shared corpus not found at %s", corpusDir)
+	}
+	for _, f := range files {
+		want, err := os.ReadFile(f[:len(f)-4] + ".expected.txt")
+		if err != nil {
+			continue
+		}
+		w := cjkOf(string(want))
+		out, _ := exec.Command("pdftotext", "-q", f, "-").Output()
+		ours := inOrder(w, cjkOf(docText(readFile(t, f))))
+		theirs := inOrder(w, cjkOf(string(out)))
+		t.Logf("%-24s zipin %5.1f%%  pdftotext %5.1f%%", filepath.Base(f), ours*100, theirs*100)
+		if ours != 1 {
+			t.Errorf("%s: zipin recovers %.1f%%", f, ours*100)
+		}
+	}
+	dir := t.TempDir()
+	for _, c := range tierCases(t) {
+		p := filepath.Join(dir, c.name+".pdf")
+		os.WriteFile(p, c.pdf, 0o644)
+		out, _ := exec.Command("pdftotext", "-q", p, "-").Output()
+		w := cjkOf(c.want)
+		ours := inOrder(w, cjkOf(docText(readFile(t, p))))
+		t.Logf("%-24s zipin %5.1f%%  pdftotext %5.1f%%  (byte-built tier test)", c.name, ours*100, inOrder(w, cjkOf(string(out)))*100)
+	}
+}
+
+// inOrder is the share of want's runes found in got as a subsequence.
+func inOrder(want, got string) float64 {
+	w, g := []rune(want), []rune(got)
+	if len(w) == 0 {
+		return 1
+	}
+	j, n := 0, 0
+	for _, r := range w {
+		for k := j; k < len(g); k++ {
+			if g[k] == r {
+				n, j = n+1, k+1
+				break
+			}
+		}
+	}
+	return float64(n) / float64(len(w))
+}

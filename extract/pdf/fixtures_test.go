@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -32,6 +33,7 @@ var (
 		"report-chromium.pdf":    "../../testdata/src/report-pdf.html",
 		"report-libreoffice.pdf": "../../testdata/src/report-pdf.html",
 		"twocol-chromium.pdf":    "../../testdata/pdf/src-twocol.html",
+		"longtable-chromium.pdf": "../../testdata/pdf/src-longtable.html",
 		"table-chromium.pdf":     "../../testdata/src/selfeval-table.html",
 		"table-libreoffice.pdf":  "../../testdata/src/selfeval-table.html",
 		"table-cairo.pdf":        "../../testdata/src/selfeval-table.html",
@@ -326,4 +328,35 @@ func TestOCR(t *testing.T) {
 			t.Errorf("method %q quality %.2f text %q", p.Method, p.Quality, text)
 		}
 	})
+}
+
+// TestContinuedTable: a table broken over two pages, with its header row
+// repeated on the second, comes back as one table on the page where it
+// starts, with the header once and its caption.
+func TestContinuedTable(t *testing.T) {
+	d := readFile(t, fixture(t, "longtable-chromium.pdf"))
+	if len(d.Pages) != 2 {
+		t.Fatalf("%d pages, want 2 (the fixture must break the table)", len(d.Pages))
+	}
+	tabs := tablesOf(d)
+	if len(tabs) != 1 {
+		t.Fatalf("%d tables, want 1", len(tabs))
+	}
+	for _, b := range d.Pages[1].Blocks {
+		if b.Kind == doc.BlockTable {
+			t.Errorf("table left on page 2")
+		}
+	}
+	g := tabs[0].Grid()
+	if len(g) != 61 || g[0][0] != "序号" || g[60][1] != "第60号村道路面硬化工程" || g[60][3] != "90.0%" {
+		t.Errorf("merged table: %d rows, first %q, last %q", len(g), g[0], g[len(g)-1])
+	}
+	for i := 1; i < len(g); i++ {
+		if g[i][0] != strconv.Itoa(i) {
+			t.Fatalf("row %d starts %q: rows lost, doubled or out of order", i, g[i][0])
+		}
+	}
+	if tabs[0].Caption != "附表：项目资金明细" {
+		t.Errorf("caption %q", tabs[0].Caption)
+	}
 }

@@ -332,8 +332,9 @@ func (pd *pageData) build() doc.Page {
 	var prev *textLine
 	emitTables := func(y float64) {
 		for len(tables) > 0 && tables[0].top <= y {
-			if tables[0].table != nil {
-				p.Blocks = append(p.Blocks, doc.Block{Kind: doc.BlockTable, Table: tables[0].table})
+			if t := tables[0].table; t != nil {
+				t.Caption = captionBefore(p.Blocks)
+				p.Blocks = append(p.Blocks, doc.Block{Kind: doc.BlockTable, Table: t})
 			}
 			tables = tables[1:]
 			cur, prev = -1, nil
@@ -363,4 +364,22 @@ func newParagraph(prev, l *textLine) bool {
 	}
 	gap := l.box.Y0 - prev.box.Y1
 	return gap > 0.8*math.Max(l.size, 1) || gap < -2*math.Max(l.size, 1)
+}
+
+// captionBefore takes the line right above a table as its caption when it
+// is short and names a table (附表：…, 表1 …, …情况表). The line also stays in
+// the flow.
+func captionBefore(blocks []doc.Block) string {
+	if len(blocks) == 0 || blocks[len(blocks)-1].Kind != doc.BlockParagraph {
+		return ""
+	}
+	ls := blocks[len(blocks)-1].Lines
+	if len(ls) == 0 {
+		return ""
+	}
+	t := strings.TrimSpace(ls[len(ls)-1].Text)
+	if n := len([]rune(t)); n == 0 || n > 30 || !strings.Contains(t, "表") {
+		return ""
+	}
+	return t
 }

@@ -50,6 +50,7 @@ qpdf "$tmp/blank.pdf" --underlay "$here/table-chromium.pdf" -- "$here/table-xobj
 chrome "$src/report-pdf.html" "$here/report-chromium.pdf"
 office "$src/report-pdf.html" "$here/report-libreoffice.pdf"
 chrome "$here/src-twocol.html" "$here/twocol-chromium.pdf"
+chrome "$here/src-longtable.html" "$here/longtable-chromium.pdf"
 
 # Encryption: empty user password (opens), and a real one (quarantined).
 qpdf --encrypt "" owner 128 --use-aes=y -- "$here/table-libreoffice.pdf" "$here/enc-empty-user.pdf"
