@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"golang.org/x/sys/unix"
 )
 
 // Table names, which are also the dataset's folder names.
@@ -50,6 +51,14 @@ const stagingDir = ".staging"
 type Dataset struct {
 	Dir              string
 	ExtractorVersion string
+
+	// present holds the doc_ids of `reports`, loaded on the first Commit, so
+	// a batch of new documents (the common case) skips the search for rows to
+	// supersede, which would otherwise read every file on every commit.
+	present map[string]bool
+	// fileIDs caches the doc_ids of each file read while superseding, so a
+	// --force run over a large dataset reads each file's doc_id column once.
+	fileIDs map[string]map[string]bool
 }
 
 // manifest records what a staged batch will do once committed.
@@ -146,40 +155,28 @@ func newBatchID() string {
 }
 
 // Commit writes a batch: one file per table and partition. Rows of the
-// documents in replace that already sit in older files are dropped from those
-// files (which are rewritten as new files), so no query sees two rows for a
-// doc_id. The batch's own doc_ids are always replaced.
+// documents in the batch that already sit in older files are dropped from
+// those files (which are rewritten as new files), so no query sees two rows
+// for a doc_id.
 func (d *Dataset) Commit(b *Batch) (files []string, err error) {
 	if b.Len() == 0 && len(b.Texts) == 0 {
 		return nil, nil
 	}
-	id := newBatchID()
-	batch := filepath.Join(d.Dir, stagingDir, id)
-	if err := os.MkdirAll(batch, 0o755); err != nil {
-		return nil, fmt.Errorf("dataset %s: %w", d.Dir, err)
+	t, err := d.Begin()
+	if err != nil {
+		return nil, err
 	}
 	defer func() {
 		if err != nil {
-			os.RemoveAll(batch)
+			t.Abort()
 		}
 	}()
 	replace := map[string]bool{}
 	for _, r := range b.Reports {
 		replace[r.DocID] = true
 	}
-	m := &manifest{}
-	stage := func(rel string, write func(path string) error) error {
-		path := filepath.Join(batch, rel)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		if err := write(path); err != nil {
-			return err
-		}
-		m.Files = append(m.Files, rel)
-		return nil
-	}
-	name := "part-" + id + ".parquet"
+	stage := t.Stage
+	name := "part-" + t.id + ".parquet"
 	if err := stageTable(d, stage, TableTexts, name, b.Texts, func(Text) *int32 { return nil }); err != nil {
 		return nil, err
 	}
@@ -196,18 +193,76 @@ func (d *Dataset) Commit(b *Batch) (files []string, err error) {
 		return nil, err
 	}
 	// Old files holding rows of replaced documents are rewritten without them.
-	if err := d.supersede(replace, name, stage, m); err != nil {
+	if err := d.supersede(replace, t); err != nil {
 		return nil, err
 	}
-	mb, _ := json.Marshal(m)
-	if err := writeFileAtomic(filepath.Join(batch, "MANIFEST"), mb); err != nil {
+	files, err = t.Commit()
+	if err != nil {
+		return nil, err
+	}
+	for id := range replace {
+		d.present[id] = true
+	}
+	return files, nil
+}
+
+// Txn is a set of staged files and removals that become visible together:
+// a crash before the MANIFEST is written discards it, one after rolls it
+// forward on the next Open. Commit and compaction both go through it.
+type Txn struct {
+	d     *Dataset
+	id    string
+	batch string
+	m     manifest
+}
+
+// Begin starts a transaction in a fresh staging folder.
+func (d *Dataset) Begin() (*Txn, error) {
+	id := newBatchID()
+	batch := filepath.Join(d.Dir, stagingDir, id)
+	if err := os.MkdirAll(batch, 0o755); err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", d.Dir, err)
 	}
-	if err := d.publish(batch, m); err != nil {
+	return &Txn{d: d, id: id, batch: batch}, nil
+}
+
+// ID is the transaction's batch id; it sorts by time.
+func (t *Txn) ID() string { return t.id }
+
+// Stage writes a file (rel is relative to the dataset folder) into staging.
+func (t *Txn) Stage(rel string, write func(path string) error) error {
+	path := filepath.Join(t.batch, rel)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	if err := write(path); err != nil {
+		return err
+	}
+	t.m.Files = append(t.m.Files, rel)
+	return nil
+}
+
+// Remove marks a published file (relative to the dataset folder) for removal.
+func (t *Txn) Remove(rel string) { t.m.Remove = append(t.m.Remove, rel) }
+
+// Commit writes the MANIFEST, which is the commit point, then publishes.
+func (t *Txn) Commit() ([]string, error) {
+	mb, _ := json.Marshal(&t.m)
+	if err := writeFileAtomic(filepath.Join(t.batch, "MANIFEST"), mb); err != nil {
+		t.Abort()
+		return nil, fmt.Errorf("dataset %s: %w", t.d.Dir, err)
+	}
+	if err := t.d.publish(t.batch, &t.m); err != nil {
 		return nil, err
 	}
-	return m.Files, nil
+	for _, f := range t.m.Remove {
+		delete(t.d.fileIDs, f)
+	}
+	return t.m.Files, nil
 }
+
+// Abort discards the staged files.
+func (t *Txn) Abort() { os.RemoveAll(t.batch) }
 
 type stager func(rel string, write func(path string) error) error
 
@@ -251,12 +306,7 @@ func writeParquet[T any](path string, rows []T, extractorVersion string) error {
 	if err != nil {
 		return err
 	}
-	w := parquet.NewGenericWriter[T](f,
-		parquet.Compression(&parquet.Zstd),
-		parquet.MaxRowsPerRowGroup(MaxRowsPerRowGroup),
-		parquet.KeyValueMetadata("zipin.schema_version", SchemaVersion),
-		parquet.KeyValueMetadata("zipin.extractor_version", extractorVersion),
-	)
+	w := parquet.NewGenericWriter[T](f, WriterOptions(extractorVersion)...)
 	if _, err := w.Write(rows); err != nil {
 		f.Close()
 		return err
@@ -270,6 +320,17 @@ func writeParquet[T any](path string, rows []T, extractorVersion string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// WriterOptions are the options of every dataset file: zstd, bounded row
+// groups and the version metadata.
+func WriterOptions(extractorVersion string) []parquet.WriterOption {
+	return []parquet.WriterOption{
+		parquet.Compression(&parquet.Zstd),
+		parquet.MaxRowsPerRowGroup(MaxRowsPerRowGroup),
+		parquet.KeyValueMetadata("zipin.schema_version", SchemaVersion),
+		parquet.KeyValueMetadata("zipin.extractor_version", extractorVersion),
+	}
 }
 
 // ReadTable reads every row of one table (all files, all partitions).
@@ -312,23 +373,43 @@ func TableFiles(dir, table string) ([]string, error) {
 
 // supersede rewrites, as new staged files, every existing file that holds a
 // row of a replaced document, and marks the old file for removal.
-func (d *Dataset) supersede(replace map[string]bool, name string, stage stager, m *manifest) error {
-	if len(replace) == 0 {
+func (d *Dataset) supersede(replace map[string]bool, t *Txn) error {
+	if d.present == nil {
+		v, err := d.DocVersions()
+		if err != nil {
+			return err
+		}
+		d.present = make(map[string]bool, len(v))
+		for id := range v {
+			d.present[id] = true
+		}
+	}
+	hit := false
+	for id := range replace {
+		if d.present[id] {
+			hit = true
+			break
+		}
+	}
+	if !hit {
 		return nil
 	}
-	for _, t := range Tables {
+	if d.fileIDs == nil {
+		d.fileIDs = map[string]map[string]bool{}
+	}
+	for _, tb := range Tables {
 		var err error
-		switch t {
+		switch tb {
 		case TableReports:
-			err = rewriteWithout(d, stage, m, t, name, replace, func(r Report) string { return r.DocID })
+			err = rewriteWithout(d, t, tb, replace, func(r Report) string { return r.DocID })
 		case TableFacts:
-			err = rewriteWithout(d, stage, m, t, name, replace, func(r Fact) string { return r.DocID })
+			err = rewriteWithout(d, t, tb, replace, func(r Fact) string { return r.DocID })
 		case TableTexts:
-			err = rewriteWithout(d, stage, m, t, name, replace, func(r Text) string { return r.DocID })
+			err = rewriteWithout(d, t, tb, replace, func(r Text) string { return r.DocID })
 		case TableProjects:
-			err = rewriteWithout(d, stage, m, t, name, replace, func(r Project) string { return r.DocID })
+			err = rewriteWithout(d, t, tb, replace, func(r Project) string { return r.DocID })
 		case TableIndicators:
-			err = rewriteWithout(d, stage, m, t, name, replace, func(r Indicator) string { return r.DocID })
+			err = rewriteWithout(d, t, tb, replace, func(r Indicator) string { return r.DocID })
 		}
 		if err != nil {
 			return err
@@ -337,18 +418,19 @@ func (d *Dataset) supersede(replace map[string]bool, name string, stage stager, 
 	return nil
 }
 
-func rewriteWithout[T any](d *Dataset, stage stager, m *manifest, table, name string, replace map[string]bool, key func(T) string) error {
+func rewriteWithout[T any](d *Dataset, t *Txn, table string, replace map[string]bool, key func(T) string) error {
 	files, err := TableFiles(d.Dir, table)
 	if err != nil {
 		return err
 	}
 	for _, rel := range files {
-		if strings.HasSuffix(rel, name) {
-			continue
-		}
-		ids, err := docIDs(filepath.Join(d.Dir, rel))
-		if err != nil {
-			return fmt.Errorf("dataset %s: reading %s: %w", d.Dir, rel, err)
+		ids, ok := d.fileIDs[rel]
+		if !ok {
+			ids, err = FileDocIDs(filepath.Join(d.Dir, rel))
+			if err != nil {
+				return fmt.Errorf("dataset %s: reading %s: %w", d.Dir, rel, err)
+			}
+			d.fileIDs[rel] = ids
 		}
 		hit := false
 		for id := range ids {
@@ -370,22 +452,42 @@ func rewriteWithout[T any](d *Dataset, stage stager, m *manifest, table, name st
 				kept = append(kept, r)
 			}
 		}
-		m.Remove = append(m.Remove, rel)
+		t.Remove(rel)
 		if len(kept) == 0 {
 			continue
 		}
-		// The rewritten file keeps its partition folder and takes a name that
-		// sorts after the old one.
-		newRel := filepath.Join(filepath.Dir(rel), "r"+strings.TrimSuffix(filepath.Base(name), ".parquet")+"-"+strings.TrimSuffix(filepath.Base(rel), ".parquet")+".parquet")
-		if err := stage(newRel, func(path string) error { return writeParquet(path, kept, d.ExtractorVersion) }); err != nil {
+		// The rewritten file keeps its partition folder and the batch it
+		// came from (its origin, which orders versions for compaction), and
+		// takes this transaction's id to be unique. The name does not grow
+		// when a file is rewritten again.
+		newRel := filepath.Join(filepath.Dir(rel), "part-"+Origin(rel)+"-r"+t.id+".parquet")
+		if err := t.Stage(newRel, func(path string) error { return writeParquet(path, kept, d.ExtractorVersion) }); err != nil {
 			return fmt.Errorf("dataset %s: rewriting %s: %w", d.Dir, rel, err)
 		}
 	}
 	return nil
 }
 
-// docIDs reads only the doc_id column of a file.
-func docIDs(path string) (map[string]bool, error) {
+// batchIDLen is the length of newBatchID's ids.
+var batchIDLen = len(newBatchID())
+
+// Origin is the id of the batch whose extraction produced a file's rows:
+// "part-<id>.parquet" was written by batch <id>, and a rewrite
+// "part-<id>-r<id2>.parquet" still holds rows extracted by <id>. Ids sort by
+// time, so the file with the greatest origin holds a document's newest rows.
+// Files named otherwise (older zipin) have the empty origin, the oldest.
+func Origin(rel string) string {
+	base := filepath.Base(rel)
+	// Files written by zipin before origins were kept: rpart-<new>-<old>.
+	rest, ok := strings.CutPrefix(base, "part-")
+	if !ok || len(rest) < batchIDLen {
+		return ""
+	}
+	return rest[:batchIDLen]
+}
+
+// FileDocIDs reads only the doc_id column of a file.
+func FileDocIDs(path string) (map[string]bool, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -466,6 +568,28 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	syncDir(filepath.Dir(path))
 	return nil
+}
+
+// Lock takes the writer lock of the dataset at dir (an flock on DIR/.lock,
+// which the kernel releases if the process dies), so two writers never
+// publish or recover batches at once. It fails at once if another process
+// holds it.
+func Lock(dir string) (unlock func(), err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("dataset %s: %w", dir, err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("dataset %s: %w", dir, err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("dataset %s: another zipin process is writing it (%v)", dir, err)
+	}
+	return func() {
+		_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
+		f.Close()
+	}, nil
 }
 
 func syncDir(dir string) {

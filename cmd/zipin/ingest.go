@@ -2,11 +2,19 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
+	"runtime"
+	"sort"
+	"text/tabwriter"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
+	"zipin/isolate"
 	"zipin/pipeline"
 	"zipin/samples"
 )
@@ -15,10 +23,16 @@ const defaultOut = "zipin-out"
 
 func init() {
 	var (
-		out     string
-		force   bool
-		timeout time.Duration
-		verbose bool
+		out         string
+		force       bool
+		timeout     time.Duration
+		verbose     bool
+		jobs        int
+		isolation   string
+		workerMemMB int64
+		logFormat   string
+		logEvery    time.Duration
+		progress    string
 	)
 	cmd := &cobra.Command{
 		Use:   "ingest [--out DIR] [PATH...]",
@@ -27,8 +41,27 @@ func init() {
 the dataset (reports, facts, texts, projects, indicators) to DIR. With no PATH it ingests the sample
 reports built into zipin.
 
+Documents are parsed --jobs at a time, each in a worker process with a time budget (--timeout) and a
+memory cap (--worker-memory); one that exceeds them is quarantined and the rest carry on. The catalog
+DIR/_catalog.sqlite records every document; a re-run skips what is done (see zipin status), and an
+interrupted run (even kill -9) resumes where it stopped.
+
 Exit status: 0 every document extracted; 1 some documents quarantined (reasons printed); 2 usage error.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if logFormat != "text" && logFormat != "json" {
+				return usageErr(fmt.Errorf("ingest: --log-format must be text or json, not %q", logFormat))
+			}
+			if progress != "auto" && progress != "bar" && progress != "log" && progress != "none" {
+				return usageErr(fmt.Errorf("ingest: --progress must be auto, bar, log or none, not %q", progress))
+			}
+			if jobs < 0 {
+				return usageErr(fmt.Errorf("ingest: --jobs must be positive"))
+			}
+			switch isolation {
+			case pipeline.IsolateAll, pipeline.IsolateRisky, pipeline.IsolateNone:
+			default:
+				return usageErr(fmt.Errorf("ingest: --isolate must be all, risky or none, not %q", isolation))
+			}
 			sample := len(args) == 0
 			if sample {
 				dir, err := os.MkdirTemp("", "zipin-samples-")
@@ -45,32 +78,140 @@ Exit status: 0 every document extracted; 1 some documents quarantined (reasons p
 					return usageErr(fmt.Errorf("ingest: %v", err))
 				}
 			}
-			opts := pipeline.Options{Out: out, Force: force, Timeout: timeout}
+			if jobs == 0 {
+				jobs = runtime.NumCPU()
+			}
+			opts := pipeline.Options{Out: out, Force: force, Timeout: timeout, Jobs: jobs, Isolate: isolation,
+				WorkerMemory: workerMemMB << 20}
 			if verbose {
 				opts.Log = func(f string, a ...any) { fmt.Fprintf(cmd.ErrOrStderr(), f+"\n", a...) }
 			}
+			mode := progress
+			if mode == "auto" {
+				mode = "log"
+				if f, ok := cmd.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(f.Fd())) && !verbose {
+					mode = "bar"
+				}
+			}
+			rep := newReporter(cmd.ErrOrStderr(), mode, logFormat, logEvery)
+			opts.Progress = rep.update
 			sum, err := pipeline.Ingest(cmd.Context(), opts, args)
+			rep.finish()
 			if err != nil {
+				if sum != nil && len(sum.Outcomes) > 0 {
+					// Whatever was committed before the error stays; say so.
+					_ = reportIngest(cmd, sum, false)
+				}
 				return err
 			}
 			return reportIngest(cmd, sum, sample)
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", defaultOut, "dataset folder")
-	cmd.Flags().BoolVar(&force, "force", false, "re-extract documents already in the dataset")
+	cmd.Flags().BoolVar(&force, "force", false, "re-extract documents already in the dataset or quarantined before")
 	cmd.Flags().DurationVar(&timeout, "timeout", 2*time.Minute, "time budget per document")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print one line per document")
+	cmd.Flags().IntVarP(&jobs, "jobs", "j", 0, "documents processed at once (default: one per CPU)")
+	cmd.Flags().StringVar(&isolation, "isolate", pipeline.IsolateAll, "parse in worker processes: all, risky (not text/HTML) or none")
+	cmd.Flags().Int64Var(&workerMemMB, "worker-memory", isolate.DefaultMemoryLimit>>20, "address-space cap of a worker process, in MB")
+	cmd.Flags().StringVar(&logFormat, "log-format", "text", "progress log lines when not on a terminal: text or json")
+	cmd.Flags().DurationVar(&logEvery, "log-interval", 5*time.Second, "time between progress log lines")
+	cmd.Flags().StringVar(&progress, "progress", "auto", "progress display: auto (bar on a terminal, else log lines), bar, log or none")
 	rootCmd.AddCommand(cmd)
 }
 
+// reporter shows progress as a bar on a terminal or as periodic slog lines.
+type reporter struct {
+	mode  string
+	bar   *progressbar.ProgressBar
+	log   *slog.Logger
+	every time.Duration
+	last  time.Time
+	p     pipeline.Progress
+	seen  bool
+	w     io.Writer
+}
+
+func newReporter(w io.Writer, mode, format string, every time.Duration) *reporter {
+	r := &reporter{mode: mode, every: every, last: time.Now(), w: w}
+	switch mode {
+	case "log":
+		if format == "json" {
+			r.log = slog.New(slog.NewJSONHandler(w, nil))
+		} else {
+			r.log = slog.New(slog.NewTextHandler(w, nil))
+		}
+	}
+	return r
+}
+
+func rates(p pipeline.Progress) (docsPerSec, pagesPerSec float64) {
+	s := p.Elapsed.Seconds()
+	if s <= 0 {
+		return 0, 0
+	}
+	return float64(p.Done-p.Skipped) / s, float64(p.Pages) / s
+}
+
+func (r *reporter) update(p pipeline.Progress) {
+	r.p, r.seen = p, true
+	switch r.mode {
+	case "bar":
+		if r.bar == nil {
+			// Made on the first document, when the total is known.
+			r.bar = progressbar.NewOptions(p.Total, progressbar.OptionSetWriter(r.w), progressbar.OptionShowCount(),
+				progressbar.OptionSetPredictTime(true), progressbar.OptionSetElapsedTime(true),
+				progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionSetWidth(30),
+				progressbar.OptionShowDescriptionAtLineEnd(), progressbar.OptionClearOnFinish())
+		}
+		d, pg := rates(p)
+		r.bar.Describe(fmt.Sprintf("%.1f docs/s %.0f pages/s, %d quarantined", d, pg, p.Quarantined+p.Failed))
+		_ = r.bar.Set(p.Done)
+	case "log":
+		if time.Since(r.last) >= r.every {
+			r.last = time.Now()
+			r.logLine("ingest progress", p)
+		}
+	}
+}
+
+func (r *reporter) logLine(msg string, p pipeline.Progress) {
+	d, pg := rates(p)
+	eta := time.Duration(0)
+	if done := p.Done; done > 0 && p.Total > done {
+		eta = time.Duration(float64(p.Elapsed) / float64(done) * float64(p.Total-done)).Round(time.Second)
+	}
+	r.log.Info(msg, "done", p.Done, "total", p.Total, "ok", p.OK, "skipped", p.Skipped,
+		"quarantined", p.Quarantined, "failed", p.Failed, "pages", p.Pages,
+		"docs_per_s", round1(d), "pages_per_s", round1(pg), "eta", eta.String(), "elapsed", p.Elapsed.Round(time.Millisecond).String())
+}
+
+func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
+
+func (r *reporter) finish() {
+	switch r.mode {
+	case "bar":
+		if r.bar != nil {
+			_ = r.bar.Finish()
+		}
+	case "log":
+		if r.seen {
+			r.logLine("ingest finished", r.p)
+		}
+	}
+}
+
 // reportIngest prints the summary and turns quarantines into exit status 1.
+// Its first three lines are relied on by other tools and the README.
 func reportIngest(cmd *cobra.Command, sum *pipeline.Summary, sample bool) error {
 	w := cmd.OutOrStdout()
 	bad := 0
+	reasons := map[string]int{}
 	for _, o := range sum.Outcomes {
 		if o.Status == "quarantined" || o.Status == "failed" {
 			bad++
 			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: %s\n", o.Status, o.Source, o.Reason)
+			reasons[o.Reason]++
 		}
 	}
 	fmt.Fprintf(w, "documents: %d ok, %d skipped (already done), %d quarantined, %d failed\n",
@@ -80,8 +221,52 @@ func reportIngest(cmd *cobra.Command, sum *pipeline.Summary, sample bool) error 
 	if sample || sum.Count("ok") > 0 {
 		fmt.Fprintf(w, "try:       duckdb -c \"SELECT organization, fiscal_year, budget_yuan, execution_rate, self_score FROM read_parquet('%s/reports/**/*.parquet', union_by_name=true)\"\n", sum.Out)
 	}
+	secs := sum.Elapsed.Seconds()
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "\nrun %d\t\n", sum.RunID)
+	fmt.Fprintf(tw, "  extracted\t%d documents, %d pages\n", sum.Extracted, sum.Pages())
+	if secs > 0 {
+		fmt.Fprintf(tw, "  time\t%s (%.1f docs/s, %.1f pages/s)\n", sum.Elapsed.Round(time.Millisecond), float64(sum.Extracted)/secs, float64(sum.Pages())/secs)
+	}
+	fmt.Fprintf(tw, "  files written\t%d\n", len(sum.Files))
+	fmt.Fprintf(tw, "  peak RSS\t%d MB (this process), %d MB (largest worker)\n", sum.PeakRSSKB>>10, sum.WorkerPeakRSSKB>>10)
+	if sum.Reconciled > 0 {
+		fmt.Fprintf(tw, "  recovered\t%d catalog rows corrected from the dataset (interrupted run)\n", sum.Reconciled)
+	}
+	tw.Flush()
+	if len(reasons) > 0 {
+		type rc struct {
+			r string
+			n int
+		}
+		var top []rc
+		for r, n := range reasons {
+			top = append(top, rc{r, n})
+		}
+		sort.Slice(top, func(i, j int) bool { return top[i].n > top[j].n || top[i].n == top[j].n && top[i].r < top[j].r })
+		fmt.Fprintln(w, "  top quarantine reasons:")
+		for i, t := range top {
+			if i == 5 {
+				break
+			}
+			fmt.Fprintf(w, "    %5d  %s\n", t.n, firstLine(t.r, 100))
+		}
+	}
 	if bad > 0 {
 		return &exitError{code: exitPartial}
 	}
 	return nil
+}
+
+func firstLine(s string, n int) string {
+	for i, c := range s {
+		if c == '\n' {
+			s = s[:i]
+			break
+		}
+	}
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
