@@ -89,15 +89,16 @@ func TestTwoProjects(t *testing.T) {
 
 // TestFlattenedLayouts: the same form with its grid lost in each of the ways
 // real pages lose it. The funding block, project labels and totals come back
-// from all of them; indicator rows from the layouts that keep empty cells.
+// from all of them; the goal from those that delimit cells by lines or
+// pipes; indicator rows from the layouts that keep empty cells.
 func TestFlattenedLayouts(t *testing.T) {
 	for _, tc := range []struct {
 		file       string
 		indicators []schema.Indicator
 	}{
-		{"cell-per-line.txt", nil},
-		{"pipe-cells.txt", roadIndicators()},
-		{"pipe-rows.txt", roadIndicators()},
+		{"cell-per-line.txt", []schema.Indicator{roadGoal()}},
+		{"pipe-cells.txt", append([]schema.Indicator{roadGoal()}, roadIndicators()...)},
+		{"pipe-rows.txt", append([]schema.Indicator{roadGoal()}, roadIndicators()...)},
 		{"space-line.txt", nil},
 	} {
 		t.Run(tc.file, func(t *testing.T) {

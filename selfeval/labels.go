@@ -78,12 +78,18 @@ const (
 	fieldProject projField = iota
 	fieldDepartment
 	fieldImplementer
+	// fieldOther are labels that contain a field's phrase but are not that
+	// field: the central ministry of a transfer payment is not the local
+	// 主管部门 the report's unit answers to.
+	fieldOther
+	numFields
 )
 
 var projFieldPhrases = map[projField][]string{
 	fieldProject:     {"项目名称", "转移支付(项目)名称", "转移支付（项目）名称", "转移支付名称"},
-	fieldDepartment:  {"主管部门", "地方主管部门", "中央主管部门", "预算部门"},
+	fieldDepartment:  {"主管部门", "地方主管部门", "预算部门", "预算部门、单位名称", "预算单位名称", "部门(单位)名称", "部门（单位）名称"},
 	fieldImplementer: {"实施单位", "资金使用单位", "项目实施单位"},
+	fieldOther:       {"中央主管部门"},
 }
 
 // projStopPhrases end a project field's value in flattened text: the next

@@ -33,7 +33,7 @@ type Result struct {
 type project struct {
 	page  int
 	pos   int // ordering key within the page (rune offset)
-	field [3]string
+	field [numFields]string
 	// unit is how many 元 one money unit of the funding block is (10000 for
 	// 万元); 0 until the block states it.
 	unit     float64
@@ -204,7 +204,7 @@ func (p *project) crossCheck(fund fundVals) {
 	if w != nil && s != nil && s.v > w.v {
 		p.warnf("execution-rate score %s exceeds its 分值 %s", s.text, w.text)
 	}
-	sumS, sumW, allS, allW := 0.0, 0.0, true, true
+	sumS, sumW, allS, allW, scored := 0.0, 0.0, true, true, false
 	if s != nil {
 		sumS += s.v
 	}
@@ -215,6 +215,7 @@ func (p *project) crossCheck(fund fundVals) {
 		if in.Weight == nil && in.Score == nil {
 			continue // the goal row, unscored lines
 		}
+		scored = true
 		if in.Weight == nil {
 			allW = false
 		} else {
@@ -232,7 +233,6 @@ func (p *project) crossCheck(fund fundVals) {
 			p.warnf("indicator %q: 完成值 %s misses the target %s yet keeps full marks", in.Name, deref(in.ActualText), deref(in.TargetText))
 		}
 	}
-	scored := len(p.inds) > 0
 	if t := p.total.score; t != nil && scored && allS && math.Abs(sumS-t.v) > 0.01 {
 		p.warnf("indicator scores add up to %s, the 总分 row says %s", fmtNum(round2(sumS)), t.text)
 	}

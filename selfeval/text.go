@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	"zipin/normalize"
+	"zipin/schema"
 )
 
 // flat is the document's text outside its real tables, all pages joined, as
@@ -86,6 +87,9 @@ func fromText(nd *normalize.Doc) []*project {
 		}
 		readSubRows(p, f.r, end, formEnd)
 		readTextTotal(p, f.r, end, formEnd)
+		if g, ok := readTextGoal(f.r, end, formEnd); ok {
+			p.inds = append(p.inds, g)
+		}
 		p.inds = append(p.inds, textIndicators(f.r, end, formEnd)...)
 		out = append(out, p)
 		prevEnd = formEnd
@@ -359,4 +363,51 @@ func readTextTotal(p *project, r []rune, from, to int) {
 		p.total.weight, p.total.score = w, s
 		return
 	}
+}
+
+// goalHeads are the goal block's header cells, in order.
+var goalHeads = map[int][]string{0: {"预期目标"}, 1: {"实际完成情况", "全年实际完成情况"}}
+
+// readTextGoal reads the goal block where cells are delimited by lines or
+// pipes: the two cells after the 预期目标 / 实际完成情况 header. Space-separated
+// and glued text cannot say where the goal ends, so they are not read.
+func readTextGoal(r []rune, from, to int) (schema.Indicator, bool) {
+	ms := findPhrases(r[from:to], goalHeads)
+	for i := 0; i+1 < len(ms); i++ {
+		a, b := ms[i], ms[i+1]
+		if a.key != 0 || b.key != 1 {
+			continue
+		}
+		gap := strings.Trim(string(r[from+a.end:from+b.start]), " |\n")
+		end := from + b.end
+		if gap != "" || end >= to || !(r[end] == '\n' || r[end] == '|' || r[end] == ' ' && end+1 < to && r[end+1] == '|') {
+			continue
+		}
+		var cells []string
+		for _, line := range strings.Split(string(r[end:to]), "\n") {
+			for _, c := range strings.Split(line, "|") {
+				if c = strings.TrimSpace(c); c != "" && c != "年度总体目标" {
+					cells = append(cells, c)
+				}
+			}
+			if len(cells) >= 2 {
+				break
+			}
+		}
+		if len(cells) == 0 || isFormLabel(cells[0]) {
+			return schema.Indicator{}, false
+		}
+		actual := ""
+		if len(cells) > 1 && !isFormLabel(cells[1]) {
+			actual = cells[1]
+		}
+		return goalIndicator(cells[0], actual), true
+	}
+	return schema.Indicator{}, false
+}
+
+// isFormLabel: a cell that opens the next part of the form.
+func isFormLabel(c string) bool {
+	c = cleanLabel(c)
+	return strings.HasPrefix(c, "绩效指标") || isLabel(c, asTable(indColPhrases)) >= 0 || isTotalLabel(c)
 }
