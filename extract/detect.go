@@ -116,6 +116,9 @@ func detectOLE(data []byte) doc.Format {
 		return doc.FormatDOC
 	case bytes.Contains(data, utf16("Workbook")), bytes.Contains(data, utf16("Book")):
 		return doc.FormatXLS
+	case bytes.Contains(data, utf16("PowerPoint Document")), bytes.Contains(data, utf16("__substg1.0_")):
+		// Slides and Outlook messages share the container but are no reports.
+		return ""
 	}
 	return doc.FormatDOC
 }

@@ -56,6 +56,7 @@ func TestDetect(t *testing.T) {
 		{"jpeg renamed", append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F'}, bytes.Repeat([]byte("A"), 500)...), ""},
 		{"png renamed", []byte("\x89PNG\r\n\x1a\n" + strings.Repeat("x", 200)), ""},
 		{"ole word", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, []byte("W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t\x00")...), doc.FormatDOC},
+		{"ole powerpoint", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, []byte("P\x00o\x00w\x00e\x00r\x00P\x00o\x00i\x00n\x00t\x00 \x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t\x00")...), ""},
 		{"ole excel", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, []byte("W\x00o\x00r\x00k\x00b\x00o\x00o\x00k\x00")...), doc.FormatXLS},
 	}
 	for _, c := range cases {
