@@ -2,8 +2,8 @@ package pdf
 
 import (
 	"context"
+	"fmt"
 	"math"
-	"strings"
 
 	lpdf "github.com/ledongthuc/pdf"
 )
@@ -49,10 +49,11 @@ type gstate struct {
 	render               int
 }
 
-// walker interprets a page's content streams. It is written on
-// lpdf.Interpret rather than Page.Content(): Content() invents a glyph after
-// every run, gives Identity-H glyphs zero width, skips Form XObjects and
-// lets panics escape; GetTextByRow() ignores cm, so Chromium pages come out
+// walker interprets a page's content streams. It is built on the library's
+// object access (Value.Key/Index/Reader) and zipin's own tokenizer
+// (lexer.go), not on Page.Content(): Content() invents a glyph after every
+// run, gives Identity-H glyphs zero width, skips Form XObjects and lets
+// panics escape; GetTextByRow() ignores cm, so Chromium pages come out
 // bottom-up.
 type walker struct {
 	ctx     context.Context
@@ -76,7 +77,36 @@ type budgetError struct{ why string }
 
 func (e budgetError) Error() string { return e.why }
 
+// maxContentBytes bounds one page's decoded content streams.
+const maxContentBytes = 64 << 20
+
+// contentBytes reads a page's /Contents (a stream or an array of streams,
+// which concatenate) or a Form XObject. A stream that fails to decode part
+// way gives what was read and an error.
+func contentBytes(v lpdf.Value) ([]byte, error) {
+	if v.Kind() == lpdf.Array {
+		var all []byte
+		var firstErr error
+		for i := 0; i < v.Len() && i < 10000; i++ {
+			b, err := readStream(v.Index(i), maxContentBytes)
+			all = append(append(all, b...), '\n')
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+		}
+		return all, firstErr
+	}
+	if v.Kind() != lpdf.Stream {
+		return nil, nil
+	}
+	return readStream(v, maxContentBytes)
+}
+
 func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) {
+	data, err := contentBytes(content)
+	if err != nil && w.err == nil {
+		w.err = fmt.Errorf("content stream damaged: %v", err)
+	}
 	gs := gstate{ctm: ctm, th: 1, size: 0}
 	var stack []gstate
 	tm, tlm := identity, identity
@@ -145,7 +175,19 @@ func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) 
 	fontDictOK := false
 	byName := map[string]*font{}
 
-	lpdf.Interpret(content, func(stk *lpdf.Stack, op string) {
+	lx := &contentLexer{b: data}
+	var args []operand
+	for {
+		v, op, ok := lx.next()
+		if !ok {
+			break
+		}
+		if op == "" {
+			if len(args) < 64 {
+				args = append(args, v)
+			}
+			continue
+		}
 		w.ops++
 		if w.ops%4096 == 0 {
 			if err := w.ctx.Err(); err != nil {
@@ -155,13 +197,9 @@ func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) 
 		if w.ops > maxOps {
 			panic(budgetError{"too many content operators"})
 		}
-		args := make([]lpdf.Value, stk.Len())
-		for i := len(args) - 1; i >= 0; i-- {
-			args[i] = stk.Pop()
-		}
 		num := func(i int) float64 {
 			if i < len(args) {
-				return args[i].Float64()
+				return args[i].num
 			}
 			return 0
 		}
@@ -184,7 +222,7 @@ func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) 
 		case "Tf":
 			if len(args) == 2 {
 				gs.size = num(1)
-				name := args[0].Name()
+				name := args[0].s
 				f, ok := byName[name]
 				if !ok {
 					if !fontDictOK {
@@ -226,13 +264,13 @@ func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) 
 			tm = tlm
 		case "Tj":
 			if len(args) > 0 {
-				showText(args[0].RawString())
+				showText(args[0].s)
 			}
 		case "'":
 			tlm = matrix{1, 0, 0, 1, 0, -gs.tl}.mul(tlm)
 			tm = tlm
 			if len(args) > 0 {
-				showText(args[len(args)-1].RawString())
+				showText(args[len(args)-1].s)
 			}
 		case "\"":
 			if len(args) == 3 {
@@ -241,20 +279,18 @@ func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) 
 			tlm = matrix{1, 0, 0, 1, 0, -gs.tl}.mul(tlm)
 			tm = tlm
 			if len(args) > 0 {
-				showText(args[len(args)-1].RawString())
+				showText(args[len(args)-1].s)
 			}
 		case "TJ":
 			if len(args) == 0 {
 				break
 			}
-			a := args[0]
-			for i := 0; i < a.Len(); i++ {
-				e := a.Index(i)
-				switch e.Kind() {
-				case lpdf.String:
-					showText(e.RawString())
-				case lpdf.Integer, lpdf.Real:
-					tx := -e.Float64() / 1000 * gs.size * gs.th
+			for _, e := range args[0].arr {
+				switch e.kind {
+				case opString:
+					showText(e.s)
+				case opNumber:
+					tx := -e.num / 1000 * gs.size * gs.th
 					tm = matrix{1, 0, 0, 1, tx, 0}.mul(tm)
 				}
 			}
@@ -288,12 +324,13 @@ func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) 
 			flush(false, false)
 		case "Do":
 			if len(args) > 0 {
-				w.doXObject(res.Key("XObject").Key(args[0].Name()), res, gs.ctm, depth)
+				w.doXObject(res.Key("XObject").Key(args[0].s), res, gs.ctm, depth)
 			}
-		case "BI", "ID", "EI":
+		case "BI":
 			w.images++
 		}
-	})
+		args = args[:0]
+	}
 }
 
 func (w *walker) doXObject(x lpdf.Value, parentRes lpdf.Value, ctm matrix, depth int) {
@@ -368,5 +405,3 @@ func bounds(p []seg) (x0, y0, x1, y1 float64) {
 	}
 	return
 }
-
-var _ = strings.TrimSpace

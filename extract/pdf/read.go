@@ -207,7 +207,7 @@ func readPage(ctx context.Context, r *lpdf.Reader, pv lpdf.Value, num int, fonts
 	w.run(p.V.Key("Contents"), inherited(p.V, "Resources"), base, 0)
 	pd.glyphs, pd.segs, pd.images, pd.undecoded = w.glyphs, w.segs, w.images, w.undec
 	pd.finish()
-	return pd, nil
+	return pd, w.err
 }
 
 func inheritedInt(v lpdf.Value, key string) int { return int(inherited(v, key).Int64()) }

@@ -241,3 +241,19 @@ func TestFormCycleAndSpacing(t *testing.T) {
 		t.Errorf("text %q, want %q", got, "Budget total\n自评96\n")
 	}
 }
+
+// TestContentSyntax: an inline image's binary data does not swallow the
+// text after it; ' and " move to the next line; octal and line-continuation
+// escapes in literal strings are decoded.
+func TestContentSyntax(t *testing.T) {
+	font := "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 126 /Widths [" + strings.TrimSpace(strings.Repeat("500 ", 95)) + "] >>"
+	data := onePage("BT /F1 10 Tf 14 TL 72 700 Td (a\\051b\\\nc) Tj (two) ' 2 1 (three) \" ET "+
+		"q 10 0 0 10 0 0 cm BI /W 2 /H 2 /BPC 8 /CS /G ID \x00\xff(\x8f]EI  EI Q BT /F1 10 Tf 72 600 Td (after) Tj ET", font)
+	d, err := Read(context.Background(), "syntax.pdf", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := docText(d), "a)bc\ntwo\nthree\nafter\n"; got != want {
+		t.Errorf("text %q, want %q", got, want)
+	}
+}
