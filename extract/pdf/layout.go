@@ -226,7 +226,9 @@ func orderColumns(lines []*textLine, width float64) []*textLine {
 // findGutter looks for a vertical strip in the middle of the page that
 // glyphs of at most a few lines cross while many lines sit on each side.
 func findGutter(lines []*textLine, width float64) (float64, bool) {
-	if len(lines) < 8 || width <= 0 {
+	// 14400 pt is the largest page PDF allows; a damaged MediaBox must not
+	// size the coverage array.
+	if len(lines) < 8 || !(width > 0 && width <= 14400) {
 		return 0, false
 	}
 	n := int(width) + 1

@@ -29,8 +29,9 @@ type operand struct {
 }
 
 type contentLexer struct {
-	b []byte
-	i int
+	b     []byte
+	i     int
+	depth int // array nesting: bounded, a run of "[" must not overflow the stack
 }
 
 // next returns the next operand or operator; op is set for an operator.
@@ -52,8 +53,11 @@ func (l *contentLexer) next() (v operand, op string, ok bool) {
 			return operand{kind: opOther}, "", true
 		case c == '<':
 			return operand{kind: opString, s: l.hex()}, "", true
+		case c == '[' && l.depth >= 32:
+			l.i++
 		case c == '[':
 			l.i++
+			l.depth++
 			var arr []operand
 			for {
 				v, op, ok := l.next()
@@ -64,6 +68,7 @@ func (l *contentLexer) next() (v operand, op string, ok bool) {
 					arr = append(arr, v)
 				}
 			}
+			l.depth--
 			return operand{kind: opArray, arr: arr}, "", true
 		case c == ']':
 			l.i++

@@ -257,3 +257,11 @@ func TestContentSyntax(t *testing.T) {
 		t.Errorf("text %q, want %q", got, want)
 	}
 }
+
+// TestDeepNesting: a run of "[" does not overflow the stack.
+func TestDeepNesting(t *testing.T) {
+	data := onePage("BT "+strings.Repeat("[", 1<<20)+" ET", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	if _, err := Read(context.Background(), "deep.pdf", data); err != nil {
+		t.Fatal(err)
+	}
+}
