@@ -43,7 +43,7 @@ func Read(ctx context.Context, name string, data []byte) (*doc.Document, error) 
 	if body == nil {
 		body = root
 	}
-	prune(body, 0)
+	prune(body, 0, false)
 	main := mainContent(body)
 	d.Links = links(root, main)
 	w := &walker{ctx: ctx}
@@ -125,13 +125,15 @@ const maxDepth = 400
 
 // prune removes boilerplate subtrees. Elements holding a table are kept even
 // if their class looks like chrome: a 自评表 is never navigation.
-func prune(n *html.Node, depth int) {
+// An article's own <header> holds its title and date, not site chrome.
+func prune(n *html.Node, depth int, inArticle bool) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
-		if c.Type == html.CommentNode || (c.Type == html.ElementNode && (depth > maxDepth || isBoiler(c) && (boilerTags[c.DataAtom] || find(c, atom.Table) == nil))) {
+		ownHeader := inArticle && (c.DataAtom == atom.Header || c.DataAtom == atom.Footer)
+		if c.Type == html.CommentNode || (c.Type == html.ElementNode && (depth > maxDepth || !ownHeader && isBoiler(c) && (boilerTags[c.DataAtom] || find(c, atom.Table) == nil))) {
 			n.RemoveChild(c)
 		} else if c.Type == html.ElementNode {
-			prune(c, depth+1)
+			prune(c, depth+1, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main)
 		}
 		c = next
 	}

@@ -106,6 +106,16 @@ func TestLinesAndHeadings(t *testing.T) {
 	}
 }
 
+func TestArticleHeader(t *testing.T) {
+	page := `<body><header><a href="/">首页</a> 网站名称</header><article><header><h1>某局2023年度绩效自评报告</h1><p>发布日期：2024-05-01</p></header>
+<p>正文第一段，全年预算数1,234.56万元。</p><p>正文第二段，自评得分96分。</p></article><footer>版权所有</footer></body>`
+	d := mustRead(t, []byte(page))
+	want := []string{"某局2023年度绩效自评报告", "发布日期：2024-05-01", "正文第一段，全年预算数1,234.56万元。", "正文第二段，自评得分96分。"}
+	if got := texts(d); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
 func TestTruncated(t *testing.T) {
 	data, err := os.ReadFile(fixture)
 	if err != nil {
