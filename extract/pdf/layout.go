@@ -294,6 +294,19 @@ func removeFurniture(pages []*pageData) {
 	band := func(pd *pageData, l *textLine) bool {
 		return l.box.Y1 < pd.height*0.1 || l.box.Y0 > pd.height*0.9
 	}
+	// A running header in a report often repeats the title; the title
+	// itself is set larger than body text and must stay.
+	var sizes []float64
+	for _, pd := range pages {
+		for _, l := range pd.lines {
+			sizes = append(sizes, l.size)
+		}
+	}
+	body := 0.0
+	if len(sizes) > 0 {
+		sort.Float64s(sizes)
+		body = sizes[len(sizes)/2]
+	}
 	seen := map[string]int{}
 	for _, pd := range pages {
 		keys := map[string]bool{}
@@ -312,7 +325,8 @@ func removeFurniture(pages []*pageData) {
 				continue
 			}
 			t := strings.TrimSpace(l.text)
-			if pageNumber.MatchString(t) || len(pages) >= 2 && seen[digits.ReplaceAllString(t, "#")]*2 >= len(pages) && seen[digits.ReplaceAllString(t, "#")] >= 2 {
+			n := seen[digits.ReplaceAllString(t, "#")]
+			if pageNumber.MatchString(t) || n >= 2 && n*2 >= len(pages) && l.size <= body+0.5 {
 				l.drop = true
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -263,5 +264,62 @@ func TestDeepNesting(t *testing.T) {
 	data := onePage("BT "+strings.Repeat("[", 1<<20)+" ET", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
 	if _, err := Read(context.Background(), "deep.pdf", data); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// multiPage builds a PDF whose pages share one UCS-2 CJK font F1; each
+// content is a list of (x, y-from-top, size, text) lines.
+type pline struct {
+	x, top, size float64
+	text         string
+}
+
+func multiPage(pages ...[]pline) []byte {
+	n := len(pages)
+	objs := []string{"<< /Type /Catalog /Pages 2 0 R >>", ""}
+	kids := ""
+	font := fmt.Sprintf("%d 0 R", 3+2*n)
+	for i, p := range pages {
+		var c strings.Builder
+		for _, l := range p {
+			fmt.Fprintf(&c, "BT /F1 %g Tf %g %g Td %s Tj ET\n", l.size, l.x, 842-l.top, hexOf(utf16be(l.text)))
+		}
+		objs = append(objs,
+			fmt.Sprintf("<< /Type /Page /Parent 2 0 R /Contents %d 0 R >>", 4+2*i),
+			stream("", c.String()))
+		kids += fmt.Sprintf("%d 0 R ", 3+2*i)
+	}
+	objs[1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d /MediaBox [0 0 595 842] /Resources << /Font << /F1 %s >> >> >>", kids, n, font)
+	objs = append(objs, "<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /UniGB-UCS2-H /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 >>] >>")
+	return buildPDF(objs...)
+}
+
+// TestFurnitureRules: page numbers in their usual forms and a running
+// header go; a title equal to the header, set large, stays; a number in
+// the body stays.
+func TestFurnitureRules(t *testing.T) {
+	body := func(s string) pline { return pline{72, 300, 12, s} }
+	data := multiPage(
+		[]pline{{72, 40, 9, "青溪县财政局绩效评价报告"}, {150, 80, 22, "青溪县财政局绩效评价报告"}, body("第一页正文"), {72, 320, 12, "7"}, {290, 810, 9, "- 1 -"}},
+		[]pline{{72, 40, 9, "青溪县财政局绩效评价报告"}, body("第二页正文"), {260, 810, 9, "第 2 页 共 3 页"}},
+		[]pline{{72, 40, 9, "青溪县财政局绩效评价报告"}, body("第三页正文"), {290, 810, 9, "3"}},
+	)
+	d, err := Read(context.Background(), "furniture.pdf", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages []string
+	for _, p := range d.Pages {
+		var ls []string
+		for _, b := range p.Blocks {
+			for _, l := range b.Lines {
+				ls = append(ls, l.Text)
+			}
+		}
+		pages = append(pages, strings.Join(ls, "|"))
+	}
+	want := []string{"青溪县财政局绩效评价报告|第一页正文|7", "第二页正文", "第三页正文"}
+	if !reflect.DeepEqual(pages, want) {
+		t.Errorf("pages %q, want %q", pages, want)
 	}
 }
