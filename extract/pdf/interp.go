@@ -56,13 +56,17 @@ type gstate struct {
 // panics escape; GetTextByRow() ignores cm, so Chromium pages come out
 // bottom-up.
 type walker struct {
-	ctx     context.Context
-	fonts   fontCache
-	glyphs  []glyph
-	segs    []seg
-	images  int
-	undec   int // codes no tier could decode
-	ops     int
+	ctx    context.Context
+	fonts  fontCache
+	glyphs []glyph
+	segs   []seg
+	images int
+	undec  int // codes no tier could decode
+	ops    int
+	codes  int
+	// forms caches decoded Form XObject streams: a form drawn many times
+	// (a logo, a table border) is decompressed once.
+	forms   map[objKey][]byte
 	formsOn map[objKey]bool
 	err     error
 }
@@ -103,7 +107,7 @@ func contentBytes(v lpdf.Value) ([]byte, error) {
 }
 
 func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) {
-	data, err := contentBytes(content)
+	data, err := w.bytesOf(content)
 	if err != nil && w.err == nil {
 		w.err = fmt.Errorf("content stream damaged: %v", err)
 	}
@@ -134,6 +138,10 @@ func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) 
 			f = f.gbk
 		}
 		for len(s) > 0 {
+			w.codes++
+			if w.codes%65536 == 0 && w.ctx.Err() != nil {
+				panic(budgetError{"time budget exhausted: " + w.ctx.Err().Error()})
+			}
 			n := max(1, min(f.split(s), len(s)))
 			code := s[:n]
 			s = s[n:]
@@ -333,6 +341,22 @@ func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) 
 	}
 }
 
+func (w *walker) bytesOf(v lpdf.Value) ([]byte, error) {
+	k, ok := keyOf(v)
+	if !ok || v.Kind() != lpdf.Stream {
+		return contentBytes(v)
+	}
+	if b, hit := w.forms[k]; hit {
+		return b, nil
+	}
+	b, err := contentBytes(v)
+	if w.forms == nil {
+		w.forms = map[objKey][]byte{}
+	}
+	w.forms[k] = b
+	return b, err
+}
+
 func (w *walker) doXObject(x lpdf.Value, parentRes lpdf.Value, ctm matrix, depth int) {
 	switch x.Key("Subtype").Name() {
 	case "Image":
@@ -340,6 +364,9 @@ func (w *walker) doXObject(x lpdf.Value, parentRes lpdf.Value, ctm matrix, depth
 	case "Form":
 		if depth >= maxFormDepth {
 			return
+		}
+		if err := w.ctx.Err(); err != nil {
+			panic(budgetError{"time budget exhausted: " + err.Error()})
 		}
 		k, ok := keyOf(x)
 		if ok {
