@@ -120,6 +120,12 @@ func findTitle(nd *normalize.Doc) titleInfo {
 	lines := firstLines(nd, 150)
 	for i, l := range lines {
 		l = strings.Trim(l, " |")
+		if !strings.Contains(l, "报告") && !strings.Contains(l, "表") {
+			if len([]rune(l)) >= 30 && strings.ContainsAny(l, "。；") {
+				prose++
+			}
+			continue // cheap test first: the regexp below backtracks
+		}
 		for _, m := range titleChunkRe.FindAllStringIndex(l, -1) {
 			before := l[:m[0]]
 			if strings.Count(before, "《") > strings.Count(before, "》") {

@@ -96,7 +96,7 @@ func toSimplified(t text) (text, error) {
 	if t2sErr != nil {
 		return t, t2sErr
 	}
-	if !hasHan(t.r) {
+	if !hasTraditional(t.r) {
 		return t, nil
 	}
 	out := text{r: make([]rune, 0, len(t.r)), src: make([]int, 0, len(t.r))}
@@ -106,6 +106,16 @@ func toSimplified(t text) (text, error) {
 			continue
 		}
 		line := t.r[start:i]
+		if !hasTraditional(line) {
+			for k, r := range line {
+				out.push(r, t.src[start+k])
+			}
+			if i < len(t.r) {
+				out.push('\n', t.src[i])
+			}
+			start = i + 1
+			continue
+		}
 		conv, err := t2s.Convert(string(line))
 		cr := []rune(conv)
 		if err != nil || len(cr) != len(line) {
@@ -128,9 +138,23 @@ func toSimplified(t text) (text, error) {
 	return out, nil
 }
 
-func hasHan(r []rune) bool {
-	for _, c := range r {
-		if c >= 0x3400 {
+// traditionalRunes caches, per character, whether t2s changes it on its own.
+// Most report text is already simplified: a line none of whose characters
+// change is left alone, which saves the dictionary walk on nearly every line.
+var traditionalRunes sync.Map // rune → bool
+
+func hasTraditional(rs []rune) bool {
+	for _, c := range rs {
+		if c < 0x3400 {
+			continue
+		}
+		v, ok := traditionalRunes.Load(c)
+		if !ok {
+			conv, err := t2s.Convert(string(c))
+			v = err == nil && conv != string(c)
+			traditionalRunes.Store(c, v)
+		}
+		if v.(bool) {
 			return true
 		}
 	}
