@@ -323,3 +323,48 @@ func TestFurnitureRules(t *testing.T) {
 		t.Errorf("pages %q, want %q", pages, want)
 	}
 }
+
+// TestFakeBold: WPS/Word fake bold (the run drawn twice, slightly offset,
+// or drawn with fill+stroke) gives the text once, marked bold.
+func TestFakeBold(t *testing.T) {
+	font := "<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /UniGB-UCS2-H /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 >>] >>"
+	s := hexOf(utf16be("一、基本情况"))
+	data := onePage("BT /F1 16 Tf 72 700 Td "+s+" Tj ET BT /F1 16 Tf 72.35 700 Td "+s+" Tj ET "+
+		"BT 2 Tr /F1 12 Tf 72 650 Td "+hexOf(utf16be("（一）部门职能"))+" Tj ET", font)
+	d, err := Read(context.Background(), "bold.pdf", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range d.Pages[0].Blocks {
+		for _, l := range b.Lines {
+			got = append(got, fmt.Sprintf("%s/%v/%g", l.Text, l.Bold, l.FontSize))
+		}
+	}
+	want := []string{"一、基本情况/false/16", "（一）部门职能/true/12"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("lines %q, want %q", got, want)
+	}
+}
+
+// TestRotatedPage: a /Rotate 90 page is read in display order.
+func TestRotatedPage(t *testing.T) {
+	font := "<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /UniGB-UCS2-H /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 >>] >>"
+	// Runs go up the unrotated page (0 1 -1 0 Tm), so they read left to
+	// right once the page is turned; the run at x=100 displays above the
+	// one at x=130.
+	data := buildPDF(
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Rotate 90 /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+		stream("", "BT /F1 12 Tf 0 1 -1 0 100 100 Tm "+hexOf(utf16be("第一行"))+" Tj 0 1 -1 0 130 100 Tm "+hexOf(utf16be("第二行"))+" Tj ET"),
+		font,
+	)
+	d, err := Read(context.Background(), "rot.pdf", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := docText(d); got != "第一行\n第二行\n" {
+		t.Errorf("text %q", got)
+	}
+}
