@@ -102,7 +102,10 @@ func bomb(t testing.TB, size int) []byte {
 }
 
 // lyingBomb declares 100 bytes for an entry that inflates to size bytes.
-func lyingBomb(t testing.TB, size int) []byte {
+func lyingBomb(t testing.TB, size int) []byte { return lyingBombIn(t, "word/document.xml", size, nil) }
+
+// lyingBombIn puts the lying entry under name, beside the given parts.
+func lyingBombIn(t testing.TB, name string, size int, parts map[string]string) []byte {
 	var comp bytes.Buffer
 	fw, _ := flate.NewWriter(&comp, flate.BestSpeed)
 	chunk := bytes.Repeat([]byte("<"), 1<<20)
@@ -112,7 +115,11 @@ func lyingBomb(t testing.TB, size int) []byte {
 	fw.Close()
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)
-	w, err := z.CreateRaw(&zip.FileHeader{Name: "word/document.xml", Method: zip.Deflate,
+	for n, s := range parts {
+		pw, _ := z.Create(n)
+		pw.Write([]byte(s))
+	}
+	w, err := z.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate,
 		CompressedSize64: uint64(comp.Len()), UncompressedSize64: 100})
 	if err != nil {
 		t.Fatal(err)
@@ -143,6 +150,14 @@ func manyEntries(t testing.TB, n int) []byte {
 	return buf.Bytes()
 }
 
+// workbookParts are the parts of a one-sheet workbook but its sheet.
+var workbookParts = map[string]string{
+	"[Content_Types].xml":        `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+	"_rels/.rels":                `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+	"xl/workbook.xml":            `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+	"xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+}
+
 // emptyRowsXLSX is a workbook whose one sheet has n empty <row> elements.
 func emptyRowsXLSX(t testing.TB, n int) []byte {
 	var buf bytes.Buffer
@@ -151,10 +166,9 @@ func emptyRowsXLSX(t testing.TB, n int) []byte {
 		w, _ := z.Create(name)
 		w.Write([]byte(s))
 	}
-	put("[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`)
-	put("_rels/.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
-	put("xl/workbook.xml", `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`)
-	put("xl/_rels/workbook.xml.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`)
+	for n, c := range workbookParts {
+		put(n, c)
+	}
 	w, _ := z.Create("xl/worksheets/sheet1.xml")
 	w.Write([]byte(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`))
 	for i := 1; i <= n; i++ {
@@ -218,6 +232,7 @@ func TestBadInputReasons(t *testing.T) {
 	}{
 		{"zip bomb (declared 300 MB)", bomb(t, 300<<20), "zip bomb"},
 		{"zip bomb (declares 100 bytes, inflates 120 MB)", lyingBomb(t, 120<<20), "zip bomb"},
+		{"xlsx whose sheet declares 100 bytes, inflates 120 MB", lyingBombIn(t, "xl/worksheets/sheet1.xml", 120<<20, workbookParts), "zip bomb"},
 		{"docx of 12 MB with 1.6M elements", denseDocx(t, 400_000), "XML elements"},
 		{"zip with 20000 entries", manyEntries(t, 20000), "20000 entries"},
 		{"docx missing document.xml", zipOf(t, map[string]string{"[Content_Types].xml": "<Types/>", "word/styles.xml": "<w:styles/>"}), "no main document part"},

@@ -107,6 +107,12 @@ type budget struct{ rows, cells int }
 // readSheet streams one sheet's rows and returns its used range as a table,
 // or nil when the sheet holds no value.
 func readSheet(ctx context.Context, f *excelize.File, pkg *opc.Package, part, sheet string, b *budget) (*doc.Table, string, error) {
+	// The sheet part is read through opc first: excelize swallows a part
+	// that inflates past its declared size and shows an empty sheet.
+	merges, err := mergeRanges(pkg, part)
+	if err != nil {
+		return nil, "", err
+	}
 	rows, err := f.Rows(sheet)
 	if err != nil {
 		// Chart sheets and dialog sheets have no cells.
@@ -167,10 +173,6 @@ func readSheet(ctx context.Context, f *excelize.File, pkg *opc.Package, part, sh
 		return nil, "", nil
 	}
 	r0, r1 := kept[0].n, kept[len(kept)-1].n
-	merges, mwarn := mergeRanges(pkg, part, sheet)
-	if mwarn != "" {
-		warn = strings.TrimPrefix(warn+"; "+mwarn, "; ")
-	}
 	// A merged range anchored in the used range extends it (a label merged
 	// down over rows that hold nothing else).
 	for _, m := range merges {
@@ -263,13 +265,16 @@ func sheetParts(pkg *opc.Package) (map[string]string, error) {
 
 // mergeRanges reads the <mergeCells> of a sheet part as 0-based
 // [row0, col0, row1, col1] ranges, streaming past the cell data.
-func mergeRanges(pkg *opc.Package, part, sheet string) ([][4]int, string) {
+func mergeRanges(pkg *opc.Package, part string) ([][4]int, error) {
 	if part == "" {
-		return nil, ""
+		return nil, nil
 	}
 	b, err := pkg.Read(part)
+	if errors.Is(err, opc.ErrMissing) {
+		return nil, nil
+	}
 	if err != nil {
-		return nil, fmt.Sprintf("sheet %q: merged cells not read: %v", sheet, err)
+		return nil, err
 	}
 	// mergeCells follows sheetData; skip the bulk of the part by searching
 	// from the end of the cell data.
@@ -278,7 +283,7 @@ func mergeRanges(pkg *opc.Package, part, sheet string) ([][4]int, string) {
 	}
 	i := bytes.Index(b, []byte("mergeCells"))
 	if i < 0 {
-		return nil, ""
+		return nil, nil
 	}
 	b = b[bytes.LastIndexByte(b[:i], '<'):]
 	dec := opc.NewDecoder(b)
@@ -309,9 +314,9 @@ func mergeRanges(pkg *opc.Package, part, sheet string) ([][4]int, string) {
 			}
 		case xml.EndElement:
 			if t.Name.Local == "mergeCells" {
-				return out, ""
+				return out, nil
 			}
 		}
 	}
-	return out, ""
+	return out, nil
 }
