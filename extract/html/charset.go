@@ -40,6 +40,11 @@ func decode(data []byte) (string, string) {
 	}
 	valid := utf8.Valid(data)
 	switch {
+	case valid && !isASCII(data):
+		// Non-ASCII text that is valid UTF-8 is UTF-8 whatever the label
+		// says (GBK text almost never is); CMS templates keep a GB2312
+		// meta after the site moved to UTF-8.
+		return string(data), "utf-8"
 	case gbLabels[label]:
 		return with(simplifiedchinese.GB18030, data), "gb18030"
 	case label == "utf-8" || label == "utf8" || label == "":
@@ -75,4 +80,13 @@ func with(enc encoding.Encoding, data []byte) string {
 func gbDecodes(data []byte) bool {
 	b, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 	return err == nil && bytes.Count(b, []byte("\uFFFD")) == 0
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

@@ -82,6 +82,15 @@ func TestGBKWithoutMeta(t *testing.T) {
 	}
 }
 
+// A page that says GB2312 but is UTF-8 is read as UTF-8.
+func TestMislabelledUTF8(t *testing.T) {
+	page := `<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><p>自评得分96分</p>`
+	d := mustRead(t, []byte(page))
+	if got := texts(d); !reflect.DeepEqual(got, []string{"自评得分96分"}) || d.Pages[0].Method != "html-utf-8" {
+		t.Errorf("got %q (%s)", got, d.Pages[0].Method)
+	}
+}
+
 func TestLinesAndHeadings(t *testing.T) {
 	page := `<html><head><meta charset="utf-8"><title>t</title></head><body>
 <nav><a href="/">首页</a></nav>
