@@ -132,7 +132,13 @@ func pageList(r *lpdf.Reader) []lpdf.Value {
 // the first KiB); PDF offsets are relative to the header.
 func trimToHeader(data []byte) []byte {
 	if i := bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-")); i > 0 {
-		return data[i:]
+		data = data[i:]
+	}
+	// The library looks for %%EOF in the last 100 bytes only; files padded
+	// with NULs or followed by an appended page from a download portal end
+	// further up.
+	if i := bytes.LastIndex(data, []byte("%%EOF")); i >= 0 && len(data)-i > 100 {
+		data = data[:i+5]
 	}
 	return data
 }

@@ -368,3 +368,18 @@ func TestRotatedPage(t *testing.T) {
 		t.Errorf("text %q", got)
 	}
 }
+
+// TestJunkAroundPDF: bytes before %PDF- and after %%EOF (portal
+// downloads) do not stop the reader.
+func TestJunkAroundPDF(t *testing.T) {
+	c := tierCases(t)[0]
+	data := append([]byte("\xef\xbb\xbfHTTP/1.1 200 OK\r\n\r\n"), c.pdf...)
+	data = append(data, bytes.Repeat([]byte{0}, 4096)...)
+	d, err := Read(context.Background(), "junk.pdf", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(docText(d)); got != c.want {
+		t.Errorf("text %q, want %q", got, c.want)
+	}
+}
