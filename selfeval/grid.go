@@ -1,6 +1,7 @@
 package selfeval
 
 import (
+	"regexp"
 	"strings"
 
 	"zipin/normalize"
@@ -44,7 +45,7 @@ func fromGrids(nd *normalize.Doc) []*project {
 }
 
 func (g *gridReader) flush() {
-	if g.cur != nil && (g.cur.content || g.cur.field[fieldProject] != "") {
+	if g.cur != nil && (g.cur.hasData() || g.cur.field[fieldProject] != "") {
 		g.out = append(g.out, g.cur)
 	}
 	g.cur = nil
@@ -96,11 +97,14 @@ func (g *gridReader) table(p *normalize.Page, t *normalize.Table) {
 	}
 }
 
+// parens are a label's qualifiers: （万元）, (A), （B/A×100%）, （盖章）.
+var parens = regexp.MustCompile(`[（(][^（）()]*[)）]`)
+
 // isLabel: a short cell that is a form label, not content that happens to
 // contain the phrase.
 func isLabel(s string, table map[int][]string) int {
 	c := cleanLabel(s)
-	if len([]rune(c)) > 14 {
+	if len([]rune(parens.ReplaceAllString(c, ""))) > 14 {
 		return -1
 	}
 	return matchCell(c, table)
@@ -121,7 +125,7 @@ func (g *gridReader) row(p *normalize.Page, t *normalize.Table, r int) {
 		if isLabel(v, asTable(projFieldPhrases)) >= 0 {
 			continue
 		}
-		if projField(f) == fieldProject && g.cur != nil && (g.cur.content || g.cur.field[fieldProject] != "") {
+		if projField(f) == fieldProject && g.cur != nil && (g.cur.hasData() || g.cur.field[fieldProject] != "") {
 			g.flush()
 		}
 		g.project(p, t).setField(projField(f), v)
@@ -151,7 +155,7 @@ func (g *gridReader) row(p *normalize.Page, t *normalize.Table, r int) {
 	_, hasL1 := ind[icLevel1]
 	if len(ind) >= 4 && (hasName || hasL1) {
 		g.indIdx, g.mode = ind, modeIndicators
-		g.project(p, t).content = true
+		g.project(p, t)
 		return
 	}
 	_, hasB := fund[colBudget]
@@ -161,8 +165,7 @@ func (g *gridReader) row(p *normalize.Page, t *normalize.Table, r int) {
 			g.flush() // a second funding block without its own 项目名称: a new form
 		}
 		g.fundIdx, g.mode = fund, modeFunding
-		pr := g.project(p, t)
-		pr.content = true
+		g.project(p, t)
 		g.unitFrom(row)
 		return
 	}

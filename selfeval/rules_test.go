@@ -6,6 +6,7 @@ import (
 
 	"zipin/extract/doc"
 	"zipin/normalize"
+	"zipin/schema"
 )
 
 func TestParseMeasure(t *testing.T) {
@@ -109,4 +110,53 @@ func TestProseIsNotAForm(t *testing.T) {
 	if r := Extract(nd); len(r.Projects) != 0 {
 		t.Errorf("prose read as a form: %+v", r.Projects)
 	}
+}
+
+// gridDoc builds a one-page document holding one table (no merged cells).
+func gridDoc(t *testing.T, rows [][]string) *normalize.Doc {
+	t.Helper()
+	tb := &doc.Table{Rows: len(rows), Cols: len(rows[0])}
+	for r, row := range rows {
+		for c, s := range row {
+			tb.Cells = append(tb.Cells, doc.Cell{Row: r, Col: c, RowSpan: 1, ColSpan: 1, Text: s})
+		}
+	}
+	d := &doc.Document{Format: doc.FormatDOCX, Pages: []doc.Page{{Number: 1, Blocks: []doc.Block{{Kind: doc.BlockTable, Table: tb}}}}}
+	nd, err := normalize.Document(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nd
+}
+
+// TestBudgetTableIsNotAForm: a budget execution table has funding-like
+// headers but no 自评表 rows; it yields no project.
+func TestBudgetTableIsNotAForm(t *testing.T) {
+	nd := gridDoc(t, [][]string{
+		{"支出类别", "年初预算", "全年预算", "执行数（万元）", "执行率"},
+		{"基本支出", "310.00", "325.50", "318.20", "97.8%"},
+		{"合计", "310.00", "325.50", "318.20", "97.8%"},
+	})
+	if r := Extract(nd); len(r.Projects) != 0 {
+		t.Errorf("budget table read as a form: %+v", r.Projects)
+	}
+}
+
+// TestGridTransferForm: the central transfer-payment layout: (A)/(B)
+// headers, the unit in a label cell, a central ministry that is not the
+// 主管部门, a 其中 row, no 年初预算数 and no scores.
+func TestGridTransferForm(t *testing.T) {
+	nd := gridDoc(t, [][]string{
+		{"转移支付（项目）名称", "农机购置补贴资金", "农机购置补贴资金", "农机购置补贴资金"},
+		{"中央主管部门", "某部", "某部", "某部"},
+		{"地方主管部门", "青溪县农业农村局", "资金使用单位", "青溪县农机服务站"},
+		{"资金投入情况（万元）", "全年预算数（A）", "全年执行数（B）", "预算执行率（B/A×100%）"},
+		{"年度资金总额：", "412.6", "398.3", "96.5%"},
+		{"其中：中央财政资金", "400", "386.3", "96.6%"},
+	})
+	r := Extract(nd)
+	sameRows(t, "projects", r.Projects, []schema.Project{{
+		ProjectSeq: 1, Project: s("农机购置补贴资金"), Department: s("青溪县农业农村局"), Implementer: s("青溪县农机服务站"),
+		BudgetYuan: wan(412.6), ExecutedYuan: wan(398.3), ExecutionRate: f(96.5), Page: 1,
+	}})
 }

@@ -43,11 +43,16 @@ type project struct {
 	total    struct{ weight, score *num }
 	inds     []schema.Indicator
 	warnings []string
-	content  bool // anything besides the project labels was read
 }
 
 func newProject(page, pos int) *project {
 	return &project{page: page, pos: pos, rows: map[fundRow]fundVals{}, ambig: map[fundRow][]fundCol{}}
+}
+
+// hasData: the form gave something besides its labels. A funding-like
+// header alone (a budget execution table) is not a 自评表.
+func (p *project) hasData() bool {
+	return len(p.rows) > 0 || len(p.inds) > 0 || p.total.weight != nil || p.total.score != nil
 }
 
 func (p *project) warnf(format string, args ...any) {
@@ -68,7 +73,6 @@ func (p *project) setRow(r fundRow, v fundVals, amb []fundCol) {
 	if len(amb) > 0 {
 		p.ambig[r] = amb
 	}
-	p.content = true
 }
 
 // Extract reads every 自评表 in the document.

@@ -73,7 +73,6 @@ func fromText(nd *normalize.Doc) []*project {
 		}
 		pg, off := f.pageAt(headStart)
 		p := newProject(pg, off)
-		p.content = true
 		readProjectFields(p, f.r, headStart, a.start)
 		p.unit, p.cols = unit, cols
 		vals, amb, end := readFundRow(f.r, a.end, cols, false)
