@@ -23,7 +23,7 @@ type Limits struct {
 	MaxTotal     int64 // uncompressed bytes over all entries
 	MaxPart      int64 // uncompressed bytes of any one part read
 	MaxRatio     int64 // uncompressed/compressed ratio above which an entry is a bomb
-	ratioMinSize int64
+	RatioMinSize int64 // entries smaller than this are exempt from MaxRatio
 }
 
 // DefaultLimits suit budget reports: the largest real ones hold a few MB of
@@ -33,7 +33,7 @@ var DefaultLimits = Limits{
 	MaxTotal:     200 << 20,
 	MaxPart:      100 << 20,
 	MaxRatio:     1000,
-	ratioMinSize: 1 << 20,
+	RatioMinSize: 1 << 20,
 }
 
 // Package is an opened zip package.
@@ -62,7 +62,7 @@ func Open(kind string, data []byte, lim Limits) (*Package, error) {
 		if total > uint64(lim.MaxTotal) {
 			return nil, doc.Unreadablef("%s: entries declare more than %d MB uncompressed (zip bomb?)", kind, lim.MaxTotal>>20)
 		}
-		if f.UncompressedSize64 > uint64(lim.ratioMinSize) && f.CompressedSize64 > 0 &&
+		if f.UncompressedSize64 > uint64(lim.RatioMinSize) && f.CompressedSize64 > 0 &&
 			f.UncompressedSize64/f.CompressedSize64 > uint64(lim.MaxRatio) {
 			return nil, doc.Unreadablef("%s: entry %s inflates %d times (zip bomb?)", kind, f.Name, f.UncompressedSize64/f.CompressedSize64)
 		}
