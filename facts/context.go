@@ -177,7 +177,7 @@ func labelledCell(p *normalize.Page, lines []lineSpan, li int, line string, n qu
 				Page: p.Number, Start: s, End: e, Text: n.Text,
 				Value: n.Value, Unit: "分", UnitText: "", Kind: quantity.Score, Section: p.SectionAt(s),
 			}
-			if l != "得分" {
+			if l != "得分" && l != "总分" { // 总分's first number is the weight
 				f.Metric, f.label = SelfScore, l
 			}
 			return f, n.Value <= 100

@@ -18,7 +18,10 @@ var headlineRank = map[string][]string{
 	BudgetTotal:   {"全年预算数", "调整后预算数", "调整后预算", "全年预算", "预算总金额", "预算总额", "总预算", "年度预算", "预算数", "计划投资", "投入资金", "安排资金"},
 	Executed:      {"全年执行数", "预算执行数", "全年执行", "执行数", "实际支出", "支出共计", "实际使用", "完成拨付", "已拨付", "支付", "执行资金"},
 	ExecutionRate: {"预算执行率", "预算完成率", "资金执行率", "执行率", "支付率", "完成预算的", "完成率"},
-	SelfScore:     {"综合评价得分", "自评得分", "自评总分", "自评分数", "评价得分", "绩效评分", "总分"},
+	// A bare 总分 is not here: in a form's 总分 row the first number is the
+	// weight (100), and in prose "总分为100分" is the scale. The form's
+	// extraction reads the 总分 row's score.
+	SelfScore: {"综合评价得分", "自评得分", "自评总分", "自评分数", "评价得分", "绩效评分"},
 }
 
 // titleWords mark the line that is the report's title.
@@ -44,9 +47,9 @@ const orgSuffixes = `(?:委员会|办公室|管理局|事务局|服务中心|中
 
 var (
 	// An organization named in full: a place, then the unit.
-	orgRe = regexp.MustCompile(`(?:[\p{Han}]{1,8}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|镇|乡))+[\p{Han}]{1,24}?` + orgSuffixes)
+	orgRe = regexp.MustCompile(`(?:` + placeLevel + `)+[\p{Han}]{1,24}?` + orgSuffixes)
 	// orgCellRe reads a whole table cell as one name, up to its last unit suffix.
-	orgCellRe = regexp.MustCompile(`^(?:[\p{Han}]{1,8}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|镇|乡))+[\p{Han}]{1,24}` + orgSuffixes)
+	orgCellRe = regexp.MustCompile(`^(?:` + placeLevel + `)+[\p{Han}]{1,24}` + orgSuffixes)
 	// Labels of the table rows that name the unit, strongest first.
 	orgLabels  = []string{"资金使用单位", "预算部门、单位名称", "预算单位名称", "单位名称", "部门名称", "预算部门", "实施单位", "主管部门"}
 	yearRe     = regexp.MustCompile(`((?:19|20)\d{2})\s*年度?`)
@@ -335,7 +338,13 @@ func cleanOrgBefore(s, rest string) string {
 	return s
 }
 
-var placeRe = regexp.MustCompile(`^[\p{Han}]{1,8}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|镇|乡)`)
+var placeRe = regexp.MustCompile(`^(?:` + placeLevel + `)`)
+
+// placeLevel is one level of a place name: a short name and its level. Names
+// of ordinary places are short (番禺区, 红河州); only autonomous areas run long
+// (红河哈尼族彝族自治州). A longer run before 县 is a clause, not a place
+// (…书面报送县财政局).
+const placeLevel = `[\p{Han}]{2,9}?(?:自治区|自治州|自治县|自治旗|地区|盟)|[\p{Han}]{1,5}?(?:省|市|州|县|区|旗|镇|乡)`
 
 // orgFromBody finds the first full unit name in the opening text that is not
 // quoted from a document title (《…》) or named as an instructing body.
@@ -350,7 +359,7 @@ func orgFromBody(nd *normalize.Doc) *string {
 			continue
 		}
 		after := head[m[1]:]
-		if hasAnyPrefix(after, "关于", "印发", "下达", "文件", "要求", "网站") || hasAnySuffix(before, "根据", "按照", "来源:", "来源：", "发布机构:") {
+		if hasAnyPrefix(after, "关于", "印发", "下达", "文件", "要求", "网站") || hasAnySuffix(before, "根据", "按照", "来源:", "来源：", "发布机构:", "报送", "上报", "提交", "报", "向", "由", "经") {
 			continue
 		}
 		if org := cleanOrgBefore(head[m[0]:m[1]], after); org != "" {
