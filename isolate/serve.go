@@ -57,12 +57,19 @@ func Main() int {
 		return 2
 	}
 	out := os.NewFile(uintptr(fd), "protocol")
-	limit, _ := strconv.ParseInt(os.Getenv(EnvMemory), 10, 64)
-	if limit > 0 {
-		// The Go heap is kept well under the address-space cap, so the GC
-		// works harder before the kernel refuses a mapping. A document that
-		// needs more still dies, and the parent reports it.
-		debug.SetMemoryLimit(limit / 2)
+	budget, _ := strconv.ParseInt(os.Getenv(EnvMemory), 10, 64)
+	var limit int64
+	if budget > 0 {
+		// The cap is relative to what the process has mapped at start-up:
+		// the Go runtime (and C malloc arenas, when cgo is linked) reserve
+		// hundreds of MB of address space they never touch, and how much
+		// varies between builds, so an absolute cap would be either useless
+		// or fatal to ordinary documents.
+		limit = statusKB(os.Getpid(), "VmSize:")*1024 + budget
+		// The Go heap is kept under the budget, so the GC works harder
+		// before the kernel refuses a mapping. A document that needs more
+		// still dies, and the parent reports it.
+		debug.SetMemoryLimit(budget)
 		if err := unix.Setrlimit(unix.RLIMIT_AS, &unix.Rlimit{Cur: uint64(limit), Max: uint64(limit)}); err != nil {
 			fmt.Fprintln(os.Stderr, "zipin worker: setrlimit:", err)
 			return 2
@@ -156,13 +163,16 @@ func readRegular(path string) ([]byte, error) {
 }
 
 // PeakRSSKB reads a process's peak resident set (VmHWM) in KiB, or 0.
-func PeakRSSKB(pid int) int64 {
+func PeakRSSKB(pid int) int64 { return statusKB(pid, "VmHWM:") }
+
+// statusKB reads one "kB" field of /proc/PID/status, or 0.
+func statusKB(pid int, field string) int64 {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field); ok {
 			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
 			return n
 		}

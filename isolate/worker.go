@@ -19,17 +19,16 @@ type Config struct {
 	// Command is the child's argv. Empty means this executable with the
 	// hidden subcommand "__worker".
 	Command []string
-	// MemoryLimit is the child's address-space cap (RLIMIT_AS) in bytes; 0 means none.
+	// MemoryLimit is the memory a child may map beyond what it has at
+	// start-up, in bytes, enforced with RLIMIT_AS; 0 means no cap.
 	MemoryLimit int64
 	// MaxDocs restarts the child after this many documents, so slow leaks in
 	// a parser cannot accumulate; 0 means never.
 	MaxDocs int
 }
 
-// DefaultMemoryLimit leaves the Go runtime the address space it reserves at
-// start-up (a few hundred MB of mostly unbacked mappings) plus room for one
-// large document.
-const DefaultMemoryLimit = 2 << 30
+// DefaultMemoryLimit is room for one large document.
+const DefaultMemoryLimit = 1 << 30
 
 // Worker supervises one child process. It is not safe for concurrent use:
 // each goroutine of a pool owns one Worker.
@@ -82,7 +81,9 @@ func (w *Worker) start() error {
 		return fmt.Errorf("isolate: %w", err)
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), EnvWorker+"=1", EnvMemory+"="+strconv.FormatInt(w.cfg.MemoryLimit, 10))
+	// Few C malloc arenas (when cgo is linked): each reserves 64 MB of
+	// address space, which counts against the cap.
+	cmd.Env = append(os.Environ(), EnvWorker+"=1", EnvMemory+"="+strconv.FormatInt(w.cfg.MemoryLimit, 10), "MALLOC_ARENA_MAX=2")
 	// Our own pipes rather than StdinPipe/StdoutPipe: Wait would close those
 	// while a response might still be unread.
 	cmd.Stdin, cmd.Stdout = inR, outW
@@ -230,7 +231,7 @@ func (w *Worker) crashed(ch chan result) Response {
 	msg := w.stderr.String()
 	low := strings.ToLower(msg)
 	if strings.Contains(low, "out of memory") || strings.Contains(low, "cannot allocate memory") {
-		return Response{Unreadable: fmt.Sprintf("memory limit exceeded (%d MB)", w.cfg.MemoryLimit>>20)}
+		return Response{Unreadable: fmt.Sprintf("memory limit exceeded (%d MB): %s", w.cfg.MemoryLimit>>20, firstLines(msg, 1))}
 	}
 	how := "exited"
 	if cmd != nil && cmd.ProcessState != nil {

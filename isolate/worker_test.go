@@ -29,7 +29,7 @@ func write(t *testing.T, name, content string) string {
 const report = "某某单位2023年度部门整体支出绩效自评报告\n一、基本情况\n全年预算数100.00万元，全年执行数95.00万元，预算执行率95%。\n"
 
 func TestWorkerExtractsAndSurvivesBadDocuments(t *testing.T) {
-	w := isolate.NewWorker(isolate.Config{MemoryLimit: isolate.DefaultMemoryLimit})
+	w := isolate.NewWorker(isolate.Config{MemoryLimit: 256 << 20})
 	defer w.Close()
 	ctx := context.Background()
 
@@ -79,7 +79,7 @@ func TestWorkerExtractsAndSurvivesBadDocuments(t *testing.T) {
 }
 
 func TestWorkerMemoryCap(t *testing.T) {
-	w := isolate.NewWorker(isolate.Config{MemoryLimit: 512 << 20})
+	w := isolate.NewWorker(isolate.Config{MemoryLimit: 256 << 20})
 	defer w.Close()
 	start := time.Now()
 	r, err := w.Do(context.Background(), isolate.Request{Path: write(t, "alloc.txt", report+isolatetest.Alloc)}, 60*time.Second)

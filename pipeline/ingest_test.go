@@ -1,0 +1,271 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"zipin/catalog"
+	"zipin/extract"
+	"zipin/isolate/isolatetest"
+	"zipin/samples"
+	"zipin/schema"
+)
+
+func TestMain(m *testing.M) {
+	// A child started by a test is a worker (isolate) or a crash-test ingest.
+	isolatetest.Install()
+	maybeRunIngestChild()
+	os.Exit(m.Run())
+}
+
+// corpus writes n variants of the sample reports into dir (each with a
+// different doc_id) and returns their paths.
+func corpus(t testing.TB, dir string, n int) []string {
+	t.Helper()
+	tmp := t.TempDir()
+	src, err := samples.WriteTo(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts [][]byte
+	for _, p := range src {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(p, "gbk") {
+			continue // variants are appended as UTF-8; keep the UTF-8 sample
+		}
+		texts = append(texts, b)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for i := 0; i < n; i++ {
+		b := append([]byte(nil), texts[i%len(texts)]...)
+		b = append(b, fmt.Sprintf("\n\n附：档案号 A%05d。\n", i)...)
+		p := filepath.Join(dir, fmt.Sprintf("doc-%03d.txt", i))
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	return paths
+}
+
+func outcomes(sum *Summary) map[string]Outcome {
+	m := map[string]Outcome{}
+	for _, o := range sum.Outcomes {
+		m[filepath.Base(o.Source)] = o
+	}
+	return m
+}
+
+func TestIngestGoodAndBadFilesInParallel(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "in")
+	good := corpus(t, in, 6)
+	write := func(name string, data []byte) {
+		if err := os.WriteFile(filepath.Join(in, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("empty.txt", nil)
+	write("binary.txt", []byte{0x89, 'P', 'N', 'G', 0, 1, 2, 3, 0xff, 0xfe, 0, 0, 0, 9})
+	gbk, err := os.ReadFile("../testdata/text/bad/truncated-gbk.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("truncated-gbk.txt", gbk)
+	write("loop.txt", append(mustRead(t, good[0]), isolatetest.Loop...))
+	write("alloc.txt", append(mustRead(t, good[1]), isolatetest.Alloc...))
+	if err := os.Symlink(in, filepath.Join(in, "again")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("self", filepath.Join(in, "self")); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Mkfifo(filepath.Join(in, "fifo.txt"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	noperm := filepath.Join(in, "noperm.txt")
+	write("noperm.txt", append(mustRead(t, good[2]), "\n（权限测试）\n"...))
+	if err := os.Chmod(noperm, 0); err != nil {
+		t.Fatal(err)
+	}
+	root := os.Geteuid() == 0
+
+	out := filepath.Join(t.TempDir(), "out")
+	opts := Options{Out: out, Jobs: 3, Timeout: 5 * time.Second, WorkerMemory: 256 << 20, FlushDocs: 2}
+	start := time.Now()
+	sum, err := Ingest(context.Background(), opts, []string{in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("first run: %s, %d outcomes", time.Since(start), len(sum.Outcomes))
+	for _, o := range sum.Outcomes {
+		t.Logf("  %s %s %s", filepath.Base(o.Source), o.Status, o.Reason)
+	}
+	got := outcomes(sum)
+	want := map[string]string{
+		"empty.txt":         "empty file",
+		"binary.txt":        "unrecognized format",
+		"truncated-gbk.txt": "not UTF-8",
+		"loop.txt":          "timeout after 5s",
+		"alloc.txt":         "memory limit exceeded",
+		"self":              "cannot resolve path",
+		"again":             "directory loop",
+		"fifo.txt":          "not a regular file",
+	}
+	if !root {
+		want["noperm.txt"] = "permission denied"
+	} else {
+		t.Log("running as root: chmod 000 does not stop reads, so noperm.txt is read like any file")
+	}
+	for name, reason := range want {
+		o, ok := got[name]
+		if !ok || o.Status != "quarantined" || !strings.Contains(o.Reason, reason) {
+			t.Errorf("%s: %+v, want quarantined for %q", name, o, reason)
+		}
+	}
+	nOK := len(good)
+	if root {
+		nOK++
+	}
+	if sum.Count("ok") != nOK {
+		t.Errorf("ok = %d, want %d", sum.Count("ok"), nOK)
+	}
+	reports, err := schema.ReadTable[schema.Report](out, schema.TableReports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != nOK {
+		t.Errorf("reports rows = %d, want %d", len(reports), nOK)
+	}
+	cat, err := catalog.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, err := cat.Counts()
+	cat.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts["ok"] != nOK || counts["quarantined"] != 5 || counts["unreadable path"] != len(want)-5 {
+		t.Errorf("catalog counts = %v", counts)
+	}
+
+	// Idempotence: nothing is extracted again, and the catalog says so.
+	start = time.Now()
+	sum2, err := Ingest(context.Background(), opts, []string{in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("re-run: %s", time.Since(start))
+	if sum2.Extracted != 0 || sum2.Count("ok") != 0 {
+		t.Errorf("re-run extracted %d documents (%d ok), want 0", sum2.Extracted, sum2.Count("ok"))
+	}
+	cat, _ = catalog.Open(out)
+	runs, err := cat.Runs(1)
+	cat.Close()
+	if err != nil || len(runs) != 1 || runs[0].Extracted != 0 || runs[0].Skipped != nOK+5 || runs[0].State != "done" {
+		t.Errorf("catalog run = %+v %v, want 0 extracted, %d skipped", runs, err, nOK+5)
+	}
+}
+
+func TestForceReextractsWithoutDuplicates(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "in")
+	good := corpus(t, in, 5)
+	out := filepath.Join(t.TempDir(), "out")
+	opts := Options{Out: out, Jobs: 2, Timeout: 30 * time.Second, FlushDocs: 2}
+	if _, err := Ingest(context.Background(), opts, []string{in}); err != nil {
+		t.Fatal(err)
+	}
+	first, _ := schema.ReadTable[schema.Report](out, schema.TableReports)
+	opts.Force = true
+	sum, err := Ingest(context.Background(), opts, []string{in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Extracted != len(good) {
+		t.Errorf("--force extracted %d, want %d", sum.Extracted, len(good))
+	}
+	for _, table := range schema.Tables {
+		ids := map[string]int{}
+		switch table {
+		case schema.TableReports:
+			rows, _ := schema.ReadTable[schema.Report](out, table)
+			for _, r := range rows {
+				ids[r.DocID]++
+			}
+			if len(rows) != len(good) {
+				t.Errorf("reports: %d rows, want %d", len(rows), len(good))
+			}
+			for _, r := range rows {
+				for _, f := range first {
+					if f.DocID == r.DocID && !r.ExtractedAt.After(f.ExtractedAt) {
+						t.Errorf("%s: row not replaced by the re-extraction", r.DocID)
+					}
+				}
+			}
+		case schema.TableTexts:
+			rows, _ := schema.ReadTable[schema.Text](out, table)
+			for _, r := range rows {
+				ids[fmt.Sprint(r.DocID, r.Page)]++
+			}
+		case schema.TableFacts:
+			rows, _ := schema.ReadTable[schema.Fact](out, table)
+			for _, r := range rows {
+				ids[fmt.Sprint(r.DocID, r.Seq)]++
+			}
+		}
+		for k, n := range ids {
+			if n != 1 {
+				t.Errorf("%s: key %s has %d rows", table, k, n)
+			}
+		}
+	}
+}
+
+func TestAnalyzeExtractedMatchesAnalyze(t *testing.T) {
+	paths := corpus(t, t.TempDir(), 2)
+	paths = append(paths, "../testdata/text/report-gbk.txt")
+	for _, p := range paths {
+		data := mustRead(t, p)
+		in := Input{Source: p, Data: data}
+		want, err := Analyze(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := extract.Read(context.Background(), p, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := analyzeExtracted(context.Background(), in, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got.Reports[0].ExtractedAt = want.Reports[0].ExtractedAt
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the isolated path's rows differ from Analyze's", p)
+		}
+	}
+}
+
+func mustRead(t testing.TB, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return b
+}
