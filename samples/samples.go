@@ -1,5 +1,8 @@
-// Package samples embeds a few fictional self-evaluation reports, so that
-// `zipin ingest` with no arguments shows the whole pipeline on a fresh machine.
+// Package samples embeds a few fictional self-evaluation reports, in the
+// formats portals publish (text in UTF-8 and GBK, DOCX, PDF, XLSX), so that
+// `zipin ingest` with no arguments shows the whole pipeline on a fresh
+// machine. The DOCX, PDF and XLSX are copies of fixtures from testdata/
+// (see testdata/office/gen.sh and testdata/pdf/gen.sh).
 package samples
 
 import (
@@ -9,7 +12,7 @@ import (
 	"path/filepath"
 )
 
-//go:embed *.txt
+//go:embed *.txt *.docx *.pdf *.xlsx
 var files embed.FS
 
 // WriteTo copies the sample reports into dir and returns their paths.

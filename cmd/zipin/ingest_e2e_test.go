@@ -54,13 +54,13 @@ func TestIngestSamples(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"documents: 2 ok", "facts:", "output:    " + out, "duckdb"} {
+	for _, want := range []string{"documents: 5 ok", "facts:", "output:    " + out, "duckdb"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
 		}
 	}
 	reports, err := schema.ReadTable[schema.Report](out, schema.TableReports)
-	if err != nil || len(reports) != 2 {
+	if err != nil || len(reports) != 5 {
 		t.Fatalf("reports %d, %v", len(reports), err)
 	}
 }
