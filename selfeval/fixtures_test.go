@@ -183,3 +183,56 @@ func TestNarrativeGoals(t *testing.T) {
 	}
 	sameRows(t, "indicators", r.Indicators, numbered(0, want))
 }
+
+// TestOtherTemplates: three other templates in use, each as a real grid and
+// flattened the way such pages usually are; both give the same rows.
+func TestOtherTemplates(t *testing.T) {
+	system := []schema.Project{{
+		ProjectSeq: 1, Project: s("空气质量自动监测站运维经费"), Department: s("青溪县生态环境分局"), Implementer: s("青溪县环境监测站"),
+		BudgetInitialYuan: wan(56), BudgetYuan: wan(58.4), ExecutedYuan: wan(55.48), ExecutionRate: f(95),
+		TotalWeight: f(100), TotalScore: f(95.5), Page: 1,
+	}}
+	systemInd := numbered(1, []schema.Indicator{
+		ind("产出指标", "数量指标", "监测站点运维数量", "≥24个", "≥", f(24), "24", f(24), "个", f(30), f(30), ""),
+		ind("产出指标", "质量指标", "数据有效率", "≥90%", "≥", f(90), "93.5", f(93.5), "%", f(20), f(20), ""),
+		ind("效益指标", "社会效益指标", "空气质量优良天数比率", "≥85%", "≥", f(85), "83.2", f(83.2), "%", f(20), f(16), "春季沙尘天气偏多"),
+		ind("满意度指标", "服务对象满意度指标", "公众满意度", "≥90%", "≥", f(90), "92", f(92), "%", f(20), f(20), ""),
+	})
+	transfer := []schema.Project{{
+		ProjectSeq: 1, Project: s("农机购置补贴资金"), Department: s("青溪县农业农村局"), Implementer: s("青溪县农机服务站"),
+		BudgetYuan: wan(412.6), ExecutedYuan: wan(398.3), ExecutionRate: f(96.5), Page: 1,
+	}}
+	transferInd := numbered(1, []schema.Indicator{
+		ind("产出指标", "数量指标", "补贴机具数量", "≥260台（套）", "≥", f(260), "274台（套）", f(274), "台（套）", nil, nil, ""),
+		ind("产出指标", "时效指标", "补贴资金兑付及时率", "≥95%", "≥", f(95), "97.1%", f(97.1), "%", nil, nil, ""),
+		ind("效益指标", "社会效益指标", "农作物耕种收综合机械化率", "≥75%", "≥", f(75), "76.3%", f(76.3), "%", nil, nil, ""),
+	})
+	// 自评得分 9.8 here is the execution-rate score, not the form's total.
+	dept := []schema.Project{{
+		ProjectSeq: 1, Department: s("青溪县统计局"),
+		BudgetInitialYuan: wan(318.4), BudgetYuan: wan(342.75), ExecutedYuan: wan(336.9), ExecutionRate: f(98.29), Page: 1,
+	}}
+	deptInd := numbered(1, []schema.Indicator{
+		ind("年度总体目标", "", "年度总体目标", "按时完成常规统计调查任务，数据质量达标。", "", nil, "完成全部常规统计调查任务，数据差错率低于规定标准。", nil, "", nil, nil, ""),
+	})
+	for _, tc := range []struct {
+		files []string
+		p     []schema.Project
+		in    []schema.Indicator
+	}{
+		{[]string{"system.html", "system-cells.txt"}, system, systemInd},
+		{[]string{"transfer.html", "transfer-rows.txt"}, transfer, transferInd},
+		{[]string{"dept.html", "dept-lines.txt"}, dept, deptInd},
+	} {
+		for _, file := range tc.files {
+			t.Run(file, func(t *testing.T) {
+				r := fixture(t, file)
+				sameRows(t, "projects", r.Projects, tc.p)
+				sameRows(t, "indicators", r.Indicators, tc.in)
+				if len(r.Warnings) > 0 {
+					t.Errorf("consistent form, got warnings %q", r.Warnings)
+				}
+			})
+		}
+	}
+}

@@ -208,6 +208,11 @@ func (g *gridReader) fundingRow(p *normalize.Page, t *normalize.Table, row []str
 		if k := matchCell(row[c], asTable(fundRowPhrases)); k >= 0 {
 			label = k
 		}
+		for _, tc := range fundTotalCells {
+			if cleanLabel(row[c]) == tc {
+				label = int(rowTotal)
+			}
+		}
 	}
 	if label < 0 {
 		g.mode = modeNone

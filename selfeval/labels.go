@@ -67,6 +67,10 @@ var fundRowPhrases = map[fundRow][]string{
 	rowOther:  {"其他资金", "单位资金", "财政专户管理资金"},
 }
 
+// fundTotalCells label the total row when they are the whole cell (budget
+// system exports write a bare 总额).
+var fundTotalCells = []string{"总额", "合计", "总计"}
+
 // fundBlockStarts open the funding block in flattened text; the header
 // phrases are looked for after the last of these before 年度资金总额.
 var fundBlockStarts = []string{"项目资金", "资金投入情况", "预算执行情况", "年度预算申请", "年度预算数", "资金情况"}

@@ -85,6 +85,58 @@ func formFlawed() [][]c {
 	}
 }
 
+// formSystem is a provincial budget-system export: a bare 总额 row label,
+// 调整后预算数 / 权重 headers with the unit on a group label, a separate
+// 指标性质 and 度量单位 column, a 合计 row.
+func formSystem() [][]c {
+	return [][]c{
+		{t("项目名称"), span("空气质量自动监测站运维经费", 1, 9)},
+		{t("主管部门"), span("青溪县生态环境分局", 1, 4), t("实施单位（盖章）"), span("青溪县环境监测站", 1, 4)},
+		{span("预算执行情况（10分）", 4, 1), t("年度预算数（万元）"), t("年初预算"), t("调整后预算数"), t("预算执行数"), t("预算执行率"), t("权重"), t("得分"), span("原因", 1, 2)},
+		{t("总额"), t("56.00"), t("58.40"), t("55.48"), t("95.00%"), t("10"), t("9.5"), span("", 1, 2)},
+		{t("其中：财政资金"), t("56.00"), t("58.40"), t("55.48"), t("95.00%"), t("/"), t("/"), span("", 1, 2)},
+		{t("其他资金"), t(""), t(""), t(""), t(""), t("/"), t("/"), span("", 1, 2)},
+		{span("绩效指标（90分）", 1, 10)},
+		{t("一级指标"), t("二级指标"), t("三级指标"), t("指标性质"), t("指标值"), t("度量单位"), t("完成值"), t("权重"), t("得分"), t("未完成原因分析")},
+		{t("产出指标"), t("数量指标"), t("监测站点运维数量"), t("≥"), t("24"), t("个"), t("24"), t("30"), t("30"), t("")},
+		{t("产出指标"), t("质量指标"), t("数据有效率"), t("≥"), t("90"), t("%"), t("93.5"), t("20"), t("20"), t("")},
+		{t("效益指标"), t("社会效益指标"), t("空气质量优良天数比率"), t("≥"), t("85"), t("%"), t("83.2"), t("20"), t("16"), t("春季沙尘天气偏多")},
+		{t("满意度指标"), t("服务对象满意度指标"), t("公众满意度"), t("≥"), t("90"), t("%"), t("92"), t("20"), t("20"), t("")},
+		{span("合计", 1, 7), t("100"), t("95.5"), t("")},
+	}
+}
+
+// formTransfer is a central transfer-payment form: (A)/(B) headers, a
+// central ministry beside the local 主管部门, no 年初预算数, no scores.
+func formTransfer() [][]c {
+	return [][]c{
+		{t("转移支付（项目）名称"), span("农机购置补贴资金", 1, 5)},
+		{t("中央主管部门"), span("农业农村部", 1, 5)},
+		{t("地方主管部门"), span("青溪县农业农村局", 1, 2), t("资金使用单位"), span("青溪县农机服务站", 1, 2)},
+		{span("资金投入情况（万元）", 4, 1), t(""), t("全年预算数（A）"), t("全年执行数（B）"), span("预算执行率（B/A×100%）", 1, 2)},
+		{t("年度资金总额："), t("412.6"), t("398.3"), span("96.5%", 1, 2)},
+		{t("其中：中央财政资金"), t("400"), t("386.3"), span("96.6%", 1, 2)},
+		{t("地方财政资金"), t("12.6"), t("12"), span("95.2%", 1, 2)},
+		{span("绩效指标", 4, 1), t("一级指标"), t("二级指标"), t("三级指标"), t("指标值"), t("全年实际完成值")},
+		{span("产出指标", 2, 1), t("数量指标"), t("补贴机具数量"), t("≥260台（套）"), t("274台（套）")},
+		{t("时效指标"), t("补贴资金兑付及时率"), t("≥95%"), t("97.1%")},
+		{t("效益指标"), t("社会效益指标"), t("农作物耕种收综合机械化率"), t("≥75%"), t("76.3%")},
+	}
+}
+
+// formDept is a department-level form: the unit's name instead of a
+// project, 自评得分 that is only the execution-rate score, a unit label
+// missing its closing bracket.
+func formDept() [][]c {
+	return [][]c{
+		{t("预算部门、单位名称"), span("青溪县统计局", 1, 7)},
+		{span("年度预算申请（万元", 2, 1), t(""), t("年初预算数"), t("全年预算数"), t("全年执行数"), t("分值"), t("执行率"), t("自评得分")},
+		{t("年度资金总额"), t("318.40"), t("342.75"), t("336.90"), t("10"), t("98.29%"), t("9.8")},
+		{span("年度总体目标", 2, 1), span("预期目标", 1, 3), span("实际完成情况", 1, 4)},
+		{span("按时完成常规统计调查任务，数据质量达标。", 1, 3), span("完成全部常规统计调查任务，数据差错率低于规定标准。", 1, 4)},
+	}
+}
+
 // grid lays the cells out on a rows×cols grid; covered positions point at
 // their anchor so that each flattening can decide what to write there.
 type pos struct {
@@ -262,6 +314,12 @@ func main() {
 		"glued.txt":           glued(formRoad()) + glued(formMeals()),
 		"glued-ambiguous.txt": formAmbiguous,
 		"goals.txt":           goals,
+		"system.html":         htmlDoc("空气质量自动监测站运维经费绩效自评表", formSystem()),
+		"transfer.html":       htmlDoc("农机购置补贴资金绩效自评表", formTransfer()),
+		"dept.html":           htmlDoc("部门整体支出绩效自评表", formDept()),
+		"system-cells.txt":    pipeCells(formSystem()),
+		"transfer-rows.txt":   pipeRows(formTransfer()),
+		"dept-lines.txt":      cellPerLine(formDept()),
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
