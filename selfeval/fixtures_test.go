@@ -90,16 +90,17 @@ func TestTwoProjects(t *testing.T) {
 // TestFlattenedLayouts: the same form with its grid lost in each of the ways
 // real pages lose it. The funding block, project labels and totals come back
 // from all of them; the goal from those that delimit cells by lines or
-// pipes; indicator rows from the layouts that keep empty cells.
+// pipes; indicator rows from all of them (by position where empty cells are
+// kept, by the shape of a row where they are lost).
 func TestFlattenedLayouts(t *testing.T) {
 	for _, tc := range []struct {
 		file       string
 		indicators []schema.Indicator
 	}{
-		{"cell-per-line.txt", []schema.Indicator{roadGoal()}},
+		{"cell-per-line.txt", append([]schema.Indicator{roadGoal()}, roadIndicators()...)},
 		{"pipe-cells.txt", append([]schema.Indicator{roadGoal()}, roadIndicators()...)},
 		{"pipe-rows.txt", append([]schema.Indicator{roadGoal()}, roadIndicators()...)},
-		{"space-line.txt", nil},
+		{"space-line.txt", roadIndicators()},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			r := fixture(t, tc.file)

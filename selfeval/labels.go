@@ -134,6 +134,16 @@ var indColPhrases = map[indCol][]string{
 	icNote:   {"偏差原因分析及改进措施", "偏差原因分析", "未完成原因分析", "原因分析", "备注", "偏差原因"},
 }
 
+// level1Labels and level2Labels are the standard indicator vocabulary (the
+// 2021 framework adds 成本指标 as a 一级 label, with 经济/社会/生态环境成本指标
+// under it). Flattened rows that lost their empty cells are read by it.
+var (
+	level1Labels = []string{"产出指标", "效益指标", "满意度指标", "成本指标"}
+	level2Labels = []string{"数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标",
+		"生态效益指标", "可持续影响指标", "服务对象满意度指标", "满意度指标", "经济成本指标", "社会成本指标",
+		"生态环境成本指标"}
+)
+
 // totalRowPhrases label the indicator table's total row.
 var totalRowPhrases = []string{"总分", "合计", "总计"}
 

@@ -11,10 +11,16 @@ import (
 // flat is the document's text outside its real tables, all pages joined, as
 // runes, with where each page starts. Table renderings are blanked out (kept
 // as spaces, so offsets hold) because fromGrids reads them.
+//
+// spaced is the same text with the spaces normalization removed between a
+// number-with-unit and its neighbour put back: in a space-separated table
+// they separated cells ("≥180公里 186公里"). at maps an offset in r to spaced.
 type flat struct {
-	r     []rune
-	pages []int // rune offset where each page starts
-	nums  []int // page numbers
+	r      []rune
+	spaced []rune
+	at     []int
+	pages  []int // rune offset where each page starts
+	nums   []int // page numbers
 }
 
 func flatten(nd *normalize.Doc) *flat {
@@ -29,12 +35,36 @@ func flatten(nd *normalize.Doc) *flat {
 				}
 			}
 		}
+		raw := []rune(p.Raw)
 		f.pages = append(f.pages, len(f.r))
 		f.nums = append(f.nums, p.Number)
-		f.r = append(f.r, rs...)
+		for i, c := range rs {
+			f.at = append(f.at, len(f.spaced))
+			f.r = append(f.r, c)
+			f.spaced = append(f.spaced, c)
+			if i+1 < len(rs) && i+1 < len(p.Map) && removedSpace(raw, p.Map[i], p.Map[i+1]) {
+				f.spaced = append(f.spaced, ' ')
+			}
+		}
+		f.at = append(f.at, len(f.spaced))
 		f.r = append(f.r, '\n')
+		f.spaced = append(f.spaced, '\n')
 	}
+	f.at = append(f.at, len(f.spaced))
 	return f
+}
+
+// removedSpace: the raw text between two kept runes was only spaces.
+func removedSpace(raw []rune, a, b int) bool {
+	if b-a < 2 || b > len(raw) {
+		return false
+	}
+	for _, c := range raw[a+1 : b] {
+		if c != ' ' && c != '\t' {
+			return false
+		}
+	}
+	return true
 }
 
 // pageAt returns the page number and the offset within that page.
@@ -89,7 +119,7 @@ func fromText(nd *normalize.Doc) []*project {
 		if g, ok := readTextGoal(f.r, end, formEnd); ok {
 			p.inds = append(p.inds, g)
 		}
-		p.inds = append(p.inds, textIndicators(f.r, end, formEnd)...)
+		p.inds = append(p.inds, textIndicators(f, end, formEnd)...)
 		out = append(out, p)
 		prevEnd = formEnd
 	}

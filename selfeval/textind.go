@@ -12,9 +12,10 @@ import (
 // keeps the row structure: pipe rows (one table row per line, cells between
 // pipes, empty cells kept) and one cell per line ending in " |" (empty cells
 // kept as a bare "|"), chunked by the header's width. One cell per line
-// without pipes and space-separated runs lose empty cells, so a row cannot be
-// told from the next; those are not read.
-func textIndicators(r []rune, from, to int) []schema.Indicator {
+// without pipes and space-separated runs lose empty cells; they are read by
+// the shape of a row (sequenceIndicators). Glued cells are not read.
+func textIndicators(f *flat, from, to int) []schema.Indicator {
+	r := f.r
 	cols, hStart, hEnd, ok := indHeader(r, from, to)
 	if !ok {
 		return nil
@@ -29,6 +30,9 @@ func textIndicators(r []rune, from, to int) []schema.Indicator {
 		le++
 	}
 	headerLine := string(r[ls:le])
+	if !strings.Contains(headerLine, "|") {
+		return sequenceIndicators(cols, f.spaced[f.at[hEnd]:f.at[to]])
+	}
 	var lines []string
 	for _, l := range strings.Split(string(r[le:to]), "\n") {
 		if l = strings.TrimSpace(l); l != "" {
@@ -254,4 +258,99 @@ func narrativeGoals(nd *normalize.Doc) []schema.Indicator {
 		}
 	}
 	return out
+}
+
+// sequenceIndicators reads rows from cells that lost their empty neighbours
+// (one cell per line, or one space-separated run). A row is recognised by its
+// shape: the 一级/二级 labels from the standard vocabulary, then name, target,
+// actual, and two numbers (分值, 得分); a cell after the score is the row's
+// note unless two numbers follow it three cells on, which makes it the next
+// row's name. Reading stops at 总分 or at the first cells that fit no row.
+func sequenceIndicators(cols []indCol, rest []rune) []schema.Indicator {
+	// Only the standard column order can be read by shape.
+	want := []indCol{icName, icTarget, icActual, icWeight, icScore}
+	k := 0
+	for _, c := range cols {
+		if k < len(want) && c == want[k] {
+			k++
+		} else if c == icOp || c == icUnit {
+			return nil
+		}
+	}
+	if k < len(want) {
+		return nil
+	}
+	text := string(rest)
+	var cells []string
+	if strings.Count(text, "\n") >= strings.Count(text, " ") {
+		for _, l := range strings.Split(text, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				cells = append(cells, l)
+			}
+		}
+	} else {
+		cells = strings.Fields(text)
+	}
+	isNum := func(i int) bool { return i < len(cells) && cellNum(cells[i]) != nil }
+	var out []schema.Indicator
+	var l1, l2 string
+	for i := 0; i < len(cells); {
+		c := cells[i]
+		if isTotalLabel(c) {
+			break
+		}
+		if lv, ok := levelOf(c, i+1 < len(cells) && isLevel2(cells[i+1])); ok {
+			if lv == 1 {
+				l1, l2 = cleanLabel(c), ""
+			} else {
+				l2 = cleanLabel(c)
+			}
+			i++
+			continue
+		}
+		if i+4 >= len(cells) || !isNum(i+3) || !isNum(i+4) || isNum(i) {
+			break
+		}
+		ir := indRow{icLevel1: l1, icLevel2: l2, icName: c, icTarget: cells[i+1], icActual: cells[i+2], icWeight: cells[i+3], icScore: cells[i+4]}
+		i += 5
+		if i < len(cells) && !isTotalLabel(cells[i]) && !isLevel1(cells[i]) && !isLevel2(cells[i]) && !(isNum(i+3) && isNum(i+4)) && !isNum(i) {
+			ir[icNote] = cells[i]
+			i++
+		}
+		if in, ok := indicator(ir); ok {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// levelOf says whether a cell is a 一级 (1) or 二级 (2) label. 满意度指标 is
+// both: it is the 一级 label when a 二级 label follows it or it carries its
+// points ("满意度指标（10分）").
+func levelOf(c string, nextIsLevel2 bool) (int, bool) {
+	l1, l2 := isLevel1(c), isLevel2(c)
+	switch {
+	case l1 && l2:
+		if nextIsLevel2 || level1Suffix.MatchString(c) {
+			return 1, true
+		}
+		return 2, true
+	case l1:
+		return 1, true
+	case l2:
+		return 2, true
+	}
+	return 0, false
+}
+
+func isLevel1(c string) bool { return inList(cleanLabel(c), level1Labels) }
+func isLevel2(c string) bool { return inList(cleanLabel(c), level2Labels) }
+
+func inList(s string, list []string) bool {
+	for _, x := range list {
+		if s == x {
+			return true
+		}
+	}
+	return false
 }
