@@ -101,6 +101,7 @@ func TestFlattenedLayouts(t *testing.T) {
 		{"pipe-cells.txt", append([]schema.Indicator{roadGoal()}, roadIndicators()...)},
 		{"pipe-rows.txt", append([]schema.Indicator{roadGoal()}, roadIndicators()...)},
 		{"space-line.txt", roadIndicators()},
+		{"labels-after.txt", roadIndicators()},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			r := fixture(t, tc.file)

@@ -96,7 +96,7 @@ func fromText(nd *normalize.Doc) []*project {
 		if i := lastIndex(f.r, headStart, a.start, fieldPhrases(fieldProject)); i >= 0 {
 			headStart = i
 		}
-		cols, unit, ok := readFundHeader(f.r, headStart, a.start)
+		cols, unit, hdrEnd, ok := readFundHeader(f.r, headStart, a.start)
 		if !ok || proseAmount(f.r, a.end) {
 			// 资金总额 in running text ("项目资金总额500万元"), not a form's row.
 			continue
@@ -105,7 +105,17 @@ func fromText(nd *normalize.Doc) []*project {
 		p := newProject(pg, off)
 		readProjectFields(p, f.r, headStart, a.start)
 		p.unit, p.cols = unit, cols
-		vals, amb, end := readFundRow(f.r, a.end, cols, false)
+		// Labels after their numbers (a PDF text layer that centres the row
+		// label vertically writes it last): then every row reads backwards.
+		pre := numericCells(f.r, hdrEnd, a.start)
+		var vals fundVals
+		var amb []fundCol
+		end := a.end
+		if pre != nil {
+			vals, amb = solveRow(rowInput{cols: cols, cells: pre})
+		} else {
+			vals, amb, end = readFundRow(f.r, a.end, cols, false)
+		}
 		p.setRow(rowTotal, vals, amb)
 		// Form boundary for the rest: the next form's head.
 		formEnd := next
@@ -114,7 +124,7 @@ func fromText(nd *normalize.Doc) []*project {
 				formEnd = i
 			}
 		}
-		readSubRows(p, f.r, end, formEnd)
+		readSubRows(p, f.r, end, formEnd, pre != nil)
 		readTextTotal(p, f.r, end, formEnd)
 		if g, ok := readTextGoal(f.r, end, formEnd); ok {
 			p.inds = append(p.inds, g)
@@ -222,14 +232,16 @@ func startsAny(r []rune, i int, phrases []string) bool {
 // readFundHeader finds the funding header's columns, in the order written,
 // after the last block opener (项目资金, 资金投入情况 …) before the anchor, and
 // the money unit the block declares.
-func readFundHeader(r []rune, from, anchorAt int) ([]fundCol, float64, bool) {
+func readFundHeader(r []rune, from, anchorAt int) ([]fundCol, float64, int, bool) {
 	start := max(from, anchorAt-160)
 	if i := lastIndex(r, from, anchorAt, fundBlockStarts); i >= 0 {
 		start = i
 	}
 	var cols []fundCol
 	seen := map[fundCol]bool{}
+	end := anchorAt
 	for _, m := range findPhrases(r[start:anchorAt], asTable(fundColPhrases)) {
+		end = start + m.end
 		c := fundCol(m.key)
 		if !seen[c] {
 			seen[c] = true
@@ -241,9 +253,33 @@ func readFundHeader(r []rune, from, anchorAt int) ([]fundCol, float64, bool) {
 		unit = map[string]float64{"万元": 10000, "元": 1}[m[1]]
 	}
 	if len(cols) < 2 || !seen[colBudget] && !seen[colExecuted] {
-		return standardFundCols, unit, false
+		return standardFundCols, unit, end, false
 	}
-	return cols, unit, true
+	return cols, unit, end, true
+}
+
+// numericCells returns the cells of r[from:to) if every one is a number or a
+// placeholder (and at least one is a number), else nil. Numbers between the
+// header and the first row label mean the labels follow their numbers.
+func numericCells(r []rune, from, to int) []string {
+	if from >= to {
+		return nil
+	}
+	toks := strings.FieldsFunc(string(r[from:to]), func(c rune) bool {
+		return unicode.IsSpace(c) || c == '|' || c == ':' || c == '：'
+	})
+	nums := 0
+	for _, t := range toks {
+		if _, ok := parseNum(t); ok {
+			nums++
+		} else if !isPlaceholder(t) {
+			return nil
+		}
+	}
+	if nums == 0 {
+		return nil
+	}
+	return toks
 }
 
 // readCells reads the value cells that follow a row label at i: numbers and
@@ -354,7 +390,7 @@ func numericCols(cols []fundCol) []fundCol { return cols }
 var fundStops = []string{"年度总体目标", "总体目标", "绩效指标", "一级指标", "资金管理情况", "年度目标"}
 
 // readSubRows reads the 其中 rows after the total row, up to the goal block.
-func readSubRows(p *project, r []rune, from, to int) {
+func readSubRows(p *project, r []rune, from, to int, labelsAfter bool) {
 	stop := to
 	for _, m := range findPhrases(r[from:to], map[int][]string{0: fundStops}) {
 		stop = from + m.start
@@ -366,8 +402,18 @@ func readSubRows(p *project, r []rune, from, to int) {
 			subs[int(k)] = v
 		}
 	}
+	prev := from
 	for _, m := range findPhrases(r[from:stop], subs) {
-		vals, amb, _ := readFundRow(r, from+m.end, p.cols, true)
+		var vals fundVals
+		var amb []fundCol
+		if labelsAfter {
+			if cells := numericCells(r, prev, from+m.start); cells != nil {
+				vals, amb = solveRow(rowInput{cols: p.cols, cells: cells, sub: true})
+			}
+			prev = from + m.end
+		} else {
+			vals, amb, _ = readFundRow(r, from+m.end, p.cols, true)
+		}
 		p.setRow(fundRow(m.key), vals, amb)
 	}
 }

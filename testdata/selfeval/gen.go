@@ -275,6 +275,28 @@ func spaceLine(rows [][]c) string {
 	return strings.ReplaceAll(head, "\n", " ") + strings.Join(cells, " ") + "\n"
 }
 
+// spaceLineLabelsAfter is spaceLine as a PDF text layer writes it when the
+// funding rows' labels are centred vertically: each label after its numbers.
+func spaceLineLabelsAfter(rows [][]c) string {
+	after := map[string]bool{"年度资金总额": true, "其中：本年财政拨款": true, "上年结转资金": true}
+	var cells []string
+	for _, r := range anchors(rows) {
+		var label string
+		for _, s := range r {
+			switch {
+			case after[s]:
+				label = s
+			case s != "":
+				cells = append(cells, s)
+			}
+		}
+		if label != "" {
+			cells = append(cells, label)
+		}
+	}
+	return strings.ReplaceAll(head, "\n", " ") + strings.Join(cells, " ") + "\n"
+}
+
 // glued: the cells run together with no separator at all.
 func glued(rows [][]c) string {
 	var b strings.Builder
@@ -310,6 +332,7 @@ func main() {
 		"cell-per-line.txt":   cellPerLine(formRoad()),
 		"pipe-cells.txt":      pipeCells(formRoad()),
 		"pipe-rows.txt":       pipeRows(formRoad()),
+		"labels-after.txt":    spaceLineLabelsAfter(formRoad()),
 		"space-line.txt":      spaceLine(formRoad()),
 		"glued.txt":           glued(formRoad()) + glued(formMeals()),
 		"glued-ambiguous.txt": formAmbiguous,
