@@ -35,7 +35,8 @@ type glyph struct {
 	size           float64 // effective font size in points
 	method         string
 	bold           bool
-	seq            int // content-stream order
+	seq            int     // content-stream order
+	dx, dy         float64 // reading direction, unit vector in page space
 }
 
 // seg is a ruling line in default user space, horizontal or vertical.
@@ -154,6 +155,9 @@ func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) 
 			if txt != "" && len(w.glyphs) < maxGlyphs {
 				g := glyph{text: txt, size: math.Hypot(trm[2], trm[3]), method: f.method, bold: f.bold || gs.render == 2, seq: len(w.glyphs)}
 				g.bx, g.by = trm.apply(0, 0)
+				if n := math.Hypot(trm[0], trm[1]); n > 0 {
+					g.dx, g.dy = trm[0]/n, trm[1]/n
+				}
 				ex := math.Max(wid, 0.1)
 				xs := [4]float64{}
 				ys := [4]float64{}

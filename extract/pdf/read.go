@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -244,7 +245,53 @@ func firstFrame(stack []byte) string {
 // finish grades the decoding and lays the page out.
 func (pd *pageData) finish() {
 	pd.method, pd.quality = grade(pd.glyphs, pd.undecoded)
+	pd.uprightText()
 	pd.layout()
+}
+
+// uprightText turns the page frame when most text runs down or up the page
+// (a landscape page drawn rotated with cm instead of /Rotate), so that
+// layout sees horizontal lines. Boxes are then in the turned frame.
+func (pd *pageData) uprightText() {
+	down, up := 0, 0
+	for _, g := range pd.glyphs {
+		switch {
+		case g.dy > 0.9:
+			down++
+		case g.dy < -0.9:
+			up++
+		}
+	}
+	n := len(pd.glyphs)
+	var f func(x, y float64) (float64, float64)
+	switch {
+	case n == 0:
+		return
+	case down*10 > n*6:
+		w := pd.width
+		f = func(x, y float64) (float64, float64) { return y, w - x }
+	case up*10 > n*6:
+		h := pd.height
+		f = func(x, y float64) (float64, float64) { return h - y, x }
+	default:
+		return
+	}
+	pd.width, pd.height = pd.height, pd.width
+	for i := range pd.glyphs {
+		g := &pd.glyphs[i]
+		ax, ay := f(g.x0, g.y0)
+		bx, by := f(g.x1, g.y1)
+		g.x0, g.x1 = math.Min(ax, bx), math.Max(ax, bx)
+		g.y0, g.y1 = math.Min(ay, by), math.Max(ay, by)
+		g.bx, g.by = f(g.bx, g.by)
+	}
+	for i := range pd.segs {
+		s := &pd.segs[i]
+		ax, ay := f(s.x0, s.y0)
+		bx, by := f(s.x1, s.y1)
+		s.x0, s.x1 = math.Min(ax, bx), math.Max(ax, bx)
+		s.y0, s.y1 = math.Min(ay, by), math.Max(ay, by)
+	}
 }
 
 // grade names the tier that decoded most characters on the page and the

@@ -383,3 +383,18 @@ func TestJunkAroundPDF(t *testing.T) {
 		t.Errorf("text %q, want %q", got, c.want)
 	}
 }
+
+// TestRotatedByCTM: a landscape page drawn on portrait media with a
+// rotating cm (no /Rotate) still reads line by line.
+func TestRotatedByCTM(t *testing.T) {
+	font := "<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /UniGB-UCS2-H /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 >>] >>"
+	// 0 1 -1 0 595 0 cm: landscape user space turned onto the portrait page.
+	data := onePage("q 0 1 -1 0 595 0 cm BT /F1 12 Tf 72 500 Td "+hexOf(utf16be("横向表格标题"))+" Tj 0 -20 Td "+hexOf(utf16be("第二行内容"))+" Tj ET Q", font)
+	d, err := Read(context.Background(), "landscape.pdf", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := docText(d); got != "横向表格标题\n第二行内容\n" {
+		t.Errorf("text %q", got)
+	}
+}
