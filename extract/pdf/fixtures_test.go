@@ -324,8 +324,9 @@ func TestOCR(t *testing.T) {
 		}
 		p := d.Pages[0]
 		text := docText(d)
-		if p.Method != methodOCR || p.Quality <= 0.5 || !strings.Contains(text, "绩效") {
-			t.Errorf("method %q quality %.2f text %q", p.Method, p.Quality, text)
+		want := cjkOf("两栏排版的绩效简报 左栏第一段：本简报用于检验阅读顺序。县财政局组织各预算单位开展年度绩效自评")
+		if got := inOrder(want, cjkOf(text)); p.Method != methodOCR || p.Quality <= 0.5 || got < 0.9 {
+			t.Errorf("method %q quality %.2f, %.0f%% of the expected CJK in order; text %q", p.Method, p.Quality, got*100, text)
 		}
 	})
 }
