@@ -21,7 +21,7 @@ var headlineRank = map[string][]string{
 	// A bare 总分 is not here: in a form's 总分 row the first number is the
 	// weight (100), and in prose "总分为100分" is the scale. The form's
 	// extraction reads the 总分 row's score.
-	SelfScore: {"综合评价得分", "自评得分", "自评总分", "自评分数", "评价得分", "绩效评分"},
+	SelfScore: {"综合评价得分", "自评得分", "自评总分", "自评分数", "评价得分", "绩效评分", "综合得分", "最终得分", "自评结果"},
 }
 
 // titleWords mark the line that is the report's title.
@@ -217,8 +217,13 @@ func containsAny(s string, words []string) bool {
 func findOrganization(nd *normalize.Doc, title string) *string {
 	if m := yearRe.FindStringIndex(title); m != nil && m[0] > 0 {
 		prefix := strings.TrimSpace(title[:m[0]])
-		if org := cleanOrg(prefix); org != "" && orgCellRe.MatchString(org) {
-			return &org
+		if org := cleanOrg(orgCellRe.FindString(prefix)); org != "" {
+			// Only a connective may stand between the name and the year:
+			// 某局关于2022年度…, 某局（本级）2022年….
+			rest := strings.TrimSpace(strings.TrimPrefix(prefix, org))
+			if rest == "" || rest == "关于" || rest == "的" || rest == "本级" || rest == "（本级）" || rest == "(本级)" {
+				return &org
+			}
 		}
 	}
 	if org, stated := orgFromLabels(nd); stated {
