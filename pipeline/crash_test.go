@@ -1,6 +1,24 @@
 package pipeline
 
-import "os"
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"zipin/catalog"
+	"zipin/isolate/isolatetest"
+	"zipin/schema"
+)
 
 // maybeRunIngestChild is the crash test's child mode: the test binary runs
 // one ingest and exits, so the test can kill it with SIGKILL.
@@ -9,5 +27,161 @@ func maybeRunIngestChild() {
 	if out == "" {
 		return
 	}
+	opts := Options{Out: out, Jobs: 2, FlushDocs: 1, Timeout: time.Minute}
+	if os.Getenv("ZIPIN_TEST_VERBOSE") != "" {
+		opts.Log = func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }
+	}
+	if _, err := Ingest(context.Background(), opts, []string{os.Getenv("ZIPIN_TEST_INGEST_IN")}); err != nil {
+		fmt.Fprintln(os.Stderr, "ingest:", err)
+		os.Exit(3)
+	}
 	os.Exit(0)
+}
+
+func ingestChild(t *testing.T, in, out string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "ZIPIN_TEST_INGEST_OUT="+out, "ZIPIN_TEST_INGEST_IN="+in)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
+// snapshot is every table's rows, each as JSON with extracted_at cleared
+// (it legitimately differs between runs), sorted.
+func snapshot(t *testing.T, dir string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	add := func(table string, rows any, err error) {
+		if err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		v := reflect.ValueOf(rows)
+		for i := 0; i < v.Len(); i++ {
+			b, _ := json.Marshal(v.Index(i).Interface())
+			out[table] = append(out[table], string(b))
+		}
+		sort.Strings(out[table])
+	}
+	reports, err := schema.ReadTable[schema.Report](dir, schema.TableReports)
+	for i := range reports {
+		reports[i].ExtractedAt = time.Time{}
+	}
+	add(schema.TableReports, reports, err)
+	facts, err := schema.ReadTable[schema.Fact](dir, schema.TableFacts)
+	add(schema.TableFacts, facts, err)
+	texts, err := schema.ReadTable[schema.Text](dir, schema.TableTexts)
+	add(schema.TableTexts, texts, err)
+	projects, err := schema.ReadTable[schema.Project](dir, schema.TableProjects)
+	add(schema.TableProjects, projects, err)
+	inds, err := schema.ReadTable[schema.Indicator](dir, schema.TableIndicators)
+	add(schema.TableIndicators, inds, err)
+	return out
+}
+
+func reportFiles(dir string) int {
+	files, _ := schema.TableFiles(dir, schema.TableReports)
+	return len(files)
+}
+
+func TestSIGKILLAtRandomPointsLosesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills and re-runs an import 20 times")
+	}
+	in := filepath.Join(t.TempDir(), "in")
+	paths := corpus(t, in, 8)
+	// Slow documents widen the window in which a kill lands mid-run.
+	for _, p := range paths[:4] {
+		b := append(mustRead(t, p), isolatetest.Slow...)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ref := filepath.Join(t.TempDir(), "ref")
+	start := time.Now()
+	if err := ingestChild(t, in, ref).Wait(); err != nil {
+		t.Fatalf("uninterrupted run: %v", err)
+	}
+	full := time.Since(start)
+	want := snapshot(t, ref)
+	if len(want[schema.TableReports]) != len(paths) {
+		t.Fatalf("reference run wrote %d reports, want %d", len(want[schema.TableReports]), len(paths))
+	}
+	t.Logf("uninterrupted run: %s, %d facts", full, len(want[schema.TableFacts]))
+
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	want20 := 20
+	if n, err := strconv.Atoi(os.Getenv("ZIPIN_CRASH_KILLS")); err == nil {
+		want20 = n
+	}
+	kills, rounds := 0, 0
+	deadline := time.Now().Add(150 * time.Second)
+	for kills < want20 {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d kills in the time allowed", kills)
+		}
+		rounds++
+		out := filepath.Join(t.TempDir(), "crash")
+		for {
+			before := reportFiles(out)
+			cmd := ingestChild(t, in, out)
+			done, exited := make(chan error, 1), make(chan struct{})
+			go func() { done <- cmd.Wait(); close(exited) }()
+			// A quarter of the kills land anywhere in a run (start-up,
+			// recovery, listing); the rest just after this run's first commit,
+			// where batches are being staged, published and catalogued.
+			var fire <-chan time.Time
+			if rng.IntN(4) == 0 {
+				fire = time.After(time.Duration(rng.Int64N(int64(full))))
+			} else {
+				c := make(chan time.Time, 1)
+				fire = c
+				go func() {
+					for reportFiles(out) == before {
+						select {
+						case <-exited:
+							return
+						case <-time.After(10 * time.Millisecond):
+						}
+					}
+					time.Sleep(time.Duration(rng.Int64N(int64(400 * time.Millisecond))))
+					c <- time.Now()
+				}()
+			}
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("round %d: resumed run failed: %v", rounds, err)
+				}
+			case <-fire:
+				_ = cmd.Process.Signal(syscall.SIGKILL)
+				<-done
+				kills++
+				continue
+			}
+			break // the run completed
+		}
+		got := snapshot(t, out)
+		for _, table := range schema.Tables {
+			if !reflect.DeepEqual(got[table], want[table]) {
+				t.Fatalf("round %d (%d kills so far): table %s differs from the uninterrupted run: %d rows, want %d",
+					rounds, kills, table, len(got[table]), len(want[table]))
+			}
+		}
+		if ents, _ := os.ReadDir(filepath.Join(out, ".staging")); len(ents) != 0 {
+			t.Errorf("round %d: %d staged batches left behind", rounds, len(ents))
+		}
+		cat, err := catalog.Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts, err := cat.Counts()
+		cat.Close()
+		if err != nil || counts[catalog.StatusOK] != len(paths) || counts[catalog.StatusPending] != 0 {
+			t.Errorf("round %d: catalog counts %v, want %d ok", rounds, counts, len(paths))
+		}
+	}
+	t.Logf("%d kills over %d rounds; every round's dataset equals the uninterrupted run's", kills, rounds)
 }

@@ -19,6 +19,7 @@ import (
 	"zipin/extract/doc"
 	"zipin/isolate"
 	"zipin/schema"
+	"zipin/segment"
 	"zipin/version"
 )
 
@@ -263,6 +264,9 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 		return nil, err
 	}
 
+	// Load the segmenter's dictionary (seconds of CPU) while the files are
+	// listed and hashed, rather than in front of the first document.
+	go segment.Default()
 	files, problems := Collect(paths)
 	todo := make(chan string)
 	results := make(chan result, opts.Jobs)

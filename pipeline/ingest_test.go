@@ -15,6 +15,7 @@ import (
 
 	"zipin/catalog"
 	"zipin/extract"
+	"zipin/extract/doc"
 	"zipin/isolate/isolatetest"
 	"zipin/samples"
 	"zipin/schema"
@@ -42,8 +43,8 @@ func corpus(t testing.TB, dir string, n int) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(p, "gbk") {
-			continue // variants are appended as UTF-8; keep the UTF-8 sample
+		if strings.Contains(p, "gbk") || extract.Detect(b) != doc.FormatTXT {
+			continue // variants are appended as UTF-8 text; keep the UTF-8 text samples
 		}
 		texts = append(texts, b)
 	}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"zipin/catalog"
+	"zipin/schema"
+)
+
+func init() {
+	var (
+		out string
+		top int
+	)
+	cmd := &cobra.Command{
+		Use:   "status [--out DIR | DIR]",
+		Short: "Show the ingest catalog: documents by status, top quarantine reasons, recent runs",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				out = args[0]
+			}
+			if _, err := os.Stat(filepath.Join(out, catalog.FileName)); err != nil {
+				return usageErr(fmt.Errorf("status: no catalog in %s (run zipin ingest --out %s first)", out, out))
+			}
+			cat, err := catalog.Open(out)
+			if err != nil {
+				return err
+			}
+			defer cat.Close()
+			counts, err := cat.Counts()
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "catalog:   %s\n", cat.Path)
+			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+			keys := make([]string, 0, len(counts))
+			total := 0
+			for k, n := range counts {
+				keys = append(keys, k)
+				total += n
+			}
+			sort.Strings(keys)
+			fmt.Fprintln(tw, "\nstatus\tdocuments")
+			for _, k := range keys {
+				fmt.Fprintf(tw, "%s\t%d\n", k, counts[k])
+			}
+			fmt.Fprintf(tw, "total\t%d\n", total)
+			tw.Flush()
+
+			reasons, err := cat.TopReasons(top)
+			if err != nil {
+				return err
+			}
+			if len(reasons) > 0 {
+				fmt.Fprintln(w, "\ntop quarantine reasons:")
+				for _, r := range reasons {
+					fmt.Fprintf(w, "  %5d  %s\n", r.Count, firstLine(r.Reason, 100))
+				}
+			}
+			runs, err := cat.Runs(5)
+			if err != nil {
+				return err
+			}
+			if len(runs) > 0 {
+				tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "\nrun\tstarted\tstate\tversion\tjobs\tinputs\textracted\tskipped\tquarantined\tfailed\tpages")
+				for _, r := range runs {
+					fmt.Fprintf(tw, "%d\t%.19s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", r.ID, r.StartedAt, r.State,
+						r.ExtractorVersion, r.Jobs, r.Inputs, r.Extracted, r.Skipped, r.Quarantined, r.Failed, r.Pages)
+				}
+				tw.Flush()
+			}
+			fmt.Fprintln(w, "\ndataset files:")
+			for _, t := range schema.Tables {
+				files, err := schema.TableFiles(out, t)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(w, "  %-11s %d\n", t, len(files))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", defaultOut, "dataset folder")
+	cmd.Flags().IntVar(&top, "top", 10, "how many quarantine reasons to show")
+	rootCmd.AddCommand(cmd)
+}
