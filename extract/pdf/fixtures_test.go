@@ -3,8 +3,10 @@ package pdf
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -261,6 +263,39 @@ func TestTwoColumns(t *testing.T) {
 			t.Fatalf("%s out of order in\n%s", s, all)
 		}
 		last = i
+	}
+}
+
+// TestAES256: AES-256 with an empty user password opens through qpdf;
+// with a password, or without qpdf, the document is quarantined with a
+// reason that says why.
+func TestAES256(t *testing.T) {
+	empty, _ := os.ReadFile(fixture(t, "enc256-empty-user.pdf"))
+	locked, _ := os.ReadFile(fixture(t, "enc256-user.pdf"))
+	reason := func(err error) string {
+		var u *doc.Unreadable
+		if errors.As(err, &u) {
+			return u.Reason
+		}
+		return fmt.Sprintf("not Unreadable: %v", err)
+	}
+	t.Run("no-qpdf", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir())
+		_, err := Read(context.Background(), "enc256.pdf", empty)
+		if r := reason(err); !strings.Contains(r, "apt-get install qpdf") {
+			t.Errorf("reason %q, want the qpdf install hint", r)
+		}
+	})
+	if _, err := exec.LookPath("qpdf"); err != nil {
+		t.Skip("qpdf not installed (Debian: qpdf)")
+	}
+	d, err := Read(context.Background(), "enc256.pdf", empty)
+	if err != nil || len(tablesOf(d)) != 1 {
+		t.Fatalf("empty user password: err %v", err)
+	}
+	_, err = Read(context.Background(), "enc256-user.pdf", locked)
+	if r := reason(err); !strings.Contains(r, "user password") {
+		t.Errorf("reason %q, want a user-password reason", r)
 	}
 }
 

@@ -38,6 +38,16 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 		}
 	}()
 	r, err := openReader(name, data)
+	if err != nil && strings.Contains(err.Error(), "256-bit encryption") {
+		// The library knows RC4 and AES-128 only. A PDF with AES-256 and an
+		// empty user password (a "no copying" government PDF) is decrypted by
+		// qpdf when it is installed.
+		var plain []byte
+		if plain, err = qpdfDecrypt(ctx, name, data); err == nil {
+			data = plain
+			r, err = openReader(name, data)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

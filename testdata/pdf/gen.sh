@@ -55,6 +55,8 @@ chrome "$here/src-longtable.html" "$here/longtable-chromium.pdf"
 # Encryption: empty user password (opens), and a real one (quarantined).
 qpdf --encrypt "" owner 128 --use-aes=y -- "$here/table-libreoffice.pdf" "$here/enc-empty-user.pdf"
 qpdf --encrypt secret owner 128 --use-aes=y -- "$here/table-libreoffice.pdf" "$here/enc-user.pdf"
+qpdf --encrypt "" owner 256 -- "$here/table-libreoffice.pdf" "$here/enc256-empty-user.pdf"
+qpdf --encrypt secret owner 256 -- "$here/table-libreoffice.pdf" "$here/enc256-user.pdf"
 
 # A scanned page: the top of the two-column page rendered to a JPEG and
 # wrapped as an image-only PDF (cropped so that OCR in the tests stays quick).
