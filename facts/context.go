@@ -52,6 +52,7 @@ func contextTyped(p *normalize.Page) []Fact {
 	for li, ln := range lines {
 		line := string(runes[ln.start:ln.end])
 		if !isCellText(line) {
+			out = append(out, labelledAmounts(p, text, headers, ln.start, line)...)
 			continue
 		}
 		for _, n := range quantity.Numbers(line) {
@@ -184,4 +185,36 @@ func labelledCell(p *normalize.Page, lines []lineSpan, li int, line string, n qu
 		}
 	}
 	return Fact{}, false
+}
+
+// labelledAmounts reads, in prose under a declared money unit, bare numbers
+// that follow a money label directly: "项目资金（万元）：年初预算数150，全年
+// 预算数150，全年执行数148.5". Without the label the number stays untyped.
+func labelledAmounts(p *normalize.Page, text string, headers [][]int, lineStart int, line string) []Fact {
+	var out []Fact
+	runes := p.Runes()
+	for _, n := range quantity.Numbers(line) {
+		s, e := lineStart+n.Start, lineStart+n.End
+		cu, ok := contextUnits[declaredUnit(text, headers, s)]
+		if !ok || cu.kind != quantity.Money || n.Value == 0 {
+			continue
+		}
+		left := strings.TrimRight(string(runes[max(0, s-8):s]), "：:为是 ")
+		var label string
+		for _, m := range metricPhrases {
+			if contains(m.kinds, quantity.Money) && strings.HasSuffix(left, m.phrase) && len(m.phrase) > len(label) {
+				label = m.phrase
+			}
+		}
+		if label == "" {
+			continue
+		}
+		f := Fact{
+			Page: p.Number, Start: s, End: e, Text: n.Text,
+			Value: quantity.Scale(n.Text, cu.factor), Unit: cu.unit, Kind: cu.kind, Section: p.SectionAt(s),
+		}
+		f.Metric, f.label, f.conditional = metricFor(runes, s, cu.kind)
+		out = append(out, f)
+	}
+	return out
 }

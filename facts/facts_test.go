@@ -176,3 +176,35 @@ func keys(m map[string]Fact) []string {
 	}
 	return k
 }
+
+// TestVariedReports runs the headline rules over reports written in styles
+// the corpus does not have: a title starting with 关于, 全年支出 for the
+// spending, a form flattened into "label数N" prose under one （万元）.
+func TestVariedReports(t *testing.T) {
+	cases := []struct {
+		file, kind, org           string
+		year                      int
+		budget, executed, rate, s float64
+		grade                     string
+	}{
+		{"project-report.txt", "project", "东湖市东湖区城市管理局", 2023, 27000000, 25650000, 95, 93, "优"},
+		{"department-report.txt", "department", "西河县教育局", 2021, 365218000, 354026600, 96.94, 88.5, "良"},
+		{"label-value-form.txt", "table", "", 2022, 1500000, 1485000, 99, 98.9, ""},
+	}
+	for _, c := range cases {
+		data, err := os.ReadFile("../testdata/text/varied/" + c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := analyze(t, string(data)).Headline
+		if h.Kind != c.kind || str(h.Organization) != c.org || h.FiscalYear == nil || *h.FiscalYear != c.year || str(h.Grade) != c.grade {
+			t.Errorf("%s: kind %s org %q year %v grade %q", c.file, h.Kind, str(h.Organization), h.FiscalYear, str(h.Grade))
+		}
+		for name, pair := range map[string][2]any{"budget": {h.BudgetYuan, c.budget}, "executed": {h.ExecutedYuan, c.executed}, "rate": {h.ExecutionRate, c.rate}, "score": {h.SelfScore, c.s}} {
+			got, want := pair[0].(*float64), pair[1].(float64)
+			if got == nil || math.Abs(*got-want) > 0.001 {
+				t.Errorf("%s: %s = %v, want %v", c.file, name, deref(got), want)
+			}
+		}
+	}
+}

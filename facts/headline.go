@@ -16,7 +16,7 @@ import (
 // phrase (项目预算, 安排资金) is a fact but not the report's budget.
 var headlineRank = map[string][]string{
 	BudgetTotal:   {"全年预算数", "调整后预算数", "调整后预算", "全年预算", "预算总金额", "预算总额", "总预算", "年度预算", "预算数", "计划投资", "投入资金", "安排资金"},
-	Executed:      {"全年执行数", "预算执行数", "全年执行", "执行数", "实际支出", "支出共计", "实际使用", "完成拨付", "已拨付", "支付", "执行资金"},
+	Executed:      {"全年执行数", "预算执行数", "全年执行", "执行数", "实际支出", "全年支出", "支出共计", "实际使用", "完成拨付", "已拨付", "支付", "执行资金"},
 	ExecutionRate: {"预算执行率", "预算完成率", "资金执行率", "执行率", "支付率", "完成预算的", "完成率"},
 	// A bare 总分 is not here: in a form's 总分 row the first number is the
 	// weight (100), and in prose "总分为100分" is the scale. The form's

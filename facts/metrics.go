@@ -52,6 +52,7 @@ var metricPhrases = []metricPhrase{
 	{"执行数", Executed, money},
 	{"预算执行数", Executed, money},
 	{"实际支出", Executed, money},
+	{"全年支出", Executed, money},
 	{"实际使用", Executed, money},
 	{"支出共计", Executed, money},
 	{"支付", Executed, money},
