@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -394,5 +395,32 @@ func TestContinuedTable(t *testing.T) {
 	}
 	if tabs[0].Caption != "附表：项目资金明细" {
 		t.Errorf("caption %q", tabs[0].Caption)
+	}
+}
+
+// TestRepairXref: a file whose startxref points nowhere, or that was cut
+// off before its xref table, is read by rebuilding the table, with a
+// warning; a PDF 2.0 header is accepted.
+func TestRepairXref(t *testing.T) {
+	data, _ := os.ReadFile(fixture(t, "table-libreoffice.pdf"))
+	want := readFile(t, fixture(t, "table-libreoffice.pdf"))
+	i := bytes.LastIndex(data, []byte("startxref"))
+	stale := append(append([]byte(nil), data[:i]...), []byte("startxref\n12345\n%%EOF\n")...)
+	cut := data[:bytes.LastIndex(data, []byte("xref"))]
+	v20 := append([]byte(nil), data...)
+	copy(v20, "%PDF-2.0")
+	for name, b := range map[string][]byte{"stale": stale, "cut": cut, "pdf-2.0": v20} {
+		d, err := Read(context.Background(), name, b)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !reflect.DeepEqual(tablesOf(d)[0].Grid(), tablesOf(want)[0].Grid()) {
+			t.Errorf("%s: grid differs", name)
+		}
+		rebuilt := len(d.Warnings) > 0 && strings.Contains(d.Warnings[0], "rebuilt")
+		if rebuilt != (name != "pdf-2.0") {
+			t.Errorf("%s: warnings %q", name, d.Warnings)
+		}
 	}
 }

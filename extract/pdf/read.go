@@ -37,7 +37,7 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 			d, err = nil, doc.Unreadablef("%s: damaged PDF: %v", name, p)
 		}
 	}()
-	r, err := openReader(name, data)
+	r, repaired, err := openRepairing(name, data)
 	if err != nil && strings.Contains(err.Error(), "256-bit encryption") {
 		// The library knows RC4 and AES-128 only. A PDF with AES-256 and an
 		// empty user password (a "no copying" government PDF) is decrypted by
@@ -45,7 +45,7 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 		var plain []byte
 		if plain, err = qpdfDecrypt(ctx, name, data); err == nil {
 			data = plain
-			r, err = openReader(name, data)
+			r, repaired, err = openRepairing(name, data)
 		}
 	}
 	if err != nil {
@@ -65,6 +65,9 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 		defer cancel()
 	}
 	d = &doc.Document{Format: doc.FormatPDF, Title: r.Trailer().Key("Info").Key("Title").Text()}
+	if repaired {
+		d.Warnings = append(d.Warnings, name+": cross-reference table damaged; rebuilt by scanning the file for objects")
+	}
 	fonts := fontCache{}
 	var pages []*pageData
 	for i := 1; i <= n; i++ {
@@ -93,18 +96,42 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 }
 
 func openReader(name string, data []byte) (*lpdf.Reader, error) {
+	r, _, err := openRepairing(name, data)
+	return r, err
+}
+
+// openRepairing opens data, rebuilding a damaged xref table when the
+// library refuses the file; repaired says that happened.
+func openRepairing(name string, data []byte) (r *lpdf.Reader, repaired bool, err error) {
 	data = trimToHeader(data)
-	r, err := lpdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	r, err = newReader(data)
+	if err != nil && !errors.Is(err, lpdf.ErrInvalidPassword) && !strings.Contains(err.Error(), "256-bit") {
+		if fixed := repairXref(data); fixed != nil {
+			if r2, err2 := newReader(fixed); err2 == nil && len(pageList(r2)) > 0 {
+				return r2, true, nil
+			}
+		}
+	}
 	if err != nil {
 		if errors.Is(err, lpdf.ErrInvalidPassword) {
-			return nil, doc.Unreadablef("%s: PDF is encrypted with a user password; zipin only opens PDFs whose user password is empty", name)
+			return nil, false, doc.Unreadablef("%s: PDF is encrypted with a user password; zipin only opens PDFs whose user password is empty", name)
 		}
 		if strings.Contains(err.Error(), "crypt") {
-			return nil, doc.Unreadablef("%s: PDF encryption not supported: %v", name, err)
+			return nil, false, doc.Unreadablef("%s: PDF encryption not supported: %v", name, err)
 		}
-		return nil, doc.Unreadablef("%s: damaged or not a PDF: %v", name, err)
+		return nil, false, doc.Unreadablef("%s: damaged or not a PDF: %v", name, err)
 	}
-	return r, nil
+	return r, false, nil
+}
+
+// newReader calls the library, which panics on some damage.
+func newReader(data []byte) (r *lpdf.Reader, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = nil, fmt.Errorf("malformed PDF: %v", p)
+		}
+	}()
+	return lpdf.NewReader(bytes.NewReader(data), int64(len(data)))
 }
 
 // pageList walks the page tree. ledongthuc's Reader.Page trusts /Count and
@@ -144,6 +171,21 @@ func pageList(r *lpdf.Reader) []lpdf.Value {
 func trimToHeader(data []byte) []byte {
 	if i := bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-")); i > 0 {
 		data = data[i:]
+	}
+	// The library accepts only "%PDF-1.0"–"%PDF-1.7" followed by an end of
+	// line; PDF 2.0 files and headers followed by a space are patched in a
+	// copy (same length, so offsets hold).
+	if len(data) > 9 && bytes.HasPrefix(data, []byte("%PDF-")) {
+		if data[5] != '1' || data[7] < '0' || data[7] > '7' || data[8] != '\n' && data[8] != '\r' {
+			fixed := append([]byte(nil), data...)
+			if fixed[5] != '1' || fixed[7] < '0' || fixed[7] > '7' {
+				copy(fixed[5:8], "1.7")
+			}
+			if fixed[8] == ' ' || fixed[8] == '\t' {
+				fixed[8] = '\n'
+			}
+			data = fixed
+		}
 	}
 	// The library looks for %%EOF in the last 100 bytes only; files padded
 	// with NULs or followed by an appended page from a download portal end
