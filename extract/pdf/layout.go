@@ -265,22 +265,31 @@ func findGutter(lines []*textLine, width float64) (float64, bool) {
 		return 0, false
 	}
 	g := float64(bestStart) + float64(bestLen)/2
-	left, right := 0, 0
+	// Each side must hold lines of running text, not a narrow column of
+	// labels beside their values (a borderless form reads row by row).
+	var lw, rw []float64
 	for _, l := range lines {
-		// A line here may still hold both columns' glyphs (same baseline).
-		hasL, hasR := false, false
+		lx0, lx1, rx0, rx1 := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 		for _, gl := range l.glyphs {
-			hasL = hasL || gl.x1 < g
-			hasR = hasR || gl.x0 > g
+			if gl.x1 < g {
+				lx0, lx1 = math.Min(lx0, gl.x0), math.Max(lx1, gl.x1)
+			} else if gl.x0 > g {
+				rx0, rx1 = math.Min(rx0, gl.x0), math.Max(rx1, gl.x1)
+			}
 		}
-		if hasL {
-			left++
+		if lx1 > lx0 {
+			lw = append(lw, lx1-lx0)
 		}
-		if hasR {
-			right++
+		if rx1 > rx0 {
+			rw = append(rw, rx1-rx0)
 		}
 	}
-	return g, left >= 4 && right >= 4
+	if len(lw) < 4 || len(rw) < 4 {
+		return 0, false
+	}
+	sort.Float64s(lw)
+	sort.Float64s(rw)
+	return g, lw[len(lw)/2] >= 0.25*width && rw[len(rw)/2] >= 0.25*width
 }
 
 var pageNumber = regexp.MustCompile(`^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|(?i:page)\s*\d{1,4}(?:\s*(?i:of)\s*\d{1,4})?)$`)

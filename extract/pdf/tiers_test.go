@@ -398,3 +398,21 @@ func TestRotatedByCTM(t *testing.T) {
 		t.Errorf("text %q", got)
 	}
 }
+
+// TestFormNotColumns: a borderless form (short labels left, values right)
+// reads row by row, not as two columns.
+func TestFormNotColumns(t *testing.T) {
+	var rows []pline
+	for i, kv := range [][2]string{{"项目名称", "城乡困难群众临时救助资金"}, {"主管部门", "江宁县民政局"}, {"实施单位", "江宁县社会救助服务中心"},
+		{"年初预算", "四百二十万元"}, {"全年预算", "四百六十五万元"}, {"全年执行", "四百三十八万元"}, {"执行率", "百分之九十四"}, {"自评得分", "九十五分"}} {
+		top := 200 + 30*float64(i)
+		rows = append(rows, pline{72, top, 12, kv[0]}, pline{330, top, 12, kv[1]})
+	}
+	d, err := Read(context.Background(), "form.pdf", multiPage(rows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := docText(d); !strings.HasPrefix(got, "项目名称 城乡困难群众临时救助资金\n主管部门 江宁县民政局\n") {
+		t.Errorf("text %q", got)
+	}
+}
