@@ -194,13 +194,22 @@ func splitDigits(run string, maxPieces int) [][]num {
 		return nil
 	}
 	var out [][]num
+	over, steps := false, 0
 	var rec func(i int, acc []num)
 	rec = func(i int, acc []num) {
-		if i == len(run) {
-			out = append(out, append([]num(nil), acc...))
+		if over {
 			return
 		}
-		if len(acc) == maxPieces {
+		if i == len(run) {
+			out = append(out, append([]num(nil), acc...))
+			over = len(out) > maxSplits
+			return
+		}
+		if len(acc) == maxPieces || len(run)-i > (maxPieces-len(acc))*maxPiece {
+			return // the rest cannot fit in the pieces left
+		}
+		if steps++; steps > maxSplits*20 {
+			over = true
 			return
 		}
 		for j := i + 1; j <= len(run) && j-i <= maxPiece; j++ {
@@ -214,8 +223,15 @@ func splitDigits(run string, maxPieces int) [][]num {
 		}
 	}
 	rec(0, nil)
+	if over {
+		return nil // too many ways to read it: leave it to NULL
+	}
 	return out
 }
+
+// maxSplits bounds the splittings of one glued run; past it the run says
+// too little to settle anything.
+const maxSplits = 5000
 
 const (
 	maxGlued    = 64 // longer runs are codes, not glued cells
