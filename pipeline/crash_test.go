@@ -91,7 +91,9 @@ func TestSIGKILLAtRandomPointsLosesNothing(t *testing.T) {
 		t.Skip("kills and re-runs an import 20 times")
 	}
 	in := filepath.Join(t.TempDir(), "in")
-	paths := corpus(t, in, 8)
+	// Enough documents that a round absorbs several kills (each killed run
+	// commits at least one batch), so few rounds pay for a full run.
+	paths := corpus(t, in, 16)
 	// Slow documents widen the window in which a kill lands mid-run.
 	for _, p := range paths[:4] {
 		b := append(mustRead(t, p), isolatetest.Slow...)

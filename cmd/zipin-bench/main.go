@@ -1,0 +1,358 @@
+// Command zipin-bench measures bulk ingest: it builds a corpus from the
+// project's fixtures (text reports made multi-page with form feeds, and the
+// test PDFs), each copy varied so that every document has its own doc_id,
+// then prints in one run zipin's throughput and peak memory, the time of an
+// idempotent re-run, and zipin's pages/s next to pdftotext's on the same
+// PDFs, both using every core.
+//
+//	go run ./cmd/zipin-bench [-docs 400] [-pages 12] [-pdf-copies 20] [-jobs N]
+//
+// It is a separate command, not a test, so CI's test run never pays for it.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+)
+
+func main() {
+	var (
+		docs      = flag.Int("docs", 400, "text documents to generate")
+		pages     = flag.Int("pages", 12, "pages per text document (form-feed separated)")
+		pdfCopies = flag.Int("pdf-copies", 20, "varied copies of each fixture PDF")
+		jobs      = flag.Int("jobs", runtime.NumCPU(), "--jobs for zipin and -P for pdftotext")
+		dir       = flag.String("dir", "", "work folder (default: a temporary one, removed after)")
+		zipin     = flag.String("zipin", "", "zipin binary (default: go build ./cmd/zipin)")
+		root      = flag.String("root", ".", "the zipin repository (fixtures and sources)")
+		isoCmp    = flag.Bool("compare-isolation", true, "also time the PDFs with --isolate none, to measure the cost of worker processes")
+	)
+	flag.Parse()
+	if err := run(*root, *dir, *zipin, *docs, *pages, *pdfCopies, *jobs, *isoCmp); err != nil {
+		fmt.Fprintln(os.Stderr, "zipin-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(root, dir, zipin string, docs, pages, pdfCopies, jobs int, isoCmp bool) error {
+	if dir == "" {
+		d, err := os.MkdirTemp("", "zipin-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	if zipin == "" {
+		zipin = filepath.Join(dir, "zipin")
+		fmt.Println("building zipin …")
+		cmd := exec.Command("go", "build", "-o", zipin, "./cmd/zipin")
+		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("go build: %w", err)
+		}
+	}
+	corpus := filepath.Join(dir, "corpus")
+	textPages, err := makeText(root, filepath.Join(corpus, "text"), docs, pages)
+	if err != nil {
+		return err
+	}
+	nPDF, pdfPages, err := makePDF(root, filepath.Join(corpus, "pdf"), pdfCopies)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("corpus: %d documents, %d pages (%d text documents × %d pages, %d PDFs with %d pages)\n",
+		docs+nPDF, textPages+pdfPages, docs, pages, nPDF, pdfPages)
+
+	out := filepath.Join(dir, "out")
+	first, err := ingest(zipin, out, jobs, "all", corpus)
+	if err != nil {
+		return err
+	}
+	again, err := ingest(zipin, out, jobs, "all", corpus)
+	if err != nil {
+		return err
+	}
+	pdfOut := filepath.Join(dir, "out-pdf")
+	zp, err := ingest(zipin, pdfOut, jobs, "all", filepath.Join(corpus, "pdf"))
+	if err != nil {
+		return err
+	}
+	var zpNone *measure
+	if isoCmp {
+		if zpNone, err = ingest(zipin, filepath.Join(dir, "out-pdf-none"), jobs, "none", filepath.Join(corpus, "pdf")); err != nil {
+			return err
+		}
+	}
+	pt, err := pdftotext(filepath.Join(corpus, "pdf"), jobs)
+	if err != nil {
+		return err
+	}
+
+	w := bufio.NewWriter(os.Stdout)
+	defer w.Flush()
+	fmt.Fprintf(w, "\nzipin %s, %d jobs, %d CPUs\n", strings.TrimSpace(version(zipin)), jobs, runtime.NumCPU())
+	fmt.Fprintf(w, "%-34s %10s %10s %10s %12s %14s\n", "run", "docs", "pages", "seconds", "pages/s", "peak RSS MB")
+	row := func(name string, m *measure) {
+		fmt.Fprintf(w, "%-34s %10d %10d %10.2f %12.1f %14s\n", name, m.docs, m.pages, m.wall.Seconds(), float64(m.pages)/m.wall.Seconds(), m.rss())
+	}
+	row("ingest, whole corpus", first)
+	fmt.Fprintf(w, "%-34s %10d %10d %10.2f %12s %14s   (extracted: %d)\n", "re-run, unchanged corpus", again.skipped, 0, again.wall.Seconds(), "-", again.rss(), again.docs)
+	row("ingest, PDFs only", zp)
+	if zpNone != nil {
+		row("ingest, PDFs only, --isolate none", zpNone)
+	}
+	fmt.Fprintf(w, "%-34s %10d %10d %10.2f %12.1f %14s\n", fmt.Sprintf("pdftotext (xargs -P %d)", jobs), nPDF, pdfPages, pt.Seconds(), float64(pdfPages)/pt.Seconds(), "-")
+	fmt.Fprintf(w, "\nPDF pages/s, zipin ÷ pdftotext: %.2f\n", (float64(zp.pages)/zp.wall.Seconds())/(float64(pdfPages)/pt.Seconds()))
+	return nil
+}
+
+func version(zipin string) string {
+	b, _ := exec.Command(zipin, "--version").Output()
+	return string(b)
+}
+
+// variants of a text page: each copy gets its own number, so doc_ids differ,
+// and its amounts are scaled, so the facts differ too.
+var amount = regexp.MustCompile(`\d+\.\d\d`)
+
+func vary(text string, doc, page int) string {
+	n := 0
+	text = amount.ReplaceAllStringFunc(text, func(s string) string {
+		n++
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return s
+		}
+		return strconv.FormatFloat(f*(1+float64((doc*7+page*3+n)%17)/100), 'f', 2, 64)
+	})
+	return text + fmt.Sprintf("\n（基准测试副本 %d，第 %d 页）\n", doc, page)
+}
+
+func makeText(root, dir string, docs, pages int) (int, error) {
+	var bases []string
+	for _, pat := range []string{"samples/*.txt", "testdata/text/*.txt", "testdata/selfeval/*.txt"} {
+		m, _ := filepath.Glob(filepath.Join(root, pat))
+		for _, p := range m {
+			b, err := os.ReadFile(p)
+			if err != nil || !utf8.Valid(b) || bytes.HasPrefix(b, []byte{0xef, 0xbb, 0xbf}) || len(b) < 200 {
+				continue // the GBK, UTF-16 and BOM fixtures test decoding, not throughput
+			}
+			bases = append(bases, string(b))
+		}
+	}
+	if len(bases) == 0 {
+		return 0, fmt.Errorf("no UTF-8 text fixtures under %s", root)
+	}
+	sort.Strings(bases)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	total := 0
+	for d := 0; d < docs; d++ {
+		var sb strings.Builder
+		for p := 0; p < pages; p++ {
+			if p > 0 {
+				sb.WriteString("\f")
+			}
+			sb.WriteString(vary(bases[(d+p)%len(bases)], d, p))
+		}
+		total += pages
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("report-%05d.txt", d)), []byte(sb.String()), 0o644); err != nil {
+			return 0, err
+		}
+	}
+	return total, nil
+}
+
+// makePDF copies each readable fixture PDF with a comment after %%EOF, which
+// readers ignore and which changes the doc_id. The scanned PDF (which needs
+// OCR, where pdftotext outputs nothing) and the password-protected ones are
+// left out, so both tools do the same work.
+func makePDF(root, dir string, copies int) (int, int, error) {
+	var srcs []string
+	for _, pat := range []string{"testdata/pdf/*.pdf", "samples/*.pdf"} {
+		m, _ := filepath.Glob(filepath.Join(root, pat))
+		for _, p := range m {
+			base := filepath.Base(p)
+			if strings.Contains(base, "scan") || strings.HasSuffix(base, "-user.pdf") && !strings.Contains(base, "empty-user") {
+				continue
+			}
+			srcs = append(srcs, p)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, 0, err
+	}
+	n, pages := 0, 0
+	for _, src := range srcs {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			return 0, 0, err
+		}
+		np := pdfPages(src)
+		if np == 0 {
+			continue
+		}
+		for c := 0; c < copies; c++ {
+			v := append(append([]byte(nil), b...), fmt.Sprintf("\n%% zipin-bench copy %d\n", c)...)
+			name := fmt.Sprintf("%s-%03d.pdf", strings.TrimSuffix(filepath.Base(src), ".pdf"), c)
+			if err := os.WriteFile(filepath.Join(dir, name), v, 0o644); err != nil {
+				return 0, 0, err
+			}
+			n++
+			pages += np
+		}
+	}
+	return n, pages, nil
+}
+
+func pdfPages(path string) int {
+	out, err := exec.Command("pdfinfo", path).Output()
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		if rest, ok := strings.CutPrefix(l, "Pages:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(rest))
+			return n
+		}
+	}
+	return 0
+}
+
+type measure struct {
+	wall                 time.Duration
+	docs, skipped, pages int
+	// treeKB is the peak of zipin's RSS plus its workers', sampled every
+	// 50 ms; selfKB and workerKB are the peaks zipin reports itself.
+	treeKB, selfKB, workerKB int64
+}
+
+func (m *measure) rss() string {
+	return fmt.Sprintf("%d (%d+%d)", m.treeKB>>10, m.selfKB>>10, m.workerKB>>10)
+}
+
+var (
+	docsLine  = regexp.MustCompile(`documents: (\d+) ok, (\d+) skipped`)
+	pagesLine = regexp.MustCompile(`extracted\s+(\d+) documents, (\d+) pages`)
+	rssLine   = regexp.MustCompile(`peak RSS\s+(\d+) MB \(this process\), (\d+) MB`)
+)
+
+func ingest(zipin, out string, jobs int, isolation, in string) (*measure, error) {
+	cmd := exec.Command(zipin, "ingest", "--out", out, "--jobs", strconv.Itoa(jobs), "--isolate", isolation, "--progress", "none", in)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	var peak atomic.Int64
+	stop := make(chan struct{})
+	go func() {
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				if kb := treeRSS(cmd.Process.Pid); kb > peak.Load() {
+					peak.Store(kb)
+				}
+			}
+		}
+	}()
+	err := cmd.Wait()
+	close(stop)
+	m := &measure{wall: time.Since(start), treeKB: peak.Load()}
+	if ee, ok := err.(*exec.ExitError); err != nil && !(ok && ee.ExitCode() == 1) {
+		return nil, fmt.Errorf("zipin ingest %s: %v\n%s", in, err, tailOf(stderr.String()))
+	}
+	s := stdout.String()
+	if g := docsLine.FindStringSubmatch(s); g != nil {
+		ok, _ := strconv.Atoi(g[1])
+		m.skipped, _ = strconv.Atoi(g[2])
+		m.docs = ok
+	}
+	if g := pagesLine.FindStringSubmatch(s); g != nil {
+		m.docs, _ = strconv.Atoi(g[1])
+		m.pages, _ = strconv.Atoi(g[2])
+	}
+	if g := rssLine.FindStringSubmatch(s); g != nil {
+		a, _ := strconv.ParseInt(g[1], 10, 64)
+		b, _ := strconv.ParseInt(g[2], 10, 64)
+		m.selfKB, m.workerKB = a<<10, b<<10
+	}
+	return m, nil
+}
+
+func tailOf(s string) string {
+	if len(s) > 2000 {
+		return "…" + s[len(s)-2000:]
+	}
+	return s
+}
+
+// treeRSS sums VmRSS (KiB) of pid and its direct children (the workers).
+func treeRSS(pid int) int64 {
+	total := statusKB(pid, "VmRSS:")
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		c, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// Fields after the command name, which is in parentheses.
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			total += statusKB(c, "VmRSS:")
+		}
+	}
+	return total
+}
+
+func statusKB(pid int, field string) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(l, field); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+// pdftotext extracts every PDF in dir with -P jobs processes and returns the wall time.
+func pdftotext(dir string, jobs int) (time.Duration, error) {
+	start := time.Now()
+	cmd := exec.Command("sh", "-c", fmt.Sprintf(`find %q -name '*.pdf' -print0 | xargs -0 -P %d -n 4 sh -c 'for f; do pdftotext -q "$f" /dev/null; done' _`, dir, jobs))
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return 0, fmt.Errorf("pdftotext: %w", err)
+	}
+	return time.Since(start), nil
+}
