@@ -237,10 +237,12 @@ func (p *project) crossCheck(fund fundVals) {
 			p.warnf("indicator %q: 完成值 %s misses the target %s yet keeps full marks", in.Name, deref(in.ActualText), deref(in.TargetText))
 		}
 	}
-	if t := p.total.score; t != nil && scored && allS && math.Abs(sumS-t.v) > 0.01 {
+	// Where the execution-rate score or 分值 was not read, a shortfall may be
+	// just that; only an excess is then a finding.
+	if t := p.total.score; t != nil && scored && allS && math.Abs(sumS-t.v) > 0.01 && (s != nil || sumS > t.v) {
 		p.warnf("indicator scores add up to %s, the 总分 row says %s", fmtNum(round2(sumS)), t.text)
 	}
-	if t := p.total.weight; t != nil && scored && allW && math.Abs(sumW-t.v) > 0.01 {
+	if t := p.total.weight; t != nil && scored && allW && math.Abs(sumW-t.v) > 0.01 && (w != nil || sumW > t.v) {
 		p.warnf("indicator 分值 add up to %s, the 总分 row says %s", fmtNum(round2(sumW)), t.text)
 	}
 }
