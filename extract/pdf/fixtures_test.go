@@ -409,7 +409,16 @@ func TestRepairXref(t *testing.T) {
 	cut := data[:bytes.LastIndex(data, []byte("xref"))]
 	v20 := append([]byte(nil), data...)
 	copy(v20, "%PDF-2.0")
-	for name, b := range map[string][]byte{"stale": stale, "cut": cut, "pdf-2.0": v20} {
+	// With object streams, the pages live inside them and the table is an
+	// xref stream; cut the file where that stream starts.
+	objstm, _ := os.ReadFile(fixture(t, "table-objstm.pdf"))
+	sx := bytes.LastIndex(objstm, []byte("startxref"))
+	xoff, err := strconv.Atoi(strings.Fields(string(objstm[sx+len("startxref"):]))[0])
+	if err != nil || xoff <= 0 || xoff >= len(objstm) {
+		t.Fatalf("table-objstm.pdf: startxref %d: %v", xoff, err)
+	}
+	objstmCut := objstm[:xoff]
+	for name, b := range map[string][]byte{"stale": stale, "cut": cut, "pdf-2.0": v20, "objstm-cut": objstmCut} {
 		d, err := Read(context.Background(), name, b)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)

@@ -24,16 +24,110 @@ var (
 
 const maxRepairObjects = 1 << 20
 
+type xentry struct {
+	off, gen int
+}
+
 // repairXref returns data with a rebuilt xref section appended, or nil when
-// no object or no catalog can be found.
+// no object or no catalog can be found. Objects inside object streams
+// (PDF 1.5, as Word writes them) are found in a second pass that reads the
+// object streams through a first rebuilt table, and the final section is
+// then an xref stream, which can point into object streams.
 func repairXref(data []byte) []byte {
-	type entry struct {
-		off int
-		gen int
+	objs, maxNum, root, extra := scanObjects(data)
+	if objs == nil {
+		return nil
 	}
-	objs := map[int]entry{}
-	maxNum := 0
-	var offs []int
+	var stms []int
+	for num, e := range objs {
+		head := data[e.off:min(len(data), e.off+300)]
+		if bytes.Contains(head, []byte("/ObjStm")) {
+			stms = append(stms, num)
+		}
+	}
+	first := appendXrefTable(data, objs, maxNum, root, extra, stms)
+	if len(stms) == 0 {
+		return first
+	}
+	r, err := newReader(first)
+	if err != nil {
+		return first
+	}
+	type inStream struct{ stm, idx int }
+	packed := map[int]inStream{}
+	list := r.Trailer().Key("ZipinObjStm")
+	for i, stm := range stms {
+		v := list.Index(i)
+		body, _ := readStream(v, 64<<20)
+		n, firstOff := int(v.Key("N").Int64()), int(v.Key("First").Int64())
+		if n <= 0 || firstOff <= 0 || firstOff > len(body) {
+			continue
+		}
+		lx := &psLexer{b: body[:firstOff]}
+		type member struct{ num, off int }
+		var members []member
+		for k := 0; k < n; k++ {
+			a, ok1 := lx.next()
+			o, ok2 := lx.next()
+			if !ok1 || !ok2 {
+				break
+			}
+			num, err1 := strconv.Atoi(a.s)
+			off, err2 := strconv.Atoi(o.s)
+			if err1 != nil || err2 != nil || num <= 0 || num > maxRepairObjects {
+				continue
+			}
+			members = append(members, member{num, off})
+			if _, top := objs[num]; !top {
+				packed[num] = inStream{stm, k}
+				maxNum = max(maxNum, num)
+			}
+		}
+		// The catalog may itself be packed, with the trailer lost.
+		for k, m := range members {
+			end := len(body)
+			if k+1 < len(members) {
+				end = firstOff + members[k+1].off
+			}
+			start := firstOff + m.off
+			if root == "" && start >= 0 && start < end && end <= len(body) && catalog.Match(body[start:end]) {
+				root = fmt.Sprintf("%d 0 R", m.num)
+			}
+		}
+	}
+	if root == "" {
+		return first
+	}
+	// The xref stream: type 1 = offset, type 2 = (object stream, index).
+	size := maxNum + 2
+	var rows bytes.Buffer
+	for n := 0; n < size-1; n++ {
+		switch {
+		case objs[n] != (xentry{}) && n > 0:
+			e := objs[n]
+			rows.Write([]byte{1, byte(e.off >> 24), byte(e.off >> 16), byte(e.off >> 8), byte(e.off), byte(e.gen >> 8), byte(e.gen)})
+		case packed[n] != (inStream{}):
+			p := packed[n]
+			rows.Write([]byte{2, byte(p.stm >> 24), byte(p.stm >> 16), byte(p.stm >> 8), byte(p.stm), byte(p.idx >> 8), byte(p.idx)})
+		default:
+			rows.Write([]byte{0, 0, 0, 0, 0, 0xFF, 0xFF})
+		}
+	}
+	var b bytes.Buffer
+	b.Write(data)
+	b.WriteString("\n")
+	off := b.Len()
+	rows.Write([]byte{1, byte(off >> 24), byte(off >> 16), byte(off >> 8), byte(off), 0, 0})
+	fmt.Fprintf(&b, "%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root %s%s /Length %d >>\nstream\n", size-1, size, root, extra, rows.Len())
+	b.Write(rows.Bytes())
+	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", off)
+	return b.Bytes()
+}
+
+// scanObjects finds every "N G obj" in data, the catalog reference and the
+// trailer entries worth keeping (/Info, /Encrypt, /ID).
+func scanObjects(data []byte) (objs map[int]xentry, maxNum int, root, extra string) {
+	objs = map[int]xentry{}
 	for _, m := range objHeader.FindAllSubmatchIndex(data, maxRepairObjects) {
 		start := m[2] // the object number
 		num, err1 := strconv.Atoi(string(data[m[2]:m[3]]))
@@ -41,12 +135,11 @@ func repairXref(data []byte) []byte {
 		if err1 != nil || err2 != nil || num == 0 {
 			continue
 		}
-		objs[num] = entry{start, gen} // a later definition (an update) wins
+		objs[num] = xentry{start, gen} // a later definition (an update) wins
 		maxNum = max(maxNum, num)
-		offs = append(offs, start)
 	}
 	if len(objs) == 0 {
-		return nil
+		return nil, 0, "", ""
 	}
 	ref := func(re *regexp.Regexp) string {
 		all := re.FindAllSubmatch(data, -1)
@@ -56,23 +149,39 @@ func repairXref(data []byte) []byte {
 		m := all[len(all)-1]
 		return fmt.Sprintf("%s %s R", m[1], m[2])
 	}
-	root := ref(rootRef)
+	root = ref(rootRef)
 	if root == "" {
 		// No trailer survived: the catalog is the object holding /Type /Catalog.
-		loc := catalog.FindIndex(data)
-		if loc == nil {
-			return nil
-		}
-		best := -1
-		for num, e := range objs {
-			if e.off < loc[0] && (best < 0 || e.off > objs[best].off) {
-				best = num
+		if loc := catalog.FindIndex(data); loc != nil {
+			best := -1
+			for num, e := range objs {
+				if e.off < loc[0] && (best < 0 || e.off > objs[best].off) {
+					best = num
+				}
+			}
+			if best >= 0 {
+				root = fmt.Sprintf("%d %d R", best, objs[best].gen)
 			}
 		}
-		if best < 0 {
-			return nil
+	}
+	if info := ref(infoRef); info != "" {
+		extra += " /Info " + info
+	}
+	if enc := ref(encRef); enc != "" {
+		extra += " /Encrypt " + enc
+		if ids := idArray.FindAll(data, -1); len(ids) > 0 {
+			extra += " " + string(ids[len(ids)-1])
 		}
-		root = fmt.Sprintf("%d %d R", best, objs[best].gen)
+	}
+	return objs, maxNum, root, extra
+}
+
+// appendXrefTable appends a classic xref table and trailer. stms, the
+// object streams, are listed under a private trailer key so that the
+// second pass can reach them through the library.
+func appendXrefTable(data []byte, objs map[int]xentry, maxNum int, root, extra string, stms []int) []byte {
+	if root == "" && len(stms) == 0 {
+		return nil
 	}
 	var b bytes.Buffer
 	b.Write(data)
@@ -86,15 +195,17 @@ func repairXref(data []byte) []byte {
 			b.WriteString("0000000000 65535 f \n")
 		}
 	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root %s", maxNum+1, root)
-	if info := ref(infoRef); info != "" {
-		fmt.Fprintf(&b, " /Info %s", info)
+	fmt.Fprintf(&b, "trailer\n<< /Size %d", maxNum+1)
+	if root != "" {
+		fmt.Fprintf(&b, " /Root %s", root)
 	}
-	if enc := ref(encRef); enc != "" {
-		fmt.Fprintf(&b, " /Encrypt %s", enc)
-		if ids := idArray.FindAll(data, -1); len(ids) > 0 {
-			fmt.Fprintf(&b, " %s", ids[len(ids)-1])
+	b.WriteString(extra)
+	if len(stms) > 0 {
+		b.WriteString(" /ZipinObjStm [")
+		for _, n := range stms {
+			fmt.Fprintf(&b, "%d %d R ", n, objs[n].gen)
 		}
+		b.WriteString("]")
 	}
 	fmt.Fprintf(&b, " >>\nstartxref\n%d\n%%%%EOF\n", xref)
 	return b.Bytes()

@@ -52,6 +52,9 @@ office "$src/report-pdf.html" "$here/report-libreoffice.pdf"
 chrome "$here/src-twocol.html" "$here/twocol-chromium.pdf"
 chrome "$here/src-longtable.html" "$here/longtable-chromium.pdf"
 
+# Object streams (PDF 1.5, as Word writes them), for the xref repair test.
+qpdf --object-streams=generate "$here/table-libreoffice.pdf" "$here/table-objstm.pdf"
+
 # Encryption: empty user password (opens), and a real one (quarantined).
 qpdf --encrypt "" owner 128 --use-aes=y -- "$here/table-libreoffice.pdf" "$here/enc-empty-user.pdf"
 qpdf --encrypt secret owner 128 --use-aes=y -- "$here/table-libreoffice.pdf" "$here/enc-user.pdf"
