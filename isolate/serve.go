@@ -29,6 +29,19 @@ const (
 	EnvMemory = "ZIPIN_WORKER_MEMORY"
 )
 
+// registered says whether this program can serve as a worker: zipin
+// registers its hidden "__worker" subcommand, tests call MaybeRunWorker. A
+// program that has not (another package's test binary, say) must not be
+// started as its own worker: it would run itself instead of serving.
+var registered bool
+
+// Register declares that running this executable with the argument
+// "__worker" (or with EnvWorker=1 set, for tests) serves requests.
+func Register() { registered = true }
+
+// Available says whether the current executable can be started as a worker.
+func Available() bool { return registered }
+
 // TestHook, when set, runs in the child on each document's bytes before
 // extraction. Only test code sets it (from TestMain, before MaybeRunWorker),
 // so no input can trigger it in a zipin binary.
@@ -37,6 +50,7 @@ var TestHook func(data []byte)
 // MaybeRunWorker turns the current process into a worker and exits if the
 // parent started it as one. Tests call it first thing in TestMain.
 func MaybeRunWorker() {
+	registered = true
 	if os.Getenv(EnvWorker) == "1" {
 		os.Exit(Main())
 	}

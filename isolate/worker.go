@@ -66,6 +66,14 @@ func (w *Worker) command() ([]string, error) {
 }
 
 func (w *Worker) start() error {
+	if os.Getenv(EnvWorker) == "1" {
+		// A worker never starts workers: if this executable was not a worker
+		// after all, that would recurse without end.
+		return errors.New("isolate: refusing to start a worker from inside a worker process")
+	}
+	if len(w.cfg.Command) == 0 && !registered {
+		return errors.New("isolate: this executable cannot serve as a worker (isolate.Register was not called)")
+	}
 	argv, err := w.command()
 	if err != nil {
 		return err

@@ -43,7 +43,9 @@ type Options struct {
 
 	// Jobs is the number of documents processed at once; 0 means one per CPU.
 	Jobs int
-	// Isolate says which documents are parsed in a child process (IsolateAll if empty).
+	// Isolate says which documents are parsed in a child process. Empty
+	// means IsolateAll in zipin (which registers its worker mode) and
+	// IsolateNone in programs that cannot serve as workers.
 	Isolate string
 	// WorkerCommand is the child's argv; empty means this executable's
 	// hidden "__worker" subcommand.
@@ -214,6 +216,11 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 	}
 	if opts.Isolate == "" {
 		opts.Isolate = IsolateAll
+		if len(opts.WorkerCommand) == 0 && !isolate.Available() {
+			// Not zipin (another program or test binary calling Ingest):
+			// there is no worker to start, so parse in this process.
+			opts.Isolate = IsolateNone
+		}
 	}
 	switch opts.Isolate {
 	case IsolateAll, IsolateRisky, IsolateNone:
@@ -287,6 +294,11 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 			}()
 			for path := range todo {
 				res := r.process(wctx, w, path)
+				if wctx.Err() != nil {
+					// Cut short by the end of the run, not by the document:
+					// leave it unrecorded, to be extracted next time.
+					return
+				}
 				select {
 				case results <- res:
 				case <-wctx.Done():

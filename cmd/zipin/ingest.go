@@ -5,8 +5,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"runtime"
 	"sort"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -95,7 +97,12 @@ Exit status: 0 every document extracted; 1 some documents quarantined (reasons p
 			}
 			rep := newReporter(cmd.ErrOrStderr(), mode, logFormat, logEvery)
 			opts.Progress = rep.update
-			sum, err := pipeline.Ingest(cmd.Context(), opts, args)
+			// Ctrl-C or SIGTERM stop the run cleanly: documents in flight are
+			// dropped, everything finished before is committed. (A kill -9 is
+			// safe too; the next run recovers.)
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			sum, err := pipeline.Ingest(ctx, opts, args)
 			rep.finish()
 			if err != nil {
 				if sum != nil && len(sum.Outcomes) > 0 {

@@ -10,6 +10,7 @@ import (
 // sends them documents to parse over stdin/stdout (package isolate), so a
 // document that hangs or eats memory kills a child, not the import.
 func init() {
+	isolate.Register()
 	rootCmd.AddCommand(&cobra.Command{
 		Use:    "__worker",
 		Short:  "Parse documents sent on stdin (internal: started by ingest)",
