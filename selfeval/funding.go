@@ -264,12 +264,4 @@ func solveTotal(cells []string, glued bool) (weight, score *num, ambiguous bool)
 	return vals[colWeight], vals[colScore], len(amb) > 0
 }
 
-func fmtCols(cs []fundCol) string {
-	var s []string
-	for _, c := range cs {
-		s = append(s, c.String())
-	}
-	return strings.Join(s, "、")
-}
-
 func fmtNum(v float64) string { return fmt.Sprintf("%g", v) }

@@ -378,13 +378,9 @@ func readFundRow(r []rune, i int, cols []fundCol, sub bool) (fundVals, []fundCol
 	if len(cells) == 0 {
 		return fundVals{}, nil, end
 	}
-	vals, amb := solveRow(rowInput{cols: numericCols(cols), cells: cells, glued: glued, sub: sub})
+	vals, amb := solveRow(rowInput{cols: cols, cells: cells, glued: glued, sub: sub})
 	return vals, amb, end
 }
-
-// numericCols drops nothing today; it is the place to drop text columns
-// (原因) should a template put them between numeric ones.
-func numericCols(cols []fundCol) []fundCol { return cols }
 
 // fundStops end the funding block in flattened text.
 var fundStops = []string{"年度总体目标", "总体目标", "绩效指标", "一级指标", "资金管理情况", "年度目标"}
