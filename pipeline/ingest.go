@@ -55,7 +55,7 @@ type Options struct {
 	// WorkerMaxDocs restarts a child after that many documents (0: 500).
 	WorkerMaxDocs int
 	// FlushDocs and FlushBytes bound a batch: it is committed when it holds
-	// that many documents or about that many bytes of rows (0: 500 and 32 MB).
+	// that many documents or about that many bytes of rows (0: 200 and 16 MB).
 	// They bound memory, whatever the corpus size.
 	FlushDocs  int
 	FlushBytes int64
@@ -234,10 +234,10 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 		opts.WorkerMaxDocs = 500
 	}
 	if opts.FlushDocs <= 0 {
-		opts.FlushDocs = 500
+		opts.FlushDocs = 200
 	}
 	if opts.FlushBytes <= 0 {
-		opts.FlushBytes = 32 << 20
+		opts.FlushBytes = 16 << 20
 	}
 	unlock, err := schema.Lock(opts.Out)
 	if err != nil {
