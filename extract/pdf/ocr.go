@@ -169,30 +169,3 @@ func joinOCRSpaces(s string) string {
 	}
 	return b.String()
 }
-
-// qpdfDecrypt removes AES-256 encryption with the empty user password.
-func qpdfDecrypt(ctx context.Context, name string, data []byte) ([]byte, error) {
-	if _, err := exec.LookPath("qpdf"); err != nil {
-		return nil, doc.Unreadablef("%s: PDF uses AES-256 encryption, which needs qpdf to open (Debian: apt-get install qpdf)", name)
-	}
-	dir, err := os.MkdirTemp("", "zipin-qpdf-")
-	if err != nil {
-		return nil, fmt.Errorf("%s: temp dir for qpdf: %w", name, err)
-	}
-	defer os.RemoveAll(dir)
-	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
-	if err := os.WriteFile(in, data, 0o600); err != nil {
-		return nil, fmt.Errorf("%s: temp file for qpdf: %w", name, err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	msg, err := exec.CommandContext(ctx, "qpdf", "--password=", "--decrypt", in, out).CombinedOutput()
-	// Exit status 3 is qpdf's "succeeded with warnings".
-	if ee, ok := err.(*exec.ExitError); err != nil && !(ok && ee.ExitCode() == 3) {
-		if bytes.Contains(msg, []byte("invalid password")) {
-			return nil, doc.Unreadablef("%s: PDF is encrypted with a user password; zipin only opens PDFs whose user password is empty", name)
-		}
-		return nil, doc.Unreadablef("%s: AES-256 PDF could not be decrypted: %s", name, bytes.TrimSpace(msg))
-	}
-	return os.ReadFile(out)
-}
