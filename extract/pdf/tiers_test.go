@@ -121,9 +121,10 @@ func tierCases(t testing.TB) []tierCase {
 		)})
 	}
 	// Tier 4: Identity-H with an embedded TrueType subset and no
-	// ToUnicode; CIDs go through a CIDToGIDMap stream.
-	{
-		ttf, err := os.ReadFile(fixtureDir + "/subset.ttf")
+	// ToUnicode; CIDs go through a CIDToGIDMap stream. The second font has
+	// no cmap table, only uniXXXX glyph names.
+	for caseName, fontFile := range map[string]string{"Identity-H-no-ToUnicode": "subset.ttf", "Identity-H-post-names": "subset-nocmap.ttf"} {
+		ttf, err := os.ReadFile(fixtureDir + "/" + fontFile)
 		if err != nil {
 			t.Fatalf("subset.ttf: %v (regenerate with sh testdata/pdf/gen.sh)", err)
 		}
@@ -137,7 +138,7 @@ func tierCases(t testing.TB) []tierCase {
 			g := gids[r]
 			c2g = append(c2g, byte(g>>8), byte(g))
 		}
-		cases = append(cases, tierCase{"Identity-H-no-ToUnicode", methodCIDCMap, want, onePage(
+		cases = append(cases, tierCase{caseName, methodCIDCMap, want, onePage(
 			"BT /F1 12 Tf 72 700 Td "+hexOf(codes)+" Tj ET",
 			"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+WenQuanYiMicroHei /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
 			"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+WenQuanYiMicroHei /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /DW 1000 /CIDToGIDMap 9 0 R >>",

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"io"
 	"reflect"
+	"strconv"
 
 	lpdf "github.com/ledongthuc/pdf"
 )
@@ -97,34 +98,17 @@ func readStream(v lpdf.Value, limit int64) (b []byte, err error) {
 // Where several code points share a glyph, a unified ideograph beats a
 // radical or compatibility form, then the lowest code point wins.
 func glyphToUnicode(font []byte) map[int]rune {
-	if len(font) >= 12 && string(font[:4]) == "ttcf" {
-		off := int(binary.BigEndian.Uint32(font[12:]))
-		if off < len(font) {
-			font = font[off:]
-		}
+	// In a collection, table offsets count from the start of the file;
+	// the first font's directory is used.
+	dir := 0
+	if len(font) >= 16 && string(font[:4]) == "ttcf" {
+		dir = int(binary.BigEndian.Uint32(font[12:]))
 	}
-	if len(font) < 12 {
-		return nil
-	}
-	n := int(binary.BigEndian.Uint16(font[4:]))
-	var cmap []byte
-	for i := 0; i < n; i++ {
-		rec := 12 + 16*i
-		if rec+16 > len(font) {
-			break
-		}
-		if string(font[rec:rec+4]) == "cmap" {
-			off := int(binary.BigEndian.Uint32(font[rec+8:]))
-			ln := int(binary.BigEndian.Uint32(font[rec+12:]))
-			if off >= 0 && off < len(font) {
-				cmap = font[off:min(len(font), off+ln)]
-			}
-		}
-	}
+	cmap, post := sfntTable(font, dir, "cmap"), sfntTable(font, dir, "post")
+	out := postNames(post)
 	if len(cmap) < 4 {
-		return nil
+		return out
 	}
-	out := map[int]rune{}
 	add := func(r rune, g int) {
 		if g == 0 {
 			return
@@ -156,11 +140,11 @@ func glyphToUnicode(font []byte) map[int]rune {
 		}
 	}
 	if best < 0 {
-		return nil
+		return out
 	}
 	sub := cmap[best:]
 	if len(sub) < 4 {
-		return nil
+		return out
 	}
 	symbol := bestRank == 1
 	fix := func(r rune) rune {
@@ -172,7 +156,7 @@ func glyphToUnicode(font []byte) map[int]rune {
 	switch binary.BigEndian.Uint16(sub) {
 	case 4:
 		if len(sub) < 14 {
-			return nil
+			return out
 		}
 		segX2 := int(binary.BigEndian.Uint16(sub[6:]))
 		ends := 14
@@ -180,7 +164,7 @@ func glyphToUnicode(font []byte) map[int]rune {
 		deltas := starts + segX2
 		ranges := deltas + segX2
 		if ranges+segX2 > len(sub) {
-			return nil
+			return out
 		}
 		for s := 0; s < segX2; s += 2 {
 			end := int(binary.BigEndian.Uint16(sub[ends+s:]))
@@ -206,7 +190,7 @@ func glyphToUnicode(font []byte) map[int]rune {
 		}
 	case 12:
 		if len(sub) < 16 {
-			return nil
+			return out
 		}
 		ng := int(binary.BigEndian.Uint32(sub[12:]))
 		for i := 0; i < ng; i++ {
@@ -226,7 +210,7 @@ func glyphToUnicode(font []byte) map[int]rune {
 		}
 	case 6:
 		if len(sub) < 10 {
-			return nil
+			return out
 		}
 		first := int(binary.BigEndian.Uint16(sub[6:]))
 		cnt := int(binary.BigEndian.Uint16(sub[8:]))
@@ -247,4 +231,79 @@ func preferRune(r, old rune) bool {
 		return odd(old)
 	}
 	return r < old
+}
+
+// sfntTable returns a table of an sfnt font by tag, or nil; dir is the
+// offset of the font's table directory.
+func sfntTable(font []byte, dir int, tag string) []byte {
+	if dir < 0 || dir+12 > len(font) {
+		return nil
+	}
+	n := int(binary.BigEndian.Uint16(font[dir+4:]))
+	for i := 0; i < n; i++ {
+		rec := dir + 12 + 16*i
+		if rec+16 > len(font) {
+			break
+		}
+		if string(font[rec:rec+4]) == tag {
+			off := int(binary.BigEndian.Uint32(font[rec+8:]))
+			ln := int(binary.BigEndian.Uint32(font[rec+12:]))
+			if off >= 0 && off < len(font) && ln >= 0 {
+				return font[off:min(len(font), off+ln)]
+			}
+		}
+	}
+	return nil
+}
+
+// postNames reads glyph names of the form uniXXXX / uXXXXX from a format
+// 2.0 'post' table: subset fonts that dropped their cmap often keep them.
+// The cmap, read after, overrides these.
+func postNames(post []byte) map[int]rune {
+	out := map[int]rune{}
+	if len(post) < 34 || binary.BigEndian.Uint32(post) != 0x00020000 {
+		return out
+	}
+	n := int(binary.BigEndian.Uint16(post[32:]))
+	idx := 34
+	if idx+2*n > len(post) {
+		return out
+	}
+	// The Pascal strings after the index array are names 258, 259, …
+	var names []string
+	for p := idx + 2*n; p < len(post) && len(names) < 1<<16; {
+		l := int(post[p])
+		if p+1+l > len(post) {
+			break
+		}
+		names = append(names, string(post[p+1:p+1+l]))
+		p += 1 + l
+	}
+	for g := 0; g < n; g++ {
+		k := int(binary.BigEndian.Uint16(post[idx+2*g:]))
+		if k < 258 || k-258 >= len(names) {
+			continue
+		}
+		if r := glyphNameRune(names[k-258]); r != 0 {
+			out[g] = r
+		}
+	}
+	return out
+}
+
+func glyphNameRune(name string) rune {
+	var hex string
+	switch {
+	case len(name) == 7 && name[:3] == "uni":
+		hex = name[3:]
+	case len(name) >= 5 && len(name) <= 7 && name[0] == 'u':
+		hex = name[1:]
+	default:
+		return 0
+	}
+	v, err := strconv.ParseUint(hex, 16, 32)
+	if err != nil || v > 0x10FFFF {
+		return 0
+	}
+	return rune(v)
 }

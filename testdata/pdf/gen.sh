@@ -84,5 +84,15 @@ cmap, order = f.getBestCmap(), f.getGlyphOrder()
 with open(sys.argv[1].replace(".ttf", "-gids.txt"), "w") as out:
     for ch in dict.fromkeys(text):
         out.write("%s %d\n" % (ch, order.index(cmap[ord(ch)])))
+# The same glyphs with no cmap table, only uniXXXX names in 'post' (format
+# 2): what some producers' subsets keep. Glyph ids do not change.
+f = TTFont(sys.argv[1])
+names = {g: "uni%04X" % cp for cp, g in f.getBestCmap().items()}
+f.setGlyphOrder([names.get(g, g) for g in f.getGlyphOrder()])
+f["post"].formatType = 2.0
+f["post"].extraNames = []
+f["post"].mapping = {}
+del f["cmap"]
+f.save(sys.argv[1].replace(".ttf", "-nocmap.ttf"))
 PY
 ls -la "$here"
