@@ -101,7 +101,10 @@ func numPtr(n *num) *float64 {
 func TestProseIsNotAForm(t *testing.T) {
 	d := &doc.Document{Format: doc.FormatTXT, Pages: []doc.Page{{Number: 1, Blocks: []doc.Block{{
 		Kind:  doc.BlockParagraph,
-		Lines: []doc.Line{{Text: "本年度项目资金总额500万元，全年执行数480万元，执行率96%，得分95分。"}},
+		Lines: []doc.Line{
+			{Text: "本年度项目资金总额500万元，全年执行数480万元，执行率96%，得分95分。"},
+			{Text: "全年预算数、全年执行数与执行率详见附表，项目资金总额未作调整。"},
+		},
 	}}}}}
 	nd, err := normalize.Document(d)
 	if err != nil {

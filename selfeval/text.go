@@ -110,11 +110,14 @@ func fromText(nd *normalize.Doc) []*project {
 		pre := numericCells(f.r, hdrEnd, a.start)
 		var vals fundVals
 		var amb []fundCol
-		end := a.end
+		end, cells := a.end, true
 		if pre != nil {
 			vals, amb = solveRow(rowInput{cols: cols, cells: pre})
 		} else {
-			vals, amb, end = readFundRow(f.r, a.end, cols, false)
+			vals, amb, end, cells = readFundRow(f.r, a.end, cols, false)
+		}
+		if !cells {
+			continue // a label with no cells after it: prose, or a header listing
 		}
 		p.setRow(rowTotal, vals, amb)
 		// Form boundary for the rest: the next form's head.
@@ -373,13 +376,15 @@ func isNumRune(c rune) bool {
 	return c >= '0' && c <= '9' || c == '.' || c == ',' || c == '%' || c == '％'
 }
 
-func readFundRow(r []rune, i int, cols []fundCol, sub bool) (fundVals, []fundCol, int) {
+// readFundRow reads and solves the row whose label ends at i; ok is false
+// when no value cell follows the label at all.
+func readFundRow(r []rune, i int, cols []fundCol, sub bool) (vals fundVals, amb []fundCol, end int, ok bool) {
 	cells, glued, end := readCells(r, i)
 	if len(cells) == 0 {
-		return fundVals{}, nil, end
+		return fundVals{}, nil, end, false
 	}
-	vals, amb := solveRow(rowInput{cols: cols, cells: cells, glued: glued, sub: sub})
-	return vals, amb, end
+	vals, amb = solveRow(rowInput{cols: cols, cells: cells, glued: glued, sub: sub})
+	return vals, amb, end, true
 }
 
 // fundStops end the funding block in flattened text.
@@ -408,7 +413,7 @@ func readSubRows(p *project, r []rune, from, to int, labelsAfter bool) {
 			}
 			prev = from + m.end
 		} else {
-			vals, amb, _ = readFundRow(r, from+m.end, p.cols, true)
+			vals, amb, _, _ = readFundRow(r, from+m.end, p.cols, true)
 		}
 		p.setRow(fundRow(m.key), vals, amb)
 	}
