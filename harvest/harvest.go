@@ -11,9 +11,11 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"zipin/extract"
@@ -124,19 +126,48 @@ func Run(ctx context.Context, opts Options) (sum *Summary, err error) {
 		defer func() { r.st.finishRun(runID, r.sum, ExitCode(r.sum, err)) }()
 	}
 	r.f = NewFetcher(opts.Config, opts.Log, opts.Transport)
-	for i := range opts.Config.Sources {
-		s := &opts.Config.Sources[i]
-		if err := r.source(ctx, s); err != nil {
-			if ctx.Err() != nil {
-				return r.sum, ctx.Err()
-			}
-			return r.sum, fmt.Errorf("source %s: %w", s.Name, err)
-		}
+	if err := r.sources(ctx); err != nil {
+		return r.sum, err
 	}
 	if opts.DryRun {
 		return r.sum, nil
 	}
 	return r.sum, r.ingest(ctx)
+}
+
+// sources walks the sources, those on one host one after the other (they
+// share its rate), different hosts at once.
+func (r *run) sources(ctx context.Context) error {
+	var order []string
+	byHost := map[string][]*Source{}
+	for i := range r.opts.Config.Sources {
+		s := &r.opts.Config.Sources[i]
+		k := s.URL
+		if u, err := url.Parse(s.URL); err == nil {
+			k = hostKey(u)
+		}
+		if byHost[k] == nil {
+			order = append(order, k)
+		}
+		byHost[k] = append(byHost[k], s)
+	}
+	errs := make([]error, len(order))
+	var wg sync.WaitGroup
+	for i, k := range order {
+		wg.Go(func() {
+			for _, s := range byHost[k] {
+				if err := r.source(ctx, s); err != nil {
+					errs[i] = fmt.Errorf("source %s: %w", s.Name, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return errors.Join(errs...)
 }
 
 type run struct {
@@ -145,12 +176,22 @@ type run struct {
 	st    *Store // nil in a dry run without a catalog
 	f     *Fetcher
 	sum   *Summary
+	mu    sync.Mutex      // guards sum and tried: sources on different hosts run at once
 	tried map[string]bool // links attempted this run, so a failure is not retried in a loop
 }
 
+// count updates the summary; sources on different hosts share it.
+func (r *run) count(f func(s *Summary)) {
+	r.mu.Lock()
+	f(r.sum)
+	r.mu.Unlock()
+}
+
 func (r *run) fail(s *Source, u string, err error) {
-	r.sum.Failed++
-	r.sum.Failures = append(r.sum.Failures, Failure{Source: s.Name, URL: u, Err: err})
+	r.count(func(sum *Summary) {
+		sum.Failed++
+		sum.Failures = append(sum.Failures, Failure{Source: s.Name, URL: u, Err: err})
+	})
 	r.log.Error("fetch failed", "source", s.Name, "url", u, "err", err)
 }
 
@@ -202,11 +243,11 @@ func (r *run) source(ctx context.Context, s *Source) error {
 			r.fail(s, pageURL, err)
 			return nil
 		}
-		r.sum.Pages++
+		r.count(func(sum *Summary) { sum.Pages++ })
 		var next string
 		var fresh []FoundLink
 		if resp.NotModified {
-			r.sum.Unchanged++
+			r.count(func(sum *Summary) { sum.Unchanged++ })
 			next = prev.NextURL
 			log.Info("list page not modified", "url", pageURL, "page", n)
 		} else {
@@ -261,10 +302,15 @@ func (r *run) record(s *Source, pageURL string, resp *Response, next string, fou
 		if r.st != nil {
 			known, _ = r.st.Known(l.URL)
 		}
-		if !known && !slices.Contains(r.sum.WouldFetch, l.URL) {
-			fresh = append(fresh, l)
-			r.sum.WouldFetch = append(r.sum.WouldFetch, l.URL)
+		if known {
+			continue
 		}
+		r.count(func(sum *Summary) {
+			if !slices.Contains(sum.WouldFetch, l.URL) {
+				fresh = append(fresh, l)
+				sum.WouldFetch = append(sum.WouldFetch, l.URL)
+			}
+		})
 	}
 	return fresh, nil
 }
@@ -343,7 +389,12 @@ func (r *run) drain(ctx context.Context, s *Source) error {
 		if err != nil {
 			return err
 		}
+		r.mu.Lock()
 		rows = slices.DeleteFunc(rows, func(u URLRow) bool { return r.tried[u.URL] })
+		for _, row := range rows {
+			r.tried[row.URL] = true
+		}
+		r.mu.Unlock()
 		if len(rows) == 0 {
 			return nil
 		}
@@ -351,7 +402,6 @@ func (r *run) drain(ctx context.Context, s *Source) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			r.tried[row.URL] = true
 			if err := r.fetch(ctx, s, row); err != nil {
 				return err
 			}
@@ -371,7 +421,7 @@ func (r *run) fetch(ctx context.Context, s *Source, row URLRow) error {
 		if errors.Is(err, ErrDisallowed) {
 			// Not a failure: the portal asked us not to, and we will not
 			// ask again on later runs.
-			r.sum.Disallowed++
+			r.count(func(sum *Summary) { sum.Disallowed++ })
 			log.Info("skipped: robots.txt disallows it")
 			_, err := r.st.db.Exec(`UPDATE harvest_urls SET state = 'disallowed', error = ?, fetched_at = ? WHERE url = ?`, err.Error(), now(), row.URL)
 			return err
@@ -382,7 +432,7 @@ func (r *run) fetch(ctx context.Context, s *Source, row URLRow) error {
 	if resp.NotModified {
 		// Only a link queued again after a partial run carries validators;
 		// what it points at is kept already.
-		r.sum.Unchanged++
+		r.count(func(sum *Summary) { sum.Unchanged++ })
 		tx, err := r.st.db.Begin()
 		if err != nil {
 			return err
@@ -425,11 +475,10 @@ func (r *run) keep(s *Source, row URLRow, resp *Response, log *slog.Logger) erro
 		return err
 	}
 	if o.New {
-		r.sum.New++
+		r.count(func(sum *Summary) { sum.New++ })
 		log.Info("stored", "sha256", o.SHA256, "bytes", len(resp.Body), "path", o.Path)
 	} else {
-		r.sum.Unchanged++
-		r.sum.Duplicates++
+		r.count(func(sum *Summary) { sum.Unchanged++; sum.Duplicates++ })
 		log.Info("duplicate content, kept once", "sha256", o.SHA256)
 	}
 	return nil

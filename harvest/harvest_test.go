@@ -50,27 +50,43 @@ func childMain() int {
 	return harvest.ExitCode(sum, err)
 }
 
-// sampleTexts are the embedded sample reports, the attachments' content.
-func sampleTexts(t testing.TB) [][]byte {
+// withSamples fills the portal's documents from the embedded sample
+// reports: the .txt ones as text, and the first real PDF, DOCX and XLSX
+// among them, if any (otherwise the portal generates simple ones).
+func withSamples(t testing.TB, o *portaltest.Options) {
 	dir := t.TempDir()
 	paths, err := samples.WriteTo(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out [][]byte
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, b)
+		switch filepath.Ext(p) {
+		case ".txt":
+			o.Texts = append(o.Texts, b)
+		case ".pdf":
+			o.PDF = first(o.PDF, b)
+		case ".docx":
+			o.DOCX = first(o.DOCX, b)
+		case ".xlsx":
+			o.XLSX = first(o.XLSX, b)
+		}
 	}
-	return out
+}
+
+func first(a, b []byte) []byte {
+	if a != nil {
+		return a
+	}
+	return b
 }
 
 func newPortal(t testing.TB, o portaltest.Options) *portaltest.Portal {
 	if o.Texts == nil {
-		o.Texts = sampleTexts(t)
+		withSamples(t, &o)
 	}
 	if o.CrawlDelay == 0 {
 		o.CrawlDelay = testCrawlDelay

@@ -151,7 +151,10 @@ func TestConcurrentRuns(t *testing.T) {
 		t.Errorf("in-process run during the first: %v, want LockedError with pid %d and exit 3", err, first.Process.Pid)
 	}
 
-	if err := first.Wait(); err != nil {
+	// The first run works through: it exits 0, or 1 if a document it
+	// fetched is quarantined by a reader, but no fetch fails.
+	if err := first.Wait(); err != nil && !(errors.As(err, &ee) && ee.ExitCode() == harvest.ExitFailed) ||
+		strings.Contains(firstErr.String(), "fetch failed") {
 		t.Errorf("first run: %v; stderr: %s", err, firstErr)
 	}
 	// The lock is free again.

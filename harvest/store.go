@@ -337,11 +337,16 @@ func (s *Store) Keep(src *Source, row URLRow, resp *Response, ext string) (Origi
 	defer tx.Rollback()
 	if o.New {
 		hdr, _ := json.Marshal(resp.Header)
-		_, err := tx.Exec(`INSERT INTO harvest_originals (sha256, path, bytes, url, final_url, referrer, source, region, organization, http_status, headers, fetched_at)
+		// OR IGNORE: another source may have kept the same content a moment
+		// ago; then this URL simply points at it.
+		res, err := tx.Exec(`INSERT OR IGNORE INTO harvest_originals (sha256, path, bytes, url, final_url, referrer, source, region, organization, http_status, headers, fetched_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			o.SHA256, o.Path, len(resp.Body), row.URL, resp.URL, row.Referrer, src.Name, src.Region, src.Organization, resp.Status, string(hdr), resp.FetchedAt.Format(time.RFC3339Nano))
 		if err != nil {
 			return o, err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			o.New = false
 		}
 	}
 	if err := markDone(tx, row.URL, resp, o.SHA256); err != nil {

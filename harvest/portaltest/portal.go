@@ -56,6 +56,10 @@ type Options struct {
 	// Texts are report bodies (such as the samples); attachment N gets text
 	// N mod len, marked with its number so that every file is distinct.
 	Texts      [][]byte
+	// PDF, DOCX and XLSX, when set, are real documents served in place of
+	// the generated ones, each copy made distinct: a PDF gets a trailing
+	// comment, a DOCX or XLSX an extra package part naming the report.
+	PDF, DOCX, XLSX []byte
 	CrawlDelay time.Duration // site A's robots.txt Crawl-delay
 	Hang       time.Duration // how long the timing-out page hangs
 	RetryAfter int           // seconds, for the 503
@@ -265,12 +269,24 @@ func (p *Portal) newReport(siteName string) *Report {
 		r.Files = []File{{Path: fmt.Sprintf("/xxgk/jxpj/files/P0%d.txt", id), Name: r.Title + ".txt", Body: body}}
 	case "B":
 		if id%2 == 0 {
-			r.Files = []File{{Path: fmt.Sprintf("/files/%d.xlsx", id), Name: "绩效自评表.xlsx", Body: XLSX(string(text))}}
+			body := XLSX(string(text))
+			if p.opts.XLSX != nil {
+				body = withPart(p.opts.XLSX, mark)
+			}
+			r.Files = []File{{Path: fmt.Sprintf("/files/%d.xlsx", id), Name: "绩效自评表.xlsx", Body: body}}
 		} else {
-			r.Files = []File{{Path: fmt.Sprintf("/files/%d.docx", id), Name: "自评报告.docx", Body: DOCX(string(text))}}
+			body := DOCX(string(text))
+			if p.opts.DOCX != nil {
+				body = withPart(p.opts.DOCX, mark)
+			}
+			r.Files = []File{{Path: fmt.Sprintf("/files/%d.docx", id), Name: "自评报告.docx", Body: body}}
 		}
 	case "C":
-		r.Files = []File{{Path: fmt.Sprintf("/upload/%d.pdf", id), Name: r.Title + ".pdf", Body: PDF(fmt.Sprintf("JX-C-%04d", id))}}
+		body := PDF(fmt.Sprintf("JX-C-%04d", id))
+		if p.opts.PDF != nil {
+			body = append(append([]byte{}, p.opts.PDF...), fmt.Sprintf("%%JX-C-%04d\n", id)...)
+		}
+		r.Files = []File{{Path: fmt.Sprintf("/upload/%d.pdf", id), Name: r.Title + ".pdf", Body: body}}
 	}
 	return r
 }
@@ -577,6 +593,26 @@ func PDF(label string) []byte {
 	}
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
 	return b.Bytes()
+}
+
+// withPart copies a zip package and adds a part holding mark, which Office
+// readers ignore, so that each copy has its own bytes.
+func withPart(pkg []byte, mark string) []byte {
+	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		panic(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			panic(err)
+		}
+	}
+	w, _ := zw.CreateHeader(&zip.FileHeader{Name: "docProps/zipin-portaltest.txt", Method: zip.Store, Modified: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
+	w.Write([]byte(mark))
+	zw.Close()
+	return buf.Bytes()
 }
 
 func zipOf(files map[string]string) []byte {
