@@ -552,9 +552,14 @@ func (w *writer) add(res result) error {
 	}
 	if o.Status != "skipped" && o.DocID != "" {
 		w.sum.Extracted++
-		w.docs = append(w.docs, catalog.Doc{DocID: o.DocID, Source: o.Source, Size: o.Size, Format: o.Format,
+		d := catalog.Doc{DocID: o.DocID, Source: o.Source, Size: o.Size, Format: o.Format,
 			Status: o.Status, Reason: o.Reason, ExtractorVersion: version.Extractor, Read: o.Read,
-			Extract: o.Extract, Analyze: o.Analyze, Pages: o.Pages, Facts: o.Facts})
+			Extract: o.Extract, Analyze: o.Analyze, Pages: o.Pages, Facts: o.Facts}
+		if res.batch != nil && len(res.batch.Reports) > 0 {
+			// Until the commit names the file, remember the partition.
+			d.Files = []string{schema.PartitionDir(res.batch.Reports[0].FiscalYear)}
+		}
+		w.docs = append(w.docs, d)
 	}
 	if res.batch != nil {
 		w.batch.Append(res.batch)
@@ -605,8 +610,10 @@ func (w *writer) flush() error {
 		}
 	}
 	for i := range w.docs {
-		if w.docs[i].Status == catalog.StatusOK {
-			w.docs[i].Batch, w.docs[i].Files = batchID, files
+		if w.docs[i].Status == catalog.StatusOK && len(w.docs[i].Files) == 1 {
+			// The document's reports file; the other tables' files of the
+			// batch share its name.
+			w.docs[i].Batch, w.docs[i].Files = batchID, reportsFile(files, w.docs[i].Files[0])
 		}
 	}
 	if len(w.docs)+len(w.inputs) > 0 {
@@ -615,6 +622,17 @@ func (w *writer) flush() error {
 		}
 	}
 	w.batch, w.bytes, w.docs, w.inputs = schema.Batch{}, 0, nil, nil
+	return nil
+}
+
+// reportsFile picks, among a commit's files, the reports file of a partition.
+func reportsFile(files []string, partition string) []string {
+	want := filepath.Join(schema.TableReports, partition) + string(filepath.Separator)
+	for _, f := range files {
+		if strings.HasPrefix(f, want) {
+			return []string{f}
+		}
+	}
 	return nil
 }
 

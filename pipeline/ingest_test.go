@@ -157,9 +157,16 @@ func TestIngestGoodAndBadFilesInParallel(t *testing.T) {
 		t.Fatal(err)
 	}
 	counts, err := cat.Counts()
-	cat.Close()
 	if err != nil {
 		t.Fatal(err)
+	}
+	var withFile int
+	if err := cat.DB().QueryRow(`SELECT COUNT(*) FROM documents WHERE status = 'ok' AND batch != '' AND files LIKE 'reports/fiscal_year=%/part-%.parquet'`).Scan(&withFile); err != nil {
+		t.Fatal(err)
+	}
+	cat.Close()
+	if withFile != nOK {
+		t.Errorf("%d ok documents name their batch and reports file in the catalog, want %d", withFile, nOK)
 	}
 	if counts["ok"] != nOK || counts["quarantined"] != 5 || counts["unreadable path"] != len(want)-5 {
 		t.Errorf("catalog counts = %v", counts)

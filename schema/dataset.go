@@ -292,6 +292,9 @@ func stageTable[T any](d *Dataset, stage stager, table, name string, rows []T, y
 	return nil
 }
 
+// PartitionDir is the Hive partition folder of a fiscal year (or of NULL).
+func PartitionDir(y *int32) string { return partitionDir(y) }
+
 func partitionDir(y *int32) string {
 	if y == nil {
 		return "fiscal_year=" + nullPartition
