@@ -43,6 +43,7 @@ var (
 		"table-gs.pdf":           "../../testdata/src/selfeval-table.html",
 		"table-xobject.pdf":      "../../testdata/src/selfeval-table.html",
 		"enc-empty-user.pdf":     "../../testdata/src/selfeval-table.html",
+		"table-objstm.pdf":       "../../testdata/src/selfeval-table.html",
 	}
 )
 
