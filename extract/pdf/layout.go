@@ -22,7 +22,7 @@ type textLine struct {
 }
 
 func (pd *pageData) layout() {
-	gs := dedupe(pd.glyphs)
+	gs := dedupe(onPage(pd.glyphs, pd.width, pd.height))
 	pd.tables = findTables(pd.segs)
 	flow := gs[:0:0]
 	for _, g := range gs {
@@ -35,6 +35,19 @@ func (pd *pageData) layout() {
 	}
 	lines := groupLines(flow)
 	pd.lines = orderColumns(lines, pd.width)
+}
+
+// onPage drops glyphs whose centre lies off the page: text parked outside
+// the crop box is not shown, and some producers park leftovers there.
+func onPage(gs []glyph, w, h float64) []glyph {
+	out := gs[:0:0]
+	for _, g := range gs {
+		cx, cy := (g.x0+g.x1)/2, (g.y0+g.y1)/2
+		if cx >= -5 && cx <= w+5 && cy >= -5 && cy <= h+5 {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // dedupe drops a glyph drawn again at (almost) the same place: Word and WPS

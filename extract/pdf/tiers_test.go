@@ -417,3 +417,14 @@ func TestFormNotColumns(t *testing.T) {
 		t.Errorf("text %q", got)
 	}
 }
+
+// TestOffPageText: text parked outside the page box is not read.
+func TestOffPageText(t *testing.T) {
+	d, err := Read(context.Background(), "offpage.pdf", multiPage([]pline{{72, 100, 12, "页面正文"}, {900, 100, 12, "页面之外"}, {72, -300, 12, "上方之外"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := docText(d); got != "页面正文\n" {
+		t.Errorf("text %q", got)
+	}
+}
