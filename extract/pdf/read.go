@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -124,8 +126,17 @@ func openRepairing(name string, data []byte) (r *lpdf.Reader, repaired bool, err
 	return r, false, nil
 }
 
+var sizeEntry = regexp.MustCompile(`/Size\s+(\d{1,19})`)
+
+// maxXrefSize bounds the /Size the library may allocate a table for: it
+// makes a slice of that many entries before reading any of them.
+const maxXrefSize = 8 << 20
+
 // newReader calls the library, which panics on some damage.
 func newReader(data []byte) (r *lpdf.Reader, err error) {
+	if err := checkXrefSize(data); err != nil {
+		return nil, err
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			r, err = nil, fmt.Errorf("malformed PDF: %v", p)
@@ -270,6 +281,28 @@ func readPage(ctx context.Context, r *lpdf.Reader, pv lpdf.Value, num int, fonts
 }
 
 func inheritedInt(v lpdf.Value, key string) int { return int(inherited(v, key).Int64()) }
+
+// checkXrefSize looks at the trailer or xref-stream dictionaries near the
+// end of the file and at startxref for an implausible /Size.
+func checkXrefSize(data []byte) error {
+	regions := [][]byte{data[max(0, len(data)-8192):]}
+	if i := bytes.LastIndex(data, []byte("startxref")); i >= 0 {
+		f := strings.Fields(string(data[i+9 : min(len(data), i+40)]))
+		if len(f) > 0 {
+			if off, err := strconv.Atoi(f[0]); err == nil && off >= 0 && off < len(data) {
+				regions = append(regions, data[off:min(len(data), off+8192)])
+			}
+		}
+	}
+	for _, r := range regions {
+		for _, m := range sizeEntry.FindAllSubmatch(r, -1) {
+			if n, err := strconv.ParseInt(string(m[1]), 10, 64); err != nil || n > maxXrefSize {
+				return fmt.Errorf("malformed PDF: cross-reference /Size %s is implausible", m[1])
+			}
+		}
+	}
+	return nil
+}
 
 // inherited looks a page attribute up the page tree. ledongthuc's own lookup
 // (behind Page.Resources) follows /Parent without a bound and spins forever

@@ -74,7 +74,7 @@ func repairXref(data []byte) []byte {
 			}
 			num, err1 := strconv.Atoi(a.s)
 			off, err2 := strconv.Atoi(o.s)
-			if err1 != nil || err2 != nil || num <= 0 || num > maxRepairObjects {
+			if err1 != nil || err2 != nil || num <= 0 || num > 10*len(objs)+10000 {
 				continue
 			}
 			members = append(members, member{num, off})
@@ -140,6 +140,17 @@ func scanObjects(data []byte) (objs map[int]xentry, maxNum int, root, extra stri
 	}
 	if len(objs) == 0 {
 		return nil, 0, "", ""
+	}
+	// An object number far beyond the count found is damage (or an attack:
+	// the table has one entry per number up to the largest).
+	limit := 10*len(objs) + 10000
+	maxNum = 0
+	for num := range objs {
+		if num > limit {
+			delete(objs, num)
+		} else {
+			maxNum = max(maxNum, num)
+		}
 	}
 	ref := func(re *regexp.Regexp) string {
 		all := re.FindAllSubmatch(data, -1)

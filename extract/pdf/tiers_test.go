@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"unicode/utf16"
@@ -426,5 +427,28 @@ func TestOffPageText(t *testing.T) {
 	}
 	if got := docText(d); got != "页面正文\n" {
 		t.Errorf("text %q", got)
+	}
+}
+
+// TestHugeNumbers: an xref /Size or an object number in the billions is
+// refused or ignored, not allocated for.
+func TestHugeNumbers(t *testing.T) {
+	c := tierCases(t)[0]
+	big := bytes.Replace(c.pdf, []byte("/Size 8"), []byte("/Size 4000000000"), 1)
+	if bytes.Equal(big, c.pdf) {
+		t.Fatal("fixture has no /Size 8 to replace")
+	}
+	if _, err := Read(context.Background(), "size.pdf", big); err == nil {
+		t.Errorf("a /Size of 4e9 was accepted")
+	}
+	// Without a usable xref, repair meets an object number of 9999999.
+	junk := append(append([]byte(nil), c.pdf[:bytes.LastIndex(c.pdf, []byte("xref"))]...), []byte("\n9999999 0 obj\n<< >>\nendobj\n")...)
+	start := time.Now()
+	d, err := Read(context.Background(), "objnum.pdf", junk)
+	if err != nil || strings.TrimSpace(docText(d)) != c.want {
+		t.Errorf("err %v", err)
+	}
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("repair took %v", el)
 	}
 }
