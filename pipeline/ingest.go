@@ -273,7 +273,11 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 
 	// Load the segmenter's dictionary (seconds of CPU) while the files are
 	// listed and hashed, rather than in front of the first document.
-	go segment.Default()
+	segReady := make(chan struct{})
+	go func() {
+		segment.Default()
+		close(segReady)
+	}()
 	files, problems := Collect(paths)
 	todo := make(chan string)
 	results := make(chan result, opts.Jobs)
@@ -292,19 +296,55 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 				sum.WorkerPeakRSSKB = max(sum.WorkerPeakRSSKB, w.PeakRSSKB)
 				peakMu.Unlock()
 			}()
-			for path := range todo {
-				res := r.process(wctx, w, path)
+			send := func(res result) bool {
 				if wctx.Err() != nil {
 					// Cut short by the end of the run, not by the document:
 					// leave it unrecorded, to be extracted next time.
-					return
+					return false
 				}
 				select {
 				case results <- res:
+					return true
 				case <-wctx.Done():
+					return false
+				}
+			}
+			// While the segmenter's dictionary loads (seconds of CPU),
+			// extracted documents wait in a small backlog instead of
+			// blocking extraction.
+			var backlog []extracted
+			var backlogBytes int
+			drain := func() bool {
+				for _, e := range backlog {
+					if !send(r.analyze(wctx, e)) {
+						return false
+					}
+				}
+				backlog, backlogBytes = nil, 0
+				return true
+			}
+			for path := range todo {
+				res, e := r.read(wctx, w, path)
+				if e == nil {
+					if !send(res) {
+						return
+					}
+					continue
+				}
+				select {
+				case <-segReady:
+				default:
+					if backlogBytes+len(e.data) <= backlogMax {
+						backlog = append(backlog, *e)
+						backlogBytes += len(e.data)
+						continue
+					}
+				}
+				if !drain() || !send(r.analyze(wctx, *e)) {
 					return
 				}
 			}
+			drain()
 		}()
 	}
 	go func() {
@@ -377,9 +417,9 @@ func presentDocs(dir string) (map[string]catalog.Present, error) {
 	return out, nil
 }
 
-// process takes one file from bytes to rows. It never returns an error: every
-// problem becomes the document's outcome.
-func (r *run) process(ctx context.Context, w *isolate.Worker, path string) result {
+// read takes one file through the decision and extraction. It returns the
+// final result, or, for a document to analyze, the extracted document.
+func (r *run) read(ctx context.Context, w *isolate.Worker, path string) (result, *extracted) {
 	o := Outcome{Source: path}
 	quarantine := func(reason string) result {
 		o.Status, o.Reason = "quarantined", reason
@@ -388,11 +428,11 @@ func (r *run) process(ctx context.Context, w *isolate.Worker, path string) resul
 	t0 := time.Now()
 	st, err := os.Stat(path)
 	if err != nil {
-		return quarantine(fmt.Sprintf("cannot read file: %v", errors.Unwrap(err)))
+		return quarantine(fmt.Sprintf("cannot read file: %v", errors.Unwrap(err))), nil
 	}
 	if !st.Mode().IsRegular() {
 		// A FIFO would block the reader for ever; a device is no document.
-		return quarantine(fmt.Sprintf("cannot read file: not a regular file (%s)", st.Mode().Type()))
+		return quarantine(fmt.Sprintf("cannot read file: not a regular file (%s)", st.Mode().Type())), nil
 	}
 	o.Size = st.Size()
 	var data []byte
@@ -401,18 +441,18 @@ func (r *run) process(ctx context.Context, w *isolate.Worker, path string) resul
 		o.DocID = c.DocID // unchanged since the last run: no need to read it to know it
 	} else {
 		if data, err = readFile(path); err != nil {
-			return quarantine(err.Error())
+			return quarantine(err.Error()), nil
 		}
 		o.DocID = DocID(data)
 		input = &catalog.Input{Path: path, Size: st.Size(), MtimeNS: st.ModTime().UnixNano(), DocID: o.DocID}
 	}
 	if skip, why := r.skip(o.DocID, path); skip {
 		o.Status, o.Reason = "skipped", why
-		return result{o: o, input: input}
+		return result{o: o, input: input}, nil
 	}
 	if data == nil {
 		if data, err = readFile(path); err != nil {
-			return quarantine(err.Error())
+			return quarantine(err.Error()), nil
 		}
 		if id := DocID(data); id != o.DocID {
 			// Changed under the same size and mtime: trust the bytes.
@@ -425,13 +465,30 @@ func (r *run) process(ctx context.Context, w *isolate.Worker, path string) resul
 	d, reason, err := r.extract(ctx, w, path, data, &res.o)
 	if err != nil {
 		res.o.Status, res.o.Reason = "failed", err.Error()
-		return res
+		return res, nil
 	}
 	if reason != "" {
 		res.o.Status, res.o.Reason = "quarantined", reason
-		return res
+		return res, nil
 	}
 	res.o.Format = string(d.Format)
+	return res, &extracted{res: res, d: d, data: data}
+}
+
+// backlogMax bounds the bytes of documents one worker holds while the
+// segmenter loads.
+const backlogMax = 8 << 20
+
+// extracted is a document read by a worker, waiting for analysis.
+type extracted struct {
+	res  result
+	d    *doc.Document
+	data []byte
+}
+
+// analyze runs the stages after extraction, in this process.
+func (r *run) analyze(ctx context.Context, e extracted) result {
+	res, path, d, data := e.res, e.res.o.Source, e.d, e.data
 	t1 := time.Now()
 	b, err := analyzeExtracted(ctx, Input{Source: path, SourceURL: r.opts.SourceURLs[path], Data: data}, d)
 	res.o.Analyze = time.Since(t1)

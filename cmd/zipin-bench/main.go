@@ -177,8 +177,8 @@ func makeText(root, dir string, docs, pages int) (int, error) {
 	return total, nil
 }
 
-// makePDF copies each readable fixture PDF with a comment after %%EOF, which
-// readers ignore and which changes the doc_id. The scanned PDF (which needs
+// makePDF copies each readable fixture PDF with a comment (see varyPDF),
+// which readers ignore and which changes the doc_id. The scanned PDF (which needs
 // OCR, where pdftotext outputs nothing) and the password-protected ones are
 // left out, so both tools do the same work.
 func makePDF(root, dir string, copies int) (int, int, error) {
@@ -207,7 +207,7 @@ func makePDF(root, dir string, copies int) (int, int, error) {
 			continue
 		}
 		for c := 0; c < copies; c++ {
-			v := append(append([]byte(nil), b...), fmt.Sprintf("\n%% zipin-bench copy %d\n", c)...)
+			v := varyPDF(b, c)
 			name := fmt.Sprintf("%s-%03d.pdf", strings.TrimSuffix(filepath.Base(src), ".pdf"), c)
 			if err := os.WriteFile(filepath.Join(dir, name), v, 0o644); err != nil {
 				return 0, 0, err
@@ -217,6 +217,19 @@ func makePDF(root, dir string, copies int) (int, int, error) {
 		}
 	}
 	return n, pages, nil
+}
+
+// varyPDF puts a comment line just before the final %%EOF: the cross-
+// reference offsets, which all point earlier, stay right, and readers that
+// look for %%EOF at the very end still find it.
+func varyPDF(b []byte, c int) []byte {
+	i := bytes.LastIndex(b, []byte("%%EOF"))
+	if i < 0 {
+		i = len(b)
+	}
+	v := append([]byte(nil), b[:i]...)
+	v = append(v, fmt.Sprintf("%% zipin-bench copy %d\n", c)...)
+	return append(v, b[i:]...)
 }
 
 func pdfPages(path string) int {
