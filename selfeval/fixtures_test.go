@@ -76,8 +76,16 @@ func TestMergedGrid(t *testing.T) {
 	}
 }
 
+// TestTwoProjects: two forms in one document, as two tables and stacked in
+// one table.
 func TestTwoProjects(t *testing.T) {
-	r := fixture(t, "two-projects.html")
+	for _, file := range []string{"two-projects.html", "one-table.html"} {
+		t.Run(file, func(t *testing.T) { twoProjects(t, file) })
+	}
+}
+
+func twoProjects(t *testing.T, file string) {
+	r := fixture(t, file)
 	sameRows(t, "projects", r.Projects, []schema.Project{roadProject(1), mealsProject(2)})
 	want := numbered(1, append([]schema.Indicator{roadGoal()}, roadIndicators()...))
 	want = append(want, numbered(2, mealsIndicators())...)

@@ -332,6 +332,7 @@ func main() {
 		"cell-per-line.txt":   cellPerLine(formRoad()),
 		"pipe-cells.txt":      pipeCells(formRoad()),
 		"pipe-rows.txt":       pipeRows(formRoad()),
+		"one-table.html":      htmlDoc("项目支出绩效自评表", append(formRoad(), formMeals()...)),
 		"labels-after.txt":    spaceLineLabelsAfter(formRoad()),
 		"space-line.txt":      spaceLine(formRoad()),
 		"glued.txt":           glued(formRoad()) + glued(formMeals()),
