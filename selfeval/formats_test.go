@@ -24,6 +24,9 @@ var renderings = []string{
 	"pdf/table-cairo.pdf",
 	"pdf/table-gs.pdf",
 	"pdf/table-xobject.pdf",
+	"pdf/table-objstm.pdf",
+	"pdf/enc-empty-user.pdf",
+	"pdf/enc256-empty-user.pdf",
 }
 
 // TestSameTableEveryFormat: every rendering of the canonical form gives the

@@ -45,7 +45,7 @@ func fromGrids(nd *normalize.Doc) []*project {
 }
 
 func (g *gridReader) flush() {
-	if g.cur != nil && (g.cur.hasData() || g.cur.field[fieldProject] != "") {
+	if g.cur != nil && g.cur.hasData() {
 		g.out = append(g.out, g.cur)
 	}
 	g.cur = nil
@@ -122,8 +122,8 @@ func (g *gridReader) row(p *normalize.Page, t *normalize.Table, r int) {
 			continue
 		}
 		v := cells[i+1].text
-		if isLabel(v, asTable(projFieldPhrases)) >= 0 {
-			continue
+		if isLabel(v, asTable(projFieldPhrases)) >= 0 || isLabel(v, asTable(fundColPhrases)) >= 0 || isLabel(v, asTable(indColPhrases)) >= 0 {
+			continue // a header row that names a 项目名称 column, not a form's label
 		}
 		if projField(f) == fieldProject && g.cur != nil && (g.cur.hasData() || g.cur.field[fieldProject] != "") {
 			g.flush()

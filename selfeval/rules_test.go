@@ -100,7 +100,7 @@ func numPtr(n *num) *float64 {
 // TestProseIsNotAForm: 资金总额 in a sentence is not a funding row.
 func TestProseIsNotAForm(t *testing.T) {
 	d := &doc.Document{Format: doc.FormatTXT, Pages: []doc.Page{{Number: 1, Blocks: []doc.Block{{
-		Kind:  doc.BlockParagraph,
+		Kind: doc.BlockParagraph,
 		Lines: []doc.Line{
 			{Text: "本年度项目资金总额500万元，全年执行数480万元，执行率96%，得分95分。"},
 			{Text: "全年预算数、全年执行数与执行率详见附表，项目资金总额未作调整。"},
@@ -162,4 +162,17 @@ func TestGridTransferForm(t *testing.T) {
 		ProjectSeq: 1, Project: s("农机购置补贴资金"), Department: s("青溪县农业农村局"), Implementer: s("青溪县农机服务站"),
 		BudgetYuan: wan(412.6), ExecutedYuan: wan(398.3), ExecutionRate: f(96.5), Page: 1,
 	}})
+}
+
+// TestDetailTableIsNotAForm: a detail table with a 项目名称 column (one row
+// per project) is not a 自评表 either.
+func TestDetailTableIsNotAForm(t *testing.T) {
+	nd := gridDoc(t, [][]string{
+		{"序号", "项目名称", "执行数（万元）", "执行率"},
+		{"1", "村道路面硬化工程", "103.50", "91.0%"},
+		{"2", "桥梁维修加固工程", "88.00", "100.0%"},
+	})
+	if r := Extract(nd); len(r.Projects) != 0 {
+		t.Errorf("detail table read as a form: %+v", r.Projects)
+	}
 }
