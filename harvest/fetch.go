@@ -107,7 +107,10 @@ func NewFetcher(cfg *Config, log *slog.Logger, transport http.RoundTripper) *Fet
 			f.interval[k] = max(f.interval[k], cfg.interval(s))
 		}
 	}
-	f.client = &http.Client{CheckRedirect: f.checkRedirect, Transport: transport}
+	if transport == nil {
+		transport = http.DefaultTransport
+	}
+	f.client = &http.Client{CheckRedirect: f.checkRedirect, Transport: spaced{f, transport}}
 	return f
 }
 
@@ -125,13 +128,26 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 	return f.host(req.URL).wait(req.Context())
 }
 
-// wait blocks until a request to the host may leave. The token bucket
-// keeps the average rate, but a request whose timer fired late may be
-// followed by one early; portals count gaps, so the gap is enforced too.
-func (h *host) wait(ctx context.Context) error {
-	if err := h.lim.Wait(ctx); err != nil {
-		return err
+// wait blocks until the host's token bucket lets a request go.
+func (h *host) wait(ctx context.Context) error { return h.lim.Wait(ctx) }
+
+// spaced is the transport under every request. The token bucket keeps the
+// average rate, but a request whose timer fired late may be followed by one
+// early, and a client does work between the bucket and the wire; portals
+// count gaps, so the gap is enforced here, as the request leaves.
+type spaced struct {
+	f    *Fetcher
+	next http.RoundTripper
+}
+
+func (s spaced) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := s.f.host(req.URL).space(req.Context()); err != nil {
+		return nil, err
 	}
+	return s.next.RoundTrip(req)
+}
+
+func (h *host) space(ctx context.Context) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	gap := time.Duration(float64(time.Second) / float64(h.lim.Limit()))

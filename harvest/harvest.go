@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -95,6 +96,11 @@ func Run(ctx context.Context, opts Options) (sum *Summary, err error) {
 	}
 	if opts.Data == "" {
 		opts.Data = opts.Out
+	}
+	// The catalog records originals' paths; relative ones would break for a
+	// run started from another folder (cron's is the home directory).
+	if abs, err := filepath.Abs(opts.Data); err == nil {
+		opts.Data = abs
 	}
 	r := &run{opts: opts, log: opts.Log, sum: &Summary{}, tried: map[string]bool{}}
 	if opts.DryRun {

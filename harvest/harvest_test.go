@@ -276,6 +276,19 @@ func checkDataset(t *testing.T, p *portaltest.Portal, out string) {
 			t.Errorf("text attachment %s (%s) is not in reports", f.Path, sha[:12])
 		}
 	}
+	// What the catalog says was ingested is in the dataset.
+	rows, err := db.Query(`SELECT sha256 FROM harvest_originals WHERE ingest_status IN ('ok', 'skipped')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var sha string
+		rows.Scan(&sha)
+		if !seen[sha] {
+			t.Errorf("catalog says %s was ingested; reports has no such doc_id", sha[:12])
+		}
+	}
+	rows.Close()
 	var untried int
 	db.QueryRow(`SELECT count(*) FROM harvest_originals WHERE ingest_status = ''`).Scan(&untried)
 	if untried > 0 {

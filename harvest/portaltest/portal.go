@@ -55,16 +55,16 @@ type File struct {
 type Options struct {
 	// Texts are report bodies (such as the samples); attachment N gets text
 	// N mod len, marked with its number so that every file is distinct.
-	Texts      [][]byte
+	Texts [][]byte
 	// PDF, DOCX and XLSX, when set, are real documents served in place of
 	// the generated ones, each copy made distinct: a PDF gets a trailing
 	// comment, a DOCX or XLSX an extra package part naming the report.
 	PDF, DOCX, XLSX []byte
-	CrawlDelay time.Duration // site A's robots.txt Crawl-delay
-	Hang       time.Duration // how long the timing-out page hangs
-	RetryAfter int           // seconds, for the 503
-	PerPage    int           // reports per list page (3 → 15 reports = 5 pages)
-	Slow       time.Duration // added to every response (for kill tests)
+	CrawlDelay      time.Duration // site A's robots.txt Crawl-delay
+	Hang            time.Duration // how long the timing-out page hangs
+	RetryAfter      int           // seconds, for the 503
+	PerPage         int           // reports per list page (3 → 15 reports = 5 pages)
+	Slow            time.Duration // added to every response (for kill tests)
 }
 
 // Portal is three sites.
