@@ -233,6 +233,12 @@ func TestOtherTemplates(t *testing.T) {
 		{[]string{"system.html", "system-cells.txt"}, system, systemInd},
 		{[]string{"transfer.html", "transfer-rows.txt"}, transfer, transferInd},
 		{[]string{"dept.html", "dept-lines.txt"}, dept, deptInd},
+		// Long cells without a full stop, which normalization joins as a
+		// wrapped sentence: the line breaks come back from its offset map.
+		{[]string{"dept-wrapped-lines.txt"}, dept, numbered(1, []schema.Indicator{
+			ind("年度总体目标", "", "年度总体目标", "按时保质完成本年度各项常规统计调查和专项调查任务并确保主要统计数据真实准确完整及时", "", nil,
+				"全年完成常规统计调查和专项调查任务共计二十三项主要统计数据经复核未发现重大差错情况", nil, "", nil, nil, ""),
+		})},
 	} {
 		for _, file := range tc.files {
 			t.Run(file, func(t *testing.T) {

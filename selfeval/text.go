@@ -9,18 +9,19 @@ import (
 )
 
 // flat is the document's text outside its real tables, all pages joined, as
-// runes, with where each page starts. Table renderings are blanked out (kept
-// as spaces, so offsets hold) because fromGrids reads them.
+// runes, with where each page starts. Table renderings are blanked out
+// because fromGrids reads them.
 //
-// spaced is the same text with the spaces normalization removed between a
-// number-with-unit and its neighbour put back: in a space-separated table
-// they separated cells ("≥180公里 186公里"). at maps an offset in r to spaced.
+// Where normalization took out a separator between two cells, it is put
+// back from the page's offset map: the space between a number-with-unit and
+// the next cell ("≥180公里 186公里" became "≥180公里186公里"), and the line
+// break between two cells of a one-cell-per-line table that looked like a
+// wrapped sentence. Offsets into flat are therefore not page offsets; the
+// forms record pages, not offsets.
 type flat struct {
-	r      []rune
-	spaced []rune
-	at     []int
-	pages  []int // rune offset where each page starts
-	nums   []int // page numbers
+	r     []rune
+	pages []int // rune offset where each page starts
+	nums  []int // page numbers
 }
 
 func flatten(nd *normalize.Doc) *flat {
@@ -39,32 +40,36 @@ func flatten(nd *normalize.Doc) *flat {
 		f.pages = append(f.pages, len(f.r))
 		f.nums = append(f.nums, p.Number)
 		for i, c := range rs {
-			f.at = append(f.at, len(f.spaced))
 			f.r = append(f.r, c)
-			f.spaced = append(f.spaced, c)
-			if i+1 < len(rs) && i+1 < len(p.Map) && removedSpace(raw, p.Map[i], p.Map[i+1]) {
-				f.spaced = append(f.spaced, ' ')
+			if i+1 < len(rs) && i+1 < len(p.Map) {
+				if sep := removedSep(raw, p.Map[i], p.Map[i+1]); sep != 0 && c != '\n' && rs[i+1] != '\n' {
+					f.r = append(f.r, sep)
+				}
 			}
 		}
-		f.at = append(f.at, len(f.spaced))
 		f.r = append(f.r, '\n')
-		f.spaced = append(f.spaced, '\n')
 	}
-	f.at = append(f.at, len(f.spaced))
 	return f
 }
 
-// removedSpace: the raw text between two kept runes was only spaces.
-func removedSpace(raw []rune, a, b int) bool {
-	if b-a < 2 || b > len(raw) {
-		return false
+// removedSep returns the separator normalization removed between two kept
+// runes at raw offsets a and b: a line break if the raw text between them
+// held one, a space if it held only spaces, else 0.
+func removedSep(raw []rune, a, b int) rune {
+	if b-a < 2 || b > len(raw) || a < 0 {
+		return 0
 	}
+	sep := ' '
 	for _, c := range raw[a+1 : b] {
-		if c != ' ' && c != '\t' {
-			return false
+		switch c {
+		case '\n', '\r':
+			sep = '\n'
+		case ' ', '\t':
+		default:
+			return 0
 		}
 	}
-	return true
+	return sep
 }
 
 // pageAt returns the page number and the offset within that page.
@@ -132,7 +137,7 @@ func fromText(nd *normalize.Doc) []*project {
 		if g, ok := readTextGoal(f.r, end, formEnd); ok {
 			p.inds = append(p.inds, g)
 		}
-		p.inds = append(p.inds, textIndicators(f, end, formEnd)...)
+		p.inds = append(p.inds, textIndicators(f.r, end, formEnd)...)
 		out = append(out, p)
 		prevEnd = formEnd
 	}
@@ -151,6 +156,9 @@ func proseAmount(r []rune, i int) bool {
 	}
 	if j == i {
 		return false
+	}
+	for j < len(r) && r[j] == ' ' {
+		j++
 	}
 	rest := string(r[j:min(j+2, len(r))])
 	return strings.HasPrefix(rest, "万") || strings.HasPrefix(rest, "元") || strings.HasPrefix(rest, "亿")

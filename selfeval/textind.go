@@ -14,8 +14,7 @@ import (
 // kept as a bare "|"), chunked by the header's width. One cell per line
 // without pipes and space-separated runs lose empty cells; they are read by
 // the shape of a row (sequenceIndicators). Glued cells are not read.
-func textIndicators(f *flat, from, to int) []schema.Indicator {
-	r := f.r
+func textIndicators(r []rune, from, to int) []schema.Indicator {
 	cols, hStart, hEnd, ok := indHeader(r, from, to)
 	if !ok {
 		return nil
@@ -31,7 +30,7 @@ func textIndicators(f *flat, from, to int) []schema.Indicator {
 	}
 	headerLine := string(r[ls:le])
 	if !strings.Contains(headerLine, "|") {
-		return sequenceIndicators(cols, f.spaced[f.at[hEnd]:f.at[to]])
+		return sequenceIndicators(cols, r[hEnd:to])
 	}
 	var lines []string
 	for _, l := range strings.Split(string(r[le:to]), "\n") {

@@ -137,6 +137,15 @@ func formDept() [][]c {
 	}
 }
 
+// formDeptWrapped is formDept with long goal cells that end without a full
+// stop, which a wrapped-line joiner takes for one sentence running on.
+func formDeptWrapped() [][]c {
+	f := formDept()
+	f[4] = []c{span("按时保质完成本年度各项常规统计调查和专项调查任务并确保主要统计数据真实准确完整及时", 1, 3),
+		span("全年完成常规统计调查和专项调查任务共计二十三项主要统计数据经复核未发现重大差错情况", 1, 4)}
+	return append(f, []c{t("说明"), span("本表数据来源于部门决算报表和统计业务管理台账并经单位财务部门与业务科室共同复核确认无误", 1, 7)})
+}
+
 // grid lays the cells out on a rows×cols grid; covered positions point at
 // their anchor so that each flattening can decide what to write there.
 type pos struct {
@@ -326,24 +335,25 @@ const goals = `三、绩效目标完成情况
 func main() {
 	dir := filepath.Join("testdata", "selfeval")
 	files := map[string]string{
-		"merged.html":         htmlDoc("乡村道路养护专项资金绩效自评表", formRoad()),
-		"two-projects.html":   htmlDoc("项目支出绩效自评表", formRoad(), formMeals()),
-		"flawed.html":         htmlDoc("农村公厕管护经费绩效自评表", formFlawed()),
-		"cell-per-line.txt":   cellPerLine(formRoad()),
-		"pipe-cells.txt":      pipeCells(formRoad()),
-		"pipe-rows.txt":       pipeRows(formRoad()),
-		"one-table.html":      htmlDoc("项目支出绩效自评表", append(formRoad(), formMeals()...)),
-		"labels-after.txt":    spaceLineLabelsAfter(formRoad()),
-		"space-line.txt":      spaceLine(formRoad()),
-		"glued.txt":           glued(formRoad()) + glued(formMeals()),
-		"glued-ambiguous.txt": formAmbiguous,
-		"goals.txt":           goals,
-		"system.html":         htmlDoc("空气质量自动监测站运维经费绩效自评表", formSystem()),
-		"transfer.html":       htmlDoc("农机购置补贴资金绩效自评表", formTransfer()),
-		"dept.html":           htmlDoc("部门整体支出绩效自评表", formDept()),
-		"system-cells.txt":    pipeCells(formSystem()),
-		"transfer-rows.txt":   pipeRows(formTransfer()),
-		"dept-lines.txt":      cellPerLine(formDept()),
+		"merged.html":            htmlDoc("乡村道路养护专项资金绩效自评表", formRoad()),
+		"two-projects.html":      htmlDoc("项目支出绩效自评表", formRoad(), formMeals()),
+		"flawed.html":            htmlDoc("农村公厕管护经费绩效自评表", formFlawed()),
+		"cell-per-line.txt":      cellPerLine(formRoad()),
+		"pipe-cells.txt":         pipeCells(formRoad()),
+		"pipe-rows.txt":          pipeRows(formRoad()),
+		"one-table.html":         htmlDoc("项目支出绩效自评表", append(formRoad(), formMeals()...)),
+		"dept-wrapped-lines.txt": cellPerLine(formDeptWrapped()),
+		"labels-after.txt":       spaceLineLabelsAfter(formRoad()),
+		"space-line.txt":         spaceLine(formRoad()),
+		"glued.txt":              glued(formRoad()) + glued(formMeals()),
+		"glued-ambiguous.txt":    formAmbiguous,
+		"goals.txt":              goals,
+		"system.html":            htmlDoc("空气质量自动监测站运维经费绩效自评表", formSystem()),
+		"transfer.html":          htmlDoc("农机购置补贴资金绩效自评表", formTransfer()),
+		"dept.html":              htmlDoc("部门整体支出绩效自评表", formDept()),
+		"system-cells.txt":       pipeCells(formSystem()),
+		"transfer-rows.txt":      pipeRows(formTransfer()),
+		"dept-lines.txt":         cellPerLine(formDept()),
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
