@@ -5,6 +5,7 @@
 package harvest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -429,8 +430,7 @@ func (r *run) fetch(ctx context.Context, s *Source, row URLRow) error {
 			// ask again on later runs.
 			r.count(func(sum *Summary) { sum.Disallowed++ })
 			log.Info("skipped: robots.txt disallows it")
-			_, err := r.st.db.Exec(`UPDATE harvest_urls SET state = 'disallowed', error = ?, fetched_at = ? WHERE url = ?`, err.Error(), now(), row.URL)
-			return err
+			return r.st.Disallowed(row.URL, err)
 		}
 		r.fail(s, row.URL, err)
 		return r.st.Fail(row.URL, err)
@@ -439,15 +439,7 @@ func (r *run) fetch(ctx context.Context, s *Source, row URLRow) error {
 		// Only a link queued again after a partial run carries validators;
 		// what it points at is kept already.
 		r.count(func(sum *Summary) { sum.Unchanged++ })
-		tx, err := r.st.db.Begin()
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback()
-		if err := markDone(tx, row.URL, resp, ""); err != nil {
-			return err
-		}
-		return tx.Commit()
+		return r.st.Done(row.URL, resp)
 	}
 	if row.Kind == "detail" && isPage(resp) {
 		_, links, err := ParseHTML(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
@@ -458,7 +450,7 @@ func (r *run) fetch(ctx context.Context, s *Source, row URLRow) error {
 		var atts []FoundLink
 		for _, l := range links {
 			if s.isAttachment(l) {
-				atts = append(atts, FoundLink{URL: l.URL, Kind: "file", Title: cmpOr(l.Text, row.Title), Referrer: resp.URL})
+				atts = append(atts, FoundLink{URL: l.URL, Kind: "file", Title: cmp.Or(l.Text, row.Title), Referrer: resp.URL})
 			}
 		}
 		if len(atts) == 0 && s.HTMLReports {
@@ -488,13 +480,6 @@ func (r *run) keep(s *Source, row URLRow, resp *Response, log *slog.Logger) erro
 		log.Info("duplicate content, kept once", "sha256", o.SHA256)
 	}
 	return nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // isPage says whether a response is an HTML page rather than a document.

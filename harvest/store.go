@@ -295,6 +295,25 @@ func (s *Store) DoneDetail(source string, row URLRow, resp *Response, attachment
 	return n, tx.Commit()
 }
 
+// Done marks a link fetched, with nothing to keep (a 304).
+func (s *Store) Done(u string, resp *Response) error {
+	tx, err := s.db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := markDone(tx, u, resp, ""); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Disallowed records a link robots.txt forbids; it is not asked for again.
+func (s *Store) Disallowed(u string, why error) error {
+	_, err := s.db.Exec(`UPDATE harvest_urls SET state = 'disallowed', error = ?, fetched_at = ? WHERE url = ?`, why.Error(), now(), u)
+	return err
+}
+
 func markDone(tx *sql.Tx, u string, resp *Response, sha string) error {
 	hdr, _ := json.Marshal(resp.Header)
 	_, err := tx.Exec(`UPDATE harvest_urls SET state = 'done', attempts = attempts + 1, error = '', final_url = ?, http_status = ?,

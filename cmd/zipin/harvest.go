@@ -87,6 +87,6 @@ func printHarvest(cmd *cobra.Command, sum *harvest.Summary, dryRun bool) {
 	for _, f := range sum.Failures {
 		fmt.Fprintf(cmd.ErrOrStderr(), "failed: %s: %v\n", f.Source, f.Err)
 	}
-	fmt.Fprintf(w, "harvest: %d new, %d unchanged (%d duplicate content), %d failed, %d ingested, %d quarantined, %d list pages\n",
-		sum.New, sum.Unchanged, sum.Duplicates, sum.Failed, sum.Ingested, sum.Quarantined, sum.Pages)
+	fmt.Fprintf(w, "harvest: %d new, %d unchanged (%d duplicate content), %d failed, %d ingested, %d quarantined, %d list pages, %d disallowed by robots.txt\n",
+		sum.New, sum.Unchanged, sum.Duplicates, sum.Failed, sum.Ingested, sum.Quarantined, sum.Pages, sum.Disallowed)
 }
