@@ -75,7 +75,7 @@ func joinWrapped(t text, noJoin func(line []rune) bool) text {
 		}
 		if wrap > 0 && displayWidth(cur) >= wrap*80/100 &&
 			!strings.ContainsRune(sentenceEnd, cur[len(cur)-1]) &&
-			!startsBlock(nextR) && !noJoin(cur) && !noJoin(nextR) {
+			!startsBlock(nextR) && !noJoin(cur) && !noJoin(nextR) && !isLabel(nextR, wrap) {
 			if isLatinWord(cur[len(cur)-1]) && isLatinWord(nextR[0]) {
 				out.push(' ', nl)
 			}
@@ -103,6 +103,13 @@ func wrapWidth(t text, lines []lineSpan) int {
 		return 0
 	}
 	return w
+}
+
+// isLabel reports a short line with no sentence end: in a table flattened
+// one cell per line it is the next cell's label (实际完成情况), not the tail
+// of a wrapped sentence, which ends a paragraph with its punctuation.
+func isLabel(line []rune, wrap int) bool {
+	return displayWidth(line) < wrap/2 && !strings.ContainsRune("。！？；!?;", line[len(line)-1])
 }
 
 func isLatinWord(r rune) bool { return r < 0x2E80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
@@ -167,8 +174,10 @@ func tightenNumbers(t text) text {
 				k-- // "科室 3 个": the number had a space on its left too
 			}
 			drop = k < 0 || t.r[k] == '\n' || isCJKText(t.r[k]) || t.r[k] == '(' || t.r[k] == '约'
-		case isCJKText(prev) && prev != '|' && isDigitASCII(next):
-			// 年 ␣ number: drop when the number is followed by CJK, i.e. has a unit.
+		case isCJKText(prev) && prev != '|' && isDigitASCII(next) && !afterQuantity(t.r, i):
+			// 年 ␣ number: drop when the number is followed by CJK, i.e. has a
+			// unit — unless the CJK before the space is itself the unit of a
+			// number ("≥180公里 186公里"): there the space separates cells.
 			k := j
 			for k < n && isNumberRune(t.r[k]) {
 				k++
@@ -190,3 +199,13 @@ func tightenNumbers(t text) text {
 }
 
 func isDigitASCII(r rune) bool { return r >= '0' && r <= '9' }
+
+// afterQuantity reports whether the space at i follows a number and a short
+// unit (180公里␣), which makes the space a cell boundary.
+func afterQuantity(r []rune, i int) bool {
+	k := i - 1
+	for n := 0; k >= 0 && n < 3 && isHan(r[k]); n++ {
+		k--
+	}
+	return k >= 0 && k < i-1 && (isDigitASCII(r[k]) || r[k] == '%')
+}

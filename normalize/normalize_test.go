@@ -36,6 +36,7 @@ func TestString(t *testing.T) {
 		// but not between the cells of a flattened table row
 		{"本年财政拨款 90 89.974 89.974 上年结转", "本年财政拨款 90 89.974 89.974 上年结转"},
 		{"年度资金总额: 0 0 0 10 0 0", "年度资金总额: 0 0 0 10 0 0"},
+		{"道路里程 ≥180公里 186公里 10 10", "道路里程 ≥180公里 186公里 10 10"},
 		// pinyin glosses
 		{"預算資金1465萬(wàn)元", "预算资金1465万元"},
 		{"執(zhí)行率34.3%", "执行率34.3%"},
@@ -77,6 +78,22 @@ func TestJoinWrappedLines(t *testing.T) {
 		"Annual report of the bureau, written in English words continues here on the next line."
 	if p.Text != want {
 		t.Errorf("got\n%s\nwant\n%s", p.Text, want)
+	}
+}
+
+func TestLongCellBeforeLabelIsNotJoined(t *testing.T) {
+	src := strings.Join([]string{
+		"年度总体目标", "", "预期目标", "",
+		"完成全县农村公路养护里程一千二百公里，优良路率达到百分之八十以上并持续提升",
+		"", "实际完成情况", "",
+		"完成全县农村公路养护里程一千二百零六公里，优良路率达到百分之八十三点五",
+		"", "绩效指标", "", "一级指标",
+	}, "\n")
+	p := normalized(t, src)
+	for _, want := range []string{"持续提升\n实际完成情况\n", "三点五\n绩效指标"} {
+		if !strings.Contains(p.Text, want) {
+			t.Errorf("cells joined: %q", p.Text)
+		}
 	}
 }
 
