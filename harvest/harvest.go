@@ -268,7 +268,7 @@ func (r *run) source(ctx context.Context, s *Source) error {
 				r.fail(s, pageURL, err) // as above: the sweep stays unfinished
 				return nil
 			}
-			if fresh, err = r.record(s, pageURL, resp, next, found); err != nil {
+			if fresh, err = r.record(ctx, s, pageURL, resp, next, found); err != nil {
 				return err
 			}
 			log.Info("list page", "url", pageURL, "page", n, "links", len(found), "new", len(fresh))
@@ -299,7 +299,7 @@ func (r *run) source(ctx context.Context, s *Source) error {
 
 // record queues a page's links (storing nothing in a dry run) and returns
 // those not seen before.
-func (r *run) record(s *Source, pageURL string, resp *Response, next string, found []FoundLink) ([]FoundLink, error) {
+func (r *run) record(ctx context.Context, s *Source, pageURL string, resp *Response, next string, found []FoundLink) ([]FoundLink, error) {
 	if !r.opts.DryRun {
 		return r.st.SavePage(s.Name, pageURL, resp, next, found)
 	}
@@ -310,6 +310,10 @@ func (r *run) record(s *Source, pageURL string, resp *Response, next string, fou
 			known, _ = r.st.Known(l.URL)
 		}
 		if known {
+			continue
+		}
+		// A real run would not fetch what robots.txt forbids.
+		if u, err := url.Parse(l.URL); err != nil || !r.f.allowed(ctx, u) {
 			continue
 		}
 		r.count(func(sum *Summary) {
