@@ -93,7 +93,7 @@ func TestSIGKILLAtRandomPointsLosesNothing(t *testing.T) {
 	in := filepath.Join(t.TempDir(), "in")
 	// Enough documents that a round absorbs several kills (each killed run
 	// commits at least one batch), so few rounds pay for a full run.
-	paths := corpus(t, in, 16)
+	paths := corpus(t, in, 24)
 	// Slow documents widen the window in which a kill lands mid-run.
 	for _, p := range paths[:4] {
 		b := append(mustRead(t, p), isolatetest.Slow...)
@@ -136,7 +136,7 @@ func TestSIGKILLAtRandomPointsLosesNothing(t *testing.T) {
 			// where batches are being staged, published and catalogued.
 			var fire <-chan time.Time
 			if rng.IntN(4) == 0 {
-				fire = time.After(time.Duration(rng.Int64N(int64(full))))
+				fire = time.After(time.Duration(rng.Int64N(int64(full / 2))))
 			} else {
 				c := make(chan time.Time, 1)
 				fire = c
@@ -148,7 +148,7 @@ func TestSIGKILLAtRandomPointsLosesNothing(t *testing.T) {
 						case <-time.After(10 * time.Millisecond):
 						}
 					}
-					time.Sleep(time.Duration(rng.Int64N(int64(400 * time.Millisecond))))
+					time.Sleep(time.Duration(rng.Int64N(int64(150 * time.Millisecond))))
 					c <- time.Now()
 				}()
 			}
