@@ -23,6 +23,9 @@ import (
 	"zipin/version"
 )
 
+// DefaultTimeout is the time budget of a document when Options.Timeout is 0.
+const DefaultTimeout = 2 * time.Minute
+
 // Isolation modes: which documents are parsed in a worker child process.
 const (
 	IsolateAll   = "all"   // every document (the default: the overhead is small, see docs/bulk.md)
@@ -36,7 +39,7 @@ type Options struct {
 	Force bool   // re-extract documents already in the dataset
 	// SourceURLs maps a path to the URL it was fetched from (the harvester sets it).
 	SourceURLs map[string]string
-	// Timeout is the time budget of one document's extraction.
+	// Timeout is the time budget of one document's extraction (0: DefaultTimeout).
 	Timeout time.Duration
 	// Log, if set, receives one line per document.
 	Log func(format string, args ...any)
@@ -226,6 +229,10 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 	case IsolateAll, IsolateRisky, IsolateNone:
 	default:
 		return nil, fmt.Errorf("ingest: unknown isolation mode %q (all, risky, none)", opts.Isolate)
+	}
+	if opts.Timeout <= 0 {
+		// Without a budget a looping parser would hold its worker for ever.
+		opts.Timeout = DefaultTimeout
 	}
 	if opts.WorkerMemory == 0 {
 		opts.WorkerMemory = isolate.DefaultMemoryLimit
