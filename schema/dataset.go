@@ -123,9 +123,17 @@ func readManifest(batch string) (*manifest, error) {
 	return &m, nil
 }
 
-// publish moves a committed batch's files into place and removes the files it
-// supersedes. It is idempotent, so recovery can run it again after a crash.
+// publish removes the files a committed batch supersedes, then moves its
+// files into place. It is idempotent, so recovery can run it again after a
+// crash. Removing first means a reader listing the folder meanwhile may miss
+// a document for an instant but never sees two copies of one (CONTRACT.md:
+// a query never sees two rows for the same key).
 func (d *Dataset) publish(batch string, m *manifest) error {
+	for _, f := range m.Remove {
+		if err := os.Remove(filepath.Join(d.Dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("dataset %s: removing superseded %s: %w", d.Dir, f, err)
+		}
+	}
 	for _, f := range m.Files {
 		src, dst := filepath.Join(batch, f), filepath.Join(d.Dir, f)
 		if _, err := os.Stat(src); errors.Is(err, fs.ErrNotExist) {
@@ -136,11 +144,6 @@ func (d *Dataset) publish(batch string, m *manifest) error {
 		}
 		if err := os.Rename(src, dst); err != nil {
 			return fmt.Errorf("dataset %s: publishing %s: %w", d.Dir, f, err)
-		}
-	}
-	for _, f := range m.Remove {
-		if err := os.Remove(filepath.Join(d.Dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("dataset %s: removing superseded %s: %w", d.Dir, f, err)
 		}
 	}
 	syncDir(d.Dir)
