@@ -37,6 +37,9 @@ const (
 type Options struct {
 	Out   string // the dataset folder
 	Force bool   // re-extract documents already in the dataset
+	// RetryQuarantined extracts again documents this extractor version
+	// quarantined before (after raising Timeout or WorkerMemory, say).
+	RetryQuarantined bool
 	// SourceURLs maps a path to the URL it was fetched from (the harvester sets it).
 	SourceURLs map[string]string
 	// Timeout is the time budget of one document's extraction (0: DefaultTimeout).
@@ -525,7 +528,7 @@ func (r *run) skip(id, path string) (bool, string) {
 		if p, ok := r.present[id]; ok && p.ExtractorVersion == version.Extractor {
 			return true, "already in the dataset"
 		}
-		if d, ok := r.settled[id]; ok {
+		if d, ok := r.settled[id]; ok && !r.opts.RetryQuarantined {
 			return true, "quarantined before with this extractor version: " + d.Reason
 		}
 	}

@@ -188,6 +188,16 @@ func TestIngestGoodAndBadFilesInParallel(t *testing.T) {
 	if err != nil || len(runs) != 1 || runs[0].Extracted != 0 || runs[0].Skipped != nOK+5 || runs[0].State != "done" {
 		t.Errorf("catalog run = %+v %v, want 0 extracted, %d skipped", runs, err, nOK+5)
 	}
+
+	// --retry-quarantined extracts the quarantined documents again, only them.
+	opts.RetryQuarantined = true
+	sum3, err := Ingest(context.Background(), opts, []string{in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum3.Extracted != 5 || sum3.Count("quarantined") != len(want) || sum3.Count("ok") != 0 {
+		t.Errorf("retry: extracted %d, %d quarantined, %d ok; want 5, %d, 0", sum3.Extracted, sum3.Count("quarantined"), sum3.Count("ok"), len(want))
+	}
 }
 
 func TestForceReextractsWithoutDuplicates(t *testing.T) {

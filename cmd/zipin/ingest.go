@@ -28,6 +28,7 @@ func init() {
 	var (
 		out         string
 		force       bool
+		retry       bool
 		timeout     time.Duration
 		verbose     bool
 		jobs        int
@@ -85,8 +86,8 @@ Exit status: 0 every document extracted; 1 some documents quarantined (reasons p
 			if jobs == 0 {
 				jobs = runtime.NumCPU()
 			}
-			opts := pipeline.Options{Out: out, Force: force, Timeout: timeout, Jobs: jobs, Isolate: isolation,
-				WorkerMemory: workerMemMB << 20}
+			opts := pipeline.Options{Out: out, Force: force, RetryQuarantined: retry, Timeout: timeout, Jobs: jobs,
+				Isolate: isolation, WorkerMemory: workerMemMB << 20}
 			if verbose {
 				opts.Log = func(f string, a ...any) { fmt.Fprintf(cmd.ErrOrStderr(), f+"\n", a...) }
 			}
@@ -123,7 +124,8 @@ Exit status: 0 every document extracted; 1 some documents quarantined (reasons p
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", defaultOut, "dataset folder")
-	cmd.Flags().BoolVar(&force, "force", false, "re-extract documents already in the dataset or quarantined before")
+	cmd.Flags().BoolVar(&force, "force", false, "re-extract every document, even those already in the dataset or quarantined before")
+	cmd.Flags().BoolVar(&retry, "retry-quarantined", false, "extract again documents quarantined by this extractor version (say, after raising --timeout)")
 	cmd.Flags().DurationVar(&timeout, "timeout", 2*time.Minute, "time budget per document")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print one line per document")
 	cmd.Flags().IntVarP(&jobs, "jobs", "j", 0, "documents processed at once (default: one per CPU)")
