@@ -130,7 +130,7 @@ Exit status: 0 every document extracted; 1 some documents quarantined (reasons p
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print one line per document")
 	cmd.Flags().IntVarP(&jobs, "jobs", "j", 0, "documents processed at once (default: one per CPU)")
 	cmd.Flags().StringVar(&isolation, "isolate", pipeline.IsolateAll, "parse in worker processes: all, risky (not text/HTML) or none")
-	cmd.Flags().Int64Var(&workerMemMB, "worker-memory", isolate.DefaultMemoryLimit>>20, "address-space cap of a worker process, in MB")
+	cmd.Flags().Int64Var(&workerMemMB, "worker-memory", isolate.DefaultMemoryLimit>>20, "memory a worker process may map beyond what it has at start-up, in MB (RLIMIT_AS)")
 	cmd.Flags().StringVar(&logFormat, "log-format", "text", "progress log lines when not on a terminal: text or json")
 	cmd.Flags().DurationVar(&logEvery, "log-interval", 5*time.Second, "time between progress log lines")
 	cmd.Flags().Int64Var(&memLimitMB, "memory-limit", 320, "soft limit of this process's Go heap, in MB (0: none; workers have --worker-memory)")
