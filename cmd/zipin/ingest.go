@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sort"
+	"sync"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -144,20 +145,44 @@ type reporter struct {
 	bar   *progressbar.ProgressBar
 	log   *slog.Logger
 	every time.Duration
-	last  time.Time
 	p     pipeline.Progress
 	seen  bool
 	w     io.Writer
+	mu    sync.Mutex // p and seen, shared with the log ticker
+	start time.Time
+	stop  chan struct{}
 }
 
 func newReporter(w io.Writer, mode, format string, every time.Duration) *reporter {
-	r := &reporter{mode: mode, every: every, last: time.Now(), w: w}
+	r := &reporter{mode: mode, every: every, w: w, stop: make(chan struct{})}
 	switch mode {
 	case "log":
 		if format == "json" {
 			r.log = slog.New(slog.NewJSONHandler(w, nil))
 		} else {
 			r.log = slog.New(slog.NewTextHandler(w, nil))
+		}
+		if every > 0 {
+			// A line every interval even while a long document is in
+			// flight, so a log watcher can tell slow from stuck.
+			go func() {
+				t := time.NewTicker(every)
+				defer t.Stop()
+				for {
+					select {
+					case <-r.stop:
+						return
+					case <-t.C:
+						r.mu.Lock()
+						if r.seen {
+							p := r.p
+							p.Elapsed = time.Since(r.start)
+							r.logLine("ingest progress", p)
+						}
+						r.mu.Unlock()
+					}
+				}
+			}()
 		}
 	}
 	return r
@@ -172,6 +197,11 @@ func rates(p pipeline.Progress) (docsPerSec, pagesPerSec float64) {
 }
 
 func (r *reporter) update(p pipeline.Progress) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.seen {
+		r.start = time.Now().Add(-p.Elapsed)
+	}
 	r.p, r.seen = p, true
 	switch r.mode {
 	case "bar":
@@ -185,11 +215,6 @@ func (r *reporter) update(p pipeline.Progress) {
 		d, pg := rates(p)
 		r.bar.Describe(fmt.Sprintf("%.1f docs/s %.0f pages/s, %d quarantined", d, pg, p.Quarantined+p.Failed))
 		_ = r.bar.Set(p.Done)
-	case "log":
-		if time.Since(r.last) >= r.every {
-			r.last = time.Now()
-			r.logLine("ingest progress", p)
-		}
 	}
 }
 
@@ -207,6 +232,9 @@ func (r *reporter) logLine(msg string, p pipeline.Progress) {
 func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
 
 func (r *reporter) finish() {
+	close(r.stop)
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	switch r.mode {
 	case "bar":
 		if r.bar != nil {
