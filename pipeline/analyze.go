@@ -37,6 +37,14 @@ func Analyze(ctx context.Context, in Input) (*schema.Batch, error) {
 	if err != nil {
 		return nil, err
 	}
+	return AnalyzeDocument(ctx, in, d)
+}
+
+// AnalyzeDocument runs the stages after extraction — normalize, facts, the
+// 自评表 — over a document already read, here with the process-wide
+// segmenter. The bulk importer extracts in worker processes and finishes
+// each document with this.
+func AnalyzeDocument(ctx context.Context, in Input, d *doc.Document) (*schema.Batch, error) {
 	nd, err := normalize.Document(d)
 	if err != nil {
 		return nil, err

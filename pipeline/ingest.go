@@ -500,7 +500,7 @@ type extracted struct {
 func (r *run) analyze(ctx context.Context, e extracted) result {
 	res, path, d, data := e.res, e.res.o.Source, e.d, e.data
 	t1 := time.Now()
-	b, err := analyzeExtracted(ctx, Input{Source: path, SourceURL: r.opts.SourceURLs[path], Data: data}, d)
+	b, err := AnalyzeDocument(ctx, Input{Source: path, SourceURL: r.opts.SourceURLs[path], Data: data}, d)
 	res.o.Analyze = time.Since(t1)
 	if err != nil {
 		var u *doc.Unreadable

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -250,31 +249,6 @@ func TestForceReextractsWithoutDuplicates(t *testing.T) {
 			if n != 1 {
 				t.Errorf("%s: key %s has %d rows", table, k, n)
 			}
-		}
-	}
-}
-
-func TestAnalyzeExtractedMatchesAnalyze(t *testing.T) {
-	paths := corpus(t, t.TempDir(), 2)
-	paths = append(paths, "../testdata/text/report-gbk.txt")
-	for _, p := range paths {
-		data := mustRead(t, p)
-		in := Input{Source: p, Data: data}
-		want, err := Analyze(context.Background(), in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := extract.Read(context.Background(), p, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := analyzeExtracted(context.Background(), in, d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got.Reports[0].ExtractedAt = want.Reports[0].ExtractedAt
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: the isolated path's rows differ from Analyze's", p)
 		}
 	}
 }
