@@ -149,6 +149,9 @@ func ocrPage(ctx context.Context, src, dir string, page int) (string, error) {
 	}
 	var stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, "tesseract", prefix+".png", "stdout", "-l", "chi_sim+eng")
+	// One thread: the pipeline runs documents in parallel already, and
+	// OpenMP threads fighting over the same cores make tesseract slower.
+	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
