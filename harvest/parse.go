@@ -11,6 +11,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
+
+	exthtml "zipin/extract/html"
 )
 
 // Link is a hyperlink found on a page, resolved against the page's URL.
@@ -19,19 +21,19 @@ type Link struct {
 	URL  string
 }
 
-// ParseHTML decodes a page (GBK, GB2312, UTF-8 …, from the Content-Type
-// header, a BOM or a <meta> tag) and returns its title and links, resolved
-// against pageURL or the page's <base href>.
-func ParseHTML(body []byte, contentType, pageURL string) (title string, links []Link, err error) {
+// ParseHTML decodes a page (GBK, GB2312, UTF-8 …, from a BOM, a <meta> tag
+// or the bytes themselves) and returns its title and links, resolved against
+// pageURL or the page's <base href>. The Content-Type header is not trusted
+// for the charset: portal servers often label GBK pages wrongly.
+func ParseHTML(body []byte, _ string, pageURL string) (title string, links []Link, err error) {
 	base, err := url.Parse(pageURL)
 	if err != nil {
 		return "", nil, err
 	}
-	r, err := charset.NewReader(bytes.NewReader(body), contentType)
-	if err != nil {
-		return "", nil, fmt.Errorf("%s: decoding: %w", pageURL, err)
-	}
-	root, err := html.Parse(r)
+	// The report reader's decoder, not the Content-Type header: portal
+	// servers label GBK pages ISO-8859-1 or nothing at all.
+	page, _ := exthtml.DecodePage(body)
+	root, err := html.Parse(strings.NewReader(page))
 	if err != nil {
 		return "", nil, fmt.Errorf("%s: %w", pageURL, err)
 	}

@@ -21,11 +21,13 @@ var metaCharset = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-z0
 // their superset, since pages labelled GB2312 routinely use GBK characters.
 var gbLabels = map[string]bool{"gb2312": true, "gbk": true, "gb18030": true, "x-gbk": true, "cp936": true, "windows-936": true, "euc-cn": true, "hz-gb-2312": false}
 
-// decode returns the page as UTF-8 and the name of the encoding used.
+// DecodePage returns an HTML page as UTF-8 and the name of the encoding
+// used. The harvester reads list pages with it too, so a portal page decodes
+// the same way whether it is a report or a list of them.
 // Order: byte-order mark, a declared charset (checked against the bytes, as
 // pages are mislabelled), valid UTF-8, and otherwise GB18030, the
 // encoding of almost every non-UTF-8 Chinese government page.
-func decode(data []byte) (string, string) {
+func DecodePage(data []byte) (string, string) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
 		return string(bytes.ToValidUTF8(data[3:], []byte("\uFFFD"))), "utf-8"

@@ -30,7 +30,7 @@ func Read(ctx context.Context, name string, data []byte) (*doc.Document, error) 
 	if len(data) > maxPage {
 		return nil, doc.Unreadablef("HTML: page of %d MB, over the %d MB limit", len(data)>>20, maxPage>>20)
 	}
-	s, enc := decode(data)
+	s, enc := DecodePage(data)
 	root, err := html.Parse(strings.NewReader(s))
 	if err != nil {
 		return nil, doc.Unreadablef("HTML: cannot parse: %v", err)
