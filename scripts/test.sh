@@ -7,6 +7,7 @@
 #   tesseract-ocr(-chi-sim)        OCR of scanned PDF pages
 #   libreoffice-*-nogui            .doc/.wps/.xls/.et conversion
 #   fonts-noto-cjk                 CJK glyphs in screenshots and conversions
+#   qpdf                           AES-256 PDFs with an empty password
 #
 # Tests that need one of these skip with a message when it is missing, so a
 # machine without root still runs the rest.
@@ -20,6 +21,7 @@ have pdftoppm || need+=(poppler-utils)
 have tesseract || need+=(tesseract-ocr tesseract-ocr-chi-sim)
 [ -e /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata ] || [ -e /usr/share/tesseract-ocr/4.00/tessdata/chi_sim.traineddata ] || need+=(tesseract-ocr-chi-sim)
 have soffice || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+have qpdf || need+=(qpdf)
 [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && have apt-get; then
