@@ -16,6 +16,7 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) []Fact {
 	for pi := range nd.Pages {
 		p := &nd.Pages[pi]
 		runes := p.Runes()
+		var page []Fact
 		for _, q := range quantity.Find(p.Text) {
 			if implausible(q) {
 				continue
@@ -23,11 +24,13 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) []Fact {
 			f := fromQuantity(p, q)
 			f.Metric, f.label, f.conditional = metricFor(runes, q.Start, q.Kind)
 			f.Subject = subjectFor(runes, q, seg)
-			out = append(out, f)
+			page = append(page, f)
 		}
-		out = append(out, contextTyped(p)...)
+		page = append(page, contextTyped(p)...)
+		sortFacts(page)
+		columnMetrics(p, page)
+		out = append(out, page...)
 	}
-	sortFacts(out)
 	return out
 }
 

@@ -15,7 +15,7 @@ import (
 // set a reports field, strongest first. A number labelled only by a weaker
 // phrase (项目预算, 安排资金) is a fact but not the report's budget.
 var headlineRank = map[string][]string{
-	BudgetTotal:   {"全年预算数", "调整后预算数", "调整后预算", "全年预算", "预算总金额", "预算总额", "总预算", "年度预算", "预算数", "计划投资", "投入资金", "安排资金"},
+	BudgetTotal:   {"全年预算数", "调整后预算数", "调整后预算", "全年预算", "预算总金额", "预算总额", "总预算", "年度预算", "预算数", "计划投资", "总投资", "投入资金", "安排资金"},
 	Executed:      {"全年执行数", "预算执行数", "全年执行", "执行数", "实际支出", "全年支出", "支出共计", "实际使用", "完成拨付", "已拨付", "支付", "执行资金"},
 	ExecutionRate: {"预算执行率", "预算完成率", "资金执行率", "执行率", "支付率", "完成预算的", "完成率"},
 	// A bare 总分 is not here: in a form's 总分 row the first number is the
@@ -305,7 +305,7 @@ const orgNeverStarts = "年月日的了在和与及将对由是为现到其该�
 
 // orgNeverContains are words that show a match is not a name: page
 // furniture or a form label run into the name.
-var orgNeverContains = []string{"我", "欢迎", "来到", "网站", "位置", "首页", "主管部门", "实施单位", "名称", "我局", "我单位", "本单位"}
+var orgNeverContains = []string{"我", "情况", "书面", "报送", "上报", "提交", "整改", "欢迎", "来到", "网站", "位置", "首页", "主管部门", "实施单位", "名称", "我局", "我单位", "本单位"}
 
 // cleanOrg trims what a match swallowed before the name and checks that
 // what is left is still a full name (a place of at least two characters and
@@ -459,17 +459,46 @@ func pick(facts []Fact, metric string, warnings []string) (*float64, []string) {
 	}
 	for _, v := range vals[1:] {
 		if math.Abs(v-vals[0]) > 0.005 {
-			return nil, append(warnings, fmt.Sprintf("%s: the text states %d different values (%s); left NULL", metric, len(vals), formatVals(vals)))
+			if t, ok := totalRowValue(facts, metric, best); ok {
+				return &t, warnings // a table's 合计 row settles it
+			}
+			return nil, append(warnings, fmt.Sprintf("%s: the text states %d different values (%s); none taken from the text", metric, len(vals), formatVals(vals)))
 		}
 	}
 	v := vals[0]
 	return &v, warnings
 }
 
+// totalRowValue returns the single value that the candidates of this rank
+// in a table's total row (合计, 年度资金总额) agree on.
+func totalRowValue(facts []Fact, metric string, rank int) (float64, bool) {
+	var vals []float64
+	for _, f := range facts {
+		if f.Metric == metric && isTotalRow(f.row) && indexOf(headlineRank[metric], f.label) == rank && !f.conditional {
+			vals = append(vals, f.Value)
+		}
+	}
+	if len(vals) == 0 {
+		return 0, false
+	}
+	for _, v := range vals[1:] {
+		if math.Abs(v-vals[0]) > 0.005 {
+			return 0, false
+		}
+	}
+	return vals[0], true
+}
+
+// formatVals lists the first few values, enough to show the conflict.
 func formatVals(vs []float64) string {
-	s := make([]string, len(vs))
+	const most = 5
+	s := make([]string, 0, most+1)
 	for i, v := range vs {
-		s[i] = strconv.FormatFloat(v, 'f', -1, 64)
+		if i == most {
+			s = append(s, "…")
+			break
+		}
+		s = append(s, strconv.FormatFloat(v, 'f', -1, 64))
 	}
 	return strings.Join(s, ", ")
 }

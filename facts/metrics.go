@@ -42,6 +42,7 @@ var metricPhrases = []metricPhrase{
 	{"预算资金", BudgetTotal, money},
 	{"项目预算", BudgetTotal, money},
 	{"计划投资", BudgetTotal, money},
+	{"总投资", BudgetTotal, money},
 	{"投入资金", BudgetTotal, money},
 	{"安排资金", BudgetTotal, money},
 	{"年初预算数", BudgetInitial, money},

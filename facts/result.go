@@ -24,6 +24,7 @@ type Fact struct {
 
 	label       string // the metric phrase that named it, for ranking headline candidates
 	conditional bool   // the label states a condition on the number (未达到90%), not its value
+	row         string // the label of the table row it sits in, if any
 }
 
 // Headline is what goes into the reports row.
