@@ -275,24 +275,8 @@ func (l *psLexer) next() (psTok, bool) {
 			l.i += 2
 			return psTok{tokKeyword, string(b[l.i-2 : l.i])}, true
 		case c == '<':
-			l.i++
-			var out []byte
-			hi, half := byte(0), false
-			for l.i < len(b) && b[l.i] != '>' {
-				if v, ok := hexVal(b[l.i]); ok {
-					if half {
-						out = append(out, hi<<4|v)
-					} else {
-						hi = v
-					}
-					half = !half
-				}
-				l.i++
-			}
-			if half {
-				out = append(out, hi<<4)
-			}
-			l.i++
+			out, next := hexString(b, l.i+1)
+			l.i = next
 			return psTok{tokHex, string(out)}, true
 		case c == '(':
 			l.i++
@@ -352,6 +336,30 @@ func isDelimOrSpace(c byte) bool {
 		return true
 	}
 	return c <= ' '
+}
+
+// hexString decodes a hex string whose digits start at b[i] (just after its
+// '<'): whitespace and junk between digits are skipped, and an odd final
+// digit is padded with 0, as the PDF spec says. It returns the bytes and the
+// index just past the closing '>'. Content streams and CMaps share it.
+func hexString(b []byte, i int) ([]byte, int) {
+	var out []byte
+	hi, half := byte(0), false
+	for i < len(b) && b[i] != '>' {
+		if v, ok := hexVal(b[i]); ok {
+			if half {
+				out = append(out, hi<<4|v)
+			} else {
+				hi = v
+			}
+			half = !half
+		}
+		i++
+	}
+	if half {
+		out = append(out, hi<<4)
+	}
+	return out, i + 1
 }
 
 func hexVal(c byte) (byte, bool) {

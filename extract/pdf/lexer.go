@@ -209,25 +209,8 @@ func (l *contentLexer) literal() string {
 }
 
 func (l *contentLexer) hex() string {
-	b := l.b
-	l.i++ // <
-	var out []byte
-	hi, half := byte(0), false
-	for l.i < len(b) && b[l.i] != '>' {
-		if v, ok := hexVal(b[l.i]); ok {
-			if half {
-				out = append(out, hi<<4|v)
-			} else {
-				hi = v
-			}
-			half = !half
-		}
-		l.i++
-	}
-	l.i++
-	if half {
-		out = append(out, hi<<4)
-	}
+	out, next := hexString(l.b, l.i+1)
+	l.i = next
 	return string(out)
 }
 
