@@ -14,6 +14,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+
+	"zipin/internal/atomicfile"
 )
 
 // CatalogFile is the SQLite catalog in the dataset folder, shared with the
@@ -341,7 +343,7 @@ func (s *Store) Keep(src *Source, row URLRow, resp *Response, ext string) (Origi
 	case errors.Is(err, sql.ErrNoRows):
 		o.New = true
 		o.Path = filepath.Join(s.originals, o.SHA256[:2], o.SHA256+"."+ext)
-		if err := writeAtomic(o.Path, resp.Body); err != nil {
+		if err := atomicfile.Write(o.Path, resp.Body); err != nil {
 			return o, fmt.Errorf("keeping %s: %w", row.URL, err)
 		}
 	case err != nil:
@@ -377,7 +379,7 @@ func (s *Store) Keep(src *Source, row URLRow, resp *Response, ext string) (Origi
 // removeTemps deletes the temporary files of writes a killed run left
 // behind. Only a lock holder calls it, so no write is in progress.
 func (s *Store) removeTemps() error {
-	tmps, err := filepath.Glob(filepath.Join(s.originals, "*", ".tmp-*"))
+	tmps, err := filepath.Glob(filepath.Join(s.originals, "*", atomicfile.TempPattern))
 	if err != nil {
 		return err
 	}
@@ -385,39 +387,6 @@ func (s *Store) removeTemps() error {
 		if err := os.Remove(t); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
-	}
-	return nil
-}
-
-// writeAtomic writes data to a temporary file in the target folder, fsyncs
-// it and renames it into place: a reader or a crash never sees half a file.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil { // make the rename itself durable
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

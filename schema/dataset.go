@@ -16,6 +16,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"golang.org/x/sys/unix"
+
+	"zipin/internal/atomicfile"
 )
 
 // Table names, which are also the dataset's folder names.
@@ -146,7 +148,7 @@ func (d *Dataset) publish(batch string, m *manifest) error {
 			return fmt.Errorf("dataset %s: publishing %s: %w", d.Dir, f, err)
 		}
 	}
-	syncDir(d.Dir)
+	atomicfile.SyncDir(d.Dir)
 	return os.RemoveAll(batch)
 }
 
@@ -251,7 +253,7 @@ func (t *Txn) Remove(rel string) { t.m.Remove = append(t.m.Remove, rel) }
 // Commit writes the MANIFEST, which is the commit point, then publishes.
 func (t *Txn) Commit() ([]string, error) {
 	mb, _ := json.Marshal(&t.m)
-	if err := writeFileAtomic(filepath.Join(t.batch, "MANIFEST"), mb); err != nil {
+	if err := atomicfile.Write(filepath.Join(t.batch, "MANIFEST"), mb); err != nil {
 		t.Abort()
 		return nil, fmt.Errorf("dataset %s: %w", t.d.Dir, err)
 	}
@@ -547,35 +549,6 @@ func (d *Dataset) DocVersions() (map[string]string, error) {
 	return out, nil
 }
 
-// writeFileAtomic writes data to a temporary file, fsyncs it and renames it
-// over path, so a reader sees the old content or the new, never a part.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	syncDir(filepath.Dir(path))
-	return nil
-}
-
 // Lock takes the writer lock of the dataset at dir (an flock on DIR/.lock,
 // which the kernel releases if the process dies), so two writers never
 // publish or recover batches at once. It fails at once if another process
@@ -596,11 +569,4 @@ func Lock(dir string) (unlock func(), err error) {
 		_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
 		f.Close()
 	}, nil
-}
-
-func syncDir(dir string) {
-	if f, err := os.Open(dir); err == nil {
-		_ = f.Sync()
-		f.Close()
-	}
 }

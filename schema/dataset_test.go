@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+
+	"zipin/internal/atomicfile"
 )
 
 func sampleBatch(docID string, year *int32, budget *float64) *Batch {
@@ -145,7 +147,7 @@ func TestRecovery(t *testing.T) {
 	if err := writeParquet(filepath.Join(done, TableReports, "part-y.parquet"), sampleBatch("kept", nil, nil).Reports, "1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeFileAtomic(filepath.Join(done, "MANIFEST"), []byte(`{"files":["reports/part-y.parquet"]}`)); err != nil {
+	if err := atomicfile.Write(filepath.Join(done, "MANIFEST"), []byte(`{"files":["reports/part-y.parquet"]}`)); err != nil {
 		t.Fatal(err)
 	}
 	_ = ds
