@@ -90,49 +90,53 @@ func ReadLimits(ctx context.Context, name string, data []byte, lim opc.Limits) (
 // producers may name it otherwise (document2.xml); word/document.xml is the
 // fallback.
 func mainPart(pkg *opc.Package) (string, error) {
-	{
-		b, err := pkg.Read("_rels/.rels")
-		if err == nil {
-			var x struct {
-				Rels []struct {
-					Type   string `xml:"Type,attr"`
-					Target string `xml:"Target,attr"`
-				} `xml:"Relationship"`
+	rels, err := relationships(pkg, "_rels/.rels")
+	if err != nil {
+		return "", err
+	}
+	for _, r := range rels {
+		if strings.HasSuffix(r.Type, "/officeDocument") {
+			if t := strings.ToLower(strings.TrimPrefix(r.Target, "/")); pkg.Has(t) {
+				return t, nil
 			}
-			if opc.Unmarshal(b, &x) == nil {
-				for _, r := range x.Rels {
-					if strings.HasSuffix(r.Type, "/officeDocument") {
-						t := strings.ToLower(strings.TrimPrefix(r.Target, "/"))
-						if pkg.Has(t) {
-							return t, nil
-						}
-					}
-				}
-			}
-		} else if !errors.Is(err, opc.ErrMissing) {
-			return "", err
 		}
 	}
 	return "word/document.xml", nil
+}
+
+// relationship is one entry of a package's .rels part.
+type relationship struct {
+	Type   string `xml:"Type,attr"`
+	Target string `xml:"Target,attr"`
+}
+
+// relationships reads a .rels part. A missing or unparsable one has no
+// relationships; only an error reading the package is returned.
+func relationships(pkg *opc.Package, part string) ([]relationship, error) {
+	b, err := pkg.Read(part)
+	if errors.Is(err, opc.ErrMissing) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var x struct {
+		Rels []relationship `xml:"Relationship"`
+	}
+	if opc.Unmarshal(b, &x) != nil {
+		return nil, nil
+	}
+	return x.Rels, nil
 }
 
 // optionalTree reads a part related to the main document by type suffix
 // ("styles", "numbering"); a missing or broken one only costs formatting.
 func optionalTree(pkg *opc.Package, main, typ string, d *doc.Document) *node {
 	part := ""
-	if b, err := pkg.Read(relsName(main)); err == nil {
-		var x struct {
-			Rels []struct {
-				Type   string `xml:"Type,attr"`
-				Target string `xml:"Target,attr"`
-			} `xml:"Relationship"`
-		}
-		if opc.Unmarshal(b, &x) == nil {
-			for _, r := range x.Rels {
-				if strings.HasSuffix(r.Type, "/"+typ) {
-					part = resolve(main, r.Target)
-				}
-			}
+	rels, _ := relationships(pkg, relsName(main)) // a read error surfaces below, reading the part
+	for _, r := range rels {
+		if strings.HasSuffix(r.Type, "/"+typ) {
+			part = resolve(main, r.Target)
 		}
 	}
 	if part == "" || !pkg.Has(part) {
