@@ -39,6 +39,9 @@ type Headline struct {
 	SelfScore     *float64
 	Grade         *string
 	Warnings      []string
+	// Evidence holds the candidates weighed for each field, chosen and
+	// rejected, in field order.
+	Evidence []Candidate
 }
 
 // Result is everything the facts stage finds in one document.
