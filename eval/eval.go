@@ -6,9 +6,9 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode"
 
 	"zipin/normalize"
-	"zipin/quantity"
 	"zipin/schema"
 )
 
@@ -32,18 +32,39 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
+// Doc is one file that a gold label describes. Several files may carry the
+// same gold id: the text of a report and its PDF and DOCX renderings are
+// each scored against the one label.
+type Doc struct {
+	GoldID string
+	DocID  string // the dataset key of the file (pipeline.DocID)
+	Name   string // the file name, for messages
+}
+
 // Result is the outcome of one evaluation.
 type Result struct {
 	Docs         int
-	Missing      []string // gold ids with no ingested document
+	Missing      []string // files a gold label describes that produced no report (quarantined, failed)
+	Unmatched    []string // gold ids with no file at all
 	Fields       map[string]*FieldScore
 	GoldFacts    int
 	FoundFacts   int
-	Facts        int // facts written for the gold documents
+	Facts        int // facts written for the documents scored
 	ExactOffsets int
 	Misses       []string
-	Warnings     map[string][]string // doc id → report warnings, for --verbose
+	Warnings     map[string][]string // file name → report warnings, for --verbose
 	Titles       []string            // one line per document, for --verbose
+	// Formats holds the same figures for each document format (txt, pdf,
+	// docx, … as detected from the bytes); nil inside a per-format result.
+	Formats map[string]*Result
+}
+
+func newResult() *Result {
+	res := &Result{Fields: map[string]*FieldScore{}, Warnings: map[string][]string{}}
+	for _, f := range Fields {
+		res.Fields[f] = &FieldScore{}
+	}
+	return res
 }
 
 // Headline totals over all fields (micro-averaged).
@@ -60,6 +81,16 @@ func (r *Result) Headline() FieldScore {
 func (r *Result) FactRecall() float64 { return ratio(r.FoundFacts, r.GoldFacts) }
 func (r *Result) Provenance() float64 { return ratio(r.ExactOffsets, r.Facts) }
 
+// FormatNames lists the formats scored, sorted.
+func (r *Result) FormatNames() []string {
+	names := make([]string, 0, len(r.Formats))
+	for n := range r.Formats {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // Dataset is the part of the dataset an evaluation reads.
 type Dataset struct {
 	Reports []schema.Report
@@ -67,13 +98,13 @@ type Dataset struct {
 	Texts   []schema.Text
 }
 
-// Compare scores the dataset against gold. docOf maps a gold id to the
-// doc_id of the ingested file.
-func Compare(golds []Gold, docOf map[string]string, ds *Dataset) *Result {
-	res := &Result{Fields: map[string]*FieldScore{}, Warnings: map[string][]string{}}
-	for _, f := range Fields {
-		res.Fields[f] = &FieldScore{}
-	}
+// Compare scores every document in docs against its gold label, overall and
+// per format. Gold ids that no document carries are listed in Unmatched.
+// Provenance counts every fact of the dataset overall, and the facts of each
+// format's documents in that format's result.
+func Compare(golds []Gold, docs []Doc, ds *Dataset) *Result {
+	res := newResult()
+	res.Formats = map[string]*Result{}
 	reports := map[string]schema.Report{}
 	for _, r := range ds.Reports {
 		reports[r.DocID] = r
@@ -89,33 +120,81 @@ func Compare(golds []Gold, docOf map[string]string, ds *Dataset) *Result {
 		}
 		texts[t.DocID][t.Page] = t.Text
 	}
-	// Provenance over every fact of the dataset.
+	formatOf := func(id string) string {
+		if r, ok := reports[id]; ok && r.Format != "" {
+			return r.Format
+		}
+		return "unknown"
+	}
+	sub := func(format string) *Result {
+		if res.Formats[format] == nil {
+			res.Formats[format] = newResult()
+		}
+		return res.Formats[format]
+	}
 	for _, f := range ds.Facts {
-		res.Facts++
-		r := []rune(texts[f.DocID][f.Page])
-		if f.Start >= 0 && f.End <= int32(len(r)) && f.Start <= f.End && string(r[f.Start:f.End]) == f.Text {
-			res.ExactOffsets++
-		} else {
-			res.Misses = append(res.Misses, fmt.Sprintf("provenance %s p%d [%d,%d) %q", f.DocID[:8], f.Page, f.Start, f.End, f.Text))
+		ok, miss := exactOffsets(f, texts[f.DocID])
+		for _, r := range []*Result{res, sub(formatOf(f.DocID))} {
+			r.Facts++
+			if ok {
+				r.ExactOffsets++
+			} else {
+				r.Misses = append(r.Misses, miss)
+			}
+		}
+	}
+	byID := map[string]Gold{}
+	for _, g := range golds {
+		byID[g.ID] = g
+	}
+	carried := map[string]bool{}
+	for _, d := range docs {
+		g, ok := byID[d.GoldID]
+		if !ok {
+			continue
+		}
+		carried[d.GoldID] = true
+		rep, ok := reports[d.DocID]
+		if !ok {
+			res.Missing = append(res.Missing, d.Name)
+			continue
+		}
+		for _, r := range []*Result{res, sub(formatOf(d.DocID))} {
+			r.Docs++
+			r.Warnings[d.Name] = rep.Warnings
+			r.Titles = append(r.Titles, fmt.Sprintf("%s: %s [%s] org=%s warnings=%q", d.Name, rep.Title, rep.Kind, show(rep.Organization), rep.Warnings))
+			compareHeadline(r, d.Name, g, rep)
+			compareFacts(r, d.Name, g, facts[d.DocID], texts[d.DocID])
 		}
 	}
 	for _, g := range golds {
-		id, ok := docOf[g.ID]
-		rep, ok2 := reports[id]
-		if !ok || !ok2 {
-			res.Missing = append(res.Missing, g.ID)
-			continue
+		if !carried[g.ID] {
+			res.Unmatched = append(res.Unmatched, g.ID)
 		}
-		res.Docs++
-		res.Warnings[g.ID] = rep.Warnings
-		res.Titles = append(res.Titles, fmt.Sprintf("%s: %s [%s] org=%s warnings=%q", g.ID, rep.Title, rep.Kind, show(rep.Organization), rep.Warnings))
-		compareHeadline(res, g, rep)
-		compareFacts(res, g, facts[id], texts[id])
+	}
+	// A format whose only facts belong to files no gold describes says
+	// nothing about accuracy.
+	for n, r := range res.Formats {
+		if r.Docs == 0 {
+			delete(res.Formats, n)
+		}
 	}
 	return res
 }
 
-func compareHeadline(res *Result, g Gold, r schema.Report) {
+func exactOffsets(f schema.Fact, pages map[int32]string) (bool, string) {
+	r := []rune(pages[f.Page])
+	if f.Start >= 0 && f.End <= int32(len(r)) && f.Start <= f.End && string(r[f.Start:f.End]) == f.Text {
+		return true, ""
+	}
+	id := f.DocID
+	if len(id) > 8 {
+		id = id[:8]
+	}
+	return false, fmt.Sprintf("provenance %s p%d [%d,%d) %q", id, f.Page, f.Start, f.End, f.Text)
+}
+
+func compareHeadline(res *Result, name string, g Gold, r schema.Report) {
 	score := func(field string, goldSet, predSet, equal bool, gv, pv any) {
 		fs := res.Fields[field]
 		if goldSet {
@@ -129,7 +208,7 @@ func compareHeadline(res *Result, g Gold, r schema.Report) {
 			return
 		}
 		if goldSet || predSet {
-			res.Misses = append(res.Misses, fmt.Sprintf("%s %s: gold %v, got %v", g.ID, field, show(gv), show(pv)))
+			res.Misses = append(res.Misses, fmt.Sprintf("%s %s: gold %v, got %v", name, field, show(gv), show(pv)))
 		}
 	}
 	score("kind", g.Kind != "", r.Kind != "", g.Kind == r.Kind, g.Kind, r.Kind)
@@ -203,10 +282,10 @@ func show(v any) string {
 
 // compareFacts counts a gold fact as found when a fact of the document has
 // the same value in base units and a span overlapping the gold span.
-func compareFacts(res *Result, g Gold, facts []schema.Fact, pages map[int32]string) {
+func compareFacts(res *Result, name string, g Gold, facts []schema.Fact, pages map[int32]string) {
 	for _, gf := range g.Facts {
 		res.GoldFacts++
-		want := baseValue(gf)
+		want := BaseValue(gf.Value, gf.Unit)
 		spans := locate(gf.Text, pages)
 		found := false
 		for _, f := range facts {
@@ -227,7 +306,7 @@ func compareFacts(res *Result, g Gold, facts []schema.Fact, pages map[int32]stri
 		if len(spans) == 0 {
 			where = "span NOT located in the normalized text"
 		}
-		res.Misses = append(res.Misses, fmt.Sprintf("%s fact %q = %g%s (%s)", g.ID, gf.Text, gf.Value, gf.Unit, where))
+		res.Misses = append(res.Misses, fmt.Sprintf("%s fact %q = %g%s (%s)", name, gf.Text, gf.Value, gf.Unit, where))
 	}
 }
 
@@ -235,14 +314,34 @@ func sameValue(a, b float64) bool {
 	return math.Abs(a-b) <= 1e-6*math.Max(1, math.Abs(b))+0.005
 }
 
-// baseValue converts a gold value in its written unit to zipin's base unit
-// (万元 → 元), through the same unit table the extractor uses.
-func baseValue(gf GoldFact) float64 {
-	qs := quantity.Find("1" + gf.Unit)
-	if len(qs) == 1 && qs[0].End == len([]rune("1"+gf.Unit)) {
-		return quantity.Scale(fmt.Sprint(gf.Value), qs[0].Value)
+// goldMultipliers are the multipliers a gold unit may be written with, and
+// their factors to zipin's base units (docs/SCHEMA.md, facts.value: money in
+// 元, counts multiplied out: 2.5万余封 → 25000). The list is eval's own and
+// deliberately not quantity's unit table: if that table carried a wrong
+// factor, the extractor and the yardstick would agree on the wrong value.
+// Longest first; a unit starting with none of them has factor 1 (个, %, 分,
+// ㎡, 千米 — 千 alone is not a multiplier: 千米 and 千克 are units).
+var goldMultipliers = []struct {
+	prefix string
+	factor float64
+}{
+	{"百万元", 1e6},
+	{"千万元", 1e7},
+	{"千元", 1e3},
+	{"亿", 1e8},
+	{"万", 1e4},
+}
+
+// BaseValue converts a gold value written in unit to zipin's base unit:
+// 12.5 万元 → 125000 (元), 3 万人 → 30000, 15 个 → 15.
+func BaseValue(value float64, unit string) float64 {
+	unit = strings.TrimSpace(unit)
+	for _, m := range goldMultipliers {
+		if strings.HasPrefix(unit, m.prefix) {
+			return value * m.factor
+		}
 	}
-	return gf.Value
+	return value
 }
 
 type span struct {
@@ -250,46 +349,146 @@ type span struct {
 	start, end int
 }
 
-// locate finds the gold text in the normalized pages, normalizing it the same
-// way (and, failing that, with its whitespace removed).
+// locate finds the gold text in the normalized pages, normalizing it the
+// same way. A span may run across a page break (a sentence the PDF layout
+// carried onto the next page): it is then returned as one span per page.
+// Failing an exact match, whitespace is ignored on both sides, so a span
+// whose space became a line break in a rendering is still found.
 func locate(text string, pages map[int32]string) []span {
-	var out []span
-	needles := []string{normalize.String(text)}
-	if squeezed := strings.Join(strings.Fields(needles[0]), ""); squeezed != needles[0] {
-		needles = append(needles, squeezed)
-	}
 	keys := make([]int32, 0, len(pages))
 	for k := range pages {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-	for _, needle := range needles {
-		for _, p := range keys {
-			page := pages[p]
-			for off := 0; ; {
-				i := strings.Index(page[off:], needle)
-				if i < 0 {
-					break
-				}
-				start := len([]rune(page[:off+i]))
-				out = append(out, span{p, start, start + len([]rune(needle))})
-				off += i + len(needle)
+	needle := []rune(normalize.String(text))
+	for _, squeeze := range []bool{false, true} {
+		hay, pos := haystack(keys, pages, squeeze)
+		n := needle
+		if squeeze {
+			n = dropSpace(needle)
+		}
+		if len(n) == 0 {
+			return nil
+		}
+		var out []span
+		for i := 0; i+len(n) <= len(hay); i++ {
+			if !runesEqual(hay[i:i+len(n)], n) {
+				continue
 			}
+			out = append(out, spansOf(pos[i:i+len(n)])...)
+			i += len(n) - 1
 		}
 		if len(out) > 0 {
 			return out
 		}
 	}
+	return nil
+}
+
+// where is a rune's place in the pages.
+type where struct {
+	page int32
+	off  int
+}
+
+// haystack concatenates the pages in order, without separators, recording
+// where each rune came from; squeeze leaves whitespace out.
+func haystack(keys []int32, pages map[int32]string, squeeze bool) ([]rune, []where) {
+	var hay []rune
+	var pos []where
+	for _, k := range keys {
+		for i, r := range []rune(pages[k]) {
+			if squeeze && unicode.IsSpace(r) {
+				continue
+			}
+			hay = append(hay, r)
+			pos = append(pos, where{k, i})
+		}
+	}
+	return hay, pos
+}
+
+// spansOf turns the places of a match into one span per page.
+func spansOf(pos []where) []span {
+	var out []span
+	for _, p := range pos {
+		if n := len(out); n > 0 && out[n-1].page == p.page {
+			out[n-1].end = p.off + 1
+			continue
+		}
+		out = append(out, span{p.page, p.off, p.off + 1})
+	}
 	return out
 }
 
-// Print writes the report.
-func (r *Result) Print(w io.Writer, verbose bool) {
+func dropSpace(r []rune) []rune {
+	out := make([]rune, 0, len(r))
+	for _, c := range r {
+		if !unicode.IsSpace(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func runesEqual(a, b []rune) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Print writes the report: documents, the per-field table, the headline,
+// fact recall and provenance lines, then one line per format when several
+// formats were scored. byFormat adds each format's per-field table.
+func (r *Result) Print(w io.Writer, verbose, byFormat bool) {
 	fmt.Fprintf(w, "documents: %d evaluated", r.Docs)
+	if names := r.FormatNames(); len(names) > 0 {
+		parts := make([]string, len(names))
+		for i, n := range names {
+			parts[i] = fmt.Sprintf("%d %s", r.Formats[n].Docs, n)
+		}
+		fmt.Fprintf(w, " (%s)", strings.Join(parts, ", "))
+	}
 	if len(r.Missing) > 0 {
 		fmt.Fprintf(w, ", %d missing (%s)", len(r.Missing), strings.Join(r.Missing, ", "))
 	}
+	if len(r.Unmatched) > 0 {
+		fmt.Fprintf(w, "; %d gold ids with no file here", len(r.Unmatched))
+		if verbose {
+			fmt.Fprintf(w, " (%s)", strings.Join(r.Unmatched, ", "))
+		}
+	}
 	fmt.Fprintln(w)
+	r.printTable(w)
+	if len(r.Formats) > 1 || byFormat {
+		for _, n := range r.FormatNames() {
+			f := r.Formats[n]
+			h := f.Headline()
+			fmt.Fprintf(w, "format %-5s %3d docs  headline %5.1f%% / %5.1f%%  fact recall %d/%d = %.1f%%  provenance %d/%d = %.1f%%\n",
+				n, f.Docs, 100*h.Precision(), 100*h.Recall(), f.FoundFacts, f.GoldFacts, 100*f.FactRecall(),
+				f.ExactOffsets, f.Facts, 100*f.Provenance())
+		}
+	}
+	if byFormat {
+		for _, n := range r.FormatNames() {
+			fmt.Fprintf(w, "\n[%s]\n", n)
+			r.Formats[n].printTable(w)
+		}
+	}
+	if verbose {
+		for _, t := range r.Titles {
+			fmt.Fprintln(w, "doc:", t)
+		}
+		for _, m := range r.Misses {
+			fmt.Fprintln(w, "miss:", m)
+		}
+	}
+}
+
+func (r *Result) printTable(w io.Writer) {
 	fmt.Fprintf(w, "%-14s %6s %6s %6s %9s %7s\n", "field", "gold", "ours", "right", "precision", "recall")
 	for _, name := range Fields {
 		f := r.Fields[name]
@@ -299,12 +498,4 @@ func (r *Result) Print(w io.Writer, verbose bool) {
 	fmt.Fprintf(w, "%-14s %6d %6d %6d %8.1f%% %6.1f%%\n", "headline", h.Gold, h.Predicted, h.Correct, 100*h.Precision(), 100*h.Recall())
 	fmt.Fprintf(w, "fact recall:       %d/%d = %.1f%%\n", r.FoundFacts, r.GoldFacts, 100*r.FactRecall())
 	fmt.Fprintf(w, "provenance exact:  %d/%d = %.1f%%\n", r.ExactOffsets, r.Facts, 100*r.Provenance())
-	if verbose {
-		for _, t := range r.Titles {
-			fmt.Fprintln(w, "doc:", t)
-		}
-		for _, m := range r.Misses {
-			fmt.Fprintln(w, "miss:", m)
-		}
-	}
 }

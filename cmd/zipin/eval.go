@@ -17,7 +17,7 @@ func init() {
 	var (
 		golds                                         []string
 		out                                           string
-		verbose                                       bool
+		verbose, byFormat                             bool
 		minPrecision, minRecall, minFacts, minOffsets float64
 	)
 	cmd := &cobra.Command{
@@ -27,12 +27,24 @@ func init() {
 the labels: per-field precision and recall of the headline fields, the recall of the gold facts
 (same value in base units, overlapping span), and how many fact offsets are exact.
 
+Every file whose name without extension is a gold id is scored, so NN.txt, NN.pdf and NN.docx
+are three documents for gold NN; the figures are given overall and per format.
+
 Without --gold, each PATH folder's gold.jsonl is used. With --min-* floors, eval exits 1 when a
-figure falls below its floor.`,
+figure falls below its floor, overall or for any one format.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, a := range args {
+				if st, err := os.Stat(a); err != nil {
+					if os.IsNotExist(err) {
+						return usageErr(fmt.Errorf("eval: %s does not exist", a))
+					}
+					return usageErr(fmt.Errorf("eval: %w", err))
+				} else if !st.IsDir() {
+					return usageErr(fmt.Errorf("eval: %s is not a folder", a))
+				}
+			}
 			var all []eval.Gold
-			files := map[string]string{} // gold id → path
 			goldFiles := golds
 			if len(goldFiles) == 0 {
 				for _, a := range args {
@@ -51,6 +63,14 @@ figure falls below its floor.`,
 				}
 				all = append(all, gs...)
 			}
+			ids := map[string]bool{}
+			for _, g := range all {
+				ids[g.ID] = true
+			}
+			// Every file whose name without extension is a gold id is
+			// scored: NN.txt, NN.pdf and NN.docx all carry gold NN.
+			var docs []eval.Doc
+			var paths []string
 			for _, a := range args {
 				entries, err := os.ReadDir(a)
 				if err != nil {
@@ -58,10 +78,17 @@ figure falls below its floor.`,
 				}
 				for _, e := range entries {
 					name := e.Name()
-					if e.IsDir() || name == "gold.jsonl" {
+					id := strings.TrimSuffix(name, filepath.Ext(name))
+					if e.IsDir() || name == "gold.jsonl" || !ids[id] {
 						continue
 					}
-					files[strings.TrimSuffix(name, filepath.Ext(name))] = filepath.Join(a, name)
+					p := filepath.Join(a, name)
+					data, err := os.ReadFile(p)
+					if err != nil {
+						return err
+					}
+					docs = append(docs, eval.Doc{GoldID: id, DocID: pipeline.DocID(data), Name: name})
+					paths = append(paths, p)
 				}
 			}
 			if out == "" {
@@ -71,20 +98,6 @@ figure falls below its floor.`,
 				}
 				defer os.RemoveAll(dir)
 				out = dir
-			}
-			docOf := map[string]string{}
-			var paths []string
-			for _, g := range all {
-				p, ok := files[g.ID]
-				if !ok {
-					continue
-				}
-				data, err := os.ReadFile(p)
-				if err != nil {
-					return err
-				}
-				docOf[g.ID] = pipeline.DocID(data)
-				paths = append(paths, p)
 			}
 			sum, err := pipeline.Ingest(cmd.Context(), pipeline.Options{Out: out, Force: true}, paths)
 			if err != nil {
@@ -105,21 +118,42 @@ figure falls below its floor.`,
 			if ds.Texts, err = schema.ReadTable[schema.Text](out, schema.TableTexts); err != nil {
 				return err
 			}
-			res := eval.Compare(all, docOf, ds)
-			res.Print(cmd.OutOrStdout(), verbose)
-			h := res.Headline()
+			res := eval.Compare(all, docs, ds)
+			res.Print(cmd.OutOrStdout(), verbose, byFormat)
 			var failed []string
-			check := func(name string, got, floor float64) {
-				if got+1e-12 < floor {
-					failed = append(failed, fmt.Sprintf("%s %.1f%% < floor %.1f%%", name, 100*got, 100*floor))
+			check := func(where string, r *eval.Result) {
+				h := r.Headline()
+				for _, c := range []struct {
+					name       string
+					got, floor float64
+				}{
+					{"headline precision", h.Precision(), minPrecision},
+					{"headline recall", h.Recall(), minRecall},
+					{"fact recall", r.FactRecall(), minFacts},
+					{"provenance", r.Provenance(), minOffsets},
+				} {
+					if c.got+1e-12 < c.floor {
+						failed = append(failed, fmt.Sprintf("%s%s %.1f%% < floor %.1f%%", where, c.name, 100*c.got, 100*c.floor))
+					}
 				}
 			}
-			check("headline precision", h.Precision(), minPrecision)
-			check("headline recall", h.Recall(), minRecall)
-			check("fact recall", res.FactRecall(), minFacts)
-			check("provenance", res.Provenance(), minOffsets)
-			if len(res.Missing) > 0 && (minPrecision > 0 || minRecall > 0) {
+			// The floors hold for the whole set and for each format alone,
+			// so a weak PDF path cannot hide behind strong texts.
+			check("", res)
+			if len(res.Formats) > 1 {
+				for _, n := range res.FormatNames() {
+					check(n+" ", res.Formats[n])
+				}
+			}
+			floors := minPrecision > 0 || minRecall > 0 || minFacts > 0
+			if len(res.Missing) > 0 && floors {
 				failed = append(failed, fmt.Sprintf("%d gold documents not ingested", len(res.Missing)))
+			}
+			// A folder's own gold.jsonl describes that folder: a label without
+			// its file is a lost document. A --gold file may cover more
+			// documents than the folders given (the renderings of a subset).
+			if len(golds) == 0 && len(res.Unmatched) > 0 && floors {
+				failed = append(failed, fmt.Sprintf("%d gold ids have no file (%s)", len(res.Unmatched), strings.Join(res.Unmatched, ", ")))
 			}
 			if len(failed) > 0 {
 				return &exitError{code: 1, err: fmt.Errorf("eval: below floor: %s", strings.Join(failed, "; "))}
@@ -130,6 +164,7 @@ figure falls below its floor.`,
 	cmd.Flags().StringArrayVar(&golds, "gold", nil, "gold labels (JSON lines); default: PATH/gold.jsonl")
 	cmd.Flags().StringVar(&out, "out", "", "dataset folder to write (default: a temporary folder)")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list every miss")
+	cmd.Flags().BoolVar(&byFormat, "by-format", false, "print the per-field table of each format (txt, pdf, docx, …) too")
 	cmd.Flags().Float64Var(&minPrecision, "min-precision", 0, "floor for headline precision (0–1)")
 	cmd.Flags().Float64Var(&minRecall, "min-recall", 0, "floor for headline recall (0–1)")
 	cmd.Flags().Float64Var(&minFacts, "min-fact-recall", 0, "floor for gold fact recall (0–1)")
