@@ -53,11 +53,6 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 	if err != nil {
 		return nil, err
 	}
-	pageVals := pageList(r)
-	n := len(pageVals)
-	if n == 0 {
-		return nil, doc.Unreadablef("%s: PDF has no pages (page tree damaged or empty)", name)
-	}
 	// Every document gets a time budget for its text layer, so that no
 	// input can keep a run busy forever; OCR has its own per-page limit.
 	pctx := ctx
@@ -67,34 +62,113 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 		defer cancel()
 	}
 	d = &doc.Document{Format: doc.FormatPDF, Title: r.Trailer().Key("Info").Key("Title").Text()}
-	if repaired {
-		d.Warnings = append(d.Warnings, name+": cross-reference table damaged; rebuilt by scanning the file for objects")
+	pages, warnings, err := readPages(pctx, name, r)
+	if err != nil {
+		return nil, err
 	}
-	fonts := fontCache{}
-	var pages []*pageData
-	for i := 1; i <= n; i++ {
-		if err := pctx.Err(); err != nil {
-			return nil, doc.Unreadablef("%s: time budget exhausted at page %d of %d", name, i, n)
-		}
-		pd, perr := readPage(pctx, r, pageVals[i-1], i, fonts)
-		if perr != nil {
-			var be budgetError
-			if errors.As(perr, &be) {
-				return nil, doc.Unreadablef("%s: page %d: %v", name, i, perr)
+	if repaired != nil && allEmpty(pages) {
+		// A rebuilt table that leads to nothing readable is a damaged file,
+		// quarantined for its real cause.
+		return nil, doc.Unreadablef("%s: damaged PDF: cross-reference table damaged (%s); the objects found by scanning hold no text", name, repaired.reason)
+	}
+	if repaired != nil {
+		d.Warnings = append(d.Warnings, fmt.Sprintf("%s: cross-reference table damaged (%s); rebuilt by scanning the file for objects", name, repaired.reason))
+	} else if failedToLoad(pages) {
+		// A table that looked sound still sent an object lookup to the
+		// wrong place: rebuild it and read again, keeping whichever
+		// reading lost fewer pages.
+		if r2 := openRebuilt(data); r2 != nil {
+			if p2, w2, err2 := readPages(pctx, name, r2); err2 == nil && countFailed(p2) < countFailed(pages) {
+				pages, warnings = p2, w2
+				d.Warnings = append(d.Warnings, name+": an object failed to load through the cross-reference table; rebuilt it by scanning the file for objects")
 			}
-			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: page %d: %v", name, i, perr))
 		}
-		pages = append(pages, pd)
 	}
+	d.Warnings = append(d.Warnings, warnings...)
 	if err := ocrPages(ctx, name, data, pages, d); err != nil {
 		return nil, err
 	}
 	removeFurniture(pages)
+	var empty []int
 	for _, pd := range pages {
 		d.Pages = append(d.Pages, pd.build())
+		if pd.method == "empty" && pd.ocrLines == nil {
+			empty = append(empty, pd.number)
+		}
+	}
+	if len(empty) > 0 {
+		// Nothing is lost silently: a page without text is said, so that a
+		// page lost to damage is never mistaken for a blank one.
+		d.Warnings = append(d.Warnings, fmt.Sprintf("%s: %s no text", name, pageNumbers(empty)))
 	}
 	mergeContinuedTables(d, pages)
 	return d, nil
+}
+
+// readPages reads every page's text layer; per-page problems become
+// warnings, a spent time budget an error.
+func readPages(ctx context.Context, name string, r *lpdf.Reader) ([]*pageData, []string, error) {
+	pageVals := pageList(r)
+	n := len(pageVals)
+	var warnings []string
+	fonts := fontCache{}
+	var pages []*pageData
+	for i := 1; i <= n; i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, doc.Unreadablef("%s: time budget exhausted at page %d of %d", name, i, n)
+		}
+		pd, perr := readPage(ctx, r, pageVals[i-1], i, fonts)
+		if perr != nil {
+			var be budgetError
+			if errors.As(perr, &be) {
+				return nil, nil, doc.Unreadablef("%s: page %d: %v", name, i, perr)
+			}
+			warnings = append(warnings, fmt.Sprintf("%s: page %d: %v", name, i, perr))
+		}
+		pages = append(pages, pd)
+	}
+	return pages, warnings, nil
+}
+
+// allEmpty: no page shows text or an image.
+func allEmpty(pages []*pageData) bool {
+	for _, pd := range pages {
+		if len(pd.glyphs) > 0 || pd.images > 0 || pd.undecoded > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func failedToLoad(pages []*pageData) bool { return countFailed(pages) > 0 }
+
+func countFailed(pages []*pageData) int {
+	n := 0
+	for _, pd := range pages {
+		if pd.failed {
+			n++
+		}
+	}
+	return n
+}
+
+// pageNumbers says "page 3 has" or "pages 3, 5, 9 have" (the first 20).
+func pageNumbers(nums []int) string {
+	if len(nums) == 1 {
+		return fmt.Sprintf("page %d has", nums[0])
+	}
+	var b strings.Builder
+	for i, n := range nums {
+		if i == 20 {
+			fmt.Fprintf(&b, " and %d more", len(nums)-20)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Itoa(n))
+	}
+	return "pages " + b.String() + " have"
 }
 
 func openReader(name string, data []byte) (*lpdf.Reader, error) {
@@ -102,28 +176,58 @@ func openReader(name string, data []byte) (*lpdf.Reader, error) {
 	return r, err
 }
 
-// openRepairing opens data, rebuilding a damaged xref table when the
-// library refuses the file; repaired says that happened.
-func openRepairing(name string, data []byte) (r *lpdf.Reader, repaired bool, err error) {
+// openRepairing opens data, rebuilding the xref table when checkXref finds
+// it damaged, when the library refuses the file, or when the page tree it
+// leads to is empty; repaired says why the table was rebuilt.
+func openRepairing(name string, data []byte) (r *lpdf.Reader, repaired *xrefDamage, err error) {
 	data = trimToHeader(data)
-	r, err = newReader(data)
-	if err != nil && !errors.Is(err, lpdf.ErrInvalidPassword) && !strings.Contains(err.Error(), "256-bit") {
-		if fixed := repairXref(data); fixed != nil {
-			if r2, err2 := newReader(fixed); err2 == nil && len(pageList(r2)) > 0 {
-				return r2, true, nil
-			}
+	damage := checkXref(data)
+	if damage == nil {
+		r, err = newReader(data)
+		if err == nil && len(pageList(r)) > 0 {
+			return r, nil, nil
+		}
+		if err == nil {
+			damage = &xrefDamage{reason: "page tree empty"}
+		} else if errors.Is(err, lpdf.ErrInvalidPassword) || strings.Contains(err.Error(), "256-bit") {
+			return nil, nil, encryptionError(name, err)
+		} else {
+			damage = &xrefDamage{reason: err.Error()}
 		}
 	}
-	if err != nil {
-		if errors.Is(err, lpdf.ErrInvalidPassword) {
-			return nil, false, doc.Unreadablef("%s: PDF is encrypted with a user password; zipin only opens PDFs whose user password is empty", name)
-		}
-		if strings.Contains(err.Error(), "crypt") {
-			return nil, false, doc.Unreadablef("%s: PDF encryption not supported: %v", name, err)
-		}
-		return nil, false, doc.Unreadablef("%s: damaged or not a PDF: %v", name, err)
+	if r2 := openRebuilt(data); r2 != nil {
+		return r2, damage, nil
 	}
-	return r, false, nil
+	switch {
+	case err != nil && strings.Contains(err.Error(), "crypt"):
+		return nil, nil, encryptionError(name, err)
+	case err != nil && !damage.fatal && damage.reason == err.Error():
+		return nil, nil, doc.Unreadablef("%s: damaged or not a PDF: %v", name, err)
+	case r != nil:
+		return nil, nil, doc.Unreadablef("%s: PDF has no pages (page tree damaged or empty, and no page found by scanning the file for objects)", name)
+	}
+	return nil, nil, doc.Unreadablef("%s: damaged PDF: cross-reference table damaged (%s), and no page found by scanning the file for objects", name, damage.reason)
+}
+
+// openRebuilt opens data with a cross-reference table rebuilt by scanning,
+// or returns nil when that yields no page.
+func openRebuilt(data []byte) *lpdf.Reader {
+	fixed := repairXref(trimToHeader(data))
+	if fixed == nil {
+		return nil
+	}
+	r, err := newReader(fixed)
+	if err != nil || len(pageList(r)) == 0 {
+		return nil
+	}
+	return r
+}
+
+func encryptionError(name string, err error) error {
+	if errors.Is(err, lpdf.ErrInvalidPassword) {
+		return doc.Unreadablef("%s: PDF is encrypted with a user password; zipin only opens PDFs whose user password is empty", name)
+	}
+	return doc.Unreadablef("%s: PDF encryption not supported: %v", name, err)
 }
 
 var sizeEntry = regexp.MustCompile(`/Size\s+(\d{1,19})`)
@@ -184,24 +288,25 @@ func trimToHeader(data []byte) []byte {
 		data = data[i:]
 	}
 	// The library accepts only "%PDF-1.0"–"%PDF-1.7" followed by an end of
-	// line; PDF 2.0 files and headers followed by a space are patched in a
-	// copy (same length, so offsets hold).
+	// line; PDF 2.0 files and headers followed by a space, a NUL or any
+	// other byte (poppler and MuPDF read them all) are patched in a copy
+	// (same length, so offsets hold).
 	if len(data) > 9 && bytes.HasPrefix(data, []byte("%PDF-")) {
 		if data[5] != '1' || data[7] < '0' || data[7] > '7' || data[8] != '\n' && data[8] != '\r' {
 			fixed := append([]byte(nil), data...)
 			if fixed[5] != '1' || fixed[7] < '0' || fixed[7] > '7' {
 				copy(fixed[5:8], "1.7")
 			}
-			if fixed[8] == ' ' || fixed[8] == '\t' {
+			if fixed[8] != '\n' && fixed[8] != '\r' {
 				fixed[8] = '\n'
 			}
 			data = fixed
 		}
 	}
-	// The library looks for %%EOF in the last 100 bytes only; files padded
-	// with NULs or followed by an appended page from a download portal end
-	// further up.
-	if i := bytes.LastIndex(data, []byte("%%EOF")); i >= 0 && len(data)-i > 100 {
+	// The library wants %%EOF at the very end (within 100 bytes); files
+	// padded with NULs, followed by an appended page from a download portal
+	// or by a %comment a tool wrote after %%EOF end further up.
+	if i := bytes.LastIndex(data, []byte("%%EOF")); i >= 0 && len(bytes.TrimSpace(data[i+5:])) > 0 {
 		data = data[:i+5]
 	}
 	return data
