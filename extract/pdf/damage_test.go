@@ -95,7 +95,7 @@ func TestXrefRebuild(t *testing.T) {
 		return b
 	}
 	cases := map[string][]byte{
-		"size-below-highest": bytes.Replace(sound, []byte("/Size 8 "), []byte("/Size 3 "), 1),
+		"size-below-highest":             bytes.Replace(sound, []byte("/Size 8 "), []byte("/Size 3 "), 1),
 		"entry-points-at-another-object": swapped(),
 		"comment-after-eof":              append(append([]byte(nil), sound...), "% written by a signing tool\n"...),
 		"nul-padding":                    append(append([]byte(nil), sound...), make([]byte, 500)...),
