@@ -6,7 +6,11 @@ import (
 	"unicode/utf16"
 
 	lpdf "github.com/ledongthuc/pdf"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
 )
 
 // Decoding tiers, recorded per page in doc.Page.Method. The order is the
@@ -73,6 +77,39 @@ func gbkDecode(code string) string {
 	return out
 }
 
+// eucJPSplit: 0x8E and A1–FE lead two-byte codes, 0x8F a three-byte one.
+func eucJPSplit(s string) int {
+	switch {
+	case len(s) >= 3 && s[0] == 0x8F:
+		return 3
+	case len(s) >= 2 && (s[0] == 0x8E || s[0] >= 0xA1 && s[0] <= 0xFE):
+		return 2
+	}
+	return 1
+}
+
+// sjisSplit: 81–9F and E0–FC lead two-byte Shift-JIS codes.
+func sjisSplit(s string) int {
+	if len(s) >= 2 && (s[0] >= 0x81 && s[0] <= 0x9F || s[0] >= 0xE0 && s[0] <= 0xFC) {
+		return 2
+	}
+	return 1
+}
+
+// legacyDecode decodes one code of a legacy double-byte charset.
+func legacyDecode(e encoding.Encoding) func(string) string {
+	return func(code string) string {
+		if len(code) == 1 && code[0] < 0x80 {
+			return code
+		}
+		out, err := e.NewDecoder().String(code)
+		if err != nil || strings.ContainsRune(out, utf8Bad) {
+			return ""
+		}
+		return out
+	}
+}
+
 func utf16Decode(code string) string {
 	if len(code)%2 != 0 {
 		return ""
@@ -86,10 +123,13 @@ func utf16Decode(code string) string {
 
 const utf8Bad = '\uFFFD'
 
-// predefinedCMaps are the Adobe-GB1 CMaps whose codes can be decoded without
-// the CMap file itself: the GB ones carry GB 2312/GBK codes, the Uni ones
-// carry UCS-2/UTF-16. ledongthuc knows only UniGB-UCS2-H and returns raw
-// bytes for the rest, which is why zipin decodes them itself.
+// predefinedCMaps are the predefined CMaps whose codes can be decoded
+// without the CMap file itself: the GB ones carry GB 2312/GBK codes, the
+// Uni ones UCS-2/UTF-16, and the Japanese, Korean and traditional Chinese
+// ones (Adobe-Japan1, -Korea1, -CNS1) EUC-JP, Shift-JIS, EUC-KR/UHC and
+// Big Five. ledongthuc knows only UniGB-UCS2-H and returns raw bytes for
+// the rest, which is why zipin decodes them itself. Names: PDF 32000-1
+// Table 118.
 var predefinedCMaps = map[string]struct {
 	split  func(string) int
 	decode func(string) string
@@ -108,6 +148,42 @@ var predefinedCMaps = map[string]struct {
 	"UniGB-UCS2-V":  {twoBytes, utf16Decode},
 	"UniGB-UTF16-H": {utf16Split, utf16Decode},
 	"UniGB-UTF16-V": {utf16Split, utf16Decode},
+
+	"EUC-H":          {eucJPSplit, legacyDecode(japanese.EUCJP)},
+	"EUC-V":          {eucJPSplit, legacyDecode(japanese.EUCJP)},
+	"90ms-RKSJ-H":    {sjisSplit, legacyDecode(japanese.ShiftJIS)},
+	"90ms-RKSJ-V":    {sjisSplit, legacyDecode(japanese.ShiftJIS)},
+	"90msp-RKSJ-H":   {sjisSplit, legacyDecode(japanese.ShiftJIS)},
+	"90msp-RKSJ-V":   {sjisSplit, legacyDecode(japanese.ShiftJIS)},
+	"90pv-RKSJ-H":    {sjisSplit, legacyDecode(japanese.ShiftJIS)},
+	"83pv-RKSJ-H":    {sjisSplit, legacyDecode(japanese.ShiftJIS)},
+	"KSC-EUC-H":      {gbkSplit, legacyDecode(korean.EUCKR)},
+	"KSC-EUC-V":      {gbkSplit, legacyDecode(korean.EUCKR)},
+	"KSCms-UHC-H":    {gbkSplit, legacyDecode(korean.EUCKR)},
+	"KSCms-UHC-V":    {gbkSplit, legacyDecode(korean.EUCKR)},
+	"KSCms-UHC-HW-H": {gbkSplit, legacyDecode(korean.EUCKR)},
+	"KSCms-UHC-HW-V": {gbkSplit, legacyDecode(korean.EUCKR)},
+	"KSCpc-EUC-H":    {gbkSplit, legacyDecode(korean.EUCKR)},
+	"B5pc-H":         {gbkSplit, legacyDecode(traditionalchinese.Big5)},
+	"B5pc-V":         {gbkSplit, legacyDecode(traditionalchinese.Big5)},
+	"ETen-B5-H":      {gbkSplit, legacyDecode(traditionalchinese.Big5)},
+	"ETen-B5-V":      {gbkSplit, legacyDecode(traditionalchinese.Big5)},
+	"ETenms-B5-H":    {gbkSplit, legacyDecode(traditionalchinese.Big5)},
+	"ETenms-B5-V":    {gbkSplit, legacyDecode(traditionalchinese.Big5)},
+	"HKscs-B5-H":     {gbkSplit, legacyDecode(traditionalchinese.Big5)},
+	"HKscs-B5-V":     {gbkSplit, legacyDecode(traditionalchinese.Big5)},
+	"UniJIS-UCS2-H":  {twoBytes, utf16Decode},
+	"UniJIS-UCS2-V":  {twoBytes, utf16Decode},
+	"UniJIS-UTF16-H": {utf16Split, utf16Decode},
+	"UniJIS-UTF16-V": {utf16Split, utf16Decode},
+	"UniCNS-UCS2-H":  {twoBytes, utf16Decode},
+	"UniCNS-UCS2-V":  {twoBytes, utf16Decode},
+	"UniCNS-UTF16-H": {utf16Split, utf16Decode},
+	"UniCNS-UTF16-V": {utf16Split, utf16Decode},
+	"UniKS-UCS2-H":   {twoBytes, utf16Decode},
+	"UniKS-UCS2-V":   {twoBytes, utf16Decode},
+	"UniKS-UTF16-H":  {utf16Split, utf16Decode},
+	"UniKS-UTF16-V":  {utf16Split, utf16Decode},
 }
 
 // fontCache keeps parsed fonts for the whole document: Word output repeats

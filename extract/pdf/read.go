@@ -199,6 +199,8 @@ func openRepairing(name string, data []byte) (r *lpdf.Reader, repaired *xrefDama
 		return r2, damage, nil
 	}
 	switch {
+	case !objHeader.Match(data):
+		return nil, nil, doc.Unreadablef("%s: not a PDF: no PDF object in the file", name)
 	case err != nil && strings.Contains(err.Error(), "crypt"):
 		return nil, nil, encryptionError(name, err)
 	case err != nil && !damage.fatal && damage.reason == err.Error():
