@@ -41,9 +41,8 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 	}()
 	r, repaired, err := openRepairing(name, data)
 	if err != nil && strings.Contains(err.Error(), "256-bit encryption") {
-		// The library knows RC4 and AES-128 only. A PDF with AES-256 and an
-		// empty user password (a "no copying" government PDF) is decrypted by
-		// qpdf when it is installed.
+		// decrypt.go handles AES-256; should it fail on a variant, qpdf
+		// (when installed) is the second chance.
 		var plain []byte
 		if plain, err = qpdfDecrypt(ctx, name, data); err == nil {
 			data = plain
@@ -181,6 +180,20 @@ func openReader(name string, data []byte) (*lpdf.Reader, error) {
 // leads to is empty; repaired says why the table was rebuilt.
 func openRepairing(name string, data []byte) (r *lpdf.Reader, repaired *xrefDamage, err error) {
 	data = trimToHeader(data)
+	if isEncrypted(data) {
+		plain, derr := decryptPDF(data)
+		switch {
+		case errors.Is(derr, errUserPassword):
+			return nil, nil, encryptionError(name, lpdf.ErrInvalidPassword)
+		case derr == nil:
+			// Decrypting rewrote strings, so offsets moved: the table
+			// is always rebuilt for the plain copy.
+			if r := openRebuilt(plain); r != nil {
+				return r, nil, nil
+			}
+		}
+		// Otherwise the library tries (and qpdf, for AES-256).
+	}
 	damage := checkXref(data)
 	if damage == nil {
 		r, err = newReader(data)

@@ -59,6 +59,13 @@ qpdf --object-streams=generate "$here/table-libreoffice.pdf" "$here/table-objstm
 qpdf --encrypt "" owner 128 --use-aes=y -- "$here/table-libreoffice.pdf" "$here/enc-empty-user.pdf"
 qpdf --encrypt secret owner 128 --use-aes=y -- "$here/table-libreoffice.pdf" "$here/enc-user.pdf"
 qpdf --encrypt "" owner 256 -- "$here/table-libreoffice.pdf" "$here/enc256-empty-user.pdf"
+# The schemes the library got wrong: RC4 with a 40-bit and a 128-bit key,
+# AES-128 with /EncryptMetadata false (all with an empty user password),
+# and RC4 40-bit with a real password (quarantined).
+qpdf --allow-weak-crypto --encrypt "" owner 40 -- "$here/table-libreoffice.pdf" "$here/enc-rc4-40.pdf"
+qpdf --allow-weak-crypto --encrypt "" owner 128 --use-aes=n -- "$here/table-libreoffice.pdf" "$here/enc-rc4-128.pdf"
+qpdf --encrypt "" owner 128 --use-aes=y --cleartext-metadata -- "$here/table-libreoffice.pdf" "$here/enc-aes128-clearmeta.pdf"
+qpdf --allow-weak-crypto --encrypt secret owner 40 -- "$here/table-libreoffice.pdf" "$here/enc-rc4-40-user.pdf"
 qpdf --encrypt secret owner 256 -- "$here/table-libreoffice.pdf" "$here/enc256-user.pdf"
 
 # A scanned page: the top of the two-column page rendered to a JPEG and
