@@ -85,6 +85,7 @@ func rows(in Input, d *doc.Document, nd *normalize.Doc, res *facts.Result) *sche
 		ExtractorVersion: version.Extractor,
 		ExtractedAt:      time.Now().UTC().Truncate(time.Millisecond),
 		Bytes:            int64(len(in.Data)),
+		Evidence:         evidence(h.Evidence),
 	}
 	if in.SourceURL != "" {
 		rep.SourceURL = schema.Ptr(in.SourceURL)
@@ -110,6 +111,18 @@ func rows(in Input, d *doc.Document, nd *normalize.Doc, res *facts.Result) *sche
 		b.Indicators = append(b.Indicators, ind)
 	}
 	return b
+}
+
+// evidence maps the headline's weighed candidates to reports.evidence.
+func evidence(cs []facts.Candidate) []schema.Evidence {
+	out := make([]schema.Evidence, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, schema.Evidence{
+			Field: c.Field, Value: c.Value, Page: int32(c.Page), Start: int32(c.Start), End: int32(c.End),
+			Label: c.Label, Source: c.Source, Scope: c.Scope, Chosen: c.Chosen, Reason: c.Reason,
+		})
+	}
+	return out
 }
 
 func opt(s string) *string {

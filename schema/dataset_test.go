@@ -21,6 +21,12 @@ func sampleBatch(docID string, year *int32, budget *float64) *Batch {
 		ExecutionRate: Ptr(86.0), Warnings: []string{"w1"}, ExtractorVersion: "test",
 		ExtractedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 	})
+	if budget != nil {
+		b.Reports[0].Evidence = []Evidence{
+			{Field: "budget", Value: "135659700", Page: 1, Start: 3, End: 12, Label: "预算数", Source: "prose", Scope: "document", Chosen: true, Reason: "strongest label"},
+			{Field: "budget", Value: "1000000", Page: 1, Start: 20, End: 25, Label: "安排…资金", Source: "prose", Scope: "document", Reason: "weaker label than 预算数"},
+		}
+	}
 	b.Facts = append(b.Facts, Fact{DocID: docID, Seq: 1, Page: 1, Start: 3, End: 12, Text: "13565.97万元", Value: 135659700, Unit: "元", UnitText: "万元", Kind: "money", FiscalYear: year})
 	b.Texts = append(b.Texts, Text{DocID: docID, Page: 1, Text: "预算数13565.97万元", Method: "text-utf-8", Quality: 1})
 	return b
@@ -80,6 +86,13 @@ func TestWriteAndReadBack(t *testing.T) {
 	r1, r2 := reports[0], reports[1]
 	if r1.BudgetYuan == nil || *r1.BudgetYuan != 13565970000 || *r1.FiscalYear != 2021 || r1.Warnings[0] != "w1" || !r1.ExtractedAt.Equal(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) {
 		t.Errorf("r1 = %+v", r1)
+	}
+	// reports.evidence is a LIST of STRUCT that reads back element by element.
+	if len(r1.Evidence) != 2 || !r1.Evidence[0].Chosen || r1.Evidence[0].End != 12 || r1.Evidence[1].Reason != "weaker label than 预算数" || r1.Evidence[1].Chosen {
+		t.Errorf("r1 evidence = %+v", r1.Evidence)
+	}
+	if len(r2.Evidence) != 0 {
+		t.Errorf("r2 evidence = %+v", r2.Evidence)
 	}
 	if r2.BudgetYuan != nil || r2.FiscalYear != nil || r2.Grade != nil || r2.ExecutedYuan != nil {
 		t.Errorf("NULLs not NULL: %+v", r2)

@@ -8,7 +8,7 @@ import "time"
 
 // SchemaVersion is written into every file's key-value metadata as
 // zipin.schema_version. Bump it when a column is added.
-const SchemaVersion = "1"
+const SchemaVersion = "2"
 
 // Money is an amount in 元 with two decimals, stored as DECIMAL(18,2): the
 // integer number of 分 (hundredths of a 元).
@@ -52,6 +52,29 @@ type Report struct {
 	// Additions beyond the contract.
 	SourceURL *string `parquet:"source_url,optional"` // where the harvester fetched it, if it did
 	Bytes     int64   `parquet:"bytes"`
+	// Evidence is, for each numeric headline field, the candidates weighed:
+	// the chosen one and the rejected ones with the reason, so a reviewer
+	// sees why a field holds its value or is NULL.
+	Evidence []Evidence `parquet:"evidence,list"`
+}
+
+// Evidence is one candidate value weighed for a headline field of a report
+// (an element of reports.evidence).
+type Evidence struct {
+	Field string `parquet:"field"` // budget, executed, execution_rate, self_score, …
+	// Value is the candidate in the field's unit (元, %, 分) as a decimal
+	// without exponent, or a name.
+	Value string `parquet:"value"`
+	// Page, Start, End locate the span in texts.text (runes, end exclusive);
+	// page 0 when the candidate is not from the text.
+	Page   int32  `parquet:"page"`
+	Start  int32  `parquet:"start"`
+	End    int32  `parquet:"end"`
+	Label  string `parquet:"label"`  // the phrase that named the value (全年预算数, 合计, 自评得分)
+	Source string `parquet:"source"` // label, title, table, form, signature, prose
+	Scope  string `parquet:"scope"`  // document, project, section
+	Chosen bool   `parquet:"chosen"`
+	Reason string `parquet:"reason"` // why chosen or rejected, in a few words
 }
 
 // Fact is one row of `facts`: one quantity found in the text or a table.
