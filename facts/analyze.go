@@ -3,6 +3,7 @@ package facts
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"zipin/normalize"
 	"zipin/segment"
@@ -37,14 +38,23 @@ func fromForms(h *Headline, forms *selfeval.Result) {
 		if v == nil {
 			return false
 		}
+		c := Candidate{Field: name, Value: strconv.FormatFloat(*v, 'f', -1, 64), Page: int(p.Page), Label: "自评表", Source: "form", Scope: "project"}
+		if len(forms.Projects) == 1 {
+			c.Scope = "document"
+		}
 		if *dst == nil {
 			x := *v
 			*dst = &x
+			c.Chosen, c.Reason = true, "the text states none; the 自评表's"
+			h.Evidence = append(h.Evidence, c)
 			return true
 		}
+		c.Reason = "the text's value stands"
 		if math.Abs(**dst-*v) > 0.005 {
 			h.Warnings = append(h.Warnings, fmt.Sprintf("%s: the text states %g but the 自评表 states %g", name, **dst, *v))
+			c.Reason = "contradicts the text's value, which stands"
 		}
+		h.Evidence = append(h.Evidence, c)
 		return false
 	}
 	yuan := func(m *int64) *float64 {

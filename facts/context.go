@@ -79,6 +79,7 @@ func contextTyped(p *normalize.Page) []Fact {
 				Section: p.SectionAt(s),
 			}
 			f.Metric, f.label, f.conditional = metricFor(runes, s, cu.kind)
+			refine(&f, runes, s)
 			out = append(out, f)
 		}
 	}
@@ -214,6 +215,7 @@ func labelledAmounts(p *normalize.Page, text string, headers [][]int, lineStart 
 			Value: quantity.Scale(n.Text, cu.factor), Unit: cu.unit, Kind: cu.kind, Section: p.SectionAt(s),
 		}
 		f.Metric, f.label, f.conditional = metricFor(runes, s, cu.kind)
+		refine(&f, runes, s)
 		out = append(out, f)
 	}
 	return out

@@ -23,6 +23,7 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) []Fact {
 			}
 			f := fromQuantity(p, q)
 			f.Metric, f.label, f.conditional = metricFor(runes, q.Start, q.Kind)
+			refine(&f, runes, q.Start)
 			f.Subject = subjectFor(runes, q, seg)
 			page = append(page, f)
 		}

@@ -15,8 +15,11 @@ import (
 // set a reports field, strongest first. A number labelled only by a weaker
 // phrase (项目预算, 安排资金) is a fact but not the report's budget.
 var headlineRank = map[string][]string{
-	BudgetTotal:   {"全年预算数", "调整后预算数", "调整后预算", "全年预算", "预算总金额", "预算总额", "总预算", "年度预算", "预算数", "计划投资", "总投资", "投入资金", "安排资金"},
-	Executed:      {"全年执行数", "预算执行数", "全年执行", "执行数", "实际支出", "全年支出", "支出共计", "实际使用", "完成拨付", "已拨付", "支付", "执行资金"},
+	// The allocation wordings (预算资金 … 安排…资金) come last: they are the
+	// budget only where no stronger label names one.
+	BudgetTotal: {"全年预算数", "调整后预算数", "调整后预算", "全年预算", "预算总金额", "预算总额", "总预算", "年度预算", "预算数", "计划投资", "总投资", "投入资金", "安排资金",
+		"预算资金", "资金总额", "批复总投资", "补助资金共计", "下达…资金", "安排…资金"},
+	Executed:      {"全年执行数", "预算执行数", "全年执行", "执行数", "实际支出", "全年支出", "支出共计", "实际使用", "已使用", "完成拨付", "已拨付", "支付", "执行资金", "支出"},
 	ExecutionRate: {"预算执行率", "预算完成率", "资金执行率", "执行率", "支付率", "完成预算的", "完成率"},
 	// A bare 总分 is not here: in a form's 总分 row the first number is the
 	// weight (100), and in prose "总分为100分" is the scale. The form's
@@ -43,131 +46,48 @@ func buildHeadline(nd *normalize.Doc, facts []Fact) Headline {
 	h.Kind = kindOf(ti, nd)
 	h.Organization = findOrganization(nd, h.Title)
 	h.FiscalYear = findYear(nd, h.Title)
-	h.BudgetYuan, h.Warnings = pick(facts, BudgetTotal, h.Warnings)
-	h.ExecutedYuan, h.Warnings = pick(facts, Executed, h.Warnings)
-	h.ExecutionRate, h.Warnings = pickRate(facts, h.BudgetYuan, h.ExecutedYuan, h.Warnings)
-	h.SelfScore, h.Warnings = pick(facts, SelfScore, h.Warnings)
-	if h.SelfScore == nil {
-		h.SelfScore = labelledScore(nd)
+	h.BudgetYuan = pick(&h, facts, BudgetTotal)
+	h.ExecutedYuan = pick(&h, facts, Executed)
+	h.ExecutionRate = pickRate(&h, facts)
+	h.SelfScore = pick(&h, facts, SelfScore)
+	if h.SelfScore == nil && !weighed(h.Evidence, SelfScore) {
+		h.SelfScore = labelledScore(&h, nd)
 	}
 	h.Grade = findGrade(nd)
 	return h
 }
 
-// with the strongest phrase win; if they disagree, the field stays NULL and a
-// warning says why.
-func pick(facts []Fact, metric string, warnings []string) (*float64, []string) {
-	best := -1
-	var vals []float64
-	for _, f := range facts {
-		if f.Metric != metric || f.Approx != "" || f.Op != "" || f.ValueHigh != nil || f.conditional {
-			continue
-		}
-		rank := indexOf(headlineRank[metric], f.label)
-		if rank < 0 {
-			continue
-		}
-		switch {
-		case best < 0 || rank < best:
-			best, vals = rank, []float64{f.Value}
-		case rank == best:
-			vals = append(vals, f.Value)
-		}
-	}
-	if len(vals) == 0 {
-		return nil, warnings
-	}
-	for _, v := range vals[1:] {
-		if math.Abs(v-vals[0]) > 0.005 {
-			if t, ok := totalRowValue(facts, metric, best); ok {
-				return &t, warnings // a table's 合计 row settles it
-			}
-			return nil, append(warnings, fmt.Sprintf("%s: the text states %d different values (%s); none taken from the text", metric, len(vals), formatVals(vals)))
-		}
-	}
-	v := vals[0]
-	return &v, warnings
-}
-
-// totalRowValue returns the single value that the candidates of this rank
-// in a table's total row (合计, 年度资金总额) agree on.
-func totalRowValue(facts []Fact, metric string, rank int) (float64, bool) {
-	var vals []float64
-	for _, f := range facts {
-		if f.Metric == metric && isTotalRow(f.row) && indexOf(headlineRank[metric], f.label) == rank && !f.conditional {
-			vals = append(vals, f.Value)
-		}
-	}
-	if len(vals) == 0 {
-		return 0, false
-	}
-	for _, v := range vals[1:] {
-		if math.Abs(v-vals[0]) > 0.005 {
-			return 0, false
-		}
-	}
-	return vals[0], true
-}
-
-// formatVals lists the first few values, enough to show the conflict.
-func formatVals(vs []float64) string {
-	const most = 5
-	s := make([]string, 0, most+1)
-	for i, v := range vs {
-		if i == most {
-			s = append(s, "…")
-			break
-		}
-		s = append(s, strconv.FormatFloat(v, 'f', -1, 64))
-	}
-	return strings.Join(s, ", ")
-}
-
-// pickRate is pick for the execution rate, with one more way to settle a
-// disagreement: where the report states several rates (per funding source
-// and overall) and the budget and spending are known, the stated rate that
-// equals executed ÷ budget is the report's.
-func pickRate(facts []Fact, budget, executed *float64, warnings []string) (*float64, []string) {
-	v, w := pick(facts, ExecutionRate, nil)
-	if v != nil || budget == nil || executed == nil || *budget <= 0 {
-		return v, append(warnings, w...)
-	}
-	computed := *executed / *budget * 100
-	var match *float64
-	for _, f := range facts {
-		if f.Metric != ExecutionRate || f.conditional || f.Approx != "" || f.Op != "" {
-			continue
-		}
-		if math.Abs(f.Value-computed) <= 0.1 {
-			if match != nil && *match != f.Value {
-				return nil, append(warnings, w...)
-			}
-			val := f.Value
-			match = &val
-		}
-	}
-	if match != nil {
-		return match, warnings
-	}
-	return nil, append(warnings, w...)
-}
-
 // labelledScore reads a total score written as a label and a bare number in
-// the next cell: "评价得分 |\n91.47 |".
-func labelledScore(nd *normalize.Doc) *float64 {
+// the next cell or line: "评价得分 |\n91.47 |", "自评得分\n90 分". The
+// number is recorded as evidence with its span.
+func labelledScore(h *Headline, nd *normalize.Doc) *float64 {
 	for _, p := range nd.Pages {
-		lines := strings.Split(p.Text, "\n")
-		for i, l := range lines {
+		r := p.Runes()
+		lines := splitLines(r)
+		for i, ln := range lines {
+			l := string(r[ln.start:ln.end])
 			for _, label := range []string{"综合评价得分", "评价得分", "自评得分", "自评总分"} {
 				j := strings.Index(l, label)
 				if j < 0 {
 					continue
 				}
-				rest := strings.Trim(l[j+len(label):], " |:：")
-				if rest == "" && i+1 < len(lines) {
-					rest = strings.Trim(lines[i+1], " |")
+				at := ln.start + len([]rune(l[:j+len(label)]))
+				end := ln.end
+				rest := string(r[at:end])
+				if strings.Trim(rest, " |:：") == "" && i+1 < len(lines) {
+					at, end = lines[i+1].start, lines[i+1].end
+					rest = string(r[at:end])
 				}
-				if v, err := strconv.ParseFloat(rest, 64); err == nil && v > 0 && v <= 100 {
+				lead := len([]rune(rest)) - len([]rune(strings.TrimLeft(rest, " |:：")))
+				num := strings.TrimRight(strings.TrimLeft(rest, " |:："), " |")
+				num = strings.TrimSpace(strings.TrimSuffix(num, "分"))
+				if v, err := strconv.ParseFloat(num, 64); err == nil && v > 0 && v <= 100 {
+					s := at + lead
+					h.Evidence = append(h.Evidence, Candidate{
+						Field: fieldOf[SelfScore], Value: strconv.FormatFloat(v, 'f', -1, 64),
+						Page: p.Number, Start: s, End: s + len([]rune(num)), Label: label,
+						Source: "label", Scope: "document", Chosen: true, Reason: "label and number in adjacent cells or lines",
+					})
 					return &v
 				}
 			}

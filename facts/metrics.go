@@ -55,6 +55,7 @@ var metricPhrases = []metricPhrase{
 	{"实际支出", Executed, money},
 	{"全年支出", Executed, money},
 	{"实际使用", Executed, money},
+	{"已使用", Executed, money},
 	{"支出共计", Executed, money},
 	{"支付", Executed, money},
 	{"已拨付", Executed, money},

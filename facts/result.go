@@ -22,9 +22,13 @@ type Fact struct {
 	Subject    string
 	Section    string
 
-	label       string // the metric phrase that named it, for ranking headline candidates
-	conditional bool   // the label states a condition on the number (未达到90%), not its value
-	row         string // the label of the table row it sits in, if any
+	label       string  // the metric phrase that named it, for ranking headline candidates
+	conditional bool    // the label states a condition on the number (未达到90%), not its value
+	row         string  // the label of the table row it sits in, if any
+	cell        bool    // read from a grid cell
+	total       bool    // stated as a total (合计, 共计, 总计): it settles its parts
+	sub         string  // for a score: the dimension (投入, 产出 …) it is a sub-score of
+	full        float64 // for a score: the full mark stated with it (分值100分)
 }
 
 // Headline is what goes into the reports row.
