@@ -49,3 +49,53 @@ func TestLegacyCMaps(t *testing.T) {
 		})
 	}
 }
+
+// TestCIDCollection: Identity-H codes of a CIDFont that names a registered
+// collection and has no ToUnicode and no usable embedded cmap are CIDs of
+// that collection. The CIDs here were read by hand from Adobe's legacy
+// CMaps (GB-EUC-H, EUC-H, B5pc-H, KSC-EUC-H), not from the Unicode CMaps
+// zipin's tables come from.
+func TestCIDCollection(t *testing.T) {
+	cases := []struct {
+		name, subtype, ordering, file, text string
+		cids                                []int
+	}{
+		{"STSong-Light", "CIDFontType0", "GB1", "", "项目预算执行率", []int{3931, 2850, 4327, 3544, 4531, 3995, 2673}},
+		{"KozMinPro-Regular", "CIDFontType0", "Japan1", "", "予算執行率", []int{3879, 2185, 2277, 2022, 3952}},
+		{"MSungStd-Light", "CIDFontType0", "CNS1", "", "預算執行率", []int{3947, 4177, 2626, 1041, 2847}},
+		{"HYSMyeongJo-Medium", "CIDFontType0", "Korea1", "", "예산", []int{2520, 2193}},
+		// An embedded TrueType subset whose program has no usable cmap.
+		{"ABCDEF+SimSun", "CIDFontType2", "GB1", "/FontFile2 8 0 R", "万元", []int{3747, 4333}},
+	}
+	for _, c := range cases {
+		t.Run(c.ordering+"-"+c.subtype, func(t *testing.T) {
+			var code []byte
+			for _, cid := range c.cids {
+				code = append(code, byte(cid>>8), byte(cid))
+			}
+			font := fmt.Sprintf("<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [6 0 R] >>", c.name)
+			desc := fmt.Sprintf("<< /Type /Font /Subtype /%s /BaseFont /%s /CIDSystemInfo << /Registry (Adobe) /Ordering (%s) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 >>", c.subtype, c.name, c.ordering)
+			fd := fmt.Sprintf("<< /Type /FontDescriptor /FontName /%s /Flags 4 /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 %s >>", c.name, c.file)
+			data := onePage("BT /F1 12 Tf 72 700 Td "+hexOf(code)+" Tj ET", font, desc, fd, stream("", "not a font program"))
+			pd, err := readPageForTest(data, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got strings.Builder
+			for _, g := range pd.glyphs {
+				got.WriteString(g.text)
+			}
+			if got.String() != c.text || pd.method != methodCIDColl {
+				t.Errorf("text %q method %s, want %q by %s", got.String(), pd.method, c.text, methodCIDColl)
+			}
+		})
+	}
+	// Ordering Identity names no collection: the codes stay undecoded
+	// (and the page goes to OCR), never read as GB1 CIDs.
+	font := "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /DescendantFonts [6 0 R] >>"
+	desc := "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /X /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>"
+	pd, err := readPageForTest(onePage("BT /F1 12 Tf 72 700 Td <0F5B> Tj ET", font, desc), 1)
+	if err != nil || len(pd.glyphs) > 0 && strings.TrimSpace(pd.glyphs[0].text) != "" {
+		t.Errorf("Identity ordering decoded as %q (err %v)", pd.glyphs[0].text, err)
+	}
+}

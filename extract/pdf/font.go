@@ -11,6 +11,8 @@ import (
 	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
+
+	"zipin/extract/pdf/cid2uni"
 )
 
 // Decoding tiers, recorded per page in doc.Page.Method. The order is the
@@ -21,6 +23,7 @@ const (
 	methodCJKCMap   = "cjk-cmap"
 	methodGBKWinAns = "gbk-winansi"
 	methodCIDCMap   = "cid-cmap"
+	methodCIDColl   = "cid-collection"
 	methodSimple    = "simple-encoding"
 	methodOCR       = "ocr"
 )
@@ -284,9 +287,24 @@ func loadType0(f *font, v lpdf.Value) {
 			tiers = append(tiers, tier{methodToUnicode, cm.lookup})
 		}
 	}
+	// Identity codes are CIDs; when the CIDFont names a registered
+	// collection, the collection's table gives their text. For a CFF CIDFont
+	// or a font that is not embedded that is the font's own statement; an
+	// embedded TrueType font's cmap is trusted first.
+	var coll *tier
+	if identity && (encName == "Identity-H" || encName == "Identity-V") {
+		if dec := collectionDecoder(desc); dec != nil {
+			coll = &tier{methodCIDColl, dec}
+		}
+	}
+	collFirst := coll != nil && desc.Key("Subtype").Name() != "CIDFontType2"
 	if hasPre {
 		tiers = append(tiers, tier{methodCJKCMap, pre.decode})
 	} else if len(tiers) == 0 {
+		if collFirst {
+			tiers = append(tiers, *coll)
+			coll = nil
+		}
 		if dec := cidFontCmap(desc); dec != nil {
 			tiers = append(tiers, tier{methodCIDCMap, dec})
 		}
@@ -305,6 +323,9 @@ func loadType0(f *font, v lpdf.Value) {
 			return dec(code)
 		}})
 	}
+	if coll != nil {
+		tiers = append(tiers, *coll)
+	}
 	switch len(tiers) {
 	case 0:
 		f.method = methodSimple
@@ -321,6 +342,23 @@ func loadType0(f *font, v lpdf.Value) {
 			}
 			return ""
 		}
+	}
+}
+
+// collectionDecoder maps CIDs through the table of the CIDFont's
+// CIDSystemInfo collection (Adobe-GB1, -CNS1, -Japan1, -Korea1), or
+// returns nil.
+func collectionDecoder(cidFont lpdf.Value) func(string) string {
+	si := cidFont.Key("CIDSystemInfo")
+	table := cid2uni.Table(si.Key("Registry").Text() + "-" + si.Key("Ordering").Text())
+	if table == nil {
+		return nil
+	}
+	return func(code string) string {
+		if cid := codeInt(code); cid > 0 && cid < len(table) && table[cid] != 0 {
+			return string(table[cid])
+		}
+		return ""
 	}
 }
 

@@ -517,7 +517,7 @@ func grade(gs []glyph, undecoded int) (string, float64) {
 		count[g.method]++
 	}
 	best, bn := "", 0
-	for _, m := range []string{methodToUnicode, methodCJKCMap, methodGBKWinAns, methodCIDCMap, methodSimple} {
+	for _, m := range []string{methodToUnicode, methodCJKCMap, methodGBKWinAns, methodCIDCMap, methodCIDColl, methodSimple} {
 		if count[m] > bn {
 			best, bn = m, count[m]
 		}
