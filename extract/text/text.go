@@ -1,12 +1,15 @@
 // Package text reads plain-text reports. Most .txt exports from Chinese
 // portals are GBK; others are UTF-8 (with or without a BOM) or UTF-16 with a
-// BOM. Decoding uses golang.org/x/text, and is strict: text that is valid in
-// none of these encodings is refused rather than guessed at.
+// BOM. Decoding uses golang.org/x/text. A few undecodable bytes (at most 1%
+// of the characters) become U+FFFD, counted in the page's Quality and named
+// in a warning; text that is mostly invalid in all of these encodings is
+// refused rather than guessed at.
 package text
 
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -18,9 +21,11 @@ import (
 )
 
 // Read decodes data and splits it into pages (at form feeds), paragraphs (at
-// blank lines) and lines.
+// blank lines) and lines. A few undecodable bytes (a stray 0x80 in a UTF-8
+// report) become U+FFFD: each page's Quality is the share of its characters
+// that decoded, and the document carries a warning.
 func Read(_ context.Context, _ string, data []byte) (*doc.Document, error) {
-	s, enc, err := Decode(data)
+	s, enc, replaced, err := decode(data)
 	if err != nil {
 		return nil, err
 	}
@@ -28,12 +33,21 @@ func Read(_ context.Context, _ string, data []byte) (*doc.Document, error) {
 		return nil, doc.Unreadablef("no text: the file holds only whitespace")
 	}
 	d := &doc.Document{Format: doc.FormatTXT}
+	if replaced > 0 {
+		d.Warnings = append(d.Warnings, fmt.Sprintf("%d undecodable byte sequence(s) in %s text replaced by U+FFFD", replaced, enc))
+	}
 	for i, pageText := range strings.Split(s, "\f") {
+		q := 1.0
+		if replaced > 0 {
+			if n := utf8.RuneCountInString(pageText); n > 0 {
+				q = 1 - float64(strings.Count(pageText, "\uFFFD"))/float64(n)
+			}
+		}
 		d.Pages = append(d.Pages, doc.Page{
 			Number:  i + 1,
 			Blocks:  Blocks(pageText),
 			Method:  "text-" + enc,
-			Quality: 1,
+			Quality: q,
 		})
 	}
 	return d, nil
@@ -68,41 +82,84 @@ func Blocks(s string) []doc.Block {
 }
 
 // Decode detects the encoding of data and returns it as UTF-8 with the
-// encoding's name ("utf-8", "utf-16le", "utf-16be", "gb18030").
+// encoding's name ("utf-8", "utf-16le", "utf-16be", "gb18030"). Up to 1% of
+// the characters (at most maxReplaced) may be undecodable; they become
+// U+FFFD. More than that is refused as *doc.Unreadable.
 func Decode(data []byte) (string, string, error) {
-	switch {
-	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
-		rest := data[3:]
-		if !utf8.Valid(rest) {
-			return "", "", doc.Unreadablef("invalid UTF-8 after a UTF-8 byte-order mark at byte %d", 3+invalidUTF8At(rest))
-		}
-		return string(rest), "utf-8", nil
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
-		return decodeStrict(data, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), "utf-16le")
-	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		return decodeStrict(data, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "utf-16be")
-	case utf8.Valid(data):
-		return string(data), "utf-8", nil
-	}
-	// Not UTF-8: GB18030 is a superset of GBK and GB2312, so one decoder covers all three.
-	s, enc, err := decodeStrict(data, simplifiedchinese.GB18030, "gb18030")
-	if err != nil {
-		return "", "", doc.Unreadablef("not UTF-8 (invalid at byte %d) and not GBK/GB18030 either: %v", invalidUTF8At(data), err)
-	}
-	return s, enc, nil
+	s, enc, _, err := decode(data)
+	return s, enc, err
 }
 
-// decodeStrict decodes and refuses any byte sequence the encoding does not
-// define, which x/text would otherwise turn into U+FFFD.
-func decodeStrict(data []byte, e encoding.Encoding, name string) (string, string, error) {
+// maxReplaced bounds the replacement characters of one document: a file
+// with more undecodable sequences is damaged, not a report with a stray byte.
+const maxReplaced = 1000
+
+// allowedReplacements is 1% of the characters, at most maxReplaced.
+func allowedReplacements(runes int) int { return min(runes/100, maxReplaced) }
+
+func decode(data []byte) (string, string, int, error) {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		s, n := lenientUTF8(data[3:])
+		if n > allowedReplacements(utf8.RuneCountInString(s)) {
+			return "", "", 0, doc.Unreadablef("invalid UTF-8 after a UTF-8 byte-order mark at byte %d (%d undecodable sequences)", 3+invalidUTF8At(data[3:]), n)
+		}
+		return s, "utf-8", n, nil
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		return decodeCounted(data, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), "utf-16le")
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return decodeCounted(data, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "utf-16be")
+	case utf8.Valid(data):
+		return string(data), "utf-8", 0, nil
+	}
+	// Not valid UTF-8: either UTF-8 with a few stray bytes, or GB18030 (a
+	// superset of GBK and GB2312). UTF-8 is tried first: GBK read as UTF-8
+	// fails at nearly every character, while UTF-8 read as GB18030 often
+	// decodes "validly" into nonsense, so GB18030's count proves nothing.
+	u8, nu8 := lenientUTF8(data)
+	if nu8 <= allowedReplacements(utf8.RuneCountInString(u8)) {
+		return u8, "utf-8", nu8, nil
+	}
+	gb, _, ngb, gbErr := decodeCounted(data, simplifiedchinese.GB18030, "gb18030")
+	if gbErr == nil {
+		return gb, "gb18030", ngb, nil
+	}
+	return "", "", 0, doc.Unreadablef("not UTF-8 (invalid at byte %d) and not GBK/GB18030 either: %v", invalidUTF8At(data), gbErr)
+}
+
+// lenientUTF8 decodes data as UTF-8, each invalid sequence becoming U+FFFD,
+// and counts them.
+func lenientUTF8(data []byte) (string, int) {
+	var b strings.Builder
+	b.Grow(len(data))
+	n := 0
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			n++
+		}
+		b.WriteRune(r)
+		i += size
+	}
+	return b.String(), n
+}
+
+// decodeCounted decodes with e, counting the byte sequences e does not
+// define (x/text turns them into U+FFFD), and refuses more than 1% of them.
+func decodeCounted(data []byte, e encoding.Encoding, name string) (string, string, int, error) {
 	out, err := e.NewDecoder().Bytes(data)
 	if err != nil {
-		return "", "", doc.Unreadablef("invalid %s: %v", name, err)
+		return "", "", 0, doc.Unreadablef("invalid %s: %v", name, err)
 	}
-	if i := bytes.Index(out, []byte("\uFFFD")); i >= 0 && !bytes.Contains(data, []byte("\uFFFD")) {
-		return "", "", doc.Unreadablef("invalid or truncated %s: an undecodable byte sequence near output byte %d", name, i)
+	n := bytes.Count(out, []byte("\uFFFD"))
+	if n > 0 && bytes.Contains(data, []byte("\uFFFD")) {
+		n = 0 // the replacement character is in the file itself
 	}
-	return string(out), name, nil
+	if n > allowedReplacements(utf8.RuneCount(out)) {
+		i := bytes.Index(out, []byte("\uFFFD"))
+		return "", "", 0, doc.Unreadablef("invalid or truncated %s: %d undecodable byte sequences, the first near output byte %d", name, n, i)
+	}
+	return string(out), name, n, nil
 }
 
 func invalidUTF8At(b []byte) int {
