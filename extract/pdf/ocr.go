@@ -7,9 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"zipin/extract/doc"
 )
@@ -101,6 +103,7 @@ func ocrPages(ctx context.Context, name string, data []byte, pages []*pageData, 
 	if err := os.WriteFile(src, data, 0o600); err != nil {
 		return fmt.Errorf("%s: OCR temp file: %w", name, err)
 	}
+	han := expectHan(pages)
 	for _, pd := range need {
 		if err := ctx.Err(); err != nil {
 			return doc.Unreadablef("%s: time budget exhausted during OCR at page %d", name, pd.number)
@@ -111,32 +114,97 @@ func ocrPages(ctx context.Context, name string, data []byte, pages []*pageData, 
 			continue
 		}
 		pd.ocrLines = nil
-		good, total := 0, 0
+		var all strings.Builder
 		for _, l := range strings.Split(text, "\n") {
-			l = joinOCRSpaces(strings.TrimSpace(l))
+			l = joinOCRNumbers(joinOCRSpaces(strings.TrimSpace(l)))
 			if l == "" {
 				continue
 			}
 			pd.ocrLines = append(pd.ocrLines, doc.Line{Text: l})
-			for _, r := range l {
-				if r != ' ' {
-					total++
-					if plausible(r) {
-						good++
-					}
-				}
-			}
+			all.WriteString(l)
 		}
 		if pd.ocrLines == nil {
 			pd.ocrLines = []doc.Line{}
 		}
-		pd.method, pd.quality = methodOCR, 0
-		if total > 0 {
-			// OCR text is never as sure as a text layer: cap below 1.
-			pd.quality = 0.9 * float64(good) / float64(total)
-		}
+		pd.method = methodOCR
+		// OCR text is never as sure as a text layer: cap below 1.
+		pd.quality = 0.9 * scriptQuality(all.String(), han)
+		d.Warnings = append(d.Warnings, fmt.Sprintf("%s: page %d read by OCR (quality %.2f)", name, pd.number, pd.quality))
 	}
 	return nil
+}
+
+// expectHan says whether the document's pages should be Chinese: the text
+// layer of the other pages decides; with none (a scan), zipin's reports are.
+func expectHan(pages []*pageData) bool {
+	han, latin := 0, 0
+	for _, pd := range pages {
+		if pd.needsOCR() {
+			continue
+		}
+		for _, g := range pd.glyphs {
+			for _, r := range g.text {
+				switch {
+				case unicode.Is(unicode.Han, r):
+					han++
+				case r < 0x80 && unicode.IsLetter(r):
+					latin++
+				}
+			}
+		}
+	}
+	return han > 0 || latin == 0
+}
+
+// scriptQuality is the share of characters that are plausible for the
+// script the page should have. OCR run on a Chinese page it cannot read
+// turns ideographs into Latin junk ("BRE Vy DEP MIS"), which plausible()
+// alone scores as clean ASCII; so on a Chinese page Latin letters count as
+// good only up to half the Han characters (acronyms such as PPP,
+// GDP in a report), the rest as junk.
+func scriptQuality(s string, han bool) float64 {
+	good, total, hanN, latin := 0, 0, 0, 0
+	for _, r := range s {
+		if r == ' ' {
+			continue
+		}
+		total++
+		switch {
+		case !plausible(r):
+		case r < 0x80 && unicode.IsLetter(r):
+			latin++
+		default:
+			good++
+			if unicode.Is(unicode.Han, r) {
+				hanN++
+			}
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	if han {
+		latin = min(latin, hanN/2)
+	}
+	return float64(good+latin) / float64(total)
+}
+
+// ocrNumberGap: tesseract splits decimals and percentages at the point or
+// sign ("412. 60", "412 .60", "86 %"); the amount must be one token before
+// facts read it, or 412.60万元 becomes 60万元.
+var ocrNumberGap = regexp.MustCompile(`(\d)(?:([.．,]) (\d)| ([.．]\d)| ([%％]))`)
+
+// joinOCRNumbers removes those spaces.
+func joinOCRNumbers(s string) string {
+	// Matches do not overlap: "96. 5 %" needs a second pass for the %.
+	for i := 0; i < 3; i++ {
+		t := ocrNumberGap.ReplaceAllString(s, "$1$2$3$4$5")
+		if t == s {
+			break
+		}
+		s = t
+	}
+	return s
 }
 
 func ocrPage(ctx context.Context, src, dir string, page int) (string, error) {
