@@ -1,0 +1,66 @@
+// Package testenv holds what zipin's tests share about where they run: the
+// evaluation corpus outside the repository and the switch that turns on the
+// slow, thorough tests.
+//
+//	ZIPIN_CORPUS=dir  the shared corpus (default ../shared/corpus beside the
+//	                  repository; a relative dir is read from the repository root)
+//	ZIPIN_SLOW=1      run the slow tests too (scripts/test.sh, so CI, sets it)
+//	CI=...            a missing corpus fails the corpus tests instead of skipping them
+package testenv
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Root returns the repository root: the nearest folder above the working
+// directory (a test's package folder) that holds go.mod.
+func Root(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			t.Fatalf("no go.mod above %s", dir)
+		}
+	}
+}
+
+// Corpus returns the folder sub (e.g. "seed", "real/gold.jsonl") of the
+// shared evaluation corpus. When it is missing the test is skipped, with the
+// path it looked at, or fails when CI is set: a CI run whose corpus tests all
+// skipped would report ok having checked nothing.
+func Corpus(t testing.TB, sub string) string {
+	t.Helper()
+	base := os.Getenv("ZIPIN_CORPUS")
+	if base == "" {
+		base = filepath.Join("..", "shared", "corpus")
+	}
+	if !filepath.IsAbs(base) {
+		base = filepath.Join(Root(t), base)
+	}
+	p := filepath.Join(base, sub)
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("corpus missing in CI: %v (set ZIPIN_CORPUS)", err)
+		}
+		t.Skipf("corpus not present: %v (set ZIPIN_CORPUS to the shared corpus)", err)
+	}
+	return p
+}
+
+// Slow skips the test unless ZIPIN_SLOW=1; why says what makes it slow.
+// The default `go test ./...` stays within minutes on two cores, and
+// scripts/test.sh runs everything.
+func Slow(t testing.TB, why string) {
+	t.Helper()
+	if os.Getenv("ZIPIN_SLOW") != "1" {
+		t.Skipf("slow (%s): set ZIPIN_SLOW=1 to run it", why)
+	}
+}
