@@ -39,11 +39,13 @@ func displayWidth(r []rune) int {
 }
 
 // joinWrapped trims every line, drops blank lines, and joins a line to the
-// next where the text was wrapped mid-sentence: the line is about as wide as
-// the widest lines of the page (the wrap width), does not end a sentence or a
+// next where the text was wrapped mid-sentence. Where the reader settled a
+// break from the page geometry (breaks, by source offset of the "\n"), that
+// decides. Elsewhere the text decides: the line is about as wide as the
+// widest lines of the page (the wrap width), does not end a sentence or a
 // table cell, and the next line does not start a heading or a list item.
 // CJK joins with no space; Latin words keep one.
-func joinWrapped(t text, noJoin func(line []rune) bool) text {
+func joinWrapped(t text, noJoin func(line []rune) bool, breaks map[int]bool) text {
 	lines := splitLines(t)
 	var kept []lineSpan
 	for _, l := range lines {
@@ -73,10 +75,16 @@ func joinWrapped(t text, noJoin func(line []rune) bool) text {
 		if l.end >= len(t.r) {
 			nl = t.src[len(t.r)-1]
 		}
-		if wrap > 0 && displayWidth(cur) >= wrap*80/100 &&
-			!strings.ContainsRune(sentenceEnd, cur[len(cur)-1]) &&
-			!startsBlock(nextR) && !noJoin(cur) && !noJoin(nextR) && !isLabel(nextR, wrap) {
-			if isLatinWord(cur[len(cur)-1]) && isLatinWord(nextR[0]) {
+		join, settled := breaks[newlineAfter(t, l)]
+		if !settled {
+			join = wrap > 0 && displayWidth(cur) >= wrap*80/100 &&
+				!strings.ContainsRune(sentenceEnd, cur[len(cur)-1]) &&
+				!startsBlock(nextR) && !noJoin(cur) && !noJoin(nextR) && !isLabel(nextR, wrap)
+		}
+		if join {
+			// Latin words keep their space; so does the " | " between the
+			// cells of a pipe-flattened row wrapped at that space.
+			if isLatinWord(cur[len(cur)-1]) && isLatinWord(nextR[0]) || cur[len(cur)-1] == '|' || nextR[0] == '|' {
 				out.push(' ', nl)
 			}
 			continue
@@ -84,6 +92,17 @@ func joinWrapped(t text, noJoin func(line []rune) bool) text {
 		out.push('\n', nl)
 	}
 	return out
+}
+
+// newlineAfter is the source offset of the line break that ends line l
+// (past any trailing spaces trimmed off it), or -1 at the end of the text.
+func newlineAfter(t text, l lineSpan) int {
+	for k := l.end; k < len(t.r); k++ {
+		if t.r[k] == '\n' {
+			return t.src[k]
+		}
+	}
+	return -1
 }
 
 // wrapWidth estimates the width at which the page's prose wraps: the 90th

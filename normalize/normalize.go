@@ -117,12 +117,15 @@ func Document(d *doc.Document) (*Doc, error) {
 	out := &Doc{Format: d.Format, Title: d.Title}
 	var stack []Heading
 	for _, p := range d.Pages {
-		raw, tableRaw := renderPage(p)
+		raw, tableRaw, breaks := renderPage(p)
 		t, err := chars(newText(raw))
 		if err != nil {
 			return nil, err
 		}
-		t = joinWrapped(t, isTableLine)
+		t = joinWrapped(t, isTableLine, breaks)
+		// A pinyin gloss that a line break had parted from its character
+		// (補⏎(bǔ)貼) is next to it now.
+		t = stripGlosses(t)
 		t = tightenNumbers(t)
 		np := Page{
 			Number:  p.Number,
@@ -151,16 +154,22 @@ type rawTable struct {
 
 // renderPage lays out a page's blocks as the raw page text: lines as written,
 // blocks separated by a blank line, tables one row per line with " | " between cells.
-func renderPage(p doc.Page) (string, []rawTable) {
+// breaks records the line breaks the reader's geometry settled (see
+// doc.Block.Wrapped), by raw rune offset of the "\n": true to join the lines
+// around it, false to keep it.
+func renderPage(p doc.Page) (raw string, tables []rawTable, breaks map[int]bool) {
 	var b strings.Builder
 	n := 0 // runes written
 	write := func(s string) {
 		b.WriteString(s)
 		n += len([]rune(s))
 	}
-	var tables []rawTable
+	breaks = map[int]bool{}
 	for bi, blk := range p.Blocks {
 		if bi > 0 {
+			if blk.Wrapped || p.Blocks[bi-1].Wrapped {
+				breaks[n] = false
+			}
 			write("\n\n")
 		}
 		if blk.Kind == doc.BlockTable && blk.Table != nil {
@@ -190,12 +199,15 @@ func renderPage(p doc.Page) (string, []rawTable) {
 		}
 		for li, l := range blk.Lines {
 			if li > 0 {
+				if blk.Wrapped {
+					breaks[n] = true
+				}
 				write("\n")
 			}
 			write(l.Text)
 		}
 	}
-	return b.String(), tables
+	return b.String(), tables, breaks
 }
 
 // isTableLine marks rendered table rows and pipe-flattened cells, which are

@@ -218,3 +218,62 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+// wrappedPage is a page as the PDF reader gives it: paragraphs whose lines
+// the page geometry showed to be wrapped by the layout (doc.Block.Wrapped).
+func wrappedPage(paras ...[]string) *doc.Document {
+	p := doc.Page{Number: 1, Method: "tounicode", Quality: 1}
+	for _, lines := range paras {
+		b := doc.Block{Kind: doc.BlockParagraph, Wrapped: true}
+		for _, l := range lines {
+			b.Lines = append(b.Lines, doc.Line{Text: l, Box: doc.Rect{X0: 68, X1: 527}})
+		}
+		p.Blocks = append(p.Blocks, b)
+	}
+	return &doc.Document{Format: doc.FormatPDF, Pages: []doc.Page{p}}
+}
+
+// Where the reader settled a paragraph from the geometry, its lines are
+// joined whatever the text looks like (a line ending in 。 or a short
+// last-word line), and paragraphs are never joined to each other, even a
+// wide one without final punctuation.
+func TestWrappedBlocksFollowTheReader(t *testing.T) {
+	d := wrappedPage(
+		[]string{"关于2023年度高标准农田建设补助资金", "绩效自评情况的报告"},
+		[]string{"发布时间: 2024-03-18 09:30 信息来源: 青溪县农业农村局 阅读次数"},
+		[]string{"项目资金严格实行专款专用并按进度拨付。资金拨付程序合规。", "受益群众满意。"},
+		[]string{"本项目自评得", "分96分，评价等级为优。"},
+		[]string{"Annual report of the", "bureau"},
+		[]string{"项目区灌溉保证率 | ≥85% | 87% | 10 | 10", "| 灌排工程全部建成"},
+		// a pinyin gloss parted from its character by the wrap
+		[]string{"農機購置補", "(bǔ)貼資金"},
+	)
+	nd, err := Document(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "关于2023年度高标准农田建设补助资金绩效自评情况的报告\n" +
+		"发布时间: 2024-03-18 09:30 信息来源: 青溪县农业农村局 阅读次数\n" +
+		"项目资金严格实行专款专用并按进度拨付。资金拨付程序合规。受益群众满意。\n" +
+		"本项目自评得分96分，评价等级为优。\n" +
+		"Annual report of the bureau\n" +
+		"项目区灌溉保证率 | ≥85% | 87% | 10 | 10 | 灌排工程全部建成\n" +
+		"农机购置补贴资金"
+	if got := nd.Pages[0].Text; got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	// The offset map still points every rune at the reader's text.
+	p := nd.Pages[0]
+	raw, txt := []rune(p.Raw), p.Runes()
+	for i, r := range txt {
+		if r == '\n' || r == ' ' {
+			continue
+		}
+		if j := p.Map[i]; j < 0 || j >= len(raw) {
+			t.Fatalf("rune %d %q maps outside the raw text (%d)", i, r, j)
+		}
+	}
+	if i := strings.Index(p.Text, "96分"); i < 0 || string(raw[p.Map[len([]rune(p.Text[:i]))]]) != "9" {
+		t.Errorf("96分 does not map to the raw 9")
+	}
+}

@@ -64,6 +64,12 @@ type Block struct {
 	Lines []Line
 	Level int    // heading level, when known from the format (DOCX styles, HTML h1–h6)
 	Table *Table // for BlockTable
+	// Wrapped says the reader knows from the page geometry that Lines are
+	// one paragraph wrapped by the layout (each line full to the column's
+	// edge, the next at the usual line pitch and not indented): normalize/
+	// joins all its lines, and never joins it to the block before or after.
+	// Without it, normalize/ decides from the text alone.
+	Wrapped bool
 }
 
 // Line is one visual line of text.

@@ -12,8 +12,10 @@ import (
 
 // textLine is one visual line in the flow (outside tables).
 type textLine struct {
-	glyphs []glyph
+	glyphs []glyph // the inked glyphs, left to right
+	spaces []glyph // the space glyphs the producer drew between them
 	box    doc.Rect
+	base   float64 // baseline y
 	size   float64
 	bold   bool
 	col    int // 0 or 1 in a two-column section; -1 spans the page
@@ -22,7 +24,11 @@ type textLine struct {
 }
 
 func (pd *pageData) layout() {
-	gs := dedupe(onPage(pd.glyphs, pd.width, pd.height))
+	visible := onPage(pd.glyphs, pd.width, pd.height)
+	// Space glyphs carry no ink but say where the author typed a space;
+	// dedupe drops them, so they are set aside and put back into lines
+	// and cells next to the inked glyphs.
+	gs := append(dedupe(visible), spaceGlyphs(visible)...)
 	pd.tables = findTables(pd.segs)
 	flow := gs[:0:0]
 	for _, g := range gs {
@@ -91,8 +97,8 @@ func groupLines(gs []glyph) []*textLine {
 	var cur []glyph
 	base, size := 0.0, 0.0
 	flush := func() {
-		if len(cur) > 0 {
-			lines = append(lines, newLine(cur))
+		if l := newLine(cur); l != nil {
+			lines = append(lines, l)
 		}
 		cur = nil
 	}
@@ -111,9 +117,23 @@ func groupLines(gs []glyph) []*textLine {
 	return lines
 }
 
-func newLine(gs []glyph) *textLine {
+// newLine makes a line of glyphs on one baseline, inked and spaces mixed;
+// a run of spaces alone is no line (nil).
+func newLine(all []glyph) *textLine {
+	var gs, spaces []glyph
+	for _, g := range all {
+		if isSpaceGlyph(g) {
+			spaces = append(spaces, g)
+		} else {
+			gs = append(gs, g)
+		}
+	}
+	if len(gs) == 0 {
+		return nil
+	}
 	sort.SliceStable(gs, func(i, j int) bool { return gs[i].x0 < gs[j].x0 })
-	l := &textLine{glyphs: gs, col: -1}
+	sort.SliceStable(spaces, func(i, j int) bool { return spaces[i].x0 < spaces[j].x0 })
+	l := &textLine{glyphs: gs, spaces: spaces, col: -1, base: gs[0].by}
 	l.box = doc.Rect{X0: math.Inf(1), Y0: math.Inf(1), X1: math.Inf(-1), Y1: math.Inf(-1)}
 	sizes := make([]float64, 0, len(gs))
 	bold := 0
@@ -128,26 +148,68 @@ func newLine(gs []glyph) *textLine {
 	sort.Float64s(sizes)
 	l.size = math.Round(sizes[len(sizes)/2]*10) / 10
 	l.bold = bold*2 > len(gs)
-	l.text = joinGlyphs(gs)
+	l.text = joinGlyphs(gs, spaces)
 	return l
 }
 
-// joinGlyphs writes a line's text. CJK is joined without spaces; a space
-// goes where the gap between two glyphs is wider than a Latin word space
-// (0.15 em: glyph boxes are advance widths, so letters of one word touch),
-// and between CJK only where the gap is a visible column gap (1.5 em).
-func joinGlyphs(gs []glyph) string {
+// isSpaceGlyph is a glyph that draws a space (U+0020, U+00A0, U+3000, …).
+func isSpaceGlyph(g glyph) bool { return g.text != "" && strings.TrimSpace(g.text) == "" }
+
+// spaceGlyphs returns the space glyphs of gs, each once: a space drawn
+// twice at the same place (fake bold) is one space.
+func spaceGlyphs(gs []glyph) []glyph {
+	type key struct{ x, y int }
+	seen := map[key]bool{}
+	var out []glyph
+	for _, g := range gs {
+		if !isSpaceGlyph(g) {
+			continue
+		}
+		k := key{int(math.Round(g.x0)), int(math.Round(g.by))}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, g)
+	}
+	return out
+}
+
+// joinGlyphs writes a line's text. Where the producer drew space glyphs
+// between two glyphs, that many spaces are written: the author typed them
+// (a space between CJK and Latin, the gap in "时间： 2023-03-30"). Where it
+// drew none, a space goes where the gap between two glyphs is wider than a
+// Latin word space (0.15 em: glyph boxes are advance widths, so letters of
+// one word touch), and between CJK only where the gap is a visible column
+// gap (1.5 em). spaces must be sorted by x0.
+func joinGlyphs(gs, spaces []glyph) string {
 	var b strings.Builder
 	var prev *glyph
+	k := 0 // next space glyph to consider
 	for i := range gs {
 		g := &gs[i]
 		if prev != nil {
+			// Spaces whose centre lies between the two glyphs' centres.
+			lo, hi := (prev.x0+prev.x1)/2, (g.x0+g.x1)/2
+			n := 0
+			for ; k < len(spaces); k++ {
+				c := (spaces[k].x0 + spaces[k].x1) / 2
+				if c >= hi {
+					break
+				}
+				if c > lo {
+					n++
+				}
+			}
 			gap := g.x0 - prev.x1
 			em := math.Max(math.Max(prev.size, g.size), 1)
 			last, _ := lastRune(prev.text)
 			first, _ := firstRune(g.text)
 			wide := isWide(last) || isWide(first)
-			if (!wide && gap > 0.15*em) || gap > 1.5*em {
+			switch {
+			case n > 0:
+				b.WriteString(strings.Repeat(" ", n))
+			case (!wide && gap > 0.15*em) || gap > 1.5*em:
 				b.WriteByte(' ')
 			}
 		}
@@ -203,13 +265,18 @@ func orderColumns(lines []*textLine, width float64) []*textLine {
 				continue
 			}
 		}
-		if len(left) > 0 {
-			nl := newLine(left)
+		for _, g := range l.spaces {
+			if (g.x0+g.x1)/2 < gutter {
+				left = append(left, g)
+			} else {
+				right = append(right, g)
+			}
+		}
+		if nl := newLine(left); nl != nil {
 			nl.col = 0
 			out = append(out, nl)
 		}
-		if len(right) > 0 {
-			nl := newLine(right)
+		if nl := newLine(right); nl != nil {
 			nl.col = 1
 			out = append(out, nl)
 		}
@@ -378,15 +445,24 @@ func (pd *pageData) build() doc.Page {
 			cur, prev = -1, nil
 		}
 	}
+	var kept []*textLine
 	for _, l := range pd.lines {
-		if l.drop {
-			continue
+		if !l.drop {
+			kept = append(kept, l)
 		}
+	}
+	frames, pitch := textFrames(kept), linePitches(kept)
+	// A page of a few short lines does not show where lines wrap; the
+	// document's other pages of the same width do.
+	if f, ok := frames[-1]; ok && pd.docFrame.right > pd.docFrame.left {
+		frames[-1] = frame{math.Min(f.left, pd.docFrame.left), math.Max(f.right, pd.docFrame.right)}
+	}
+	for _, l := range kept {
 		if l.col <= 0 {
 			emitTables(l.box.Y0)
 		}
-		if cur < 0 || prev == nil || newParagraph(prev, l) {
-			p.Blocks = append(p.Blocks, doc.Block{Kind: doc.BlockParagraph})
+		if cur < 0 || prev == nil || !continues(prev, l, frames[l.col], pitch[l.size]) {
+			p.Blocks = append(p.Blocks, doc.Block{Kind: doc.BlockParagraph, Wrapped: true})
 			cur = len(p.Blocks) - 1
 		}
 		p.Blocks[cur].Lines = append(p.Blocks[cur].Lines, doc.Line{Text: l.text, Box: l.box, FontSize: l.size, Bold: l.bold})
@@ -396,13 +472,145 @@ func (pd *pageData) build() doc.Page {
 	return p
 }
 
-func newParagraph(prev, l *textLine) bool {
-	if prev.col != l.col || math.Abs(prev.size-l.size) > 1 || prev.bold != l.bold {
-		return true
+// frame is the text area of one column of a page: where its lines start
+// and where they wrap.
+type frame struct{ left, right float64 }
+
+// documentFrames gives each page the frame of the full-width text of all
+// the pages of its width (to the point), for build.
+func documentFrames(pages []*pageData) {
+	byWidth := map[int][]*textLine{}
+	for _, pd := range pages {
+		w := int(math.Round(pd.width))
+		for _, l := range pd.lines {
+			if !l.drop && l.col < 0 {
+				byWidth[w] = append(byWidth[w], l)
+			}
+		}
 	}
-	gap := l.box.Y0 - prev.box.Y1
-	return gap > 0.8*math.Max(l.size, 1) || gap < -2*math.Max(l.size, 1)
+	frames := map[int]frame{}
+	for w, ls := range byWidth {
+		frames[w] = textFrames(ls)[-1]
+	}
+	for _, pd := range pages {
+		pd.docFrame = frames[int(math.Round(pd.width))]
+	}
 }
+
+// textFrames finds each column's frame (col -1: lines spanning the page).
+// The second-most extreme edges are taken, so that one line running into
+// the margin does not move the frame.
+func textFrames(lines []*textLine) map[int]frame {
+	x0s, x1s := map[int][]float64{}, map[int][]float64{}
+	for _, l := range lines {
+		x0s[l.col] = append(x0s[l.col], l.box.X0)
+		x1s[l.col] = append(x1s[l.col], l.box.X1)
+	}
+	out := map[int]frame{}
+	for c := range x0s {
+		a, b := x0s[c], x1s[c]
+		sort.Float64s(a)
+		sort.Sort(sort.Reverse(sort.Float64Slice(b)))
+		k := min(1, len(a)-1)
+		out[c] = frame{a[k], b[k]}
+	}
+	return out
+}
+
+// linePitches finds, for each font size, the usual distance between the
+// baselines of consecutive lines of one paragraph: the smallest distance
+// (to 0.5 pt) seen at least twice. Paragraph spacing only ever adds to it,
+// and on a page of short paragraphs it can be the most common distance.
+func linePitches(lines []*textLine) map[float64]float64 {
+	counts := map[float64]map[float64]int{}
+	for i := 1; i < len(lines); i++ {
+		a, b := lines[i-1], lines[i]
+		d := b.base - a.base
+		if a.col != b.col || a.size != b.size || d < 0.8*a.size || d > 3*a.size {
+			continue
+		}
+		if counts[a.size] == nil {
+			counts[a.size] = map[float64]int{}
+		}
+		counts[a.size][math.Round(d*2)/2]++
+	}
+	out := map[float64]float64{}
+	for size, c := range counts {
+		best := 0.0
+		for d, k := range c {
+			if k >= 2 && (best == 0 || d < best) {
+				best = d
+			}
+		}
+		if best > 0 {
+			out[size] = best
+		}
+	}
+	return out
+}
+
+// continues reports whether line l carries on the paragraph of line prev,
+// read the way a person reads a page: same column, font size and weight;
+// l at the usual line pitch below prev; prev full, so that l's first word
+// would not have fitted after it; and l not indented (a first-line indent
+// starts a paragraph), unless both lines are centred (a wrapped title).
+// pitch is the usual baseline distance for the size, 0 if unknown.
+func continues(prev, l *textLine, fr frame, pitch float64) bool {
+	if prev.col != l.col || math.Abs(prev.size-l.size) > 1 || prev.bold != l.bold {
+		return false
+	}
+	em := math.Max(prev.size, 1)
+	d := l.base - prev.base
+	if d < 0.5*em {
+		return false
+	}
+	// Without a known pitch (a title's two lines), allow the generous line
+	// spacing of large type: LibreOffice sets an 18 pt heading 2.15 em apart.
+	if pitch > 0 && d > pitch+0.2*em || pitch == 0 && d > 2.5*em {
+		return false
+	}
+	if fr.right-prev.box.X1 > firstWordWidth(l)+0.5*em {
+		return false // prev ended short of the edge: the end of a paragraph
+	}
+	if l.box.X0 > fr.left+0.8*em {
+		centre := (fr.left + fr.right) / 2
+		centred := func(x *textLine) bool { return math.Abs((x.box.X0+x.box.X1)/2-centre) < em }
+		if !centred(prev) || !centred(l) {
+			return false
+		}
+	}
+	return true
+}
+
+// firstWordWidth is the width of what a line breaker must keep together at
+// the start of l: a run of Latin letters and digits, or one CJK character
+// with the closing punctuation that may not begin a line (，。、）》 …).
+func firstWordWidth(l *textLine) float64 {
+	gs := l.glyphs
+	end := 1
+	first, _ := firstRune(gs[0].text)
+	if !isWide(first) {
+		for end < len(gs) {
+			r, _ := firstRune(gs[end].text)
+			if isWide(r) || gs[end].x0-gs[end-1].x1 > 0.15*math.Max(gs[end].size, 1) {
+				break
+			}
+			end++
+		}
+	}
+	for end < len(gs) {
+		r, _ := firstRune(gs[end].text)
+		if !strings.ContainsRune(noLineStart, r) {
+			break
+		}
+		end++
+	}
+	return gs[end-1].x1 - gs[0].x0
+}
+
+// noLineStart is punctuation that line breakers keep off the start of a
+// line (kinsoku), carrying the character before it down with it.
+const noLineStart = "，。、；：！？）》」』】〕〉”’,.;:!?)]}%％"
 
 // captionBefore takes the line right above a table as its caption when it
 // is short and names a table (附表：…, 表1 …, …情况表). The line also stays in

@@ -88,6 +88,7 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 		return nil, err
 	}
 	removeFurniture(pages)
+	documentFrames(pages)
 	var empty []int
 	for _, pd := range pages {
 		d.Pages = append(d.Pages, pd.build())
@@ -340,6 +341,7 @@ type pageData struct {
 	ocrLines      []doc.Line
 	tables        []*tableRegion
 	lines         []*textLine
+	docFrame      frame // the text frame of the document's pages of this width
 	failed        bool
 }
 

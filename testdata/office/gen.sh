@@ -20,6 +20,7 @@ lo() { # lo FILTER SOURCE TARGET
 }
 lo 'docx:MS Word 2007 XML' $out/src/report.html $out/report-lo.docx
 lo 'docx:MS Word 2007 XML' testdata/src/selfeval-table.html $out/selfeval-lo.docx
+lo 'docx:MS Word 2007 XML' testdata/src/report-wrap.html $out/wrap-lo.docx
 lo 'doc:MS Word 97' testdata/src/selfeval-table.html $out/selfeval.doc
 lo 'xls:MS Excel 97' $out/selfeval.xlsx $out/selfeval.xls
 

@@ -49,6 +49,10 @@ qpdf "$tmp/blank.pdf" --underlay "$here/table-chromium.pdf" -- "$here/table-xobj
 # margin boxes), LibreOffice.
 chrome "$src/report-pdf.html" "$here/report-chromium.pdf"
 office "$src/report-pdf.html" "$here/report-libreoffice.pdf"
+# Line joins and paragraphs: every paragraph of the source is one line of
+# text, however each producer wraps it.
+chrome "$src/report-wrap.html" "$here/wrap-chromium.pdf"
+office "$src/report-wrap.html" "$here/wrap-libreoffice.pdf"
 chrome "$here/src-twocol.html" "$here/twocol-chromium.pdf"
 chrome "$here/src-longtable.html" "$here/longtable-chromium.pdf"
 
