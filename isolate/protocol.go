@@ -6,6 +6,11 @@
 // own address space at startup; the parent enforces a time budget per
 // document and restarts the child after a crash, a timeout or every N
 // documents.
+//
+// When a program registers an Analyzer (package pipeline does), the child
+// does the whole document — read, extract, analyze, build its rows — and the
+// parent only commits the rows it gets back, so a poison document costs a
+// child, never the parent's time or memory.
 package isolate
 
 import (
@@ -18,6 +23,7 @@ import (
 	"time"
 
 	"zipin/extract/doc"
+	"zipin/schema"
 )
 
 // maxFrame bounds one frame, so a corrupted length cannot make the reader
@@ -33,6 +39,15 @@ type Request struct {
 	// Budget is the time the parent allows; the child uses it as a context
 	// deadline so cooperative readers stop early.
 	Budget time.Duration
+	// Analyze asks for the document's rows (Response.Batch), not only the
+	// extracted document; it needs a registered Analyzer.
+	Analyze bool
+	// SourceURL is where the harvester fetched the document, for its rows.
+	SourceURL string
+	// MaxFactsPerPage and MaxRowsBytes bound the rows of one document
+	// (0: no bound); the Analyzer enforces them.
+	MaxFactsPerPage int
+	MaxRowsBytes    int64
 }
 
 // Response is the child's answer to one Request.
@@ -40,14 +55,22 @@ type Response struct {
 	Seq   uint64
 	DocID string // hex SHA-256 of the bytes the child read
 	Size  int64
-	Doc   *doc.Document
+	Doc   *doc.Document // set when Request.Analyze is false
+	// Batch is the document's rows, when Request.Analyze is set.
+	Batch  *schema.Batch
+	Format string // the detected format (doc.Format)
 	// Unreadable is set when the document cannot be read (quarantine).
 	Unreadable string
 	// Err is set when the child could not do its job for a reason that is
 	// not the document's fault (the file vanished, an I/O error).
-	Err       string
+	Err string
+	// Retryable is set (with Unreadable) when the child died from outside
+	// (SIGKILL: the kernel's OOM killer, an operator), which says nothing
+	// of the document: the caller should try it again before quarantining.
+	Retryable bool
 	ReadTime  time.Duration
 	Extract   time.Duration
+	Analyze   time.Duration
 	PeakRSSKB int64 // the child's VmHWM after this document
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"zipin/extract"
 	"zipin/extract/doc"
+	"zipin/schema"
 )
 
 // Environment variables the parent sets for the child.
@@ -41,6 +43,18 @@ func Register() { registered = true }
 
 // Available says whether the current executable can be started as a worker.
 func Available() bool { return registered }
+
+// Analyzer, when set, turns a document the child has read into its rows
+// (Request.Analyze). Package pipeline sets it in an init function, so every
+// program that ingests also serves whole documents in its workers. It returns
+// a *doc.Unreadable error for a document to quarantine.
+var Analyzer func(ctx context.Context, req Request, data []byte, d *doc.Document) (*schema.Batch, error)
+
+// Warm, when set, runs in the child once before it reports ready and before
+// its memory cap is set (package pipeline loads the segmenter's dictionary):
+// the cost is paid once per child, outside any document's time budget, and
+// the memory cap then measures what a document adds.
+var Warm func()
 
 // TestHook, when set, runs in the child on each document's bytes before
 // extraction. Only test code sets it (from TestMain, before MaybeRunWorker),
@@ -72,6 +86,9 @@ func Main() int {
 	}
 	out := os.NewFile(uintptr(fd), "protocol")
 	budget, _ := strconv.ParseInt(os.Getenv(EnvMemory), 10, 64)
+	if Warm != nil {
+		Warm()
+	}
 	var limit int64
 	if budget > 0 {
 		// The cap is relative to what the process has mapped at start-up:
@@ -80,10 +97,13 @@ func Main() int {
 		// varies between builds, so an absolute cap would be either useless
 		// or fatal to ordinary documents.
 		limit = statusKB(os.Getpid(), "VmSize:")*1024 + budget
-		// The Go heap is kept under the budget, so the GC works harder
-		// before the kernel refuses a mapping. A document that needs more
-		// still dies, and the parent reports it.
-		debug.SetMemoryLimit(budget)
+		// The Go heap is kept under the budget (beyond what Warm left), so
+		// the GC works harder before the kernel refuses a mapping. A
+		// document that needs more still dies, and the parent reports it.
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		debug.SetMemoryLimit(int64(ms.HeapInuse) + budget)
 		if err := unix.Setrlimit(unix.RLIMIT_AS, &unix.Rlimit{Cur: uint64(limit), Max: uint64(limit)}); err != nil {
 			fmt.Fprintln(os.Stderr, "zipin worker: setrlimit:", err)
 			return 2
@@ -117,8 +137,22 @@ func Serve(r io.Reader, w io.Writer, limit int64) error {
 	}
 }
 
-func handle(req Request) Response {
-	resp := Response{Seq: req.Seq}
+func handle(req Request) (resp Response) {
+	resp = Response{Seq: req.Seq}
+	defer func() {
+		// A reader's bug (a nil pointer on a malformed part, an index out
+		// of range) is the document's problem, not the worker's: one line
+		// naming the reader, never a stack trace.
+		if p := recover(); p != nil {
+			resp.Doc, resp.Batch = nil, nil
+			stage := "reading"
+			if resp.Format != "" {
+				stage = "reading the " + strings.ToUpper(resp.Format)
+			}
+			resp.Unreadable = fmt.Sprintf("internal error while %s: %s", stage, OneLine(fmt.Sprint(p), 200))
+			resp.PeakRSSKB = PeakRSSKB(os.Getpid())
+		}
+	}()
 	t0 := time.Now()
 	data := req.Data
 	if data == nil {
@@ -141,17 +175,32 @@ func handle(req Request) Response {
 		ctx, cancel = context.WithTimeout(ctx, req.Budget)
 		defer cancel()
 	}
+	resp.Format = string(extract.Detect(data))
 	t1 := time.Now()
 	d, err := extract.Read(ctx, req.Path, data)
 	resp.Extract = time.Since(t1)
+	if err == nil && req.Analyze {
+		if Analyzer == nil {
+			err = errors.New("this worker cannot analyze documents (no Analyzer registered)")
+			resp.Err = err.Error()
+			return resp
+		}
+		t2 := time.Now()
+		resp.Batch, err = Analyzer(ctx, req, data, d)
+		resp.Analyze = time.Since(t2)
+	} else if err == nil {
+		resp.Doc = d
+	}
 	var u *doc.Unreadable
 	switch {
 	case errors.As(err, &u):
 		resp.Unreadable = u.Reason
 	case err != nil:
 		resp.Unreadable = err.Error()
-	default:
-		resp.Doc = d
+	}
+	if resp.Unreadable != "" {
+		resp.Batch = nil
+		resp.Unreadable = OneLine(resp.Unreadable, 300)
 	}
 	resp.PeakRSSKB = PeakRSSKB(os.Getpid())
 	return resp
@@ -194,5 +243,6 @@ func statusKB(pid int, field string) int64 {
 	return 0
 }
 
-// readyTimeout bounds a child's start-up.
-var readyTimeout = 30 * time.Second
+// readyTimeout bounds a child's start-up, Warm included (seconds of CPU,
+// much longer on a machine at load 10).
+var readyTimeout = 3 * time.Minute

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Config says how to start and limit a child.
@@ -134,6 +136,14 @@ func (w *Worker) start() error {
 	return nil
 }
 
+// PID is the running child's process id, or 0.
+func (w *Worker) PID() int {
+	if w.cmd == nil || w.cmd.Process == nil {
+		return 0
+	}
+	return w.cmd.Process.Pid
+}
+
 // kill stops the child at once and waits for it.
 func (w *Worker) kill() {
 	if w.cmd == nil {
@@ -216,7 +226,7 @@ func (w *Worker) Do(ctx context.Context, req Request, budget time.Duration) (Res
 	case <-timeout:
 		w.kill()
 		<-ch
-		return Response{Unreadable: fmt.Sprintf("timeout after %s", budget)}, nil
+		return Response{Unreadable: "exceeded " + FormatDuration(budget) + " (time budget per document)"}, nil
 	case <-ctx.Done():
 		w.kill()
 		<-ch
@@ -224,7 +234,11 @@ func (w *Worker) Do(ctx context.Context, req Request, budget time.Duration) (Res
 	}
 }
 
-// crashed waits for a dead child and turns its end into a quarantine reason.
+// crashed waits for a dead child and turns its end into a quarantine reason:
+// "exceeded 1024 MB" when the child ran out of its address space (the
+// document's doing), "killed by signal 9" (Retryable: the kernel's OOM killer
+// or an operator, nothing proven about the document yet), or the exit
+// status and the first line the child wrote.
 func (w *Worker) crashed(ch chan result) Response {
 	select {
 	case <-w.exited:
@@ -239,17 +253,30 @@ func (w *Worker) crashed(ch chan result) Response {
 	msg := w.stderr.String()
 	low := strings.ToLower(msg)
 	if strings.Contains(low, "out of memory") || strings.Contains(low, "cannot allocate memory") {
-		return Response{Unreadable: fmt.Sprintf("memory limit exceeded (%d MB): %s", w.cfg.MemoryLimit>>20, firstLines(msg, 1))}
+		return Response{Unreadable: fmt.Sprintf("exceeded %d MB (worker memory limit)", w.cfg.MemoryLimit>>20)}
 	}
 	how := "exited"
 	if cmd != nil && cmd.ProcessState != nil {
 		how = cmd.ProcessState.String()
-		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
-			// Killed from outside: on Linux most often the kernel's OOM killer.
-			return Response{Unreadable: "memory limit exceeded (worker killed by SIGKILL)"}
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			// Not our kill (that happens only on a timeout or the end of
+			// the run, which never get here): from outside.
+			return Response{Unreadable: fmt.Sprintf("killed by signal %d (%s)", int(ws.Signal()), unix.SignalName(ws.Signal())), Retryable: ws.Signal() == syscall.SIGKILL}
 		}
 	}
 	return Response{Unreadable: "worker crashed (" + how + "): " + firstLines(msg, 2)}
+}
+
+// FormatDuration writes a budget the way a user typed it: "2m", "90s", "1m30s".
+func FormatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 func firstLines(s string, n int) string {
@@ -257,7 +284,7 @@ func firstLines(s string, n int) string {
 	if len(lines) > n {
 		lines = lines[:n]
 	}
-	out := strings.Join(lines, " | ")
+	out := OneLine(strings.Join(lines, " | "), 200)
 	if out == "" {
 		return "no message"
 	}

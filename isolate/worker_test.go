@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -53,7 +54,7 @@ func TestWorkerExtractsAndSurvivesBadDocuments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Unreadable != "timeout after 1s" {
+	if r.Unreadable != "exceeded 1s (time budget per document)" {
 		t.Fatalf("looping document: %+v", r)
 	}
 	if d := time.Since(start); d > 5*time.Second {
@@ -86,7 +87,7 @@ func TestWorkerMemoryCap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(r.Unreadable, "memory limit exceeded") {
+	if r.Unreadable != "exceeded 256 MB (worker memory limit)" || r.Retryable {
 		t.Fatalf("allocating document: %+v", r)
 	}
 	t.Logf("killed after %s: %s", time.Since(start), r.Unreadable)
@@ -127,5 +128,48 @@ func TestWorkerRefusesFIFO(t *testing.T) {
 	}
 	if !strings.Contains(r.Err, "not a regular file") {
 		t.Fatalf("fifo: %+v", r)
+	}
+}
+
+// A child killed from outside (the OOM killer, an operator) says so, and the
+// answer is marked for a retry: nothing is proven about the document.
+func TestWorkerKilledFromOutsideIsRetryable(t *testing.T) {
+	w := isolate.NewWorker(isolate.Config{})
+	defer w.Close()
+	p := write(t, "good.txt", report)
+	if r, err := w.Do(context.Background(), isolate.Request{Path: p}, 20*time.Second); err != nil || r.Doc == nil {
+		t.Fatalf("first document: %+v %v", r, err)
+	}
+	pid := w.PID()
+	// The child sleeps 300 ms in the hook; the kill lands whether it is
+	// before, during or after that: the answer cannot come without the child.
+	slow := write(t, "slow.txt", report+isolatetest.Slow)
+	go func() { _ = syscall.Kill(pid, syscall.SIGKILL) }()
+	r, err := w.Do(context.Background(), isolate.Request{Path: slow}, 60*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Unreadable != "killed by signal 9 (SIGKILL)" || !r.Retryable {
+		t.Fatalf("killed child: %+v", r)
+	}
+	if r, err := w.Do(context.Background(), isolate.Request{Path: slow}, 60*time.Second); err != nil || r.Doc == nil {
+		t.Fatalf("retry: %+v %v", r, err)
+	}
+}
+
+func TestOneLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\nb\r\n  c":        "a | b | c",
+		"bad \x00\xff bytes": "bad ?? bytes",
+		"trailing\n":         "trailing",
+		"长长的原因":              "长长…",
+	} {
+		max := 100
+		if in == "长长的原因" {
+			max = 2
+		}
+		if got := isolate.OneLine(in, max); got != want {
+			t.Errorf("OneLine(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
