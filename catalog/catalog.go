@@ -34,12 +34,18 @@ const (
 	// StatusPending marks a document the catalog thought done but the
 	// dataset does not hold (an interrupted run); it is extracted again.
 	StatusPending = "pending"
+	// StatusIgnored marks an input path left out by its name (a hidden
+	// file, the dataset's own catalog), in the inputs table.
+	StatusIgnored = "ignored"
 )
 
 // Catalog is an open catalog database.
 type Catalog struct {
 	db   *sql.DB
 	Path string
+	// version is the schema version of a catalog opened read-only, which
+	// may be older than this zipin's; 0 means current.
+	version int
 }
 
 // migrations are applied in order; each entry is one version. Never edit an
@@ -90,6 +96,18 @@ CREATE TABLE runs (
 	facts             INTEGER NOT NULL DEFAULT 0,
 	state             TEXT NOT NULL DEFAULT 'running'
 );`,
+	// 2: documents being worked on, so one that takes its process down is
+	// known on the next run; inputs left out by name are counted per run.
+	2: `
+CREATE TABLE in_progress (
+	doc_id     TEXT PRIMARY KEY,
+	source     TEXT NOT NULL,
+	run_id     INTEGER NOT NULL,
+	in_process INTEGER NOT NULL DEFAULT 0,
+	attempts   INTEGER NOT NULL DEFAULT 1,
+	started_at TEXT NOT NULL
+);
+ALTER TABLE runs ADD COLUMN ignored INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // Open opens (creating if needed) the catalog of the dataset at dir and
@@ -109,6 +127,29 @@ func Open(dir string) (*Catalog, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// OpenReadOnly opens an existing catalog for reading only (zipin status),
+// which works on a read-only file or folder: no migration, no journal
+// change. A catalog in a folder where SQLite cannot create its WAL index
+// is opened as immutable (no writer can be running there anyway).
+func OpenReadOnly(dir string) (*Catalog, error) {
+	path := filepath.Join(dir, FileName)
+	for _, mode := range []string{"mode=ro", "mode=ro&immutable=1"} {
+		db, err := sql.Open("sqlite", "file:"+path+"?"+mode+"&_pragma=busy_timeout(10000)")
+		if err != nil {
+			return nil, fmt.Errorf("catalog %s: %w", path, err)
+		}
+		var v int
+		if err = db.QueryRow(`SELECT COALESCE(MAX(version), 0) FROM catalog_migrations`).Scan(&v); err == nil {
+			return &Catalog{db: db, Path: path, version: v}, nil
+		}
+		db.Close()
+		if mode != "mode=ro" {
+			return nil, fmt.Errorf("catalog %s: %w", path, err)
+		}
+	}
+	panic("unreachable")
 }
 
 // DB is the underlying database, for packages that keep their own tables in it.
@@ -209,6 +250,11 @@ func (c *Catalog) Record(runID int64, docs []Doc, inputs []Input) error {
 	for _, i := range inputs {
 		if _, err := in.Exec(i.Path, i.Size, i.MtimeNS, i.DocID, i.Status, i.Reason, ts); err != nil {
 			return fmt.Errorf("catalog %s: recording input %s: %w", c.Path, i.Path, err)
+		}
+	}
+	for _, d := range docs {
+		if _, err := tx.Exec(`DELETE FROM in_progress WHERE doc_id = ?`, d.DocID); err != nil {
+			return fmt.Errorf("catalog %s: %w", c.Path, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -325,6 +371,7 @@ type Run struct {
 	Jobs                                  int
 	Inputs, Extracted, Skipped            int
 	Quarantined, Failed, Pages, Facts     int
+	Ignored                               int // inputs left out by name
 	State                                 string
 	ExtractorVersion, StartedAt, Finished string
 }
@@ -338,11 +385,79 @@ func (c *Catalog) StartRun(version string, jobs int) (int64, error) {
 	return res.LastInsertId()
 }
 
-// FinishRun stores a run's counters; state is "done", "interrupted" or "failed".
+// FinishRun stores a run's counters; state is "done", "interrupted" or
+// "failed". Documents the run began but did not finish (cut short by the
+// end of the run, not by their own doing) are no longer in progress.
 func (c *Catalog) FinishRun(r Run) error {
 	_, err := c.db.Exec(`UPDATE runs SET finished_at=?, inputs=?, extracted=?, skipped=?, quarantined=?, failed=?,
-		pages=?, facts=?, state=? WHERE id=?`, now(), r.Inputs, r.Extracted, r.Skipped, r.Quarantined, r.Failed,
-		r.Pages, r.Facts, r.State, r.ID)
+		pages=?, facts=?, ignored=?, state=? WHERE id=?`, now(), r.Inputs, r.Extracted, r.Skipped, r.Quarantined, r.Failed,
+		r.Pages, r.Facts, r.Ignored, r.State, r.ID)
+	if err == nil {
+		_, err = c.db.Exec(`DELETE FROM in_progress WHERE run_id = ?`, r.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	return nil
+}
+
+// Killed marks the runs still "running" as "killed": called by a run that
+// holds the dataset lock, so no other run can be alive. It returns their ids.
+func (c *Catalog) Killed(current int64) ([]int64, error) {
+	rows, err := c.db.Query(`SELECT id FROM runs WHERE state = 'running' AND id != ?`, current)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if _, err := c.db.Exec(`UPDATE runs SET state = 'killed' WHERE state = 'running' AND id != ?`, current); err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	return ids, nil
+}
+
+// InProgress is a document a run began and never finished: the process
+// ended with it in hand (kill -9, the OOM killer, a crash).
+type InProgress struct {
+	DocID, Source string
+	RunID         int64
+	InProcess     bool // analyzed in the import process itself, not a worker
+	Attempts      int  // runs that began it without finishing
+}
+
+// Unfinished returns the documents left in progress by earlier runs.
+func (c *Catalog) Unfinished() (map[string]InProgress, error) {
+	rows, err := c.db.Query(`SELECT doc_id, source, run_id, in_process, attempts FROM in_progress`)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	defer rows.Close()
+	out := map[string]InProgress{}
+	for rows.Next() {
+		var p InProgress
+		if err := rows.Scan(&p.DocID, &p.Source, &p.RunID, &p.InProcess, &p.Attempts); err != nil {
+			return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
+		}
+		out[p.DocID] = p
+	}
+	return out, rows.Err()
+}
+
+// Begin records that run is starting work on a document, before any of it
+// is done, so that a document that takes the process down is known to the
+// next run. Record (or the end of the run) clears it.
+func (c *Catalog) Begin(run int64, docID, source string, inProcess bool) error {
+	_, err := c.db.Exec(`INSERT INTO in_progress (doc_id, source, run_id, in_process, attempts, started_at) VALUES (?,?,?,?,1,?)
+		ON CONFLICT(doc_id) DO UPDATE SET source=excluded.source, run_id=excluded.run_id, in_process=excluded.in_process,
+		attempts=in_progress.attempts+1, started_at=excluded.started_at`, docID, source, run, inProcess, now())
 	if err != nil {
 		return fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
@@ -351,8 +466,12 @@ func (c *Catalog) FinishRun(r Run) error {
 
 // Runs returns the last n runs, newest first.
 func (c *Catalog) Runs(n int) ([]Run, error) {
+	ignored := "ignored"
+	if c.version == 1 {
+		ignored = "0"
+	}
 	rows, err := c.db.Query(`SELECT id, jobs, inputs, extracted, skipped, quarantined, failed, pages, facts, state,
-		extractor_version, started_at, COALESCE(finished_at, '') FROM runs ORDER BY id DESC LIMIT ?`, n)
+		extractor_version, started_at, COALESCE(finished_at, ''), `+ignored+` FROM runs ORDER BY id DESC LIMIT ?`, n)
 	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
@@ -361,7 +480,7 @@ func (c *Catalog) Runs(n int) ([]Run, error) {
 	for rows.Next() {
 		var r Run
 		if err := rows.Scan(&r.ID, &r.Jobs, &r.Inputs, &r.Extracted, &r.Skipped, &r.Quarantined, &r.Failed,
-			&r.Pages, &r.Facts, &r.State, &r.ExtractorVersion, &r.StartedAt, &r.Finished); err != nil {
+			&r.Pages, &r.Facts, &r.State, &r.ExtractorVersion, &r.StartedAt, &r.Finished, &r.Ignored); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -374,7 +493,8 @@ func (c *Catalog) Runs(n int) ([]Run, error) {
 func (c *Catalog) Counts() (map[string]int, error) {
 	out := map[string]int{}
 	rows, err := c.db.Query(`SELECT status, COUNT(*) FROM documents GROUP BY status
-		UNION ALL SELECT 'unreadable path', COUNT(*) FROM inputs WHERE status != '' AND doc_id = ''`)
+		UNION ALL SELECT 'unreadable path', COUNT(*) FROM inputs WHERE status != '' AND status != 'ignored' AND doc_id = ''
+		UNION ALL SELECT 'ignored path', COUNT(*) FROM inputs WHERE status = 'ignored'`)
 	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
@@ -404,7 +524,7 @@ type Reason struct {
 func (c *Catalog) TopReasons(n int) ([]Reason, error) {
 	rows, err := c.db.Query(`SELECT substr(reason, 1, 80) AS r, COUNT(*) AS n FROM (
 			SELECT reason FROM documents WHERE status IN ('quarantined', 'failed')
-			UNION ALL SELECT reason FROM inputs WHERE status != '' AND doc_id = '')
+			UNION ALL SELECT reason FROM inputs WHERE status != '' AND status != 'ignored' AND doc_id = '')
 		GROUP BY r ORDER BY n DESC, r LIMIT ?`, n)
 	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
@@ -419,4 +539,32 @@ func (c *Catalog) TopReasons(n int) ([]Reason, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// Ignored returns the input paths left out by name, with the reason, in
+// path order (at most n).
+func (c *Catalog) Ignored(n int) ([]Input, error) {
+	rows, err := c.db.Query(`SELECT path, reason FROM inputs WHERE status = 'ignored' ORDER BY path LIMIT ?`, n)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	defer rows.Close()
+	var out []Input
+	for rows.Next() {
+		i := Input{Status: StatusIgnored}
+		if err := rows.Scan(&i.Path, &i.Reason); err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// ClearIgnored forgets the paths earlier runs left out by name: each run
+// lists its own.
+func (c *Catalog) ClearIgnored() error {
+	if _, err := c.db.Exec(`DELETE FROM inputs WHERE status = 'ignored'`); err != nil {
+		return fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	return nil
 }

@@ -198,6 +198,11 @@ func handle(req Request) (resp Response) {
 	case err != nil:
 		resp.Unreadable = err.Error()
 	}
+	if resp.Unreadable != "" && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		// A cooperative reader stopped at the deadline: the same reason
+		// as when the parent has to kill the child.
+		resp.Unreadable = "exceeded " + FormatDuration(req.Budget) + " (time budget per document)"
+	}
 	if resp.Unreadable != "" {
 		resp.Batch = nil
 		resp.Unreadable = OneLine(resp.Unreadable, 300)

@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -26,11 +28,38 @@ import (
 // DefaultTimeout is the time budget of a document when Options.Timeout is 0.
 const DefaultTimeout = 2 * time.Minute
 
+// Defaults of the bounds on one document and on a batch (Options).
+const (
+	// DefaultMaxInput: a 自评报告 is a few MB; a scanned one rarely passes
+	// 100 MB. Larger inputs are refused before they are read.
+	DefaultMaxInput = 256 << 20
+	// DefaultMaxFactsPerPage: a dense 自评表 page holds a few hundred facts;
+	// tens of thousands on one page are a data dump or a runaway reader.
+	DefaultMaxFactsPerPage = 10_000
+	// DefaultMaxRowsBytes bounds the rows one document sends to the parent,
+	// which keeps the parent's memory flat whatever the input.
+	DefaultMaxRowsBytes = 64 << 20
+	// DefaultFlushInterval: a kill loses at most this much finished work.
+	DefaultFlushInterval = 5 * time.Second
+	// DefaultRetries is how many times a document whose worker was killed
+	// from outside (SIGKILL) is tried again before it is quarantined.
+	DefaultRetries = 2
+)
+
 // Isolation modes: which documents are parsed in a worker child process.
 const (
 	IsolateAll   = "all"   // every document (the default: the overhead is small, see docs/bulk.md)
 	IsolateRisky = "risky" // everything but plain text and HTML
-	IsolateNone  = "none"  // nothing: parse in this process (no time or memory cap)
+	IsolateNone  = "none"  // nothing: parse in this process (no memory cap)
+)
+
+// Outcome statuses.
+const (
+	StatusOK          = "ok"
+	StatusSkipped     = "skipped"     // already in the dataset, or a copy of another input
+	StatusQuarantined = "quarantined" // the document cannot be read; reason says why
+	StatusFailed      = "failed"      // not the document's fault (I/O, a commit that failed)
+	StatusIgnored     = "ignored"     // left out by its name (hidden, the catalog); listed, never silent
 )
 
 // Options configure an ingest run.
@@ -42,14 +71,15 @@ type Options struct {
 	RetryQuarantined bool
 	// SourceURLs maps a path to the URL it was fetched from (the harvester sets it).
 	SourceURLs map[string]string
-	// Timeout is the time budget of one document's extraction (0: DefaultTimeout).
+	// Timeout is the time budget of one document: read, extract, analyze
+	// (0: DefaultTimeout).
 	Timeout time.Duration
 	// Log, if set, receives one line per document.
 	Log func(format string, args ...any)
 
 	// Jobs is the number of documents processed at once; 0 means one per CPU.
 	Jobs int
-	// Isolate says which documents are parsed in a child process. Empty
+	// Isolate says which documents are processed in a child process. Empty
 	// means IsolateAll in zipin (which registers its worker mode) and
 	// IsolateNone in programs that cannot serve as workers.
 	Isolate string
@@ -60,11 +90,26 @@ type Options struct {
 	WorkerMemory int64
 	// WorkerMaxDocs restarts a child after that many documents (0: 500).
 	WorkerMaxDocs int
-	// FlushDocs and FlushBytes bound a batch: it is committed when it holds
-	// that many documents or about that many bytes of rows (0: 200 and 16 MB).
-	// They bound memory, whatever the corpus size.
-	FlushDocs  int
-	FlushBytes int64
+	// Retries is how often a document whose worker was killed from outside
+	// is tried again (0: DefaultRetries; negative: never).
+	Retries int
+	// MaxInput refuses larger inputs unread, in bytes (0: DefaultMaxInput;
+	// negative: no limit).
+	MaxInput int64
+	// MaxFactsPerPage quarantines a document with a page holding more facts
+	// (0: DefaultMaxFactsPerPage; negative: no limit).
+	MaxFactsPerPage int
+	// MaxRowsBytes quarantines a document whose rows exceed it, in bytes
+	// (0: DefaultMaxRowsBytes; negative: no limit).
+	MaxRowsBytes int64
+	// FlushDocs, FlushBytes and FlushInterval bound a batch: it is
+	// committed when it holds that many documents, about that many bytes of
+	// rows, or when its oldest finished document has waited that long
+	// (0: 200, 16 MB and DefaultFlushInterval). They bound memory and the
+	// work a kill can lose.
+	FlushDocs     int
+	FlushBytes    int64
+	FlushInterval time.Duration
 	// Progress, if set, is called after each document, from one goroutine.
 	Progress func(Progress)
 }
@@ -73,6 +118,7 @@ type Options struct {
 type Progress struct {
 	Total, Done                      int
 	OK, Skipped, Quarantined, Failed int
+	Ignored                          int // inputs left out by name
 	Pages, Facts                     int
 	Elapsed                          time.Duration
 	Last                             Outcome
@@ -82,14 +128,17 @@ type Progress struct {
 type Outcome struct {
 	Source string
 	DocID  string
-	Status string // ok, skipped, quarantined, failed
-	Reason string
+	Status string // StatusOK, StatusSkipped, StatusQuarantined, StatusFailed, StatusIgnored
+	Reason string // one line; for an ok document, a note (retried after a worker died)
 	Facts  int
 	Pages  int
 
 	Format                 string
 	Size                   int64
 	Read, Extract, Analyze time.Duration
+	// Attempts is how many times the document was started (more than 1
+	// when its worker was killed from outside and it was retried).
+	Attempts int
 }
 
 // Summary is the result of an ingest run.
@@ -109,6 +158,16 @@ type Summary struct {
 	// Reconciled is how many catalog rows were corrected from the dataset at
 	// the start (non-zero after an interrupted run).
 	Reconciled int
+	// KilledRuns are earlier runs that never finished (kill -9, a crash),
+	// marked "killed" in the catalog by this one.
+	KilledRuns []int64
+	// InDataset is how many documents the dataset holds at the end: what
+	// it held at the start plus what this run committed. After a failed
+	// commit, that is the truth the counts of this run's outcomes are not.
+	InDataset int
+	// CommitError is the error of a commit that failed, if one did; the
+	// outcomes of the documents it lost say "failed".
+	CommitError error
 }
 
 // Count returns how many outcomes have the given status.
@@ -140,9 +199,24 @@ func (s *Summary) Pages() int {
 	return n
 }
 
+// ignoredName says why a directory entry is left out by its name, or "".
+// A path the user named is never left out this way (Collect).
+func ignoredName(name string) string {
+	switch {
+	case strings.HasPrefix(name, catalog.FileName):
+		return "the dataset's catalog (" + catalog.FileName + "*), not a report"
+	case strings.HasPrefix(name, "."):
+		return "hidden name (starts with \".\"); name it on the command line to ingest it"
+	}
+	return ""
+}
+
 // Collect expands paths into the files to ingest: files as given, directories
 // walked recursively. Symlinked directories are followed once; a loop is
-// reported, not followed. Problems are returned as outcomes, not errors, so
+// reported, not followed. Entries of a walked directory whose names start
+// with "." or "_catalog.sqlite" are left out, each listed as an ignored
+// outcome with the reason (a hidden folder is one entry); a path named in
+// paths is always taken. Problems are returned as outcomes, not errors, so
 // one unreadable entry never stops a run.
 func Collect(paths []string) (files []string, problems []Outcome) {
 	seen := map[string]bool{}
@@ -150,12 +224,12 @@ func Collect(paths []string) (files []string, problems []Outcome) {
 	walk = func(p string) {
 		real, err := filepath.EvalSymlinks(p)
 		if err != nil {
-			problems = append(problems, Outcome{Source: p, Status: "quarantined", Reason: fmt.Sprintf("cannot resolve path: %v", err)})
+			problems = append(problems, Outcome{Source: p, Status: StatusQuarantined, Reason: fmt.Sprintf("cannot resolve path: %v", pathErr(err))})
 			return
 		}
 		st, err := os.Stat(real)
 		if err != nil {
-			problems = append(problems, Outcome{Source: p, Status: "quarantined", Reason: err.Error()})
+			problems = append(problems, Outcome{Source: p, Status: StatusQuarantined, Reason: err.Error()})
 			return
 		}
 		if !st.IsDir() {
@@ -166,26 +240,32 @@ func Collect(paths []string) (files []string, problems []Outcome) {
 			return
 		}
 		if seen[real] {
-			problems = append(problems, Outcome{Source: p, Status: "quarantined", Reason: "directory loop: " + p + " leads back to " + real})
+			problems = append(problems, Outcome{Source: p, Status: StatusQuarantined, Reason: "directory loop: " + p + " leads back to " + real})
 			return
 		}
 		seen[real] = true
 		entries, err := os.ReadDir(p)
 		if err != nil {
-			problems = append(problems, Outcome{Source: p, Status: "quarantined", Reason: fmt.Sprintf("cannot read directory: %v", err)})
+			problems = append(problems, Outcome{Source: p, Status: StatusQuarantined, Reason: fmt.Sprintf("cannot read directory: %v", pathErr(err))})
 			return
 		}
 		for _, e := range entries {
-			if e.Name()[0] == '.' || strings.HasPrefix(e.Name(), catalog.FileName) {
-				continue // hidden files, the dataset's own staging folders and catalog
+			full := filepath.Join(p, e.Name())
+			if why := ignoredName(e.Name()); why != "" {
+				if e.IsDir() {
+					why = "folder: " + why
+				}
+				problems = append(problems, Outcome{Source: full, Status: StatusIgnored, Reason: why})
+				continue
 			}
-			walk(filepath.Join(p, e.Name()))
+			walk(full)
 		}
 	}
 	for _, p := range paths {
 		walk(p)
 	}
 	sort.Strings(files)
+	sort.Slice(problems, func(i, j int) bool { return problems[i].Source < problems[j].Source })
 	return files, problems
 }
 
@@ -198,12 +278,15 @@ type result struct {
 
 // run is the shared state of one Ingest.
 type run struct {
-	opts    Options
-	present map[string]catalog.Present // the dataset's documents at the start
-	settled map[string]catalog.Doc     // quarantined by this version before
-	inputs  map[string]catalog.Input   // the input cache at the start
-	mu      sync.Mutex
-	claimed map[string]string // doc_id → the path that claimed it in this run
+	opts       Options
+	cat        *catalog.Catalog
+	runID      int64
+	present    map[string]catalog.Present    // the dataset's documents at the start
+	settled    map[string]catalog.Doc        // quarantined by this version before
+	inputs     map[string]catalog.Input      // the input cache at the start
+	unfinished map[string]catalog.InProgress // left in progress by killed runs
+	mu         sync.Mutex
+	claimed    map[string]string // doc_id → the path that claimed it in this run
 }
 
 // Ingest reads every file under paths and commits the extracted rows to the
@@ -211,10 +294,21 @@ type run struct {
 // in the dataset with the current extractor version, or quarantined by it,
 // are skipped unless opts.Force is set.
 //
+// Each document is done whole — read, extracted, analyzed, its rows built —
+// in a worker process under the time budget and memory cap (IsolateAll);
+// this process hashes files, decides what to do, and commits. Before a
+// document is started it is recorded as in progress in the catalog, so a
+// document that takes its process down is known to the next run.
+//
 // Order of durability: a batch's rows are committed to the dataset first
 // (atomically), then its catalog rows. A crash in between leaves the catalog
 // behind the dataset, which the next run's Reconcile repairs; the dataset,
-// which decides what is skipped, is never behind the catalog.
+// which decides what is skipped, is never behind the catalog. Batches are
+// committed every FlushInterval, so a kill loses seconds of work.
+//
+// When ctx ends (SIGINT, SIGTERM), documents in flight are dropped (their
+// workers killed at once), finished ones committed, and Ingest returns
+// ctx's error.
 func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error) {
 	start := time.Now()
 	if opts.Jobs <= 0 {
@@ -243,11 +337,26 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 	if opts.WorkerMaxDocs == 0 {
 		opts.WorkerMaxDocs = 500
 	}
+	if opts.Retries == 0 {
+		opts.Retries = DefaultRetries
+	}
+	if opts.MaxInput == 0 {
+		opts.MaxInput = DefaultMaxInput
+	}
+	if opts.MaxFactsPerPage == 0 {
+		opts.MaxFactsPerPage = DefaultMaxFactsPerPage
+	}
+	if opts.MaxRowsBytes == 0 {
+		opts.MaxRowsBytes = DefaultMaxRowsBytes
+	}
 	if opts.FlushDocs <= 0 {
 		opts.FlushDocs = 200
 	}
 	if opts.FlushBytes <= 0 {
 		opts.FlushBytes = 16 << 20
+	}
+	if opts.FlushInterval <= 0 {
+		opts.FlushInterval = DefaultFlushInterval
 	}
 	unlock, err := schema.Lock(opts.Out)
 	if err != nil {
@@ -263,11 +372,11 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 		return nil, err
 	}
 	defer cat.Close()
-	r := &run{opts: opts, claimed: map[string]string{}}
+	r := &run{opts: opts, cat: cat, claimed: map[string]string{}}
 	if r.present, err = presentDocs(opts.Out); err != nil {
 		return nil, err
 	}
-	sum := &Summary{Out: opts.Out}
+	sum := &Summary{Out: opts.Out, InDataset: len(r.present)}
 	if sum.Reconciled, err = cat.Reconcile(r.present); err != nil {
 		return nil, err
 	}
@@ -277,17 +386,28 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 	if r.inputs, err = cat.Inputs(); err != nil {
 		return nil, err
 	}
+	if r.unfinished, err = cat.Unfinished(); err != nil {
+		return nil, err
+	}
+	if err = cat.ClearIgnored(); err != nil {
+		return nil, err
+	}
 	if sum.RunID, err = cat.StartRun(version.Extractor, opts.Jobs); err != nil {
 		return nil, err
 	}
+	r.runID = sum.RunID
+	// This run holds the lock: a run still "running" was killed.
+	if sum.KilledRuns, err = cat.Killed(sum.RunID); err != nil {
+		return nil, err
+	}
 
-	// Load the segmenter's dictionary (seconds of CPU) while the files are
-	// listed and hashed, rather than in front of the first document.
-	segReady := make(chan struct{})
-	go func() {
-		segment.Default()
-		close(segReady)
-	}()
+	if opts.Isolate != IsolateAll {
+		// Documents analyzed in this process need the segmenter's
+		// dictionary (seconds of CPU): load it while files are listed and
+		// hashed. With every document in a worker, this process never
+		// loads it, which keeps it small.
+		go segment.Default()
+	}
 	files, problems := Collect(paths)
 	todo := make(chan string)
 	results := make(chan result, opts.Jobs)
@@ -306,55 +426,19 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 				sum.WorkerPeakRSSKB = max(sum.WorkerPeakRSSKB, w.PeakRSSKB)
 				peakMu.Unlock()
 			}()
-			send := func(res result) bool {
+			for path := range todo {
+				res := r.process(wctx, w, path)
 				if wctx.Err() != nil {
 					// Cut short by the end of the run, not by the document:
 					// leave it unrecorded, to be extracted next time.
-					return false
+					return
 				}
 				select {
 				case results <- res:
-					return true
 				case <-wctx.Done():
-					return false
-				}
-			}
-			// While the segmenter's dictionary loads (seconds of CPU),
-			// extracted documents wait in a small backlog instead of
-			// blocking extraction.
-			var backlog []extracted
-			var backlogBytes int
-			drain := func() bool {
-				for _, e := range backlog {
-					if !send(r.analyze(wctx, e)) {
-						return false
-					}
-				}
-				backlog, backlogBytes = nil, 0
-				return true
-			}
-			for path := range todo {
-				res, e := r.read(wctx, w, path)
-				if e == nil {
-					if !send(res) {
-						return
-					}
-					continue
-				}
-				select {
-				case <-segReady:
-				default:
-					if backlogBytes+len(e.data) <= backlogMax {
-						backlog = append(backlog, *e)
-						backlogBytes += len(e.data)
-						continue
-					}
-				}
-				if !drain() || !send(r.analyze(wctx, *e)) {
 					return
 				}
 			}
-			drain()
 		}()
 	}
 	go func() {
@@ -372,17 +456,36 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 		close(results)
 	}()
 
-	wr := &writer{r: r, ds: ds, cat: cat, sum: sum, start: start, total: len(files) + len(problems)}
-	for _, p := range problems {
-		wr.add(result{o: p, input: &catalog.Input{Path: p.Source, Status: p.Status, Reason: p.Reason}})
-	}
+	wr := &writer{r: r, ds: ds, cat: cat, sum: sum, start: start, total: len(files) + len(problems), committed: map[string]bool{}}
 	var werr error
-	for res := range results {
-		if werr != nil {
-			continue // drain, so the workers can stop
-		}
-		if werr = wr.add(res); werr != nil {
+	for _, p := range problems {
+		in := &catalog.Input{Path: p.Source, Status: p.Status, Reason: p.Reason}
+		if werr = wr.add(result{o: p, input: in}); werr != nil {
 			cancel()
+			break
+		}
+	}
+	tick := time.NewTicker(max(opts.FlushInterval/4, 10*time.Millisecond))
+	defer tick.Stop()
+loop:
+	for {
+		select {
+		case res, ok := <-results:
+			if !ok {
+				break loop
+			}
+			if werr != nil {
+				continue // drain, so the workers can stop
+			}
+			if werr = wr.add(res); werr != nil {
+				cancel()
+			}
+		case <-tick.C:
+			if werr == nil && wr.due() {
+				if werr = wr.flush(); werr != nil {
+					cancel()
+				}
+			}
 		}
 	}
 	if werr == nil {
@@ -392,15 +495,21 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 	switch {
 	case werr != nil:
 		state = "failed"
+		sum.CommitError = werr
 	case ctx.Err() != nil:
 		state = "interrupted"
 		werr = ctx.Err()
 	}
+	for id := range wr.committed {
+		if _, ok := r.present[id]; !ok {
+			sum.InDataset++
+		}
+	}
 	sum.Elapsed = time.Since(start)
 	sum.PeakRSSKB = isolate.PeakRSSKB(os.Getpid())
 	ferr := cat.FinishRun(catalog.Run{ID: sum.RunID, Inputs: wr.total, Extracted: sum.Extracted,
-		Skipped: sum.Count("skipped"), Quarantined: sum.Count("quarantined"), Failed: sum.Count("failed"),
-		Pages: sum.Pages(), Facts: sum.Facts(), State: state})
+		Skipped: sum.Count(StatusSkipped), Quarantined: sum.Count(StatusQuarantined), Failed: sum.Count(StatusFailed),
+		Ignored: sum.Count(StatusIgnored), Pages: sum.Pages(), Facts: sum.Facts(), State: state})
 	if werr != nil {
 		return sum, werr
 	}
@@ -427,93 +536,191 @@ func presentDocs(dir string) (map[string]catalog.Present, error) {
 	return out, nil
 }
 
-// read takes one file through the decision and extraction. It returns the
-// final result, or, for a document to analyze, the extracted document.
-func (r *run) read(ctx context.Context, w *isolate.Worker, path string) (result, *extracted) {
+// process takes one file through the decision and its whole work: read,
+// extract, analyze, rows.
+func (r *run) process(ctx context.Context, w *isolate.Worker, path string) result {
 	o := Outcome{Source: path}
 	quarantine := func(reason string) result {
-		o.Status, o.Reason = "quarantined", reason
+		o.Status, o.Reason = StatusQuarantined, reason
 		return result{o: o, input: &catalog.Input{Path: path, Status: o.Status, Reason: reason}}
 	}
 	t0 := time.Now()
 	st, err := os.Stat(path)
 	if err != nil {
-		return quarantine(fmt.Sprintf("cannot read file: %v", errors.Unwrap(err))), nil
+		return quarantine(fmt.Sprintf("cannot read file: %v", pathErr(err)))
 	}
 	if !st.Mode().IsRegular() {
 		// A FIFO would block the reader for ever; a device is no document.
-		return quarantine(fmt.Sprintf("cannot read file: not a regular file (%s)", st.Mode().Type())), nil
+		return quarantine(fmt.Sprintf("cannot read file: not a regular file (%s)", st.Mode().Type()))
 	}
 	o.Size = st.Size()
-	var data []byte
+	if r.opts.MaxInput > 0 && st.Size() > r.opts.MaxInput {
+		// Refused unread: hashing it would cost seconds, reading it memory.
+		return quarantine(fmt.Sprintf("input too large: %s, more than the %s limit (--max-input)", sizeMB(st.Size()), sizeMB(r.opts.MaxInput)))
+	}
 	var input *catalog.Input
 	if c, ok := r.inputs[path]; ok && c.DocID != "" && c.Size == st.Size() && c.MtimeNS == st.ModTime().UnixNano() {
 		o.DocID = c.DocID // unchanged since the last run: no need to read it to know it
 	} else {
-		if data, err = readFile(path); err != nil {
-			return quarantine(err.Error()), nil
+		if o.DocID, err = hashFile(ctx, path); err != nil {
+			if ctx.Err() != nil {
+				return result{o: o}
+			}
+			return quarantine(err.Error())
 		}
-		o.DocID = DocID(data)
 		input = &catalog.Input{Path: path, Size: st.Size(), MtimeNS: st.ModTime().UnixNano(), DocID: o.DocID}
 	}
 	if skip, why := r.skip(o.DocID, path); skip {
-		o.Status, o.Reason = "skipped", why
-		return result{o: o, input: input}, nil
-	}
-	if data == nil {
-		if data, err = readFile(path); err != nil {
-			return quarantine(err.Error()), nil
-		}
-		if id := DocID(data); id != o.DocID {
-			// Changed under the same size and mtime: trust the bytes.
-			o.DocID = id
-			input = &catalog.Input{Path: path, Size: st.Size(), MtimeNS: st.ModTime().UnixNano(), DocID: id}
-		}
+		o.Status, o.Reason = StatusSkipped, why
+		return result{o: o, input: input}
 	}
 	o.Read = time.Since(t0)
 	res := result{o: o, input: input}
-	d, reason, err := r.extract(ctx, w, path, data, &res.o)
-	if err != nil {
-		res.o.Status, res.o.Reason = "failed", err.Error()
-		return res, nil
-	}
-	if reason != "" {
-		res.o.Status, res.o.Reason = "quarantined", reason
-		return res, nil
-	}
-	res.o.Format = string(d.Format)
-	return res, &extracted{res: res, d: d, data: data}
-}
-
-// backlogMax bounds the bytes of documents one worker holds while the
-// segmenter loads.
-const backlogMax = 8 << 20
-
-// extracted is a document read by a worker, waiting for analysis.
-type extracted struct {
-	res  result
-	d    *doc.Document
-	data []byte
-}
-
-// analyze runs the stages after extraction, in this process.
-func (r *run) analyze(ctx context.Context, e extracted) result {
-	res, path, d, data := e.res, e.res.o.Source, e.d, e.data
-	t1 := time.Now()
-	b, err := AnalyzeDocument(ctx, Input{Source: path, SourceURL: r.opts.SourceURLs[path], Data: data}, d)
-	res.o.Analyze = time.Since(t1)
-	if err != nil {
-		var u *doc.Unreadable
-		if errors.As(err, &u) {
-			res.o.Status, res.o.Reason = "quarantined", u.Reason
-		} else {
-			res.o.Status, res.o.Reason = "failed", err.Error()
+	inProcess := r.opts.Isolate == IsolateNone
+	var data []byte
+	if r.opts.Isolate == IsolateRisky {
+		// Plain text and HTML are analyzed here; the format decides.
+		if data, err = readFile(path); err != nil {
+			return quarantine(err.Error())
 		}
+		f := extract.Detect(data)
+		inProcess = f == doc.FormatTXT || f == doc.FormatHTML
+	}
+	if u, ok := r.unfinished[o.DocID]; ok && u.InProcess && inProcess {
+		// It was being analyzed in the import process when that process
+		// died, and nothing guards this process from it: do not stall
+		// every run on it.
+		res.o.Status, res.o.Reason = StatusQuarantined, fmt.Sprintf("the import process died while analyzing it in-process (run %d); run with --isolate all, or --retry-quarantined to try again", u.RunID)
 		return res
 	}
-	res.batch = b
-	res.o.Status, res.o.Facts, res.o.Pages = "ok", len(b.Facts), len(b.Texts)
+	if err := r.cat.Begin(r.runID, o.DocID, path, inProcess); err != nil {
+		res.o.Status, res.o.Reason = StatusFailed, err.Error()
+		return res
+	}
+	var b *schema.Batch
+	var reason string
+	if inProcess {
+		if data == nil {
+			if data, err = readFile(path); err != nil {
+				return quarantine(err.Error())
+			}
+		}
+		b, reason, err = r.inProcess(ctx, path, data, &res.o)
+	} else {
+		b, reason, err = r.isolated(ctx, w, path, &res.o)
+	}
+	switch {
+	case err != nil:
+		res.o.Status, res.o.Reason = StatusFailed, isolate.OneLine(err.Error(), 300)
+	case reason != "":
+		res.o.Status, res.o.Reason = StatusQuarantined, Reason(reason)
+	default:
+		res.batch = b
+		res.o.Status, res.o.Facts, res.o.Pages = StatusOK, len(b.Facts), len(b.Texts)
+		if len(b.Reports) > 0 {
+			res.o.Format = b.Reports[0].Format
+		}
+	}
 	return res
+}
+
+// isolated has a worker do the document, trying again (up to Retries times)
+// when the worker was killed from outside: only a death that repeats is
+// blamed on the document.
+func (r *run) isolated(ctx context.Context, w *isolate.Worker, path string, o *Outcome) (*schema.Batch, string, error) {
+	req := isolate.Request{Path: path, Analyze: true, SourceURL: r.opts.SourceURLs[path],
+		MaxFactsPerPage: max(r.opts.MaxFactsPerPage, 0), MaxRowsBytes: max(r.opts.MaxRowsBytes, 0)}
+	var deaths []string
+	for {
+		o.Attempts++
+		resp, err := w.Do(ctx, req, r.opts.Timeout)
+		if err != nil {
+			return nil, "", err
+		}
+		o.Extract, o.Analyze, o.Format = resp.Extract, resp.Analyze, resp.Format
+		if resp.DocID != "" && resp.DocID != o.DocID {
+			// Changed between our hash and the worker's read: the rows
+			// carry the bytes the worker read.
+			o.DocID, o.Size = resp.DocID, resp.Size
+		}
+		switch {
+		case resp.Err != "":
+			return nil, "", errors.New(resp.Err)
+		case resp.Retryable && len(deaths) < max(r.opts.Retries, 0):
+			deaths = append(deaths, resp.Unreadable)
+			if r.opts.Log != nil {
+				r.opts.Log("retrying %s: %s", path, resp.Unreadable)
+			}
+			continue
+		case resp.Unreadable != "":
+			if resp.Retryable {
+				return nil, fmt.Sprintf("%s, on each of %d attempts", resp.Unreadable, o.Attempts), nil
+			}
+			return nil, resp.Unreadable, nil
+		}
+		if len(deaths) > 0 {
+			// The cause of the retries stays on record with the document.
+			o.Reason = fmt.Sprintf("done on attempt %d; before: %s", o.Attempts, strings.Join(deaths, "; "))
+		}
+		return resp.Batch, "", nil
+	}
+}
+
+// inProcess does the document in this process. Its time budget is kept by
+// abandoning the work (the goroutine runs on until the process ends), so a
+// run is never held up; there is no memory cap here (IsolateNone).
+func (r *run) inProcess(ctx context.Context, path string, data []byte, o *Outcome) (*schema.Batch, string, error) {
+	o.Attempts++
+	dctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
+	defer cancel()
+	type out struct {
+		b        *schema.Batch
+		err      error
+		ext, ana time.Duration
+		format   string
+	}
+	ch := make(chan out, 1)
+	go func() {
+		var res out
+		defer func() {
+			if p := recover(); p != nil {
+				res.b, res.err = nil, doc.Unreadablef("internal error while reading the %s: %s", strings.ToUpper(res.format), isolate.OneLine(fmt.Sprint(p), 200))
+			}
+			ch <- res
+		}()
+		res.format = string(extract.Detect(data))
+		t0 := time.Now()
+		d, err := extract.Read(dctx, path, data)
+		res.ext = time.Since(t0)
+		if err != nil {
+			res.err = err
+			return
+		}
+		t1 := time.Now()
+		res.b, res.err = analyzeBounded(dctx, Input{Source: path, SourceURL: r.opts.SourceURLs[path], Data: data}, d,
+			r.opts.MaxFactsPerPage, r.opts.MaxRowsBytes)
+		res.ana = time.Since(t1)
+	}()
+	var res out
+	select {
+	case res = <-ch:
+	case <-dctx.Done():
+	}
+	if ctx.Err() != nil {
+		return nil, "", ctx.Err()
+	}
+	if dctx.Err() != nil {
+		return nil, "exceeded " + isolate.FormatDuration(r.opts.Timeout) + " (time budget per document)", nil
+	}
+	o.Extract, o.Analyze, o.Format = res.ext, res.ana, res.format
+	var u *doc.Unreadable
+	switch {
+	case errors.As(res.err, &u):
+		return nil, u.Reason, nil
+	case res.err != nil:
+		return nil, res.err.Error(), nil
+	}
+	return res.b, "", nil
 }
 
 // skip decides, and claims, a document: the first path with given bytes in
@@ -536,46 +743,33 @@ func (r *run) skip(id, path string) (bool, string) {
 	return false, ""
 }
 
-// extract reads the document, in a child process when the isolation mode
-// says so. It returns the document, or a quarantine reason, or an error when
-// the worker itself cannot run.
-func (r *run) extract(ctx context.Context, w *isolate.Worker, path string, data []byte, o *Outcome) (*doc.Document, string, error) {
-	isolated := r.opts.Isolate == IsolateAll
-	if r.opts.Isolate == IsolateRisky {
-		f := extract.Detect(data)
-		isolated = f != doc.FormatTXT && f != doc.FormatHTML
+// hashFile is the DocID of a file, read in chunks (constant memory, and ctx
+// is checked between chunks so a signal is honoured during a large file).
+func hashFile(ctx context.Context, path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return "", errors.New("cannot read file: permission denied")
+		}
+		return "", fmt.Errorf("cannot read file: %v", pathErr(err))
 	}
-	if isolated {
-		resp, err := w.Do(ctx, isolate.Request{Path: path, Data: data}, r.opts.Timeout)
+	defer f.Close()
+	h := sha256.New()
+	buf := make([]byte, 1<<20)
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		n, err := f.Read(buf)
+		h.Write(buf[:n])
+		if err == io.EOF {
+			break
+		}
 		if err != nil {
-			return nil, "", err
+			return "", fmt.Errorf("cannot read file: %v", err)
 		}
-		o.Extract = resp.Extract
-		switch {
-		case resp.Err != "":
-			return nil, "", errors.New(resp.Err)
-		case resp.Unreadable != "":
-			return nil, resp.Unreadable, nil
-		}
-		return resp.Doc, "", nil
 	}
-	t0 := time.Now()
-	dctx := ctx
-	if r.opts.Timeout > 0 {
-		var cancel context.CancelFunc
-		dctx, cancel = context.WithTimeout(ctx, r.opts.Timeout)
-		defer cancel()
-	}
-	d, err := extract.Read(dctx, path, data)
-	o.Extract = time.Since(t0)
-	var u *doc.Unreadable
-	switch {
-	case errors.As(err, &u):
-		return nil, u.Reason, nil
-	case err != nil:
-		return nil, "", err
-	}
-	return d, "", nil
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // readFile reads a regular file without blocking on special files.
@@ -585,7 +779,7 @@ func readFile(path string) ([]byte, error) {
 		if errors.Is(err, fs.ErrPermission) {
 			return nil, errors.New("cannot read file: permission denied")
 		}
-		return nil, fmt.Errorf("cannot read file: %v", errors.Unwrap(err))
+		return nil, fmt.Errorf("cannot read file: %v", pathErr(err))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(f)
@@ -593,6 +787,24 @@ func readFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("cannot read file: %v", err)
 	}
 	return data, nil
+}
+
+// pathErr is the cause of a path error without the path (the outcome names
+// the file already).
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// sizeMB writes a byte count in MB for a reason.
+func sizeMB(n int64) string {
+	if n < 10<<20 {
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d MB", n>>20)
 }
 
 // writer is the single goroutine that commits batches and catalog rows.
@@ -604,20 +816,27 @@ type writer struct {
 	start time.Time
 	total int
 
-	batch  schema.Batch
-	bytes  int64
-	docs   []catalog.Doc
-	inputs []catalog.Input
-	prog   Progress
+	batch   schema.Batch
+	bytes   int64
+	docs    []catalog.Doc
+	inputs  []catalog.Input
+	pending []int     // indices in sum.Outcomes of the batch's documents with rows
+	oldest  time.Time // when the oldest pending outcome arrived
+	prog    Progress
+	// committed holds the doc_ids whose rows this run committed.
+	committed map[string]bool
 }
 
 func (w *writer) add(res result) error {
 	o := res.o
+	if len(w.docs)+len(w.inputs) == 0 && w.batch.Len() == 0 {
+		w.oldest = time.Now()
+	}
 	w.sum.Outcomes = append(w.sum.Outcomes, o)
 	if res.input != nil {
 		w.inputs = append(w.inputs, *res.input)
 	}
-	if o.Status != "skipped" && o.DocID != "" {
+	if o.Status != StatusSkipped && o.Status != StatusIgnored && o.DocID != "" {
 		w.sum.Extracted++
 		d := catalog.Doc{DocID: o.DocID, Source: o.Source, Size: o.Size, Format: o.Format,
 			Status: o.Status, Reason: o.Reason, ExtractorVersion: version.Extractor, Read: o.Read,
@@ -631,6 +850,7 @@ func (w *writer) add(res result) error {
 	if res.batch != nil {
 		w.batch.Append(res.batch)
 		w.bytes += batchBytes(res.batch)
+		w.pending = append(w.pending, len(w.sum.Outcomes)-1)
 	}
 	w.progress(o)
 	if w.r.opts.Log != nil {
@@ -642,17 +862,24 @@ func (w *writer) add(res result) error {
 	return nil
 }
 
+// due says whether the pending work has waited FlushInterval.
+func (w *writer) due() bool {
+	return len(w.docs)+len(w.inputs) > 0 && time.Since(w.oldest) >= w.r.opts.FlushInterval
+}
+
 func (w *writer) progress(o Outcome) {
 	p := &w.prog
 	p.Total, p.Done, p.Last, p.Elapsed = w.total, p.Done+1, o, time.Since(w.start)
 	switch o.Status {
-	case "ok":
+	case StatusOK:
 		p.OK++
-	case "skipped":
+	case StatusSkipped:
 		p.Skipped++
-	case "quarantined":
+	case StatusIgnored:
+		p.Ignored++
+	case StatusQuarantined:
 		p.Quarantined++
-	case "failed":
+	case StatusFailed:
 		p.Failed++
 	}
 	p.Pages += o.Pages
@@ -663,17 +890,27 @@ func (w *writer) progress(o Outcome) {
 }
 
 // flush commits the batch to the dataset, then records it in the catalog.
+// When the commit fails, the documents whose rows it held become "failed"
+// in the summary: it reports what the dataset holds, not what was extracted.
 func (w *writer) flush() error {
 	var files []string
 	batchID := ""
 	if w.batch.Len() > 0 {
 		var err error
 		if files, err = w.ds.Commit(&w.batch); err != nil {
+			for _, i := range w.pending {
+				o := &w.sum.Outcomes[i]
+				o.Status, o.Reason, o.Facts, o.Pages = StatusFailed, "rows not written: "+isolate.OneLine(err.Error(), 200), 0, 0
+			}
+			w.batch, w.bytes, w.docs, w.inputs, w.pending = schema.Batch{}, 0, nil, nil, nil
 			return err
 		}
 		w.sum.Files = append(w.sum.Files, files...)
 		if len(files) > 0 {
 			batchID = schema.Origin(files[0])
+		}
+		for _, i := range w.pending {
+			w.committed[w.sum.Outcomes[i].DocID] = true
 		}
 	}
 	for i := range w.docs {
@@ -688,7 +925,7 @@ func (w *writer) flush() error {
 			return err
 		}
 	}
-	w.batch, w.bytes, w.docs, w.inputs = schema.Batch{}, 0, nil, nil
+	w.batch, w.bytes, w.docs, w.inputs, w.pending = schema.Batch{}, 0, nil, nil, nil
 	return nil
 }
 

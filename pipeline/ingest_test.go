@@ -86,7 +86,6 @@ func TestIngestGoodAndBadFilesInParallel(t *testing.T) {
 		t.Fatal(err)
 	}
 	write("truncated-gbk.txt", gbk)
-	write("loop.txt", append(mustRead(t, good[0]), isolatetest.Loop...))
 	write("alloc.txt", append(mustRead(t, good[1]), isolatetest.Alloc...))
 	if err := os.Symlink(in, filepath.Join(in, "again")); err != nil {
 		t.Fatal(err)
@@ -105,7 +104,11 @@ func TestIngestGoodAndBadFilesInParallel(t *testing.T) {
 	root := os.Geteuid() == 0
 
 	out := filepath.Join(t.TempDir(), "out")
-	opts := Options{Out: out, Jobs: 3, Timeout: 5 * time.Second, WorkerMemory: 256 << 20, FlushDocs: 2}
+	// The time budget is far beyond what any of these documents needs even
+	// at load 10, so the only limit that can fire is the one each bad
+	// document is built to hit (alloc.txt: memory); the time budget has its
+	// own test with a document that can only end by it.
+	opts := Options{Out: out, Jobs: 3, Timeout: 3 * time.Minute, WorkerMemory: 256 << 20, FlushDocs: 2}
 	start := time.Now()
 	sum, err := Ingest(context.Background(), opts, []string{in})
 	if err != nil {
@@ -120,8 +123,7 @@ func TestIngestGoodAndBadFilesInParallel(t *testing.T) {
 		"empty.txt":         "empty file",
 		"binary.txt":        "unrecognized format",
 		"truncated-gbk.txt": "not UTF-8",
-		"loop.txt":          "timeout after 5s",
-		"alloc.txt":         "memory limit exceeded",
+		"alloc.txt":         "exceeded 256 MB (worker memory limit)",
 		"self":              "cannot resolve path",
 		"again":             "directory loop",
 		"fifo.txt":          "not a regular file",
@@ -167,7 +169,7 @@ func TestIngestGoodAndBadFilesInParallel(t *testing.T) {
 	if withFile != nOK {
 		t.Errorf("%d ok documents name their batch and reports file in the catalog, want %d", withFile, nOK)
 	}
-	if counts["ok"] != nOK || counts["quarantined"] != 5 || counts["unreadable path"] != len(want)-5 {
+	if counts["ok"] != nOK || counts["quarantined"] != 4 || counts["unreadable path"] != len(want)-4 {
 		t.Errorf("catalog counts = %v", counts)
 	}
 
@@ -184,8 +186,8 @@ func TestIngestGoodAndBadFilesInParallel(t *testing.T) {
 	cat, _ = catalog.Open(out)
 	runs, err := cat.Runs(1)
 	cat.Close()
-	if err != nil || len(runs) != 1 || runs[0].Extracted != 0 || runs[0].Skipped != nOK+5 || runs[0].State != "done" {
-		t.Errorf("catalog run = %+v %v, want 0 extracted, %d skipped", runs, err, nOK+5)
+	if err != nil || len(runs) != 1 || runs[0].Extracted != 0 || runs[0].Skipped != nOK+4 || runs[0].State != "done" {
+		t.Errorf("catalog run = %+v %v, want 0 extracted, %d skipped", runs, err, nOK+4)
 	}
 
 	// --retry-quarantined extracts the quarantined documents again, only them.
@@ -194,8 +196,8 @@ func TestIngestGoodAndBadFilesInParallel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum3.Extracted != 5 || sum3.Count("quarantined") != len(want) || sum3.Count("ok") != 0 {
-		t.Errorf("retry: extracted %d, %d quarantined, %d ok; want 5, %d, 0", sum3.Extracted, sum3.Count("quarantined"), sum3.Count("ok"), len(want))
+	if sum3.Extracted != 4 || sum3.Count("quarantined") != len(want) || sum3.Count("ok") != 0 {
+		t.Errorf("retry: extracted %d, %d quarantined, %d ok; want 4, %d, 0", sum3.Extracted, sum3.Count("quarantined"), sum3.Count("ok"), len(want))
 	}
 }
 

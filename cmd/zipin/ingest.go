@@ -39,6 +39,9 @@ func init() {
 		logEvery    time.Duration
 		progress    string
 		memLimitMB  int64
+		maxInputMB  int64
+		maxFacts    int
+		commitEvery time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "ingest [--out DIR] [PATH...]",
@@ -47,12 +50,19 @@ func init() {
 the dataset (reports, facts, texts, projects, indicators) to DIR. With no PATH it ingests the sample
 reports built into zipin.
 
-Documents are parsed --jobs at a time, each in a worker process with a time budget (--timeout) and a
-memory cap (--worker-memory); one that exceeds them is quarantined and the rest carry on. The catalog
-DIR/_catalog.sqlite records every document; a re-run skips what is done (see zipin status), and an
-interrupted run (even kill -9) resumes where it stopped.
+Documents are done --jobs at a time, each whole (read, extract, analyze, rows) in a worker process
+with a time budget (--timeout) and a memory cap (--worker-memory); one that exceeds them is
+quarantined ("exceeded 2m", "exceeded 1024 MB") and the rest carry on. A worker killed from outside
+(the OOM killer, kill -9) is retried before its document is blamed. Inputs over --max-input are
+refused unread. Finished work is committed every --commit-every, so a kill loses seconds of work.
+The catalog DIR/_catalog.sqlite records every document; a re-run skips what is done (see zipin
+status), and an interrupted run (even kill -9) resumes where it stopped. In folders, names starting
+with "." and _catalog.sqlite* are left out and listed; a file named on the command line is always read.
 
-Exit status: 0 every document extracted; 1 some documents quarantined (reasons printed); 2 usage error.`,
+Exit status: 0 every document extracted; 1 some documents quarantined or failed (reasons printed),
+the rest written; 2 usage error, nothing written; 3 the run failed at run time (disk full, I/O, the
+dataset locked by another run) — what was committed stays, and the summary says what the dataset
+holds; 130 interrupted by SIGINT or SIGTERM (finished documents committed).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if logFormat != "text" && logFormat != "json" {
 				return usageErr(fmt.Errorf("ingest: --log-format must be text or json, not %q", logFormat))
@@ -87,8 +97,12 @@ Exit status: 0 every document extracted; 1 some documents quarantined (reasons p
 			if jobs == 0 {
 				jobs = runtime.NumCPU()
 			}
+			if maxInputMB < 0 || maxFacts < 0 || commitEvery < 0 {
+				return usageErr(fmt.Errorf("ingest: --max-input, --max-facts-per-page and --commit-every must not be negative"))
+			}
 			opts := pipeline.Options{Out: out, Force: force, RetryQuarantined: retry, Timeout: timeout, Jobs: jobs,
-				Isolate: isolation, WorkerMemory: workerMemMB << 20}
+				Isolate: isolation, WorkerMemory: workerMemMB << 20, MaxInput: maxInputMB << 20,
+				MaxFactsPerPage: maxFacts, FlushInterval: commitEvery}
 			if verbose {
 				opts.Log = func(f string, a ...any) { fmt.Fprintf(cmd.ErrOrStderr(), f+"\n", a...) }
 			}
@@ -115,11 +129,14 @@ Exit status: 0 every document extracted; 1 some documents quarantined (reasons p
 			sum, err := pipeline.Ingest(ctx, opts, args)
 			rep.finish()
 			if err != nil {
-				if sum != nil && len(sum.Outcomes) > 0 {
+				if sum != nil {
 					// Whatever was committed before the error stays; say so.
 					_ = reportIngest(cmd, sum, false)
 				}
-				return err
+				if ctx.Err() != nil && sum != nil && sum.CommitError == nil {
+					return &exitError{code: exitInterrupted, err: fmt.Errorf("ingest: interrupted; finished documents are committed, a re-run resumes")}
+				}
+				return &exitError{code: exitFailure, err: err}
 			}
 			return reportIngest(cmd, sum, sample)
 		},
@@ -135,6 +152,9 @@ Exit status: 0 every document extracted; 1 some documents quarantined (reasons p
 	cmd.Flags().StringVar(&logFormat, "log-format", "text", "progress log lines when not on a terminal: text or json")
 	cmd.Flags().DurationVar(&logEvery, "log-interval", 5*time.Second, "time between progress log lines")
 	cmd.Flags().Int64Var(&memLimitMB, "memory-limit", 320, "soft limit of this process's Go heap, in MB (0: none; workers have --worker-memory)")
+	cmd.Flags().Int64Var(&maxInputMB, "max-input", pipeline.DefaultMaxInput>>20, "refuse inputs larger than this, in MB, unread (0: the default)")
+	cmd.Flags().IntVar(&maxFacts, "max-facts-per-page", pipeline.DefaultMaxFactsPerPage, "quarantine a document with a page holding more facts than this")
+	cmd.Flags().DurationVar(&commitEvery, "commit-every", pipeline.DefaultFlushInterval, "commit finished documents at least this often (a kill loses at most this much work)")
 	cmd.Flags().StringVar(&progress, "progress", "auto", "progress display: auto (bar on a terminal, else log lines), bar, log or none")
 	rootCmd.AddCommand(cmd)
 }
@@ -193,7 +213,7 @@ func rates(p pipeline.Progress) (docsPerSec, pagesPerSec float64) {
 	if s <= 0 {
 		return 0, 0
 	}
-	return float64(p.Done-p.Skipped) / s, float64(p.Pages) / s
+	return float64(p.Done-p.Skipped-p.Ignored) / s, float64(p.Pages) / s
 }
 
 func (r *reporter) update(p pipeline.Progress) {
@@ -224,7 +244,7 @@ func (r *reporter) logLine(msg string, p pipeline.Progress) {
 	if done := p.Done; done > 0 && p.Total > done {
 		eta = time.Duration(float64(p.Elapsed) / float64(done) * float64(p.Total-done)).Round(time.Second)
 	}
-	r.log.Info(msg, "done", p.Done, "total", p.Total, "ok", p.OK, "skipped", p.Skipped,
+	r.log.Info(msg, "done", p.Done, "total", p.Total, "ok", p.OK, "skipped", p.Skipped, "ignored", p.Ignored,
 		"quarantined", p.Quarantined, "failed", p.Failed, "pages", p.Pages,
 		"docs_per_s", round1(d), "pages_per_s", round1(pg), "eta", eta.String(), "elapsed", p.Elapsed.Round(time.Millisecond).String())
 }
@@ -254,17 +274,27 @@ func reportIngest(cmd *cobra.Command, sum *pipeline.Summary, sample bool) error 
 	bad := 0
 	reasons := map[string]int{}
 	for _, o := range sum.Outcomes {
-		if o.Status == "quarantined" || o.Status == "failed" {
+		switch o.Status {
+		case pipeline.StatusQuarantined, pipeline.StatusFailed:
 			bad++
 			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: %s\n", o.Status, o.Source, o.Reason)
 			reasons[o.Reason]++
+		case pipeline.StatusIgnored:
+			fmt.Fprintf(cmd.ErrOrStderr(), "ignored: %s: %s\n", o.Source, o.Reason)
 		}
 	}
 	fmt.Fprintf(w, "documents: %d ok, %d skipped (already done), %d quarantined, %d failed\n",
-		sum.Count("ok"), sum.Count("skipped"), sum.Count("quarantined"), sum.Count("failed"))
+		sum.Count(pipeline.StatusOK), sum.Count(pipeline.StatusSkipped), sum.Count(pipeline.StatusQuarantined), sum.Count(pipeline.StatusFailed))
 	fmt.Fprintf(w, "facts:     %d\n", sum.Facts())
 	fmt.Fprintf(w, "output:    %s\n", sum.Out)
-	if sample || sum.Count("ok") > 0 {
+	if n := sum.Count(pipeline.StatusIgnored); n > 0 {
+		fmt.Fprintf(w, "ignored:   %d inputs by name (hidden or the catalog; listed above, zipin status lists them)\n", n)
+	}
+	fmt.Fprintf(w, "dataset:   %d documents\n", sum.InDataset)
+	if sum.CommitError != nil {
+		fmt.Fprintf(w, "commit:    FAILED (%s); the dataset holds only what was committed before\n", firstLine(sum.CommitError.Error(), 200))
+	}
+	if sample || sum.Count(pipeline.StatusOK) > 0 {
 		fmt.Fprintf(w, "try:       duckdb -c \"SELECT organization, fiscal_year, budget_yuan, execution_rate, self_score FROM read_parquet('%s/reports/**/*.parquet', union_by_name=true)\"\n", sum.Out)
 	}
 	secs := sum.Elapsed.Seconds()
@@ -278,6 +308,9 @@ func reportIngest(cmd *cobra.Command, sum *pipeline.Summary, sample bool) error 
 	fmt.Fprintf(tw, "  peak RSS\t%d MB (this process), %d MB (largest worker)\n", sum.PeakRSSKB>>10, sum.WorkerPeakRSSKB>>10)
 	if sum.Reconciled > 0 {
 		fmt.Fprintf(tw, "  recovered\t%d catalog rows corrected from the dataset (interrupted run)\n", sum.Reconciled)
+	}
+	if len(sum.KilledRuns) > 0 {
+		fmt.Fprintf(tw, "  killed runs\t%v never finished (marked killed)\n", sum.KilledRuns)
 	}
 	tw.Flush()
 	if len(reasons) > 0 {

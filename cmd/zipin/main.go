@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +19,13 @@ const (
 	exitOK      = 0
 	exitPartial = 1 // some documents quarantined or failed; the rest written
 	exitUsage   = 2 // usage or configuration error; nothing written
+	// exitFailure: the run failed at run time (disk full, I/O, the dataset
+	// locked by another run, a worker that cannot start). What was
+	// committed before stays; the summary says what the dataset holds.
+	exitFailure = 3
+	// exitInterrupted: stopped by SIGINT or SIGTERM (128 + SIGINT, as
+	// shells report it); finished documents were committed.
+	exitInterrupted = 130
 )
 
 // exitError carries a specific exit status out of a subcommand.
@@ -45,8 +53,25 @@ var rootCmd = &cobra.Command{
 	SilenceErrors: true,
 }
 
+// markUsage makes every command's argument check report a usage error, so
+// that an error left unmarked is a runtime failure.
+func markUsage(c *cobra.Command) {
+	if args := c.Args; args != nil {
+		c.Args = func(cmd *cobra.Command, a []string) error {
+			if err := args(cmd, a); err != nil {
+				return usageErr(err)
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		markUsage(sub)
+	}
+}
+
 func main() {
 	rootCmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErr(err) })
+	markUsage(rootCmd)
 	err := rootCmd.Execute()
 	if err == nil {
 		return
@@ -59,6 +84,8 @@ func main() {
 		os.Exit(ee.code)
 	}
 	fmt.Fprintln(os.Stderr, "zipin:", err)
-	// Cobra's own argument errors are usage errors too.
-	os.Exit(exitUsage)
+	if strings.HasPrefix(err.Error(), "unknown command") {
+		os.Exit(exitUsage)
+	}
+	os.Exit(exitFailure)
 }

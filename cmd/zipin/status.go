@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 
 	"zipin/catalog"
 	"zipin/schema"
@@ -29,7 +30,9 @@ func init() {
 			if _, err := os.Stat(filepath.Join(out, catalog.FileName)); err != nil {
 				return usageErr(fmt.Errorf("status: no catalog in %s (run zipin ingest --out %s first)", out, out))
 			}
-			cat, err := catalog.Open(out)
+			// Read-only: status must work on a dataset it may not write
+			// (a read-only mount, another user's folder).
+			cat, err := catalog.OpenReadOnly(out)
 			if err != nil {
 				return err
 			}
@@ -65,16 +68,33 @@ func init() {
 					fmt.Fprintf(w, "  %5d  %s\n", r.Count, firstLine(r.Reason, 100))
 				}
 			}
+			ignored, err := cat.Ignored(top)
+			if err != nil {
+				return err
+			}
+			if len(ignored) > 0 {
+				fmt.Fprintf(w, "\nignored inputs (by name, last run; %d shown):\n", len(ignored))
+				for _, i := range ignored {
+					fmt.Fprintf(w, "  %s: %s\n", i.Path, i.Reason)
+				}
+			}
 			runs, err := cat.Runs(5)
 			if err != nil {
 				return err
 			}
 			if len(runs) > 0 {
+				live := ingestRunning(out)
 				tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "\nrun\tstarted\tstate\tversion\tjobs\tinputs\textracted\tskipped\tquarantined\tfailed\tpages")
+				fmt.Fprintln(tw, "\nrun\tstarted\tstate\tversion\tjobs\tinputs\textracted\tskipped\tignored\tquarantined\tfailed\tpages")
 				for _, r := range runs {
-					fmt.Fprintf(tw, "%d\t%.19s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", r.ID, r.StartedAt, r.State,
-						r.ExtractorVersion, r.Jobs, r.Inputs, r.Extracted, r.Skipped, r.Quarantined, r.Failed, r.Pages)
+					state := r.State
+					if state == "running" && !live {
+						// No process holds the dataset's lock: the run died
+						// without recording its end (kill -9, power loss).
+						state = "killed"
+					}
+					fmt.Fprintf(tw, "%d\t%.19s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", r.ID, r.StartedAt, state,
+						r.ExtractorVersion, r.Jobs, r.Inputs, r.Extracted, r.Skipped, r.Ignored, r.Quarantined, r.Failed, r.Pages)
 				}
 				tw.Flush()
 			}
@@ -92,4 +112,20 @@ func init() {
 	cmd.Flags().StringVarP(&out, "out", "o", defaultOut, "dataset folder")
 	cmd.Flags().IntVar(&top, "top", 10, "how many quarantine reasons to show")
 	rootCmd.AddCommand(cmd)
+}
+
+// ingestRunning says whether a process holds the dataset's write lock
+// (schema.Lock), probed with a shared lock on a read-only descriptor so it
+// works where status may not write.
+func ingestRunning(dir string) bool {
+	f, err := os.Open(filepath.Join(dir, ".lock"))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB); err != nil {
+		return true
+	}
+	_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
+	return false
 }
