@@ -187,9 +187,9 @@ func TestVariedReports(t *testing.T) {
 		budget, executed, rate, s float64
 		grade                     string
 	}{
-		{"project-report.txt", "project", "东湖市东湖区城市管理局", 2023, 27000000, 25650000, 95, 93, "优"},
+		{"project-report.txt", "project", "南昌市东湖区城市管理局", 2023, 27000000, 25650000, 95, 93, "优"},
 		{"department-report.txt", "department", "西河县教育局", 2021, 365218000, 354026600, 96.94, 88.5, "良"},
-		{"label-value-form.txt", "table", "", 2022, 1500000, 1485000, 99, 98.9, ""},
+		{"label-value-form.txt", "table", "南岭县北坡镇人民政府", 2022, 1500000, 1485000, 99, 98.9, ""},
 		// a pipe table whose columns name the metrics and whose 合计 row holds the totals
 		{"department-table.txt", "department", "临江市林业和草原局", 2022, 58863200, 56401800, 95.82, 94, "优"},
 		{"township-project.txt", "project", "白石镇人民政府", 2023, 8600000, 8124000, 94.47, 95.5, "优秀"},

@@ -15,10 +15,30 @@ var (
 // gradeBlockers follow a grade character when it is the start of another word (优化, 良性, 中心).
 const gradeBlockers = "化先质势惠良好美异越点秀性心央期等级小国华层间部"
 
-// findGrade reads the grade as stated, in words or as a ticked box.
-func findGrade(nd *normalize.Doc) *string {
+// gradeCountAfter, right after a grade, show it counts the projects or
+// units that got it (评价结果为"良"的项目有2项): a summary's line, not the
+// report's grade.
+var gradeCountAfter = regexp.MustCompile(`^\s*[”"」]?\s*(?:的|等级的|等次的)?\s*(?:项目|单位|部门|有\d|共\d|\d+\s*个|\d+\s*项)`)
+
+// totalRowGrade reads the grade cell of a form's 总分 row: | 总分 | 100 | 93 | 优 |.
+var totalRowGrade = regexp.MustCompile(`(?m)^\|?\s*(?:总分|合计|总计)\s*\|(?:[^|\n]*\|)*?\s*(优秀|优|良好|良|中等|中|差)\s*\|?\s*$`)
+
+// gradeKey folds the ways of writing one grade (优 and 优秀) so that two
+// statements of it agree.
+func gradeKey(g string) string { return string([]rune(g)[:1]) }
+
+// findGrade reads the grade as stated — in words, as a ticked box, or in
+// the cell of a form's 总分 row — and returns it with the evidence. Where
+// the statements give different grades (a summary of several projects'
+// results) the field is NULL.
+func findGrade(nd *normalize.Doc) (*string, []Candidate) {
+	var ev []Candidate
 	for _, p := range nd.Pages {
-		for _, re := range []*regexp.Regexp{checkRe, gradeRe} {
+		for _, src := range []struct {
+			re     *regexp.Regexp
+			source string
+		}{{checkRe, "form"}, {gradeRe, "label"}, {totalRowGrade, "table"}} {
+			re := src.re
 			for _, m := range re.FindAllStringSubmatchIndex(p.Text, -1) {
 				g := strings.ReplaceAll(p.Text[m[2]:m[3]], " ", "")
 				after := p.Text[m[3]:]
@@ -28,11 +48,41 @@ func findGrade(nd *normalize.Doc) *string {
 				if re == checkRe && p.Text[m[0]:m[0]+1] == "R" && m[0] > 0 && p.Text[m[0]-1] < 0x80 && p.Text[m[0]-1] != ' ' && p.Text[m[0]-1] != '\n' {
 					continue // an R inside a Latin word, not a Wingdings tick
 				}
-				return &g
+				start := len([]rune(p.Text[:m[2]]))
+				c := Candidate{Field: "grade", Value: g, Page: p.Number, Start: start, End: start + len([]rune(p.Text[m[2]:m[3]])),
+					Label: strings.TrimSpace(p.Text[m[0]:m[2]]), Source: src.source, Scope: "document"}
+				if gradeCountAfter.MatchString(after) {
+					c.Scope, c.Reason = "project", "counts the projects that got this grade"
+				}
+				ev = append(ev, c)
 			}
 		}
 	}
-	return nil
+	chosen := -1
+	for i, c := range ev {
+		if c.Reason != "" {
+			continue
+		}
+		if chosen < 0 {
+			chosen = i
+			continue
+		}
+		if gradeKey(c.Value) != gradeKey(ev[chosen].Value) {
+			for j := range ev {
+				if ev[j].Reason == "" {
+					ev[j].Reason = "the text states different grades"
+				}
+			}
+			return nil, ev
+		}
+		ev[i].Reason = "agrees with the chosen value"
+	}
+	if chosen < 0 {
+		return nil, ev
+	}
+	ev[chosen].Chosen, ev[chosen].Reason = true, "first statement"
+	g := ev[chosen].Value
+	return &g, ev
 }
 
 // gradeBands are the usual score bands of the grades (财预〔2020〕10号).

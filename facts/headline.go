@@ -3,7 +3,6 @@ package facts
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -27,25 +26,9 @@ var headlineRank = map[string][]string{
 	SelfScore: {"综合评价得分", "自评得分", "自评总分", "自评分数", "评价得分", "绩效评分", "综合得分", "最终得分", "自评结果"},
 }
 
-var (
-	// An organization named in full: a place, then the unit.
-	orgRe = regexp.MustCompile(`(?:` + placeLevel + `)+[\p{Han}]{1,24}?` + orgSuffixes)
-	// orgCellRe reads a whole table cell as one name, up to its last unit suffix.
-	orgCellRe = regexp.MustCompile(`^(?:` + placeLevel + `)+[\p{Han}]{1,24}` + orgSuffixes)
-	// Labels of the table rows that name the unit, strongest first.
-	orgLabels  = []string{"资金使用单位", "预算部门、单位名称", "预算单位名称", "单位名称", "部门名称", "预算部门", "实施单位", "主管部门"}
-	yearRe     = regexp.MustCompile(`((?:19|20)\d{2})\s*年度?`)
-	yearDuRe   = regexp.MustCompile(`((?:19|20)\d{2})\s*年度`)
-	codePrefix = regexp.MustCompile(`^[0-9A-Za-z]+[-－—]`)
-)
-
 func buildHeadline(nd *normalize.Doc, facts []Fact) Headline {
 	h := Headline{}
-	ti := findTitle(nd)
-	h.Title = ti.text
-	h.Kind = kindOf(ti, nd)
-	h.Organization = findOrganization(nd, h.Title)
-	h.FiscalYear = findYear(nd, h.Title)
+	categorical(nd, &h) // title, kind, organization, year, grade
 	h.BudgetYuan = pick(&h, facts, BudgetTotal)
 	h.ExecutedYuan = pick(&h, facts, Executed)
 	h.ExecutionRate = pickRate(&h, facts)
@@ -53,7 +36,6 @@ func buildHeadline(nd *normalize.Doc, facts []Fact) Headline {
 	if h.SelfScore == nil && !weighed(h.Evidence, SelfScore) {
 		h.SelfScore = labelledScore(&h, nd)
 	}
-	h.Grade = findGrade(nd)
 	return h
 }
 

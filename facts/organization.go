@@ -3,174 +3,603 @@ package facts
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
+	"zipin/lexicon"
 	"zipin/normalize"
 )
 
-// orgSuffixes end the name of a reporting unit.
-const orgSuffixes = `(?:委员会|办公室|管理局|事务局|服务中心|中心|人民政府|政府|局|委|办|院|所|站|厅|部|会|队|团|馆|学校|中学|小学|幼儿园|学院|大学|医院|社|处|室|集团|公司|街道办事处|街道|政协|人大)`
+// orgSourceRank orders the places a reporting unit is read from, strongest
+// first: a labelled field of the form (单位名称, 实施单位 …), the report's
+// title, the signature block at its end, the portal's page metadata
+// (发布机构, 信息来源), and the opening text's subject. The first source
+// that names a unit decides; where it names two different units the field
+// is NULL.
+var orgSourceRank = []string{"label", "title", "signature", "portal", "body"}
 
-// findOrganization takes the unit from the title, then from the form's
-// unit rows, then from a full name early in the body. It never takes a
-// pronoun (我局, 本单位).
-func findOrganization(nd *normalize.Doc, title string) *string {
-	if m := yearRe.FindStringIndex(title); m != nil && m[0] > 0 {
-		prefix := strings.TrimSpace(title[:m[0]])
-		if org := cleanOrg(orgCellRe.FindString(prefix)); org != "" {
-			// Only a connective may stand between the name and the year:
-			// 某局关于2022年度…, 某局（本级）2022年….
-			rest := strings.TrimSpace(strings.TrimPrefix(prefix, org))
-			if rest == "" || rest == "关于" || rest == "的" || rest == "本级" || rest == "（本级）" || rest == "(本级)" {
-				return &org
+// orgLabel is a label of a field that names a unit, and the unit's role.
+type orgLabel struct {
+	label string
+	// role: "reporter" names the reporting unit itself; "implementer" is
+	// a project's 实施单位, "supervisor" its 主管部门 (CONTRACT: the
+	// implementer reports; the supervisor only where no implementer is
+	// given); "portal" is the page's publisher.
+	role string
+	// loose is set for labels long enough to be read glued to the cell
+	// before them (…专项经费主管部门新洲区…); short ones (部门) need a
+	// cell or line boundary before them.
+	loose bool
+}
+
+// orgLabels are read longest first where one contains another.
+var orgLabels = []orgLabel{
+	{"预算部门、单位名称", "reporter", true},
+	{"资金使用单位", "reporter", true},
+	{"预算单位名称", "reporter", true},
+	{"预算部门名称", "reporter", true},
+	{"单位名称", "reporter", true},
+	{"部门名称", "reporter", true},
+	{"填报单位", "reporter", true},
+	{"预算单位", "reporter", false},
+	{"预算部门", "reporter", false},
+	{"部门", "reporter", false},
+	{"实施单位", "implementer", true},
+	{"主管部门", "supervisor", true},
+	{"发布机构", "portal", false},
+	{"发布单位", "portal", false},
+	{"发文机关", "portal", false},
+	{"信息来源", "portal", false},
+	{"来源", "portal", false},
+}
+
+// orgLabelNotAfter are words that, right before a label, make it another
+// label: 中央主管部门 and 地方主管部门 of a transfer payment's form name the
+// funding departments, not the reporter.
+var orgLabelNotAfter = []string{"中央", "地方", "省级", "市级", "县级", "上级", "财政", "业务", "归口"}
+
+// orgValueFollowers may follow a unit's name glued in a flattened form: the
+// next label.
+var orgValueFollowers = []string{"文字", "字体", "字号", "浏览", "阅读", "点击", "时间", "日期", "作者", "实施单位", "主管部门", "项目名称", "项目资金", "资金投入", "单位名称", "部门名称", "联系人", "联系电话", "填报", "负责人", "预算", "年度", "自评", "绩效", "文号", "发布"}
+
+var codePrefix = regexp.MustCompile(`^[0-9A-Za-z]+[-－—]`)
+
+// orgCandidate is a unit's name found in the document.
+type orgCandidate struct {
+	name   orgName
+	source string
+	label  string
+	role   string
+	page   int
+	start  int // rune offsets in the page's text; -1 when unknown
+	end    int
+	reason string // why it was rejected, if it was
+}
+
+// findOrganization decides the reporting unit among the candidates of every
+// source and returns it (nil when no source names one or the strongest
+// disagrees with itself) with the evidence.
+func findOrganization(nd *normalize.Doc, ti titleInfo) (*string, []Candidate) {
+	var cands []orgCandidate
+	cands = append(cands, orgFromLabels(nd)...)
+	cands = append(cands, orgFromTitle(nd, ti)...)
+	cands = append(cands, orgFromSignature(nd)...)
+	cands = append(cands, orgFromBody(nd)...)
+	chosen := decideOrg(cands)
+	var out *string
+	if chosen >= 0 {
+		full := fullName(nd, cands[chosen].name)
+		switch {
+		case full.Relative && cands[chosen].source != "label" && cands[chosen].source != "title" && cands[chosen].source != "signature":
+			cands[chosen].reason = "names its place only by level (县, 市) and is written nowhere in full"
+			chosen = -1
+		case full.Text != cands[chosen].name.Text:
+			cands[chosen].reason = "strongest source; written in full elsewhere as " + full.Text
+		}
+		if chosen >= 0 {
+			s := full.Text
+			out = &s
+		}
+	}
+	ev := make([]Candidate, 0, len(cands))
+	for i, c := range cands {
+		reason := c.reason
+		if i == chosen && reason == "" {
+			reason = "strongest source"
+		}
+		ev = append(ev, Candidate{Field: "organization", Value: c.name.Text, Page: c.page, Start: max(c.start, 0), End: max(c.end, 0),
+			Label: c.label, Source: c.source, Scope: "document", Chosen: i == chosen, Reason: reason})
+	}
+	return out, ev
+}
+
+// decideOrg returns the index of the chosen candidate, or -1, and sets the
+// reason of each rejected one.
+func decideOrg(cands []orgCandidate) int {
+	for _, src := range orgSourceRank {
+		var idx []int
+		for i, c := range cands {
+			if c.source == src && c.reason == "" {
+				idx = append(idx, i)
+			}
+		}
+		if len(idx) == 0 {
+			continue
+		}
+		pick := idx[0]
+		if src == "label" {
+			pick = pickByRole(cands, idx)
+		}
+		if pick < 0 {
+			return -1
+		}
+		for _, i := range idx {
+			if i != pick && !sameUnit(cands[i].name.Text, cands[pick].name.Text) && cands[i].reason == "" {
+				if src == "label" && cands[i].role != cands[pick].role {
+					cands[i].reason = "the " + cands[pick].role + " field reports, not the " + cands[i].role
+					continue
+				}
+				cands[i].reason = "conflicts with " + cands[pick].name.Text + " from the same source"
+				cands[pick].reason = "conflicts with " + cands[i].name.Text + " from the same source"
+				return -1
+			}
+		}
+		for i := range cands {
+			if i != pick && cands[i].reason == "" {
+				if sameUnit(cands[i].name.Text, cands[pick].name.Text) {
+					cands[i].reason = "agrees with the chosen value"
+				} else {
+					cands[i].reason = "weaker source than " + src
+				}
+			}
+		}
+		return pick
+	}
+	return -1
+}
+
+// pickByRole chooses among labelled candidates: a reporter field, else the
+// implementer (实施单位), else the supervisor (主管部门). Where a form's two
+// fields are swapped — the 主管部门 holds an institution (剧团, 学校) and the
+// 实施单位 a government department — the institution is the implementer.
+// Several implementers of different units (one form per project) leave the
+// common supervisor as the reporter. Returns -1 when the fields disagree.
+func pickByRole(cands []orgCandidate, idx []int) int {
+	byRole := map[string][]int{}
+	for _, i := range idx {
+		byRole[cands[i].role] = append(byRole[cands[i].role], i)
+	}
+	consistent := func(role string) int {
+		ids := byRole[role]
+		if len(ids) == 0 {
+			return -1
+		}
+		for _, i := range ids[1:] {
+			if !sameUnit(cands[i].name.Text, cands[ids[0]].name.Text) {
+				return -2
+			}
+		}
+		return ids[0]
+	}
+	if r := consistent("reporter"); r != -1 {
+		return r
+	}
+	impl, sup := consistent("implementer"), consistent("supervisor")
+	switch {
+	case impl >= 0 && sup >= 0:
+		si, ss := cands[impl].name.Suffix.Kind, cands[sup].name.Suffix.Kind
+		if ss != lexicon.Administrative && si == lexicon.Administrative {
+			cands[impl].reason = "the form's fields are swapped: the 主管部门 field holds the implementing institution"
+			return sup
+		}
+		return impl
+	case impl >= 0:
+		return impl
+	case impl == -2 && sup >= 0:
+		for _, i := range byRole["implementer"] {
+			cands[i].reason = "one of several projects' implementers; their common 主管部门 reports"
+		}
+		return sup
+	case impl == -1 && sup >= 0:
+		return sup
+	}
+	return -1
+}
+
+// sameUnit reports whether two names are the same unit, one written fuller
+// than the other (贯塘乡人民政府, 衡山县贯塘乡人民政府).
+func sameUnit(a, b string) bool {
+	return a == b || strings.HasSuffix(a, b) || strings.HasSuffix(b, a)
+}
+
+// fullName returns the name as written in full elsewhere in the document
+// (内蒙古自治区文化和旅游厅 for 自治区文化和旅游厅, 南县政协 for 县政协,
+// 衡山县贯塘乡人民政府 for 贯塘乡人民政府): the longest name that ends with
+// it. A province alone is not added to a name that has its place (红河州…
+// stays), and two different fuller names leave it as it is.
+func fullName(nd *normalize.Doc, o orgName) orgName {
+	var fuller []orgName
+	for _, p := range nd.Pages {
+		text := p.Text
+		for off := 0; ; {
+			i := strings.Index(text[off:], o.Text)
+			if i < 0 {
+				break
+			}
+			at := off + i
+			off = at + len(o.Text)
+			before := []rune(text[:at])
+			var best orgName
+			for k := 1; k <= 14 && k <= len(before); k++ {
+				f, ok := parseOrgIn(string(before[len(before)-k:])+o.Text, false)
+				if ok && !f.Relative && (o.Relative || !lexicon.IsProvince(strings.TrimSuffix(f.Place, o.Place))) {
+					best = f
+				}
+			}
+			if best.Text != "" {
+				fuller = append(fuller, best)
 			}
 		}
 	}
-	if org, stated := orgFromLabels(nd); stated {
-		return org
+	if len(fuller) == 0 {
+		return o
 	}
-	if org := cleanOrg(orgRe.FindString(title)); org != "" {
-		return &org
+	long := fuller[0]
+	for _, f := range fuller[1:] {
+		switch {
+		case strings.HasSuffix(f.Text, long.Text):
+			long = f
+		case !strings.HasSuffix(long.Text, f.Text):
+			return o // two different fuller names
+		}
 	}
-	return orgFromBody(nd)
+	return long
 }
 
-// orgFromLabels reads the value after a unit label in a form: the next cell
-// of a grid, the text after the label on its line, or the next line.
-func orgFromLabels(nd *normalize.Doc) (org *string, stated bool) {
-	found := map[string]string{}
+// orgFromLabels reads the value of each unit label: the rest of the cell or
+// line after it, or the next line when the label stands alone.
+func orgFromLabels(nd *normalize.Doc) []orgCandidate {
+	var out []orgCandidate
 	for _, p := range nd.Pages {
 		lines := strings.Split(p.Text, "\n")
-		for i, l := range lines {
-			for _, label := range orgLabels {
-				if _, done := found[label]; done {
+		lineStart := 0
+		for li, l := range lines {
+			lr := []rune(l)
+			for i := 0; i < len(lr); i++ {
+				lab, ok := labelAt(lr, i)
+				if !ok {
 					continue
 				}
-				j := strings.Index(l, label)
-				if j < 0 {
+				after := i + len([]rune(lab.label))
+				vStart, vr := valueAfter(lr, after)
+				if len(vr) == 0 && li+1 < len(lines) {
+					nr := []rune(lines[li+1])
+					k := 0
+					for k < len(nr) && strings.ContainsRune(" \t|•·-*:：", nr[k]) {
+						k++
+					}
+					vStart, vr = lineStart+len(lr)+1+k, nr[k:]
+				} else {
+					vStart += lineStart
+				}
+				if lab.role == "portal" && li > 25 {
+					continue // publisher lines stand at the page's head
+				}
+				name, n := labelValue(vr)
+				src := "label"
+				if lab.role == "portal" {
+					src = "portal"
+				}
+				if n == 0 {
 					continue
 				}
-				rest := l[j+len(label):]
-				if strings.TrimSpace(strings.Trim(rest, " |:：()（）盖章")) == "" && i+1 < len(lines) {
-					rest = lines[i+1]
-				}
-				if v := orgValue(rest); v != "" {
-					found[label] = v
-				}
+				c := orgCandidate{name: name, source: src, label: lab.label, role: lab.role, page: p.Number, start: vStart, end: vStart + n}
+				out = append(out, c)
+				i = after - 1
+			}
+			lineStart += len(lr) + 1
+		}
+	}
+	return out
+}
+
+// labelAt reports the unit label that starts at rune i of a line.
+func labelAt(lr []rune, i int) (orgLabel, bool) {
+	s := string(lr[i:min(len(lr), i+12)])
+	for _, lab := range orgLabels {
+		if !strings.HasPrefix(s, lab.label) {
+			continue
+		}
+		before := string(lr[:i])
+		for _, w := range orgLabelNotAfter {
+			if strings.HasSuffix(before, w) {
+				return orgLabel{}, false
+			}
+		}
+		prevHan := i > 0 && unicode.Is(unicode.Han, lr[i-1])
+		if prevHan && !lab.loose {
+			return orgLabel{}, false
+		}
+		end := i + len([]rune(lab.label))
+		if !lab.loose || lab.role == "portal" {
+			// a short label is followed by a separator: 部门：X, 部门 | X
+			if end < len(lr) && !strings.ContainsRune(" \t|:：(（", lr[end]) {
+				return orgLabel{}, false
+			}
+		}
+		return lab, true
+	}
+	return orgLabel{}, false
+}
+
+// valueAfter skips the separators after a label and returns where the
+// value starts and its runes up to the end of the cell.
+func valueAfter(lr []rune, at int) (int, []rune) {
+	for at < len(lr) && strings.ContainsRune(" \t|:：", lr[at]) {
+		at++
+	}
+	for _, t := range []string{"（盖章）", "(盖章)", "盖章"} {
+		if strings.HasPrefix(string(lr[at:]), t) {
+			at += len([]rune(t))
+			for at < len(lr) && strings.ContainsRune(" \t|:：", lr[at]) {
+				at++
 			}
 		}
 	}
-	for _, label := range orgLabels[:5] {
-		if v, ok := found[label]; ok {
-			return &v, true
-		}
+	end := at
+	for end < len(lr) && lr[end] != '|' {
+		end++
 	}
-	impl, dept := found["实施单位"], found["主管部门"]
-	switch {
-	case impl != "" && (dept == "" || strings.HasPrefix(dept, impl) || strings.HasPrefix(impl, dept)):
-		return &impl, true
-	case impl == "" && dept != "":
-		return &dept, true
-	case impl != "" && dept != "":
-		return nil, true // the rows name different units: which one reports is not stated
-	}
-	return nil, false
+	return at, []rune(strings.TrimRight(string(lr[at:end]), " \t"))
 }
 
-// orgValue cleans the text after a label into a unit name, or "".
-func orgValue(s string) string {
-	s = strings.TrimLeft(s, " |:：()（）盖章")
-	for _, l := range append(orgLabels, "项目资金", "项目名称") {
-		if i := strings.Index(s, l); i > 0 {
-			s = s[:i]
+// labelValue reads a unit's name at the start of a labelled value (after
+// a code such as 219- or 1R0001-), and how many runes of the value it
+// spans; 0 when the value is not a name or runs on into a clause.
+func labelValue(v []rune) (orgName, int) {
+	skip := 0
+	if m := codePrefix.FindString(string(v)); m != "" {
+		skip = len([]rune(m))
+	}
+	o, n := parseOrgPrefixIn(v[skip:], true)
+	if n == 0 {
+		return orgName{}, 0
+	}
+	rest := string(v[skip+n:])
+	for _, t := range lexicon.OrgTails {
+		rest = strings.TrimPrefix(rest, t)
+	}
+	if r := []rune(rest); len(r) > 0 && unicode.Is(unicode.Han, r[0]) && !hasAnyPrefix(rest, orgValueFollowers...) {
+		return orgName{}, 0
+	}
+	return o, skip + n
+}
+
+// orgFromTitle reads the unit at the start of the title (X关于…的报告,
+// X2023年度…报告, 2023年X…报告), and of the page's own title with the
+// portal's site name (_X县人民政府) stripped.
+func orgFromTitle(nd *normalize.Doc, ti titleInfo) []orgCandidate {
+	var out []orgCandidate
+	seen := map[string]bool{}
+	for _, t := range []string{ti.text, stripSiteName(nd.Title)} {
+		t = strings.TrimSpace(t)
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		r := []rune(t)
+		at := 0
+		if m := leadingYear.FindString(t); m != "" {
+			at = len([]rune(m))
+		}
+		for _, w := range []string{"关于", "（", "("} {
+			if strings.HasPrefix(string(r[at:]), w) {
+				at += len([]rune(w))
+			}
+		}
+		o, n := parseOrgPrefixIn(r[at:], true)
+		if n == 0 {
+			continue
+		}
+		c := orgCandidate{name: o, source: "title", start: -1}
+		c.page, c.start, c.end = locate(nd, o.Text)
+		out = append(out, c)
+	}
+	return out
+}
+
+var leadingYear = regexp.MustCompile(`^(?:19|20)\d{2}\s*年度?`)
+
+// stripSiteName removes the portal's site name that a page title ends with:
+// 某局2023年度自评报告_某县人民政府 → 某局2023年度自评报告.
+func stripSiteName(t string) string {
+	for _, sep := range []string{"_", "－", " - ", "-", "|", "——"} {
+		if i := strings.LastIndex(t, sep); i > 0 {
+			tail := strings.TrimSpace(t[i+len(sep):])
+			if _, ok := parseOrg(tail); ok || strings.Contains(tail, "网") || strings.Contains(tail, "门户") {
+				return strings.TrimSpace(t[:i])
+			}
 		}
 	}
-	if i := strings.IndexAny(s, "|"); i >= 0 {
-		s = s[:i]
+	return t
+}
+
+// locate finds s in the document: page and rune offsets, or 0, -1, -1.
+func locate(nd *normalize.Doc, s string) (int, int, int) {
+	for _, p := range nd.Pages {
+		if i := strings.Index(p.Text, s); i >= 0 {
+			st := len([]rune(p.Text[:i]))
+			return p.Number, st, st + len([]rune(s))
+		}
 	}
-	s = strings.TrimSpace(s)
-	s = codePrefix.ReplaceAllString(s, "")
-	if f := strings.Fields(s); len(f) > 0 {
-		s = f[0]
+	return 0, -1, -1
+}
+
+var dateLine = regexp.MustCompile(`^(?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-./]\d{1,2}[-./]\d{1,2})$`)
+
+// orgFromSignature reads the unit that signs the report: a line at its end
+// that is a unit's name alone, next to the date line.
+func orgFromSignature(nd *normalize.Doc) []orgCandidate {
+	if len(nd.Pages) == 0 {
+		return nil
 	}
-	if m := orgCellRe.FindString(s); m != "" {
-		return cleanOrg(m)
+	p := nd.Pages[len(nd.Pages)-1]
+	lines := strings.Split(p.Text, "\n")
+	var out []orgCandidate
+	nonEmpty := 0
+	for i := len(lines) - 1; i >= 0 && nonEmpty < 8; i-- {
+		l := strings.TrimSpace(lines[i])
+		if l == "" {
+			continue
+		}
+		nonEmpty++
+		if !dateLine.MatchString(strings.ReplaceAll(l, " ", "")) {
+			continue
+		}
+		for _, j := range []int{i - 1, i - 2, i + 1} {
+			if j < 0 || j >= len(lines) {
+				continue
+			}
+			o, ok := parseOrg(strings.ReplaceAll(strings.TrimSpace(lines[j]), " ", ""))
+			if !ok {
+				continue
+			}
+			c := orgCandidate{name: o, source: "signature"}
+			c.page = p.Number
+			c.start = len([]rune(strings.Join(lines[:j], "\n"))) + 1
+			if j == 0 {
+				c.start = 0
+			}
+			c.start += strings.Index(lines[j], strings.TrimSpace(lines[j])[:1])
+			c.end = c.start + len([]rune(strings.TrimSpace(lines[j])))
+			out = append(out, c)
+			break
+		}
+	}
+	return out
+}
+
+// orgNotBefore: a name followed by one of these is named as the author of
+// another document or an instructing body (某局关于印发…, 某局下达…).
+var orgNotBefore = []string{"关于", "印发", "转发", "下达", "文件", "要求", "网站", "通知", "批复", "办法", "规定", "的通知", "《"}
+
+// orgNotAfter: a name after one of these is a body the report refers to
+// (根据某局…, 报送某局, 向某局), not its author.
+var orgNotAfter = []string{"根据", "按照", "依据", "由", "向", "报送", "上报", "提交", "报", "经", "会同", "配合", "联合", "对", "给", "和", "与", "及", "、", "到", "在", "协调", "督促", "指导", "请", "至"}
+
+// orgFromBody reads the unit the opening text names as its subject: a full
+// name (with a place from the gazetteer) at the start of a sentence or
+// clause, not quoted, not a document's author, not one of a list; it must
+// fit the report's word for itself (我局 → a 局).
+func orgFromBody(nd *normalize.Doc) []orgCandidate {
+	var out []orgCandidate
+	self := selfReference(nd)
+	budget := 1500
+	for _, p := range nd.Pages {
+		r := []rune(p.Text)
+		lim := min(len(r), budget)
+		budget -= lim
+		for i := 0; i < lim; i++ {
+			if i > 0 && unicode.Is(unicode.Han, r[i-1]) && r[i-1] != '年' {
+				continue // not at a clause start
+			}
+			if n, _ := lexicon.PlaceAt(r[i:], ""); n == 0 {
+				continue
+			}
+			o, n := parseOrgPrefix(r[i:])
+			if n == 0 || o.Relative {
+				continue
+			}
+			before, after := string(r[max(0, i-6):i]), string(r[i+n:min(len(r), i+n+4)])
+			c := orgCandidate{name: o, source: "body", page: p.Number, start: i, end: i + n}
+			switch {
+			case !subjectFollows(r, i, i+n):
+				c.reason = "a form's cell or a list item, not the subject of a sentence"
+			case quoted(r[:i]):
+				c.reason = "inside quotation marks or a document's title"
+			case hasAnyPrefix(after, orgNotBefore...):
+				c.reason = "named as the author of another document"
+			case hasAnySuffix(strings.TrimRight(before, "0123456789年，, "), orgNotAfter...):
+				c.reason = "named as another body the report refers to"
+			case self != "" && !strings.ContainsRune(self, []rune(o.Text)[len([]rune(o.Text))-1]):
+				c.reason = "the report's word for itself does not fit this unit"
+			}
+			out = append(out, c)
+			i += n - 1
+		}
+		if budget <= 0 {
+			break
+		}
+	}
+	// Only the first acceptable subject is a candidate; later ones are
+	// other units the text mentions.
+	first := true
+	for i := range out {
+		if out[i].reason == "" {
+			if !first && !sameUnit(out[i].name.Text, firstBody(out)) {
+				out[i].reason = "a later unit the text mentions"
+			}
+			first = false
+		}
+	}
+	return out
+}
+
+// yearThen follows a subject: 2023年, 2023年度.
+var yearThen = regexp.MustCompile(`^\s?(?:19|20)\d{2}\s?年`)
+
+// subjectFollows reports whether the name at r[i:end] is the subject of
+// the text: a sentence goes on after it (荆门市民政局较好地完成…,
+// …人民政府2023年…), or it stands alone on its line (a heading above the
+// title). A name followed by a space or a cell border is a form's cell.
+func subjectFollows(r []rune, i, end int) bool {
+	if end == len(r) || r[end] == '\n' {
+		ls := i
+		for ls > 0 && r[ls-1] != '\n' {
+			ls--
+		}
+		return strings.TrimSpace(string(r[ls:i])) == ""
+	}
+	return unicode.Is(unicode.Han, r[end]) || strings.ContainsRune("（(", r[end]) || yearThen.MatchString(string(r[end:min(len(r), end+8)]))
+}
+
+func firstBody(cs []orgCandidate) string {
+	for _, c := range cs {
+		if c.reason == "" {
+			return c.name.Text
+		}
 	}
 	return ""
 }
 
-// orgNeverStarts are characters a unit's name never begins with; a match
-// that does has swallowed the word before it (现将2022年西平县…, 由县…).
-const orgNeverStarts = "年月日的了在和与及将对由是为现到其该本我各"
-
-// orgNeverContains are words that show a match is not a name: page
-// furniture or a form label run into the name.
-var orgNeverContains = []string{"我", "情况", "书面", "报送", "上报", "提交", "整改", "欢迎", "来到", "网站", "位置", "首页", "主管部门", "实施单位", "名称", "我局", "我单位", "本单位"}
-
-// cleanOrg trims what a match swallowed before the name and checks that
-// what is left is still a full name (a place of at least two characters and
-// a unit); else "".
-func cleanOrg(s string) string { return cleanOrgBefore(s, "") }
-
-// orgSuffixWords: a unit suffix followed by one of these characters is the
-// start of an ordinary word, not the end of a name.
-var orgSuffixWords = map[rune]string{
-	'社': "会区", '部': "门分署", '会': "议上", '处': "理置", '所': "有以属", '站': "在位",
-	'局': "面势部限", '院': "校", '队': "伍", '室': "内外", '办': "理法", '委': "托员",
+// quoted reports whether the text before a position leaves a 《》 or “”
+// open.
+func quoted(before []rune) bool {
+	s := string(before)
+	if strings.Count(s, "《") > strings.Count(s, "》") {
+		return true
+	}
+	if i := strings.LastIndexAny(s, "\n。"); i >= 0 {
+		s = s[i:]
+	}
+	return strings.Count(s, "“") > strings.Count(s, "”") || strings.Count(s, "「") > strings.Count(s, "」")
 }
 
-// cleanOrgBefore is cleanOrg for a match followed in its text by rest.
-func cleanOrgBefore(s, rest string) string {
-	r := []rune(s)
-	for len(r) > 0 && strings.ContainsRune(orgNeverStarts, r[0]) {
-		r = r[1:]
-	}
-	s = string(r)
-	for _, w := range orgNeverContains {
-		if strings.Contains(s, w) {
-			return ""
+// selfReference returns the last characters a unit's name may end with
+// given the report's word for itself (我局 → 局, 我校 → 学校园), or ""
+// when it uses none or several that disagree.
+func selfReference(nd *normalize.Doc) string {
+	found := ""
+	for _, p := range nd.Pages {
+		for w, sfx := range lexicon.SelfReferences {
+			if strings.Contains(p.Text, w) {
+				if found != "" && found != sfx {
+					return ""
+				}
+				found = sfx
+			}
 		}
 	}
-	if m := orgRe.FindString(s); m == "" || !strings.HasPrefix(s, m) && !strings.HasSuffix(s, m) {
-		return ""
-	}
-	if next, ok := orgSuffixWords[r[len(r)-1]]; ok && rest != "" && strings.ContainsRune(next, []rune(rest)[0]) {
-		return "" // 经济社会, 各部门: the suffix starts a longer word
-	}
-	if loc := placeRe.FindStringIndex(s); loc == nil || loc[0] != 0 || len([]rune(s[:loc[1]])) < 2 {
-		return ""
-	}
-	return s
-}
-
-var placeRe = regexp.MustCompile(`^(?:` + placeLevel + `)`)
-
-// placeLevel is one level of a place name: a short name and its level. Names
-// of ordinary places are short (番禺区, 红河州); only autonomous areas run long
-// (红河哈尼族彝族自治州). A longer run before 县 is a clause, not a place
-// (…书面报送县财政局).
-const placeLevel = `[\p{Han}]{2,9}?(?:自治区|自治州|自治县|自治旗|地区|盟)|[\p{Han}]{1,5}?(?:省|市|州|县|区|旗|镇|乡)`
-
-// orgFromBody finds the first full unit name in the opening text that is not
-// quoted from a document title (《…》) or named as an instructing body.
-func orgFromBody(nd *normalize.Doc) *string {
-	head := strings.Join(firstLines(nd, 40), "\n")
-	if r := []rune(head); len(r) > 800 {
-		head = string(r[:800])
-	}
-	for _, m := range orgRe.FindAllStringIndex(head, -1) {
-		before := head[:m[0]]
-		if strings.Count(before, "《") > strings.Count(before, "》") {
-			continue
-		}
-		after := head[m[1]:]
-		if hasAnyPrefix(after, "关于", "印发", "下达", "文件", "要求", "网站") || hasAnySuffix(before, "根据", "按照", "来源:", "来源：", "发布机构:", "报送", "上报", "提交", "报", "向", "由", "经") {
-			continue
-		}
-		if org := cleanOrgBefore(head[m[0]:m[1]], after); org != "" {
-			return &org
-		}
-	}
-	return nil
+	return found
 }
 
 func hasAnyPrefix(s string, ps ...string) bool {

@@ -13,17 +13,38 @@ var titleWords = []struct {
 	weight int
 }{{"自评", 3}, {"绩效", 2}, {"报告", 1}, {"自评表", 1}, {"评价", 1}}
 
-// kindRules decide the report kind from its title, first match wins.
-var kindRules = []struct {
-	kind string
-	any  []string
-	none []string
-}{
-	{"table", []string{"自评表", "评价表"}, []string{"报告"}},
-	{"other", []string{"整改", "评价结果"}, nil},
-	{"department", []string{"部门整体", "单位整体", "整体支出", "整体绩效", "整体和项目"}, nil},
-	{"project", []string{"项目"}, nil},
+// kindRule decides the report kind when its words appear: in the title, or
+// (where=head) in the opening text when the title says nothing.
+type kindRule struct {
+	kind  string
+	where string // "title", "text" (the whole text) or "head" (the opening lines)
+	any   []string
+	none  []string
+	why   string
 }
+
+// kindRules decide the report kind, first match wins. CONTRACT: department
+// = 部门/单位整体, project = 项目支出 (a fund's or a transfer payment's report
+// too), table = a 自评表 alone, other = rectification reports and the results
+// of an evaluation made by others.
+var kindRules = []kindRule{
+	{"table", "title", []string{"自评表", "评价表"}, []string{"报告"}, "the title names a form"},
+	{"other", "title", []string{"整改", "评价结果"}, nil, "the title names a rectification or an evaluation's result"},
+	{"other", "result", nil, nil, "states an evaluation's grade or score and never calls itself a self-evaluation"},
+	{"department", "title", []string{"部门整体", "单位整体", "整体支出", "整体绩效", "整体和项目"}, nil, "the title names the unit's whole spending"},
+	{"project", "title", []string{"项目"}, nil, "the title names a project"},
+	{"department", "title", []string{"部门绩效", "部门自评", "部门预算绩效", "单位绩效自评"}, nil, "the title names the department's evaluation"},
+	{"project", "title", []string{"资金", "经费", "补助", "补贴", "专项", "转移支付"}, nil, "the title names a fund"},
+	{"department", "head", []string{"部门整体", "单位整体"}, nil, "the opening text names the unit's whole spending"},
+	{"project", "head", []string{"项目"}, nil, "the opening text names a project"},
+}
+
+// selfEvalWords mark a report the unit wrote about itself.
+var selfEvalWords = []string{"自评", "自查", "自我评价"}
+
+// resultWords state an evaluation's outcome (CONTRACT: 综合评价得分 where the
+// report presents an evaluation's result).
+var resultWords = []string{"综合评价得分", "评价等次", "评价结论为", "评价等级为", "综合评分"}
 
 // firstLines returns the first n non-empty lines of the document.
 func firstLines(nd *normalize.Doc, n int) []string {
@@ -114,37 +135,63 @@ func findTitle(nd *normalize.Doc) titleInfo {
 
 // joinsTitle reports whether prev is the first half of a title that wraps
 // onto the next line: short, with no sentence end, ending in a year or a
-// unit's name.
+// unit's name, or leaving a bracket open.
 func joinsTitle(prev, title string) bool {
 	prev = strings.TrimSpace(prev)
 	r := []rune(prev)
 	if len(r) == 0 || len(r)+len([]rune(title)) > 60 || strings.ContainsAny(prev, "。；：:，,|") {
 		return false
 	}
-	return yearRe.MatchString(prev) && strings.HasSuffix(prev, "年") || strings.HasSuffix(prev, "年度") || orgCellRe.MatchString(prev) && cleanOrg(prev) == prev
+	if strings.Count(prev, "(")+strings.Count(prev, "（") > strings.Count(prev, ")")+strings.Count(prev, "）") {
+		return true // the line breaks inside a bracket: 总结(绩效自 / 评结果、绩效评价报告)
+	}
+	_, isOrg := parseOrg(prev)
+	return yearRe.MatchString(prev) && strings.HasSuffix(prev, "年") || strings.HasSuffix(prev, "年度") || isOrg
 }
 
-func kindOf(ti titleInfo, nd *normalize.Doc) string {
+// kindOf applies kindRules and returns the kind with its evidence.
+func kindOf(ti titleInfo, nd *normalize.Doc) (string, []Candidate) {
+	head := strings.Join(firstLines(nd, 30), "")
+	var all strings.Builder
+	for _, p := range nd.Pages {
+		all.WriteString(p.Text)
+	}
+	text := all.String()
+	var ev []Candidate
+	chosen := ""
 	for _, rule := range kindRules {
-		if ti.attachment && rule.kind == "table" {
-			continue // a report that attaches its 自评表 is still a report
+		var hit bool
+		switch rule.where {
+		case "title":
+			hit = containsAny(ti.text, rule.any) && !containsAny(ti.text, rule.none)
+			if hit && ti.attachment && rule.kind == "table" {
+				ev = append(ev, Candidate{Field: "kind", Value: rule.kind, Label: ti.text, Source: "title", Scope: "document", Reason: "the form is an attachment of a report"})
+				continue
+			}
+		case "result":
+			hit = containsAny(text, resultWords) && !containsAny(text, selfEvalWords)
+		case "head":
+			hit = containsAny(head, rule.any)
 		}
-		if containsAny(ti.text, rule.any) && !containsAny(ti.text, rule.none) {
-			return rule.kind
+		if !hit {
+			continue
 		}
+		c := Candidate{Field: "kind", Value: rule.kind, Label: ti.text, Source: rule.where, Scope: "document", Reason: rule.why}
+		if rule.where != "title" {
+			c.Label = ""
+		}
+		if chosen == "" {
+			chosen, c.Chosen = rule.kind, true
+		} else {
+			c.Reason = "a stronger rule decided: " + c.Reason
+		}
+		ev = append(ev, c)
 	}
-	// No title says it: fall back on the opening text.
-	var head string
-	for _, l := range firstLines(nd, 30) {
-		head += l
+	if chosen == "" {
+		chosen = "other"
+		ev = append(ev, Candidate{Field: "kind", Value: "other", Source: "default", Scope: "document", Chosen: true, Reason: "no rule matched"})
 	}
-	switch {
-	case strings.Contains(head, "部门整体") || strings.Contains(head, "单位整体"):
-		return "department"
-	case strings.Contains(head, "项目"):
-		return "project"
-	}
-	return "other"
+	return chosen, ev
 }
 
 func containsAny(s string, words []string) bool {
@@ -154,4 +201,20 @@ func containsAny(s string, words []string) bool {
 		}
 	}
 	return false
+}
+
+// categorical decides the headline's title, kind, organization, fiscal year
+// and grade, and records the candidates weighed for each in its Evidence.
+func categorical(nd *normalize.Doc, h *Headline) {
+	ti := findTitle(nd)
+	h.Title = ti.text
+	var ev []Candidate
+	h.Kind, ev = kindOf(ti, nd)
+	h.Evidence = append(h.Evidence, ev...)
+	h.Organization, ev = findOrganization(nd, ti)
+	h.Evidence = append(h.Evidence, ev...)
+	h.FiscalYear, ev = findYear(nd, ti.text)
+	h.Evidence = append(h.Evidence, ev...)
+	h.Grade, ev = findGrade(nd)
+	h.Evidence = append(h.Evidence, ev...)
 }
