@@ -46,7 +46,7 @@ func findYear(nd *normalize.Doc, title string) (*int, []Candidate) {
 		return &y, ev
 	}
 	if y, ok := titleYear(title); ok {
-		return choose(y, Candidate{Field: "year", Value: strconv.Itoa(y), Label: title, Source: "title", Scope: "document"})
+		return choose(y, Candidate{Field: "fiscal_year", Value: strconv.Itoa(y), Label: title, Source: "title", Scope: "document"})
 	}
 	head := strings.Join(firstLines(nd, 40), "\n")
 	if r := []rune(head); len(r) > 1500 {
@@ -56,7 +56,7 @@ func findYear(nd *normalize.Doc, title string) (*int, []Candidate) {
 	for _, m := range yearRe.FindAllStringSubmatchIndex(head, -1) {
 		y, _ := strconv.Atoi(head[m[2]:m[3]])
 		clause := yearClause(head[m[1]:])
-		c := Candidate{Field: "year", Value: strconv.Itoa(y), Label: strings.TrimSpace(head[m[0]:m[1]]) + clause, Source: "prose", Scope: "document"}
+		c := Candidate{Field: "fiscal_year", Value: strconv.Itoa(y), Label: strings.TrimSpace(head[m[0]:m[1]]) + clause, Source: "prose", Scope: "document"}
 		switch {
 		case dateAfter.MatchString(head[m[1]:]):
 			c.Reason = "a date"
@@ -108,7 +108,7 @@ func findYear(nd *normalize.Doc, title string) (*int, []Candidate) {
 		}
 	}
 	if latest > 0 && (counts[latest] > 1 || len(counts) == 1) {
-		return choose(latest, Candidate{Field: "year", Value: strconv.Itoa(latest), Source: "mentions", Scope: "document",
+		return choose(latest, Candidate{Field: "fiscal_year", Value: strconv.Itoa(latest), Source: "mentions", Scope: "document",
 			Reason: "the latest year the opening text mentions, " + strconv.Itoa(counts[latest]) + " times"})
 	}
 	return nil, ev

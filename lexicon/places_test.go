@@ -12,7 +12,7 @@ func TestPlaceAt(t *testing.T) {
 		{"内蒙古文化和旅游厅", "", 3, Province},
 		{"红河哈尼族彝族自治州", "", 10, Prefecture},
 		{"红河州数据发展中心", "", 3, Prefecture}, // short form of an autonomous prefecture
-		{"石林县民族宗教事务局", "", 3, County}, // 石林彝族自治县
+		{"石林县民族宗教事务局", "", 3, County},    // 石林彝族自治县
 		{"第十四师农业农村局", "", 4, Corps},
 		{"棠溪镇人民政府", County, 3, Town},
 		{"棠溪镇人民政府", "", 0, ""}, // a township by its form only after a county
