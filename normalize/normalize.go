@@ -173,21 +173,36 @@ func renderPage(p doc.Page) (raw string, tables []rawTable, breaks map[int]bool)
 			write("\n\n")
 		}
 		if blk.Kind == doc.BlockTable && blk.Table != nil {
-			grid := blk.Table.Grid()
-			rt := rawTable{src: blk.Table, start: n}
-			for ri, row := range grid {
+			t := blk.Table
+			rt := rawTable{src: t, start: n}
+			for ri, row := range t.Anchors() {
 				if ri > 0 {
 					write("\n")
 				}
 				starts, ends := make([]int, len(row)), make([]int, len(row))
-				for ci, cell := range row {
+				for ci, anchor := range row {
 					if ci > 0 {
 						write(" | ")
 					}
+					starts[ci], ends[ci] = n, n
+					if anchor < 0 {
+						continue
+					}
+					c := t.Cells[anchor]
+					if c.Row != ri || c.Col != ci {
+						// A merged cell's text is written once, at its
+						// top-left position; the positions it covers
+						// point there, so the grid still carries it and
+						// every fact in it has one source span.
+						if c.Row == ri {
+							starts[ci], ends[ci] = starts[c.Col], ends[c.Col]
+						} else if c.Row >= 0 && c.Row < len(rt.cellStart) && c.Col >= 0 {
+							starts[ci], ends[ci] = rt.cellStart[c.Row][c.Col], rt.cellEnd[c.Row][c.Col]
+						}
+						continue
+					}
 					// A cell's own line breaks would split the row.
-					cell = strings.Join(strings.Fields(cell), " ")
-					starts[ci] = n
-					write(cell)
+					write(strings.Join(strings.Fields(c.Text), " "))
 					ends[ci] = n
 				}
 				rt.cellStart = append(rt.cellStart, starts)

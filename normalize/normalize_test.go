@@ -207,6 +207,41 @@ func TestTablesRenderedWithCellSpans(t *testing.T) {
 	}
 }
 
+// TestMergedCellOnce: a cell merged across many grid columns (a fine-grid
+// form) is written once in the page text; the grid still carries it to
+// every position, each pointing at that one span, so a number in it is one
+// fact with one source.
+func TestMergedCellOnce(t *testing.T) {
+	const cols = 12
+	tbl := &doc.Table{Rows: 3, Cols: cols, Cells: []doc.Cell{
+		{Row: 0, Col: 0, RowSpan: 1, ColSpan: cols, Text: "项目预算412.60万元"},
+		{Row: 1, Col: 0, RowSpan: 2, ColSpan: 2, Text: "单位"},
+		{Row: 1, Col: 2, RowSpan: 1, ColSpan: cols - 2, Text: "县财政局"},
+		{Row: 2, Col: 2, RowSpan: 1, ColSpan: 1, Text: "甲"},
+	}}
+	d := &doc.Document{Pages: []doc.Page{{Number: 1, Blocks: []doc.Block{{Kind: doc.BlockTable, Table: tbl}}}}}
+	nd, err := Document(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &nd.Pages[0]
+	for _, s := range []string{"412.60", "单位", "县财政局"} {
+		if n := strings.Count(p.Text, s); n != 1 {
+			t.Errorf("%q appears %d times in %q", s, n, p.Text)
+		}
+	}
+	tb := p.Tables[0]
+	first := tb.Cells[0][0]
+	for c := 0; c < cols; c++ {
+		if tb.Grid[0][c] != "项目预算412.60万元" || tb.Cells[0][c] != first {
+			t.Errorf("row 0 col %d: %q at %v, want the merged cell at %v", c, tb.Grid[0][c], tb.Cells[0][c], first)
+		}
+	}
+	if tb.Grid[2][1] != "单位" || tb.Cells[2][1] != tb.Cells[1][0] || tb.Grid[2][3] != "" {
+		t.Errorf("row 2: %q %v", tb.Grid[2], tb.Cells[2])
+	}
+}
+
 func equalInts(a, b []int) bool {
 	if len(a) != len(b) {
 		return false

@@ -121,6 +121,27 @@ func (t *Table) Grid() [][]string {
 	return g
 }
 
+// Anchors returns, for every grid position, the index in Cells of the cell
+// covering it (-1 where none does); a merged cell covers its whole span.
+func (t *Table) Anchors() [][]int {
+	a := make([][]int, t.Rows)
+	for i := range a {
+		a[i] = make([]int, t.Cols)
+		for k := range a[i] {
+			a[i][k] = -1
+		}
+	}
+	for ci, c := range t.Cells {
+		rs, cs := max(c.RowSpan, 1), max(c.ColSpan, 1)
+		for r := max(c.Row, 0); r < c.Row+rs && r < t.Rows; r++ {
+			for k := max(c.Col, 0); k < c.Col+cs && k < t.Cols; k++ {
+				a[r][k] = ci
+			}
+		}
+	}
+	return a
+}
+
 // Link is a hyperlink: its visible text and its target, as written.
 type Link struct {
 	Text, Href string

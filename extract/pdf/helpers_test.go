@@ -22,11 +22,27 @@ func cjkOf(s string) string {
 	return b.String()
 }
 
-// docText is every line and table cell of the document in order.
+// docText is every line and table cell of the document in order, a merged
+// cell once (as texts has it), not once per grid position it covers.
 func docText(d *doc.Document) string {
 	var b strings.Builder
 	for _, p := range d.Pages {
 		for _, bl := range p.Blocks {
+			if bl.Kind == doc.BlockTable && bl.Table != nil {
+				t := bl.Table
+				for i, row := range t.Anchors() {
+					for j, ci := range row {
+						if j > 0 {
+							b.WriteString(" | ")
+						}
+						if ci >= 0 && t.Cells[ci].Row == i && t.Cells[ci].Col == j {
+							b.WriteString(t.Cells[ci].Text)
+						}
+					}
+					b.WriteByte('\n')
+				}
+				continue
+			}
 			b.WriteString(bl.Text())
 			b.WriteByte('\n')
 		}
