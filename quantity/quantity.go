@@ -5,6 +5,7 @@
 package quantity
 
 import (
+	"math/big"
 	"sort"
 	"strings"
 	"unicode"
@@ -20,8 +21,14 @@ type Quantity struct {
 	Unit       string   // the base unit (元, %, 分, 人次 …)
 	UnitText   string   // the unit as written, with multiplier and qualifier (万余封)
 	Kind       string
-	Approx     string // 约 / 余 / 多 / 逾 / 近 / 超 / 以上 / 以下 / 不足 / 左右 …, as written
+	Approx     string // 约 / 余 / 多 / 逾 / 近 / 超 / 以上 / 以下 / 不足 / 左右 / 两三 …, as written
 	Op         string // ≥ ≤ > < = for targets
+
+	// The quantity in the unit as written, for a form that keeps it so
+	// (≤120万元 is InUnit 120, WrittenUnit 万元, Factor 1e4; Value is 1200000).
+	InUnit      float64
+	WrittenUnit string  // UnitText without its qualifiers (万余封 → 万封)
+	Factor      float64 // Value = InUnit × Factor
 }
 
 // prefix is a word written before a number that qualifies it.
@@ -76,7 +83,59 @@ func Find(s string) []Quantity {
 	return out
 }
 
-// scan tries to read a quantity starting at i (at a prefix or a number).
+// signs are the minus signs a report writes before a number: 结余资金为-8.6万元,
+// 增长-4.1%, 负4.1%. A hyphen is a sign only where it cannot be a range dash or
+// part of a date, code or phone number (see signAt).
+var signs = []string{"-", "−", "－", "负"}
+
+// signAt returns the length in runes of a minus sign at i, or 0. A sign must
+// touch its number, and the rune before a hyphen must be none of those that
+// end a number, a code or a unit (2021-05, 10-20万元, A-3, 1月-3月, 5%-8%):
+// there the hyphen is a dash. 负 is a sign only before a digit or numeral.
+func signAt(r []rune, i int) int {
+	if i+1 >= len(r) {
+		return 0
+	}
+	next := r[i+1]
+	switch r[i] {
+	case '负':
+		if isASCIIDigit(next) || isChineseDigit(next) {
+			return 1
+		}
+		return 0
+	case '-', '−', '－':
+		if !isASCIIDigit(next) {
+			return 0
+		}
+		if i == 0 {
+			return 1
+		}
+		p := r[i-1]
+		if p < 0x80 && (unicode.IsLetter(p) || unicode.IsDigit(p) || p == '_' || p == '.' || p == '/' || p == '-' || p == '%' || p == ')') ||
+			isChineseNumeralRune(p) || strings.ContainsRune(dashBefore, p) || unitEnd[p] {
+			return 0
+		}
+		return 1
+	}
+	return 0
+}
+
+// dashBefore are the runes after which a hyphen joins two things rather than
+// signing a number: closing brackets, 月/日/号/时 of dates and times, percent.
+const dashBefore = "）】〕］」』”’％月日号时点期级第"
+
+// unitEnd holds the last rune of every unit in the table: after 5个 or 3年 a
+// hyphen is a range dash (5个-10个).
+var unitEnd = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, u := range units {
+		r := []rune(u.written)
+		m[r[len(r)-1]] = true
+	}
+	return m
+}()
+
+// scan tries to read a quantity starting at i (at a prefix, a sign or a number).
 func scan(r []rune, i int) (Quantity, bool) {
 	q := Quantity{Start: i}
 	j := i
@@ -86,40 +145,48 @@ func scan(r []rune, i int) (Quantity, bool) {
 		for j < len(r) && r[j] == ' ' {
 			j++
 		}
-		// A second qualifier: 逾20多万人次 stacks 逾 with 多 later; 约近 is rare.
 	}
-	// 百分之九十五 / 百分之95
+	neg := false
+	if n := signAt(r, j); n > 0 {
+		neg, j = true, j+n
+	}
+	sign := func(v float64) float64 {
+		if neg {
+			return -v
+		}
+		return v
+	}
+	// 百分之九十五 / 百分之95 / 百分之九十六点四
 	if hasAt(r, j, "百分之") {
 		numStart := j + 3
-		num, end, ok := readNumber(r, numStart)
-		if !ok || !numberBoundaryOK(r, numStart, end) {
+		nm, ok := readNumber(r, numStart)
+		if !ok || nm.hi != nil || !numberBoundaryOK(r, numStart, nm.end) {
 			return q, false
 		}
-		v, _ := ParseNumber(num)
-		q.Number, q.Value, q.Unit, q.UnitText, q.Kind, q.End = num, v, "%", "百分之", Percent, end
+		v, ok := finite(nm.lo)
+		if !ok {
+			return q, false
+		}
+		q.Number, q.Value, q.Unit, q.UnitText, q.Kind, q.End = nm.text, sign(v), "%", "百分之", Percent, nm.end
+		q.Factor, q.InUnit = 1, q.Value
 		return q, true
 	}
 	numStart := j
-	num, end, ok := readNumber(r, numStart)
-	if !ok || !numberBoundaryOK(r, numStart, end) {
+	nm, ok := readNumber(r, numStart)
+	if !ok || !numberBoundaryOK(r, numStart, nm.end) {
 		return q, false
 	}
-	chinese := !isASCIIDigit(r[numStart])
-	q.Number = num
-	j = end
-	// range: 5-10个
-	var high string
-	for _, sep := range rangeSeps {
-		if hasAt(r, j, sep) {
-			h, hend, ok := readNumber(r, j+len([]rune(sep)))
-			if ok && (isASCIIDigit(r[j+len([]rune(sep))]) == !chinese) {
-				lv, _ := ParseNumber(num)
-				hv, _ := ParseNumber(h)
-				if hv > lv {
-					high, j = h, hend
-				}
-			}
-			break
+	chinese := nm.chinese
+	q.Number = nm.text
+	j = nm.end
+	lo, hi := nm.lo, nm.hi
+	if nm.pair != "" {
+		q.Approx = joinApprox(q.Approx, nm.pair)
+	}
+	// range: 5-10个, 五至十个
+	if hi == nil && !neg {
+		if h, hend, ok := rangeEnd(r, j, nm); ok {
+			hi, j = h, hend
 		}
 	}
 	// The unit may follow one space that a text layer inserted: "803.74 万元".
@@ -152,19 +219,22 @@ func scan(r []rune, i int) (Quantity, bool) {
 		}
 	}
 	unitText.WriteString(u.written)
+	writtenUnit := strings.TrimLeft(unitText.String(), "余多")
 	k += un
+	// A digit after 成 counts its tenths: 六成五 is 65%.
+	if tenthsUnits[u.written] && chinese && hi == nil && k < len(r) && isChineseDigit(r[k]) && !isZero(r[k]) && (k+1 >= len(r) || !isChineseNumeralRune(r[k+1])) {
+		lo = new(big.Rat).Add(lo, big.NewRat(int64(chineseDigits[r[k]]), 10))
+		k++
+	}
 	// A range with the unit on both ends: 85%~95%.
-	if high == "" {
+	if hi == nil && !neg {
 		for _, sep := range rangeSeps {
 			if !hasAt(r, k, sep) {
 				continue
 			}
 			hs := k + len([]rune(sep))
-			if h, hend, ok := readNumber(r, hs); ok && isASCIIDigit(r[hs]) != chinese && hasAt(r, hend, u.written) {
-				lv, _ := ParseNumber(num)
-				if hv, _ := ParseNumber(h); hv > lv {
-					high, k = h, hend+un
-				}
+			if h, ok := readNumber(r, hs); ok && h.chinese == chinese && h.hi == nil && hasAt(r, h.end, u.written) && h.lo.Cmp(lo) > 0 {
+				hi, k = h.lo, h.end+un
 			}
 			break
 		}
@@ -175,28 +245,54 @@ func scan(r []rune, i int) (Quantity, bool) {
 	}
 	q.End = k
 	q.Unit, q.Kind, q.UnitText, q.Approx = u.base, u.kind, unitText.String(), approx
+	q.WrittenUnit = writtenUnit
 	factor := u.factor * mult
-	if chinese {
-		v, ok := ParseNumber(num)
+	q.Factor = factor
+	v, ok := finite(new(big.Rat).Mul(lo, ratFactor(factor)))
+	if !ok {
+		return q, false
+	}
+	q.Value = sign(v)
+	if in, ok := finite(lo); ok {
+		q.InUnit = sign(in)
+	}
+	if hi != nil {
+		hv, ok := finite(new(big.Rat).Mul(hi, ratFactor(factor)))
 		if !ok {
 			return q, false
 		}
-		q.Value = v * factor
-	} else {
-		q.Value = scaleDecimal(strings.TrimSpace(num), factor)
-	}
-	if high != "" {
-		hv := scaleDecimal(high, factor)
-		if chinese {
-			v, _ := ParseNumber(high)
-			hv = v * factor
-		}
 		q.ValueHigh = &hv
 	}
-	if isDistractor(r, q, numStart, end, u, chinese) {
+	if isDistractor(r, q, numStart, nm, u) {
 		return q, false
 	}
 	return q, true
+}
+
+// rangeEnd reads the upper end of a range written after its lower end at j
+// (5-10个, 10-20万元, 五至十个): a number in the same script, larger than the
+// lower end.
+func rangeEnd(r []rune, j int, low numeral) (*big.Rat, int, bool) {
+	for _, sep := range rangeSeps {
+		if !hasAt(r, j, sep) {
+			continue
+		}
+		hs := j + len([]rune(sep))
+		h, ok := readNumber(r, hs)
+		if ok && h.chinese == low.chinese && h.hi == nil && h.lo.Cmp(low.lo) > 0 {
+			return h.lo, h.end, true
+		}
+		return nil, j, false
+	}
+	return nil, j, false
+}
+
+func ratFactor(f float64) *big.Rat {
+	v, ok := new(big.Rat).SetString(formatFactor(f))
+	if !ok {
+		v = new(big.Rat).SetFloat64(f)
+	}
+	return v
 }
 
 func joinApprox(a, b string) string {
@@ -255,8 +351,16 @@ var prefixFirst, prefixLen = func() (map[rune]bool, []int) {
 // mayStart reports whether a quantity can start at r: a digit, a Chinese
 // numeral, or the first rune of a qualifier or comparator.
 func mayStart(r rune) bool {
-	return isASCIIDigit(r) || isChineseNumeralRune(r) || prefixFirst[r]
+	return isASCIIDigit(r) || isChineseNumeralRune(r) || prefixFirst[r] || signFirst[r]
 }
+
+var signFirst = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, s := range signs {
+		m[[]rune(s)[0]] = true
+	}
+	return m
+}()
 
 // unitsByLength lists the unit table longest written form first.
 var unitsByLength = func() []unitDef {
@@ -283,56 +387,6 @@ func matchUnit(r []rune, i int) (unitDef, int) {
 	return unitDef{}, 0
 }
 
-// readNumber reads an Arabic or Chinese number at i.
-func readNumber(r []rune, i int) (string, int, bool) {
-	if i >= len(r) {
-		return "", i, false
-	}
-	if isASCIIDigit(r[i]) {
-		j := i
-		for j < len(r) && isASCIIDigit(r[j]) {
-			j++
-		}
-		// thousands groups: exactly three digits after each comma
-		for j+3 < len(r) && r[j] == ',' && isASCIIDigit(r[j+1]) && isASCIIDigit(r[j+2]) && isASCIIDigit(r[j+3]) && (j+4 >= len(r) || !isASCIIDigit(r[j+4])) {
-			j += 4
-		}
-		if j+1 < len(r) && r[j] == '.' && isASCIIDigit(r[j+1]) {
-			j++
-			for j < len(r) && isASCIIDigit(r[j]) {
-				j++
-			}
-		}
-		return string(r[i:j]), j, true
-	}
-	if isChineseNumeralRune(r[i]) {
-		if _, big := chineseBigUnits[r[i]]; big {
-			return "", i, false
-		}
-		j := i
-		for j < len(r) && isChineseNumeralRune(r[j]) {
-			j++
-		}
-		// A trailing 万/亿 may be the unit (三万元): leave it for the unit
-		// matcher when the numeral stands without it.
-		for j > i+1 {
-			if _, big := chineseBigUnits[r[j-1]]; !big {
-				break
-			}
-			if _, ok := ParseChinese(string(r[i : j-1])); !ok {
-				break
-			}
-			j--
-		}
-		s := string(r[i:j])
-		if _, ok := ParseChinese(s); !ok {
-			return "", i, false
-		}
-		return s, j, true
-	}
-	return "", i, false
-}
-
 // numberBoundaryOK rejects numbers glued to codes and identifiers: a number
 // must not continue a run of Latin letters or digits (R000019951, zp13) or
 // sit inside a larger numeral.
@@ -346,6 +400,10 @@ func numberBoundaryOK(r []rune, start, end int) bool {
 			return false // 0873-3856546, 2021-05-22
 		}
 		if !isASCIIDigit(r[start]) && isChineseNumeralRune(p) {
+			return false
+		}
+		// The decimals of a number read or rejected before: the 五 of 三点五.
+		if !isASCIIDigit(r[start]) && p == decimalPoint && start > 1 && isChineseNumeralRune(r[start-2]) {
 			return false
 		}
 	}
@@ -362,21 +420,29 @@ func numberBoundaryOK(r []rune, start, end int) bool {
 	return true
 }
 
+// clockWords before a Chinese 点 number with 分 make it a time of day
+// (下午三点五分), not a score.
+var clockWords = []string{"上午", "下午", "中午", "晚上", "早上", "凌晨", "傍晚", "早晨"}
+
 // isDistractor applies the rules that tell a dated, coded or ordinal number
 // from a quantity.
-func isDistractor(r []rune, q Quantity, numStart, numEnd int, u unitDef, chinese bool) bool {
+func isDistractor(r []rune, q Quantity, numStart int, nm numeral, u unitDef) bool {
+	start := numStart
+	if q.Start < start && signAt(r, start-1) > 0 {
+		start-- // rules about what precedes a number look before its sign
+	}
 	before := func(k int) rune {
-		if numStart-k < 0 {
+		if start-k < 0 {
 			return 0
 		}
-		return r[numStart-k]
+		return r[start-k]
 	}
 	// Ordinals: 第3项, 第二名. Formulas: (B/A×100%).
 	if strings.ContainsRune("第×*÷/", before(1)) {
 		return true
 	}
-	// Years: 2021年 is a date, not a duration; 20多年 or 3年 is a duration.
-	if u.written == "年" && !chinese && q.Value >= 1900 && q.Value <= 2100 && !strings.Contains(q.Number, ".") {
+	// Years: 2021年 and 二〇二一年 are dates, not durations; 20多年 or 3年 is a duration.
+	if u.written == "年" && (!nm.chinese || nm.positional) && q.Value >= 1900 && q.Value <= 2100 && !strings.Contains(q.Number, ".") {
 		return true
 	}
 	// Document numbers: 〔2021〕13号 — 号 is not a unit, but a year in brackets before a count is.
@@ -388,14 +454,22 @@ func isDistractor(r []rune, q Quantity, numStart, numEnd int, u unitDef, chinese
 		return true
 	}
 	// Ages: 65岁 is not a unit, so never reaches here; 65周岁 neither.
-	if chinese {
+	if nm.chinese {
 		// One-character numerals inside words: 统一, 唯一, 一体化; in quotes: “四个意识”.
 		b := before(1)
-		if numEnd-numStart == 1 && r[numStart] == '一' && b != 0 && (unicode.Is(unicode.Han, b) && !strings.ContainsRune(chineseAllowedBefore, b)) {
+		if nm.end-numStart == 1 && r[numStart] == '一' && b != 0 && (unicode.Is(unicode.Han, b) && !strings.ContainsRune(chineseAllowedBefore, b)) {
 			return true
 		}
 		if strings.ContainsRune("“\"「『‘", b) {
 			return true
+		}
+		// A time of day: 下午三点五分.
+		if u.written == "分" && strings.ContainsRune(nm.text, decimalPoint) {
+			for _, w := range clockWords {
+				if start >= len([]rune(w)) && string(r[start-len([]rune(w)):start]) == w {
+					return true
+				}
+			}
 		}
 		// 一是, 二是 never reach here; 十四五 has no unit.
 	}
@@ -406,13 +480,14 @@ func isDistractor(r []rune, q Quantity, numStart, numEnd int, u unitDef, chinese
 // Number is a bare number in a text, with no unit of its own.
 type Number struct {
 	Start, End int
-	Text       string
+	Text       string // as written, with its sign (-8.6, −8.6)
 	Value      float64
 }
 
 // Numbers returns the Arabic numbers in s that carry no unit, skipping those
 // glued to codes. The facts stage types them from their context (a column
-// headed 万元).
+// headed 万元). A minus sign that touches a number is read as in prose
+// (signAt); the number's span and text include it.
 func Numbers(s string) []Number {
 	r := []rune(s)
 	var out []Number
@@ -421,17 +496,21 @@ func Numbers(s string) []Number {
 			i++
 			continue
 		}
-		num, end, ok := readNumber(r, i)
-		if !ok || !numberBoundaryOK(r, i, end) {
+		_, end := readArabic(r, i)
+		if !numberBoundaryOK(r, i, end) || end-i > maxNumeralRunes {
 			i = max(end, i+1)
 			continue
 		}
-		if _, n := matchUnit(r, end); n > 0 {
-			i = end
+		if _, n := matchUnit(r, end); n > 0 || end < len(r) && isChineseNumeralRune(r[end]) {
+			i = end // a quantity (3万元) or a mixed numeral (6千万元): Find reads those
 			continue
 		}
-		v, _ := parseArabic(num)
-		out = append(out, Number{Start: i, End: end, Text: num, Value: v})
+		start := i
+		if i > 0 && r[i-1] != '负' && signAt(r, i-1) > 0 {
+			start = i - 1
+		}
+		v, _ := parseArabic(string(r[start:end]))
+		out = append(out, Number{Start: start, End: end, Text: string(r[start:end]), Value: v})
 		i = end
 	}
 	return out

@@ -34,6 +34,7 @@ var units = []unitDef{
 	{"%", "%", Percent, 1},
 	{"％", "%", Percent, 1},
 	{"百分比", "%", Percent, 1}, // "≥100百分比", as some templates print the % unit
+	{"成", "%", Percent, 10},  // 两成 = 20%, 六成五 = 65%
 	{"个百分点", "个百分点", Other, 1},
 	{"百分点", "个百分点", Other, 1},
 	// scores
@@ -122,4 +123,9 @@ var unitBlockers = map[string]string{
 	"元": "旦宵素",
 	"万": "物事一",
 	"亿": "万",
+	"成": "不为员本果效功立熟就绩交型品都长群败",
 }
+
+// tenthsUnits are the units after which a digit counts tenths of the unit:
+// 六成五 is 6.5成 = 65%.
+var tenthsUnits = map[string]bool{"成": true}
