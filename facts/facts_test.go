@@ -8,6 +8,7 @@ import (
 
 	"zipin/extract/doc"
 	textreader "zipin/extract/text"
+	"zipin/internal/testenv"
 	"zipin/normalize"
 	"zipin/segment"
 )
@@ -27,9 +28,9 @@ func analyze(t *testing.T, s string) *Result {
 }
 
 func TestSeedHeadline(t *testing.T) {
-	data, err := os.ReadFile("../../shared/corpus/seed/panyu-2021.txt")
+	data, err := os.ReadFile(testenv.Corpus(t, "seed/panyu-2021.txt"))
 	if err != nil {
-		t.Skip("shared corpus not present:", err)
+		t.Fatal(err)
 	}
 	h := analyze(t, string(data)).Headline
 	check := func(name string, got *float64, want float64) {

@@ -8,15 +8,16 @@ import (
 	"syscall"
 	"testing"
 
+	"zipin/internal/testenv"
 	"zipin/segment"
 )
 
 // BenchmarkAnalyzeText is the text ingest throughput: every stage from bytes
 // to rows (decode, normalize, facts, 自评表) on the seed report, in MB/s.
 func BenchmarkAnalyzeText(b *testing.B) {
-	data, err := os.ReadFile("../../shared/corpus/seed/panyu-2021.txt")
+	data, err := os.ReadFile(testenv.Corpus(b, "seed/panyu-2021.txt"))
 	if err != nil {
-		b.Skip("shared corpus not present")
+		b.Fatal(err)
 	}
 	if _, err := segment.Default(); err != nil {
 		b.Fatal(err)
@@ -34,7 +35,7 @@ func BenchmarkAnalyzeText(b *testing.B) {
 // into a fresh dataset and reports the process's peak RSS.
 func BenchmarkIngestSharedCorpus(b *testing.B) {
 	var paths []string
-	filepath.WalkDir("../../shared/corpus", func(p string, d os.DirEntry, err error) error {
+	filepath.WalkDir(testenv.Corpus(b, "."), func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".jsonl") && !strings.HasSuffix(p, ".md") && !strings.HasSuffix(p, "expected.txt") {
 			paths = append(paths, p)
 		}

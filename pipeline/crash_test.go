@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"zipin/catalog"
+	"zipin/internal/testenv"
 	"zipin/isolate/isolatetest"
 	"zipin/schema"
 )
@@ -87,9 +88,7 @@ func reportFiles(dir string) int {
 }
 
 func TestSIGKILLAtRandomPointsLosesNothing(t *testing.T) {
-	if testing.Short() {
-		t.Skip("kills and re-runs an import 20 times")
-	}
+	testenv.Slow(t, "kills and re-runs an import 20 times, a minute or more")
 	in := filepath.Join(t.TempDir(), "in")
 	// Enough documents that a round absorbs several kills (each killed run
 	// commits at least one batch), so few rounds pay for a full run.

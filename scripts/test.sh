@@ -11,6 +11,13 @@
 #
 # Tests that need one of these skip with a message when it is missing, so a
 # machine without root still runs the rest.
+#
+# The default `go test ./...` leaves out the slow, thorough tests (SIGKILL at
+# random points of an import, LibreOffice conversions repeated per format,
+# gse's whole dictionary against the per-sentence one); this script turns
+# them on with ZIPIN_SLOW=1 (internal/testenv). The shared corpus is read from
+# ZIPIN_CORPUS (default ../shared/corpus); with CI set, a missing corpus
+# fails its tests instead of skipping them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,5 +46,6 @@ if [ -n "$unformatted" ]; then
   exit 1
 fi
 go vet ./...
+export ZIPIN_SLOW=1
 # The duckdb tag builds `zipin query` and its tests (cgo, embedded DuckDB).
 go test -tags duckdb -count=1 ./...

@@ -10,11 +10,9 @@ import (
 	"testing"
 
 	"zipin/extract"
+	"zipin/internal/testenv"
 	"zipin/normalize"
 )
-
-// corpusDir is the shared evaluation corpus, outside this repository.
-const corpusDir = "../../shared/corpus/real"
 
 type goldDoc struct {
 	ID       string   `json:"id"`
@@ -49,9 +47,10 @@ func readDoc(t testing.TB, path string) *normalize.Doc {
 // the figure all its projects agree on: never the first of several.
 // Run: go test ./selfeval -run Corpus -v
 func TestCorpusFunding(t *testing.T) {
+	corpusDir := testenv.Corpus(t, "real")
 	f, err := os.Open(filepath.Join(corpusDir, "gold.jsonl"))
 	if err != nil {
-		t.Skipf("shared corpus not present (%v)", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	var golds []goldDoc

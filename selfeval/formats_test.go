@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"zipin/internal/testenv"
 )
 
 // renderings of testdata/src/selfeval-table.html, the canonical 自评表, made by
@@ -40,8 +42,8 @@ func TestSameTableEveryFormat(t *testing.T) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			t.Parallel() // .doc and .xls go through LibreOffice, each in its own profile
 			path := filepath.Join("../testdata", f)
-			if testing.Short() && (strings.HasSuffix(f, ".doc") || strings.HasSuffix(f, ".xls")) {
-				t.Skip("-short: the legacy formats need a LibreOffice conversion")
+			if strings.HasSuffix(f, ".doc") || strings.HasSuffix(f, ".xls") {
+				testenv.Slow(t, "a LibreOffice conversion per file; extract/legacy's tests convert once each")
 			}
 			if _, err := os.Stat(path); err != nil {
 				t.Skipf("%s not in testdata yet", f)

@@ -10,32 +10,36 @@ import (
 	"strings"
 	"testing"
 
+	"zipin/internal/testenv"
 	"zipin/schema"
 )
 
-// zipinBin is the real binary, built once: these tests run zipin the way
-// users and cron do, and check its exit status and output.
+// zipinBin is zipin itself: these tests run zipin the way users and cron do,
+// and check its exit status and output. It is this test binary, which runs
+// main() instead of the tests when asZipin is set in its environment (as the
+// worker processes ingest starts inherit it), so no `go build` runs inside
+// the tests.
 var zipinBin string
 
+const asZipin = "ZIPIN_TEST_AS_ZIPIN"
+
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "zipin-e2e-")
+	if os.Getenv(asZipin) == "1" {
+		main()
+		os.Exit(0)
+	}
+	exe, err := os.Executable()
 	if err != nil {
 		panic(err)
 	}
-	zipinBin = filepath.Join(dir, "zipin")
-	build := exec.Command("go", "build", "-o", zipinBin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	zipinBin = exe
+	os.Exit(m.Run())
 }
 
 func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	cmd := exec.Command(zipinBin, args...)
+	cmd.Env = append(os.Environ(), asZipin+"=1")
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err := cmd.Run()
@@ -167,10 +171,7 @@ func TestIngestTwiceKeepsOneRowPerDoc(t *testing.T) {
 
 // Every fact written from the seed report points at its own text.
 func TestProvenanceOnSeed(t *testing.T) {
-	seed := "../../../shared/corpus/seed/panyu-2021.txt"
-	if _, err := os.Stat(seed); err != nil {
-		t.Skip("shared corpus not present")
-	}
+	seed := testenv.Corpus(t, "seed/panyu-2021.txt")
 	out := t.TempDir()
 	if _, stderr, code := run(t, "ingest", "--out", out, seed); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)

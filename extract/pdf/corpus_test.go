@@ -5,16 +5,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"zipin/internal/testenv"
 )
 
-const corpusDir = "../../../shared/corpus/pdf"
+// corpusDir holds the shared corpus's real-world PDFs (ZIPIN_CORPUS).
+var corpusDir = testenv.CorpusPath("pdf")
 
 // TestCorpus: every real-world PDF recovers all CJK characters of its
 // expected text, in order.
 func TestCorpus(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.pdf"))
+	files, _ := filepath.Glob(filepath.Join(testenv.Corpus(t, "pdf"), "*.pdf"))
 	if len(files) == 0 {
-		t.Skipf("shared corpus not found at %s (it lives beside the repository as ../shared/corpus/pdf)", corpusDir)
+		t.Fatalf("no PDFs in %s", corpusDir)
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {

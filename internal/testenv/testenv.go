@@ -9,6 +9,7 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,18 +19,43 @@ import (
 // directory (a test's package folder) that holds go.mod.
 func Root(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	root, err := findRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return root
+}
+
+func findRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
 	for d := dir; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d
+			return d, nil
 		}
 		if filepath.Dir(d) == d {
-			t.Fatalf("no go.mod above %s", dir)
+			return "", fmt.Errorf("no go.mod above %s", dir)
 		}
 	}
+}
+
+// CorpusPath returns where the corpus's sub should be, without checking
+// that it is there (for fuzz seeds and benchmarks that look for it
+// themselves); root is the repository root, "" for the nearest above the
+// working directory.
+func CorpusPath(sub string) string {
+	base := os.Getenv("ZIPIN_CORPUS")
+	if base == "" {
+		base = filepath.Join("..", "shared", "corpus")
+	}
+	if !filepath.IsAbs(base) {
+		if root, err := findRoot(); err == nil {
+			base = filepath.Join(root, base)
+		}
+	}
+	return filepath.Join(base, sub)
 }
 
 // Corpus returns the folder sub (e.g. "seed", "real/gold.jsonl") of the
@@ -38,14 +64,7 @@ func Root(t testing.TB) string {
 // skipped would report ok having checked nothing.
 func Corpus(t testing.TB, sub string) string {
 	t.Helper()
-	base := os.Getenv("ZIPIN_CORPUS")
-	if base == "" {
-		base = filepath.Join("..", "shared", "corpus")
-	}
-	if !filepath.IsAbs(base) {
-		base = filepath.Join(Root(t), base)
-	}
-	p := filepath.Join(base, sub)
+	p := CorpusPath(sub)
 	if _, err := os.Stat(p); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("corpus missing in CI: %v (set ZIPIN_CORPUS)", err)
