@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,8 +30,12 @@ type Config struct {
 	Backoff       Duration `toml:"backoff"`         // the first retry's delay; doubled each time, with jitter
 	MaxRetryAfter Duration `toml:"max_retry_after"` // a longer Retry-After fails the URL for this run
 	// IgnoreRobots turns robots.txt off; honouring it is the default.
-	IgnoreRobots bool     `toml:"ignore_robots"`
-	Sources      []Source `toml:"source"`
+	IgnoreRobots bool `toml:"ignore_robots"`
+	// AllowHosts are host names, addresses or networks (CIDR) that a
+	// redirect or link may lead to although they are loopback, private,
+	// link-local or metadata addresses outside the sources' own ranges.
+	AllowHosts []string `toml:"allow_hosts"`
+	Sources    []Source `toml:"source"`
 
 	file string // where the config was read from, for messages
 }
@@ -40,31 +46,42 @@ type Source struct {
 	Type string `toml:"type"` // html or feed (RSS 2.0 / Atom)
 	URL  string `toml:"url"`  // the first list page, or the feed
 
-	// Pagination, html only: NextText matches the text of the "next page"
-	// link; PageURL is a template with {page} (2, 3, …) for portals whose
-	// next link is drawn by script. PageURL wins when both are set.
+	// Pagination, html only, found without configuration (a 下一页 link, a
+	// TRS createPageHTML script, numbered page links). NextText overrides
+	// the text of the "next page" link; PageURL is a template for portals
+	// whose pages none of these find: {page} is the page's number (2 for
+	// the second page), {index} the number less one (TRS: index_1.html is
+	// the second page). PageURL wins when set.
 	NextText string `toml:"next_text"`
 	PageURL  string `toml:"page_url"`
-	MaxPages int    `toml:"max_pages"` // list pages visited at most per run
+	// MaxPages caps the list pages visited per run; the first run sweeps
+	// the whole list up to it.
+	MaxPages int `toml:"max_pages"`
 	// StopAfter is how many consecutive list pages with nothing new end the
-	// paging: portals list newest first, so old pages hold nothing new.
+	// paging of a later run: portals list newest first, so old pages hold
+	// nothing new. The first run (and one after an interrupted sweep)
+	// ignores it.
 	StopAfter int `toml:"stop_after"`
 
-	// A list or feed link is a report (or its detail page) when its text
-	// matches TitlePattern or its URL matches URLPattern.
-	TitlePattern string `toml:"title_pattern"`
-	URLPattern   string `toml:"url_pattern"`
+	// A list or feed link is a report candidate (or its detail page) when
+	// its title matches TitlePattern or its URL matches URLPattern, and the
+	// title does not match ExcludePattern. Whether a candidate is a report
+	// is decided by its content (see docs/harvest.md); these are overrides.
+	TitlePattern   string `toml:"title_pattern"`
+	URLPattern     string `toml:"url_pattern"`
+	ExcludePattern string `toml:"exclude_pattern"`
 	// Attachments are the file extensions fetched from detail pages.
 	Attachments []string `toml:"attachments"`
-	// HTMLReports keeps a detail page that has no attachment as the report
-	// itself (portals that publish the report as the page's body).
-	HTMLReports bool `toml:"html_reports"`
+	// HTMLReports keeps a detail page that has no attachment as a report
+	// candidate (portals that publish the report as the page's body). On
+	// unless set to false.
+	HTMLReports *bool `toml:"html_reports"`
 
 	Region       string   `toml:"region"`       // hints, recorded with each original
 	Organization string   `toml:"organization"` //
 	Rate         Duration `toml:"rate"`         // overrides the default for this source's host
 
-	title, urlRe, next *regexp.Regexp
+	title, urlRe, next, exclude *regexp.Regexp
 	exts               map[string]bool
 }
 
@@ -93,7 +110,8 @@ var (
 	DefaultRetries     = 4
 	DefaultBackoff     = 2 * time.Second
 	DefaultRetryAfter  = 10 * time.Minute
-	DefaultAttachments = []string{"pdf", "docx", "doc", "xls", "xlsx", "wps", "et"}
+	DefaultAttachments = []string{"pdf", "docx", "doc", "xls", "xlsx", "wps", "et", "txt"}
+	DefaultMaxPages    = 100
 	DefaultNextText    = `下一页|下页|next`
 	DefaultTitle       = `绩效自评|自评报告|自评表`
 )
@@ -182,6 +200,11 @@ func (c *Config) validate(src []byte) error {
 	if c.Retries < 0 {
 		c.Retries = 0 // retries = -1 turns retrying off
 	}
+	for _, h := range c.AllowHosts {
+		if strings.TrimSpace(h) == "" || strings.ContainsAny(h, "/:") && !isNet(h) {
+			return bad(-1, "allow_hosts", "%q is not a host name, an address or a network such as 10.0.0.0/8", h)
+		}
+	}
 	if len(c.Sources) == 0 {
 		return bad(-1, "source", "no [[source]] defined")
 	}
@@ -206,15 +229,15 @@ func (c *Config) validate(src []byte) error {
 			return bad(i, "url", "%v", err)
 		}
 		if s.PageURL != "" {
-			if !strings.Contains(s.PageURL, "{page}") {
-				return bad(i, "page_url", "has no {page} placeholder")
+			if !strings.Contains(s.PageURL, "{page}") && !strings.Contains(s.PageURL, "{index}") {
+				return bad(i, "page_url", "has no {page} or {index} placeholder")
 			}
-			if err := checkURL(strings.ReplaceAll(s.PageURL, "{page}", "2")); err != nil {
+			if err := checkURL(fillPageURL(s.PageURL, 2)); err != nil {
 				return bad(i, "page_url", "%v", err)
 			}
 		}
 		if s.MaxPages == 0 {
-			s.MaxPages = 5
+			s.MaxPages = DefaultMaxPages
 		}
 		if s.MaxPages < 0 {
 			return bad(i, "max_pages", "must be positive")
@@ -231,7 +254,7 @@ func (c *Config) validate(src []byte) error {
 		for _, p := range []struct {
 			field, expr string
 			re          **regexp.Regexp
-		}{{"title_pattern", s.TitlePattern, &s.title}, {"url_pattern", s.URLPattern, &s.urlRe}, {"next_text", s.NextText, &s.next}} {
+		}{{"title_pattern", s.TitlePattern, &s.title}, {"url_pattern", s.URLPattern, &s.urlRe}, {"next_text", s.NextText, &s.next}, {"exclude_pattern", s.ExcludePattern, &s.exclude}} {
 			if p.expr == "" {
 				continue
 			}
@@ -256,10 +279,26 @@ func (c *Config) validate(src []byte) error {
 	return nil
 }
 
+// fillPageURL fills a page_url template for page n (1 is the first page).
+func fillPageURL(tmpl string, n int) string {
+	return strings.NewReplacer("{page}", strconv.Itoa(n), "{index}", strconv.Itoa(n-1)).Replace(tmpl)
+}
+
+// htmlReports says whether a detail page without attachments is a candidate.
+func (s *Source) htmlReports() bool { return s.HTMLReports == nil || *s.HTMLReports }
+
 func defDur(d *Duration, def time.Duration) {
 	if d.Duration == 0 {
 		d.Duration = def
 	}
+}
+
+func isNet(s string) bool {
+	if _, err := netip.ParsePrefix(s); err == nil {
+		return true
+	}
+	_, err := netip.ParseAddr(s)
+	return err == nil
 }
 
 func checkURL(s string) error {

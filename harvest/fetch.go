@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -29,13 +30,40 @@ type Fetcher struct {
 	mu       sync.Mutex
 	hosts    map[string]*host
 	interval map[string]time.Duration // the configured interval per host
+	notes    []string                 // what a run's summary should say (an oversized robots.txt)
+
+	// robotsCache keeps robots.txt and its validators between runs, so that
+	// a quiet night asks for it conditionally; nil keeps nothing.
+	robotsCache RobotsCache
+
+	inside     sync.Once
+	insideNets []netip.Prefix // internal ranges the configured sources live in, or allow_hosts names
 }
+
+// RobotsCache stores a host's robots.txt between runs.
+type RobotsCache interface {
+	LoadRobots(hostKey string) (CachedRobots, bool, error)
+	SaveRobots(hostKey string, r CachedRobots) error
+}
+
+// CachedRobots is a robots.txt as last fetched: its body (at most
+// MaxRobotsBytes), status and validators.
+type CachedRobots struct {
+	Status             int
+	ETag, LastModified string
+	Body               []byte
+}
+
+// MaxRobotsBytes is the most of a robots.txt we read (RFC 9309 asks for at
+// least 500 KiB). A larger file is not cut: its rules past the cut could
+// forbid what the first part allows, so the host is treated as disallowed.
+const MaxRobotsBytes = 512 << 10
 
 // host is what we know of one scheme://host:port during a run.
 type host struct {
-	lim        *rate.Limiter
-	mu         sync.Mutex
-	last       time.Time // when the last request left
+	lim        *rate.Limiter // holds the host's rate (a Crawl-delay may slow it)
+	mu         sync.Mutex    // one request at a time per host
+	last       time.Time     // when the last answer came back
 	robotsOnce sync.Once
 	robots     *Robots
 }
@@ -89,6 +117,11 @@ var ErrDisallowed = errors.New("disallowed by robots.txt")
 // ErrTooLarge is wrapped by errors about responses over Config.MaxBytes.
 var ErrTooLarge = errors.New("response too large")
 
+// ErrInternalAddress is wrapped by the error of a request (a redirect, most
+// often) that would land on a loopback, private, link-local or cloud
+// metadata address outside the configured sources' own ranges.
+var ErrInternalAddress = errors.New("refused: internal address")
+
 // NewFetcher builds a fetcher for cfg. Each source's rate applies to the
 // host of its start URL; a host shared by sources gets the slowest rate.
 // transport may be nil (the default transport).
@@ -114,54 +147,71 @@ func NewFetcher(cfg *Config, log *slog.Logger, transport http.RoundTripper) *Fet
 	return f
 }
 
+// SetRobotsCache makes robots.txt requests conditional on what c kept.
+func (f *Fetcher) SetRobotsCache(c RobotsCache) { f.robotsCache = c }
+
+// Notes returns what the run's summary should say beyond its counts.
+func (f *Fetcher) Notes() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.notes...)
+}
+
+func (f *Fetcher) note(s string) {
+	f.mu.Lock()
+	f.notes = append(f.notes, s)
+	f.mu.Unlock()
+}
+
 func hostKey(u *url.URL) string { return strings.ToLower(u.Scheme + "://" + u.Host) }
 
-// A redirect is a request like any other: it waits its turn at its host and
-// obeys that host's robots.txt.
+// A redirect is a request like any other: it waits its turn at its host
+// (the transport sees to that), obeys that host's robots.txt, and may not
+// lead into an internal network.
 func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
 		return errors.New("more than 10 redirects")
 	}
+	if err := f.checkAddress(req.Context(), req.URL); err != nil {
+		return fmt.Errorf("redirect from %s: %w", via[len(via)-1].URL, err)
+	}
 	if !f.allowed(req.Context(), req.URL) {
 		return fmt.Errorf("redirect to %s: %w", req.URL, ErrDisallowed)
 	}
-	return f.host(req.URL).wait(req.Context())
+	return nil
 }
 
-// wait blocks until the host's token bucket lets a request go.
-func (h *host) wait(ctx context.Context) error { return h.lim.Wait(ctx) }
-
-// spaced is the transport under every request. The token bucket keeps the
-// average rate, but a request whose timer fired late may be followed by one
-// early, and a client does work between the bucket and the wire; portals
-// count gaps, so the gap is enforced here, as the request leaves.
+// spaced is the transport under every request, redirects and robots.txt
+// included. It sends one request at a time per host, and starts the next
+// no sooner than the interval (plus up to a tenth of it, at random) after
+// the previous answer came back. Counting from the answer rather than from
+// the send gives the margin a portal sees: the server stamped the previous
+// request before answering it, so the gap between the two requests as the
+// server logs them is never below the interval, however late either
+// message travels.
 type spaced struct {
 	f    *Fetcher
 	next http.RoundTripper
 }
 
 func (s spaced) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := s.f.host(req.URL).space(req.Context()); err != nil {
-		return nil, err
-	}
-	return s.next.RoundTrip(req)
-}
-
-func (h *host) space(ctx context.Context) error {
+	h := s.f.host(req.URL)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	gap := time.Duration(float64(time.Second) / float64(h.lim.Limit()))
-	if d := gap - time.Since(h.last); d > 0 {
+	gap += rand.N(gap/10 + 1)
+	if d := gap - time.Since(h.last); d > 0 && !h.last.IsZero() {
 		t := time.NewTimer(d)
 		select {
-		case <-ctx.Done():
+		case <-req.Context().Done():
 			t.Stop()
-			return ctx.Err()
+			return nil, req.Context().Err()
 		case <-t.C:
 		}
 	}
+	resp, err := s.next.RoundTrip(req)
 	h.last = time.Now()
-	return nil
+	return resp, err
 }
 
 func (f *Fetcher) host(u *url.URL) *host {
@@ -198,37 +248,82 @@ func (f *Fetcher) allowed(ctx context.Context, u *url.URL) bool {
 	return h.robots.Allowed(u.RequestURI())
 }
 
+// loadRobots fetches the host's robots.txt, conditionally when the cache
+// holds an earlier copy with validators.
 func (f *Fetcher) loadRobots(ctx context.Context, u *url.URL, h *host) *Robots {
 	ru := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
-	if err := h.wait(ctx); err != nil {
-		return DisallowAll
+	key := hostKey(u)
+	var cached CachedRobots
+	var have bool
+	if f.robotsCache != nil {
+		var err error
+		if cached, have, err = f.robotsCache.LoadRobots(key); err != nil {
+			f.log.Warn("robots.txt cache unreadable; fetching it whole", "url", ru.String(), "err", err)
+			have = false
+		}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ru.String(), nil)
 	if err != nil {
 		return DisallowAll
 	}
 	req.Header.Set("User-Agent", f.ua)
-	// A plain client: robots.txt redirects are followed without our hooks,
-	// which would wait for this very robots.txt.
-	c := &http.Client{Timeout: f.cfg.Timeout.Duration, Transport: f.client.Transport}
+	if have && cached.Status == http.StatusOK {
+		if cached.ETag != "" {
+			req.Header.Set("If-None-Match", cached.ETag)
+		}
+		if cached.LastModified != "" {
+			req.Header.Set("If-Modified-Since", cached.LastModified)
+		}
+	}
+	// Not f.client: its redirect hook asks for this very robots.txt. The
+	// address check still applies to where a robots.txt redirects.
+	c := &http.Client{Timeout: f.cfg.Timeout.Duration, Transport: f.client.Transport,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 10 {
+				return errors.New("more than 10 redirects")
+			}
+			return f.checkAddress(req.Context(), req.URL)
+		}}
 	resp, err := c.Do(req)
 	if err != nil {
 		f.log.Warn("robots.txt unreachable; not crawling the host this run", "url", ru.String(), "err", err)
+		if errors.Is(err, ErrInternalAddress) {
+			f.note(fmt.Sprintf("%s: robots.txt redirect refused (%v); host not crawled", ru, err))
+		}
 		return DisallowAll
 	}
 	defer resp.Body.Close()
 	switch {
+	case resp.StatusCode == http.StatusNotModified && have:
+		return ParseRobots(cached.Body, f.cfg.UserAgent)
 	case resp.StatusCode >= 500:
 		f.log.Warn("robots.txt server error; not crawling the host this run", "url", ru.String(), "status", resp.StatusCode)
 		return DisallowAll
 	case resp.StatusCode >= 400:
+		f.saveRobots(key, CachedRobots{Status: resp.StatusCode})
 		return AllowAll // no robots.txt: everything is allowed
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 512<<10))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxRobotsBytes+1))
 	if err != nil {
 		return DisallowAll
 	}
+	if len(body) > MaxRobotsBytes {
+		msg := fmt.Sprintf("%s is larger than %d KB: host treated as disallowed (rules past that point could not be read)", ru, MaxRobotsBytes>>10)
+		f.log.Warn(msg)
+		f.note(msg)
+		return DisallowAll
+	}
+	f.saveRobots(key, CachedRobots{Status: resp.StatusCode, ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"), Body: body})
 	return ParseRobots(body, f.cfg.UserAgent)
+}
+
+func (f *Fetcher) saveRobots(key string, r CachedRobots) {
+	if f.robotsCache == nil {
+		return
+	}
+	if err := f.robotsCache.SaveRobots(key, r); err != nil {
+		f.log.Warn("cannot keep robots.txt for the next run", "host", key, "err", err)
+	}
 }
 
 // Get fetches req.URL, retrying what may be transient.
@@ -237,14 +332,13 @@ func (f *Fetcher) Get(ctx context.Context, req Request) (*Response, error) {
 	if err != nil {
 		return nil, &FetchError{URL: req.URL, Err: err}
 	}
+	if err := f.checkAddress(ctx, u); err != nil {
+		return nil, &FetchError{URL: req.URL, Err: err}
+	}
 	if !f.allowed(ctx, u) {
 		return nil, &FetchError{URL: req.URL, Err: ErrDisallowed}
 	}
-	h := f.host(u)
 	for attempt := 1; ; attempt++ {
-		if err := h.wait(ctx); err != nil {
-			return nil, err
-		}
 		resp, retryAfter, err := f.once(ctx, u, req)
 		if err == nil {
 			resp.Attempts = attempt
@@ -297,7 +391,7 @@ func retryable(err error) bool {
 	if errors.As(err, &st) {
 		return st == http.StatusTooManyRequests || st == http.StatusRequestTimeout || st >= 500
 	}
-	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrDisallowed) {
+	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrDisallowed) || errors.Is(err, ErrInternalAddress) {
 		return false
 	}
 	// Timeouts, resets, truncated bodies: the network may do better next time.

@@ -16,6 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -47,8 +48,13 @@ type Summary struct {
 	Duplicates  int // of Unchanged: the same content under another URL
 	Failed      int // URLs that could not be fetched or stored this run
 	Disallowed  int // links robots.txt forbids; recorded, never fetched
+	Skipped     int // links whose title says they are not reports (exclude_pattern, a probed detail page)
+	LookAlikes  int // documents kept but not ingested: their content is no report (a notice, a blank form)
 	Ingested    int // documents the pipeline wrote
 	Quarantined int // documents the pipeline could not read
+	// Notes are what the run has to say beyond counts (a robots.txt too
+	// large to read, so its host was not crawled).
+	Notes []string
 	// WouldFetch lists, in a dry run, the links a real run would fetch.
 	WouldFetch []string
 	Failures   []Failure
@@ -133,7 +139,12 @@ func Run(ctx context.Context, opts Options) (sum *Summary, err error) {
 		defer func() { r.st.finishRun(runID, r.sum, ExitCode(r.sum, err)) }()
 	}
 	r.f = NewFetcher(opts.Config, opts.Log, opts.Transport)
-	if err := r.sources(ctx); err != nil {
+	if r.st != nil {
+		r.f.SetRobotsCache(r.st)
+	}
+	err = r.sources(ctx)
+	r.sum.Notes = r.f.Notes()
+	if err != nil {
 		return r.sum, err
 	}
 	if opts.DryRun {
@@ -203,7 +214,9 @@ func (r *run) fail(s *Source, u string, err error) {
 }
 
 // source walks one source: first what earlier runs left queued, then the
-// list pages (or feed) from the newest, until a page brings nothing new.
+// list pages (or feed) from the newest. The first run, and a run after an
+// interrupted one, sweep the whole list (up to max_pages); later runs stop
+// at the first known link, and at the first page that brings nothing new.
 // Only errors of the catalog itself are returned; fetch failures are counted.
 func (r *run) source(ctx context.Context, s *Source) error {
 	log := r.log.With("source", s.Name)
@@ -219,21 +232,21 @@ func (r *run) source(ctx context.Context, s *Source) error {
 	if s.Type == "feed" {
 		maxPages = 1
 	}
-	// After an interrupted sweep, the pages beyond where it stopped may hold
-	// links never seen, even if the first pages are unchanged: page on.
-	resume := false
+	sweep := true // a dry run looks at every page it is allowed
 	if !r.opts.DryRun {
 		done, err := r.st.StartSweep(s.Name)
 		if err != nil {
 			return err
 		}
-		if resume = !done; resume {
-			log.Info("previous sweep was interrupted; paging past unchanged pages")
+		if sweep = !done; sweep {
+			log.Info("sweeping the whole list (first run, or the last sweep was interrupted)")
 		}
 	}
 	idle := 0
 	pageURL := s.URL
-	for n := 1; n <= maxPages && pageURL != ""; n++ {
+	seen := map[string]bool{}
+	for n := 1; n <= maxPages && pageURL != "" && !seen[pageURL]; n++ {
+		seen[pageURL] = true
 		var prev PageState
 		if r.st != nil {
 			var err error
@@ -246,6 +259,13 @@ func (r *run) source(ctx context.Context, s *Source) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
+			var fe *FetchError
+			if n > 1 && errors.As(err, &fe) && (fe.Status == http.StatusNotFound || fe.Status == http.StatusGone) {
+				// A next link on the last page, or a guessed page number:
+				// the list ends here.
+				log.Info("list ends: page past the last one is not found", "url", pageURL, "status", fe.Status)
+				break
+			}
 			// The sweep stays unfinished, so the next run pages past here.
 			r.fail(s, pageURL, err)
 			return nil
@@ -253,6 +273,7 @@ func (r *run) source(ctx context.Context, s *Source) error {
 		r.count(func(sum *Summary) { sum.Pages++ })
 		var next string
 		var fresh []FoundLink
+		known := false
 		if resp.NotModified {
 			r.count(func(sum *Summary) { sum.Unchanged++ })
 			next = prev.NextURL
@@ -268,7 +289,7 @@ func (r *run) source(ctx context.Context, s *Source) error {
 				r.fail(s, pageURL, err) // as above: the sweep stays unfinished
 				return nil
 			}
-			if fresh, err = r.record(ctx, s, pageURL, resp, next, found); err != nil {
+			if fresh, known, err = r.record(ctx, s, pageURL, resp, next, found, !sweep); err != nil {
 				return err
 			}
 			log.Info("list page", "url", pageURL, "page", n, "links", len(found), "new", len(fresh))
@@ -279,15 +300,21 @@ func (r *run) source(ctx context.Context, s *Source) error {
 			}
 		}
 		if s.PageURL != "" {
-			next = strings.ReplaceAll(s.PageURL, "{page}", fmt.Sprint(n+1))
+			next = fillPageURL(s.PageURL, n+1)
 		}
-		if len(fresh) == 0 && !resume {
-			if idle++; idle >= s.StopAfter {
-				log.Info("stop paging: nothing new", "url", pageURL, "page", n)
+		if !sweep {
+			if known {
+				log.Info("stop paging: reached a link already known", "url", pageURL, "page", n)
 				break
 			}
-		} else {
-			idle = 0
+			if len(fresh) == 0 {
+				if idle++; idle >= s.StopAfter {
+					log.Info("stop paging: nothing new", "url", pageURL, "page", n)
+					break
+				}
+			} else {
+				idle = 0
+			}
 		}
 		pageURL = next
 	}
@@ -298,10 +325,17 @@ func (r *run) source(ctx context.Context, s *Source) error {
 }
 
 // record queues a page's links (storing nothing in a dry run) and returns
-// those not seen before.
-func (r *run) record(ctx context.Context, s *Source, pageURL string, resp *Response, next string, found []FoundLink) ([]FoundLink, error) {
+// those not seen before; see Store.SavePage for stopAtKnown.
+func (r *run) record(ctx context.Context, s *Source, pageURL string, resp *Response, next string, found []FoundLink, stopAtKnown bool) ([]FoundLink, bool, error) {
 	if !r.opts.DryRun {
-		return r.st.SavePage(s.Name, pageURL, resp, next, found)
+		fresh, known, err := r.st.SavePage(s.Name, pageURL, resp, next, found, stopAtKnown)
+		for _, l := range fresh {
+			if l.Skip != "" {
+				r.count(func(sum *Summary) { sum.Skipped++ })
+				r.log.Info("skipped: not a report", "source", s.Name, "url", l.URL, "title", l.Title, "why", l.Skip)
+			}
+		}
+		return fresh, known, err
 	}
 	var fresh []FoundLink
 	for _, l := range found {
@@ -309,7 +343,7 @@ func (r *run) record(ctx context.Context, s *Source, pageURL string, resp *Respo
 		if r.st != nil {
 			known, _ = r.st.Known(l.URL)
 		}
-		if known {
+		if known || l.Skip != "" {
 			continue
 		}
 		// A real run would not fetch what robots.txt forbids.
@@ -323,26 +357,68 @@ func (r *run) record(ctx context.Context, s *Source, pageURL string, resp *Respo
 			}
 		})
 	}
-	return fresh, nil
+	return fresh, false, nil
 }
 
-// listLinks picks the report links of a list page, and its next page.
+// listLinks picks the report candidates of a list page, and its next page:
+// a next-page link (下一页), else a TRS createPageHTML script, else the link
+// numbered one past this page.
 func listLinks(s *Source, resp *Response, n int) (found []FoundLink, next string, err error) {
-	_, links, err := ParseHTML(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+	page, err := parsePage(resp.Body, resp.URL)
 	if err != nil {
 		return nil, "", err
 	}
-	for _, l := range links {
+	numbered := ""
+	for _, l := range page.Links {
 		switch {
 		case s.next.MatchString(l.Text) && l.URL != resp.URL:
 			if next == "" {
 				next = l.URL
 			}
-		case s.isReport(l):
-			found = append(found, FoundLink{URL: l.URL, Kind: s.kindOf(l), Title: l.Text, Referrer: resp.URL})
+		case l.Text == strconv.Itoa(n+1) && l.URL != resp.URL:
+			if numbered == "" {
+				numbered = l.URL
+			}
+		default:
+			if f, ok := s.candidate(l, resp.URL); ok {
+				found = append(found, f)
+			}
 		}
 	}
+	if next == "" {
+		next = scriptNext(page.Scripts, resp.URL)
+	}
+	if next == "" {
+		next = numbered
+	}
 	return found, next, nil
+}
+
+// candidate judges a list link by its title (and URL): a report candidate,
+// one excluded by exclude_pattern (recorded as skipped), or, for a title cut
+// short with no title attribute to complete it, a probe of its detail page.
+func (s *Source) candidate(l Link, referrer string) (FoundLink, bool) {
+	if l.URL == "" {
+		return FoundLink{}, false
+	}
+	f := FoundLink{URL: l.URL, Kind: s.kindOf(l), Title: l.Text, Referrer: referrer, Published: l.Date}
+	switch {
+	case s.isReport(l):
+		if s.exclude != nil && s.exclude.MatchString(l.Text) {
+			f.Skip = "title matches exclude_pattern"
+		}
+		return f, true
+	case l.Cut && f.Kind == "detail" && sameSite(l.URL, referrer):
+		f.Kind = "probe"
+		return f, true
+	}
+	return FoundLink{}, false
+}
+
+func sameSite(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	return err1 == nil && err2 == nil && strings.EqualFold(ua.Host, ub.Host)
 }
 
 func feedLinks(s *Source, resp *Response) ([]FoundLink, error) {
@@ -356,12 +432,16 @@ func feedLinks(s *Source, resp *Response) ([]FoundLink, error) {
 		if !s.isReport(l) {
 			continue
 		}
+		skip := ""
+		if s.exclude != nil && s.exclude.MatchString(l.Text) {
+			skip = "title matches exclude_pattern"
+		}
 		if it.Link != "" {
-			found = append(found, FoundLink{URL: it.Link, Kind: s.kindOf(l), Title: it.Title, Referrer: resp.URL})
+			found = append(found, FoundLink{URL: it.Link, Kind: s.kindOf(l), Title: it.Title, Referrer: resp.URL, Skip: skip})
 		}
 		for _, e := range it.Enclosures {
 			if s.isAttachment(Link{URL: e}) {
-				found = append(found, FoundLink{URL: e, Kind: "file", Title: it.Title, Referrer: resp.URL})
+				found = append(found, FoundLink{URL: e, Kind: "file", Title: it.Title, Referrer: resp.URL, Detail: it.Link, Skip: skip})
 			}
 		}
 	}
@@ -445,23 +525,44 @@ func (r *run) fetch(ctx context.Context, s *Source, row URLRow) error {
 		r.count(func(sum *Summary) { sum.Unchanged++ })
 		return r.st.Done(row.URL, resp)
 	}
-	if row.Kind == "detail" && isPage(resp) {
-		_, links, err := ParseHTML(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+	if (row.Kind == "detail" || row.Kind == "probe") && isPage(resp) {
+		page, err := parsePage(resp.Body, resp.URL)
 		if err != nil {
 			r.fail(s, row.URL, err)
 			return r.st.Fail(row.URL, err)
 		}
-		var atts []FoundLink
-		for _, l := range links {
-			if s.isAttachment(l) {
-				atts = append(atts, FoundLink{URL: l.URL, Kind: "file", Title: cmp.Or(l.Text, row.Title), Referrer: resp.URL})
+		// The detail page's own title is the report's full name; the list
+		// may have cut it. Portals end it with their own name: drop that.
+		if t := StripSiteName(cmp.Or(page.H1, page.Title)); t != "" && (row.Kind == "probe" || len([]rune(t)) >= len([]rune(row.Title))) {
+			row.Title = t
+		}
+		row.Published = cmp.Or(row.Published, page.Published)
+		if row.Kind == "probe" {
+			why := ""
+			switch {
+			case !s.isReport(Link{Text: row.Title, URL: row.URL}):
+				why = fmt.Sprintf("detail page title %q does not name a report", row.Title)
+			case s.exclude != nil && s.exclude.MatchString(row.Title):
+				why = "title matches exclude_pattern"
+			}
+			if why != "" {
+				r.count(func(sum *Summary) { sum.Skipped++ })
+				log.Info("skipped: not a report", "title", row.Title, "why", why)
+				return r.st.Skipped(row.URL, why, resp)
 			}
 		}
-		if len(atts) == 0 && s.HTMLReports {
+		var atts []FoundLink
+		for _, l := range page.Links {
+			if s.isAttachment(l) {
+				atts = append(atts, FoundLink{URL: l.URL, Kind: "file", Title: row.Title, Referrer: resp.URL, Published: row.Published, Detail: row.URL})
+			}
+		}
+		if len(atts) == 0 && s.htmlReports() && page.BodyRunes >= minPageReportRunes {
+			row.Detail = row.URL
 			return r.keep(s, row, resp, log)
 		}
 		if len(atts) == 0 {
-			log.Warn("detail page without attachments")
+			log.Warn("detail page without attachments, and too little text to be the report itself", "characters", page.BodyRunes)
 		}
 		n, err := r.st.DoneDetail(s.Name, row, resp, atts)
 		log.Info("detail page", "attachments", len(atts), "new", n)
@@ -511,6 +612,11 @@ func fileExt(s *Source, resp *Response) string {
 	return "bin"
 }
 
+// minPageReportRunes is the least a detail page without attachments must
+// say, in Chinese characters outside its links, to be kept as a report
+// candidate: a page that says 见附件 (see the attachment) is not one.
+const minPageReportRunes = 20
+
 // ingest runs the pipeline over every original not yet ingested, including
 // those a killed run stored but did not ingest.
 func (r *run) ingest(ctx context.Context) error {
@@ -519,14 +625,21 @@ func (r *run) ingest(ctx context.Context) error {
 		return err
 	}
 	r.log.Info("ingesting", "documents", len(paths), "out", r.opts.Out)
-	isum, ierr := pipeline.Ingest(ctx, pipeline.Options{Out: r.opts.Out, SourceURLs: urls, Timeout: r.opts.IngestTimeout}, paths)
+	isum, ierr := pipeline.Ingest(ctx, pipeline.Options{Out: r.opts.Out, SourceURLs: urls, Timeout: r.opts.IngestTimeout, Accept: acceptReport}, paths)
 	r.sum.Ingest = isum
 	if isum != nil {
 		for _, o := range isum.Outcomes {
-			if err := r.st.Ingested(o.Source, o.Status, o.Reason, version.Extractor); err != nil {
+			status := o.Status
+			if status == "skipped" && strings.HasPrefix(o.Reason, notReportPrefix) {
+				status = "lookalike"
+			}
+			if err := r.st.Ingested(o.Source, status, o.Reason, version.Extractor); err != nil {
 				return err
 			}
-			switch o.Status {
+			switch status {
+			case "lookalike":
+				r.sum.LookAlikes++
+				r.log.Info("not ingested: not a report", "path", o.Source, "url", urls[o.Source], "why", o.Reason)
 			case "ok":
 				r.sum.Ingested++
 			case "quarantined", "failed":

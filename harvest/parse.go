@@ -7,7 +7,10 @@ import (
 	"io"
 	"net/url"
 	"path"
+	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
@@ -17,8 +20,30 @@ import (
 
 // Link is a hyperlink found on a page, resolved against the page's URL.
 type Link struct {
+	// Text is the link's text, or its title attribute when the text is
+	// empty or cut short with "..." (list pages cut long titles and keep
+	// the full one in the attribute).
 	Text string
 	URL  string
+	// Date is a publication date (YYYY-MM-DD) written in the link's list
+	// row (li, tr, dd or p), if any.
+	Date string
+	// Cut says the text was cut short and no title attribute completes it.
+	Cut bool
+}
+
+// Page is what the harvester reads from an HTML page.
+type Page struct {
+	Title string // <title>, as written (site name included)
+	H1    string // the first <h1>, if any
+	// Published is the page's publication date (YYYY-MM-DD): its PubDate
+	// meta tag (TRS and most CMSs write one) or a 发布时间/发布日期 line.
+	Published string
+	Links     []Link
+	Scripts   string // the inline scripts' text, for script-drawn pagination
+	// BodyRunes counts the Chinese characters of the body outside links
+	// and scripts: what the page says itself.
+	BodyRunes int
 }
 
 // ParseHTML decodes a page (GBK, GB2312, UTF-8 …, from a BOM, a <meta> tag
@@ -26,25 +51,90 @@ type Link struct {
 // pageURL or the page's <base href>. The Content-Type header is not trusted
 // for the charset: portal servers often label GBK pages wrongly.
 func ParseHTML(body []byte, _ string, pageURL string) (title string, links []Link, err error) {
-	base, err := url.Parse(pageURL)
+	p, err := parsePage(body, pageURL)
 	if err != nil {
 		return "", nil, err
 	}
+	return p.Title, p.Links, nil
+}
+
+// rowElements hold one item of a list: the date printed beside a link is
+// looked for in the nearest of them.
+var rowElements = map[string]bool{"li": true, "tr": true, "dd": true, "dt": true, "p": true}
+
+var (
+	dateRe    = regexp.MustCompile(`(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})`)
+	pubLineRe = regexp.MustCompile(`(?:发布|发文|成文|公开|更新)(?:时间|日期)\s*[:：]?\s*` + `(20\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})`)
+	// cutRe is how list pages mark a title cut short.
+	cutRe = regexp.MustCompile(`(\.{2,}|…+|。。。)$`)
+)
+
+// findDate returns the first date in s as YYYY-MM-DD, or "".
+func findDate(s string) string {
+	m := dateRe.FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	mo, _ := strconv.Atoi(m[2])
+	d, _ := strconv.Atoi(m[3])
+	if mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return ""
+	}
+	return fmt.Sprintf("%s-%02d-%02d", m[1], mo, d)
+}
+
+func parsePage(body []byte, pageURL string) (*Page, error) {
+	base, err := url.Parse(pageURL)
+	if err != nil {
+		return nil, err
+	}
 	// The report reader's decoder, not the Content-Type header: portal
 	// servers label GBK pages ISO-8859-1 or nothing at all.
-	page, _ := exthtml.DecodePage(body)
-	root, err := html.Parse(strings.NewReader(page))
+	text, _ := exthtml.DecodePage(body)
+	root, err := html.Parse(strings.NewReader(text))
 	if err != nil {
-		return "", nil, fmt.Errorf("%s: %w", pageURL, err)
+		return nil, fmt.Errorf("%s: %w", pageURL, err)
 	}
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
+	p := &Page{}
+	var scripts strings.Builder
+	var walk func(n *html.Node, row *html.Node, inBody bool)
+	walk = func(n *html.Node, row *html.Node, inBody bool) {
+		if n.Type == html.TextNode && inBody {
+			for _, r := range n.Data {
+				if unicode.Is(unicode.Han, r) {
+					p.BodyRunes++
+				}
+			}
+		}
 		if n.Type == html.ElementNode {
 			switch n.Data {
+			case "body":
+				inBody = true
+			case "a", "script", "style", "title", "head":
+				inBody = false
+			}
+			if rowElements[n.Data] {
+				row = n
+			}
+			switch n.Data {
 			case "title":
-				if title == "" {
-					title = squash(textOf(n))
+				if p.Title == "" {
+					p.Title = squash(textOf(n))
 				}
+			case "h1":
+				if p.H1 == "" {
+					p.H1 = squash(textOf(n))
+				}
+			case "meta":
+				switch strings.ToLower(attr(n, "name")) {
+				case "pubdate", "publishdate", "firstpublishedtime", "published":
+					if p.Published == "" {
+						p.Published = findDate(attr(n, "content"))
+					}
+				}
+			case "script":
+				scripts.WriteString(textOf(n))
+				scripts.WriteByte('\n')
 			case "base":
 				if b, err := base.Parse(attr(n, "href")); err == nil && attr(n, "href") != "" {
 					base = b
@@ -52,19 +142,79 @@ func ParseHTML(body []byte, _ string, pageURL string) (title string, links []Lin
 			case "a", "area":
 				if l, ok := resolve(base, attr(n, "href")); ok {
 					text := squash(textOf(n))
-					if text == "" {
-						text = squash(attr(n, "title"))
+					full := squash(attr(n, "title"))
+					cut := cutRe.MatchString(text)
+					if text == "" || cut && full != "" {
+						text, cut = full, false
 					}
-					links = append(links, Link{Text: text, URL: l})
+					link := Link{Text: text, URL: l, Cut: cut}
+					if row != nil {
+						link.Date = findDate(textOf(row))
+					}
+					p.Links = append(p.Links, link)
 				}
 			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+			walk(c, row, inBody)
 		}
 	}
-	walk(root)
-	return title, links, nil
+	walk(root, nil, false)
+	p.Scripts = scripts.String()
+	if p.Published == "" {
+		if m := pubLineRe.FindStringSubmatch(textOf(root)); m != nil {
+			p.Published = findDate(m[1])
+		}
+	}
+	return p, nil
+}
+
+// siteSuffixRe finds a page title's last part after a separator, where
+// portals put the site's name (…自评报告_青山县教育局, … - 青山县人民政府).
+var siteSuffixRe = regexp.MustCompile(`^(.{4,}?)\s*(?:_|\||｜|－|——|—|--|\s-\s)\s*([^_|｜－—]{2,30})$`)
+
+// reportWords mark a title part as the report's own name, never a site's.
+var reportWords = regexp.MustCompile(`报告|自评|绩效|评价|年度|\d{4}`)
+
+// StripSiteName removes the site's name that portals append to a page's
+// title. The tail is kept when it reads like part of the report's own
+// name (a year, 报告, 自评 …).
+func StripSiteName(title string) string {
+	title = strings.TrimSpace(title)
+	for {
+		m := siteSuffixRe.FindStringSubmatch(title)
+		if m == nil || reportWords.MatchString(m[2]) {
+			return title
+		}
+		title = strings.TrimSpace(m[1])
+	}
+}
+
+// createPageRe is the TRS pagination script: createPageHTML(countPage,
+// currentPage, "index", "html"), currentPage counted from 0, pages named
+// index.html, index_1.html, …; newer versions pass the div's id first.
+var createPageRe = regexp.MustCompile(`createPageHTML\(\s*(?:['"][^'"]*['"]\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]`)
+
+// scriptNext returns the next page that a createPageHTML call draws, or "".
+func scriptNext(scripts, pageURL string) string {
+	m := createPageRe.FindStringSubmatch(scripts)
+	if m == nil {
+		return ""
+	}
+	count, _ := strconv.Atoi(m[1])
+	cur, _ := strconv.Atoi(m[2])
+	if cur+1 >= count {
+		return ""
+	}
+	base, err := url.Parse(pageURL)
+	if err != nil {
+		return ""
+	}
+	next, ok := resolve(base, fmt.Sprintf("%s_%d.%s", m[3], cur+1, m[4]))
+	if !ok {
+		return ""
+	}
+	return next
 }
 
 // resolve makes href absolute, dropping the fragment; scripts, mail and

@@ -176,9 +176,11 @@ func TestDryRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Two pages of three per site: 6 report links from A less the one
-	// behind robots.txt, 6 from B, 6 from C; the feed lists all 15 of C's,
-	// 6 of which are on C's first two pages.
-	want := 5 + 6 + 6 + 15 - 6
+	// behind robots.txt, 6 from B; C's first page holds two candidates (a
+	// notice and a guide, which only their content reveals) and a news
+	// item, its second three reports; the feed lists all 15 of C's
+	// reports, 3 of which are on C's first two pages.
+	want := 5 + 6 + 2 + 3 + 15 - 3
 	if len(sum.WouldFetch) != want {
 		t.Errorf("would fetch %d links, want %d: %v", len(sum.WouldFetch), want, sum.WouldFetch)
 	}

@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS harvest_pages (
 	fetched_at    TEXT NOT NULL
 );
 -- Every detail page and file link found, and what became of it. state is
--- pending (found, not fetched yet), done, or failed (retried next run).
+-- pending (found, not fetched yet), done, failed (retried next run),
+-- disallowed (robots.txt) or skipped (not a report: error says why).
 -- sha256 ties a file URL to its original; two URLs may share one.
 CREATE TABLE IF NOT EXISTS harvest_urls (
 	url           TEXT PRIMARY KEY,
@@ -55,7 +56,9 @@ CREATE TABLE IF NOT EXISTS harvest_urls (
 	headers       TEXT NOT NULL DEFAULT '', -- JSON
 	sha256        TEXT NOT NULL DEFAULT '',
 	found_at      TEXT NOT NULL,
-	fetched_at    TEXT NOT NULL DEFAULT ''
+	fetched_at    TEXT NOT NULL DEFAULT '',
+	published     TEXT NOT NULL DEFAULT '', -- YYYY-MM-DD, from the list row or the detail page
+	detail_url    TEXT NOT NULL DEFAULT ''  -- for a file: the detail page that links it
 );
 CREATE INDEX IF NOT EXISTS harvest_urls_sha256 ON harvest_urls(sha256);
 CREATE INDEX IF NOT EXISTS harvest_urls_state ON harvest_urls(source, state);
@@ -74,10 +77,22 @@ CREATE TABLE IF NOT EXISTS harvest_originals (
 	http_status       INTEGER NOT NULL,
 	headers           TEXT NOT NULL,
 	fetched_at        TEXT NOT NULL,
-	ingest_status     TEXT NOT NULL DEFAULT '', -- ok, skipped, quarantined, failed; '' until ingested
+	ingest_status     TEXT NOT NULL DEFAULT '', -- ok, skipped, lookalike, quarantined, failed; '' until ingested
 	ingest_reason     TEXT NOT NULL DEFAULT '',
 	extractor_version TEXT NOT NULL DEFAULT '',
-	ingested_at       TEXT NOT NULL DEFAULT ''
+	ingested_at       TEXT NOT NULL DEFAULT '',
+	title             TEXT NOT NULL DEFAULT '', -- the report's title, without the site's name
+	published         TEXT NOT NULL DEFAULT '', -- YYYY-MM-DD
+	detail_url        TEXT NOT NULL DEFAULT ''  -- the detail page it was linked from (or is)
+);
+-- robots.txt as last fetched, so that the next run asks conditionally.
+CREATE TABLE IF NOT EXISTS harvest_robots (
+	host          TEXT PRIMARY KEY, -- scheme://host:port
+	status        INTEGER NOT NULL,
+	etag          TEXT NOT NULL DEFAULT '',
+	last_modified TEXT NOT NULL DEFAULT '',
+	body          BLOB,
+	fetched_at    TEXT NOT NULL
 );
 -- One row per source: a sweep of its list pages that was started but not
 -- finished (a killed run) makes the next run page on past unchanged pages.
@@ -103,6 +118,7 @@ CREATE TABLE IF NOT EXISTS harvest_runs (
 type Store struct {
 	db        *sql.DB
 	originals string // DATA/originals
+	readOnly  bool
 }
 
 // OpenStore opens (creating) the catalog at out/_catalog.sqlite.
@@ -123,6 +139,10 @@ func OpenStore(out, data string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("catalog %s: creating harvest tables: %w", path, err)
 	}
+	if err := migrate(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("catalog %s: adding harvest columns: %w", path, err)
+	}
 	return &Store{db: db, originals: filepath.Join(data, "originals")}, nil
 }
 
@@ -142,10 +162,57 @@ func openStoreReadOnly(out string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, readOnly: true}, nil
+}
+
+// addedColumns are columns added after the tables were first released;
+// CREATE TABLE IF NOT EXISTS leaves an older catalog without them.
+var addedColumns = []struct{ table, column, decl string }{
+	{"harvest_urls", "published", "TEXT NOT NULL DEFAULT ''"},
+	{"harvest_urls", "detail_url", "TEXT NOT NULL DEFAULT ''"},
+	{"harvest_originals", "title", "TEXT NOT NULL DEFAULT ''"},
+	{"harvest_originals", "published", "TEXT NOT NULL DEFAULT ''"},
+	{"harvest_originals", "detail_url", "TEXT NOT NULL DEFAULT ''"},
+}
+
+func migrate(db *sql.DB) error {
+	for _, c := range addedColumns {
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`, c.table, c.column).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			if _, err := db.Exec(fmt.Sprintf(`ALTER TABLE %s ADD COLUMN %s %s`, c.table, c.column, c.decl)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (s *Store) Close() error { return s.db.Close() }
+
+// LoadRobots returns the robots.txt kept for a host.
+func (s *Store) LoadRobots(host string) (CachedRobots, bool, error) {
+	var r CachedRobots
+	err := s.db.QueryRow(`SELECT status, etag, last_modified, body FROM harvest_robots WHERE host = ?`, host).Scan(&r.Status, &r.ETag, &r.LastModified, &r.Body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	return r, err == nil, err
+}
+
+// SaveRobots keeps a host's robots.txt for the next run; a read-only store
+// (a dry run) keeps nothing.
+func (s *Store) SaveRobots(host string, r CachedRobots) error {
+	if s.readOnly {
+		return nil
+	}
+	_, err := s.db.Exec(`INSERT INTO harvest_robots (host, status, etag, last_modified, body, fetched_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT(host) DO UPDATE SET status = excluded.status, etag = excluded.etag, last_modified = excluded.last_modified, body = excluded.body, fetched_at = excluded.fetched_at`,
+		host, r.Status, r.ETag, r.LastModified, r.Body, now())
+	return err
+}
 
 func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 
@@ -163,30 +230,52 @@ func (s *Store) Page(url string) (PageState, bool, error) {
 	return p, err == nil, err
 }
 
-// FoundLink is a link to record as pending.
+// FoundLink is a link to record: pending, or skipped when Skip says why.
 type FoundLink struct {
+	// Kind is detail (a detail page), file, or probe: a detail page whose
+	// list title was cut short, so that its own title decides.
 	URL, Kind, Title, Referrer string
+	Published                  string // YYYY-MM-DD, if known
+	Detail                     string // for a file: the detail page linking it
+	Skip                       string // why the link is not a report candidate
+}
+
+func insertLink(tx *sql.Tx, source string, l FoundLink) (bool, error) {
+	state := "pending"
+	if l.Skip != "" {
+		state = "skipped"
+	}
+	res, err := tx.Exec(`INSERT OR IGNORE INTO harvest_urls (url, source, kind, title, referrer, published, detail_url, state, error, found_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		l.URL, source, l.Kind, l.Title, l.Referrer, l.Published, l.Detail, state, l.Skip, now())
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
 }
 
 // SavePage records a fetched list page together with the links found on
 // it, in one transaction: a page is never marked seen before its links are
 // queued, so a kill between the two cannot lose them. It returns the links
-// that were not known before.
-func (s *Store) SavePage(source, pageURL string, resp *Response, next string, links []FoundLink) ([]FoundLink, error) {
+// that were not known before. With stopAtKnown, the first known link ends
+// the page (lists are newest first: what follows it is older) and known
+// says one was met.
+func (s *Store) SavePage(source, pageURL string, resp *Response, next string, links []FoundLink, stopAtKnown bool) (fresh []FoundLink, known bool, err error) {
 	tx, err := s.db.Begin()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer tx.Rollback()
-	var fresh []FoundLink
 	for _, l := range links {
-		res, err := tx.Exec(`INSERT OR IGNORE INTO harvest_urls (url, source, kind, title, referrer, found_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			l.URL, source, l.Kind, l.Title, l.Referrer, now())
+		added, err := insertLink(tx, source, l)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
+		if added {
 			fresh = append(fresh, l)
+		} else if stopAtKnown {
+			known = true
+			break
 		}
 	}
 	if resp != nil {
@@ -194,20 +283,21 @@ func (s *Store) SavePage(source, pageURL string, resp *Response, next string, li
 			ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, next_url = excluded.next_url, status = excluded.status, fetched_at = excluded.fetched_at`,
 			pageURL, source, resp.Header.Get("ETag"), resp.Header.Get("Last-Modified"), next, resp.Status, now())
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	return fresh, tx.Commit()
+	return fresh, known, tx.Commit()
 }
 
 // StartSweep records that paging through a source begins, and says whether
-// the previous sweep finished. A source never swept counts as finished.
+// a previous sweep finished: false for a source never swept, or whose last
+// sweep was interrupted. Until one finishes, every run sweeps the whole list.
 func (s *Store) StartSweep(source string) (prevDone bool, err error) {
 	var done string
 	err = s.db.QueryRow(`SELECT sweep_done_at FROM harvest_sources WHERE source = ?`, source).Scan(&done)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		prevDone, err = true, nil
+		prevDone, err = false, nil
 	case err != nil:
 		return false, err
 	default:
@@ -227,6 +317,7 @@ func (s *Store) EndSweep(source string) error {
 // URLRow is a queued link.
 type URLRow struct {
 	URL, Kind, Title, Referrer string
+	Published, Detail          string
 	ETag, LastModified         string
 	Attempts                   int
 }
@@ -235,7 +326,7 @@ type URLRow struct {
 // ones tried fewer than maxAttempts times. Detail pages come first, so their
 // attachments join the queue in the same run.
 func (s *Store) Queue(source string, maxAttempts int) ([]URLRow, error) {
-	rows, err := s.db.Query(`SELECT url, kind, title, referrer, etag, last_modified, attempts FROM harvest_urls
+	rows, err := s.db.Query(`SELECT url, kind, title, referrer, published, detail_url, etag, last_modified, attempts FROM harvest_urls
 		WHERE source = ? AND (state = 'pending' OR (state = 'failed' AND attempts < ?))
 		ORDER BY kind = 'file', found_at, url`, source, maxAttempts)
 	if err != nil {
@@ -245,7 +336,7 @@ func (s *Store) Queue(source string, maxAttempts int) ([]URLRow, error) {
 	var out []URLRow
 	for rows.Next() {
 		var r URLRow
-		if err := rows.Scan(&r.URL, &r.Kind, &r.Title, &r.Referrer, &r.ETag, &r.LastModified, &r.Attempts); err != nil {
+		if err := rows.Scan(&r.URL, &r.Kind, &r.Title, &r.Referrer, &r.Published, &r.Detail, &r.ETag, &r.LastModified, &r.Attempts); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -282,14 +373,17 @@ func (s *Store) DoneDetail(source string, row URLRow, resp *Response, attachment
 	defer tx.Rollback()
 	n := 0
 	for _, l := range attachments {
-		res, err := tx.Exec(`INSERT OR IGNORE INTO harvest_urls (url, source, kind, title, referrer, found_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			l.URL, source, l.Kind, l.Title, l.Referrer, now())
+		added, err := insertLink(tx, source, l)
 		if err != nil {
 			return 0, err
 		}
-		if k, _ := res.RowsAffected(); k > 0 {
+		if added {
 			n++
 		}
+	}
+	// The detail page's own title and date complete what the list said.
+	if _, err := tx.Exec(`UPDATE harvest_urls SET title = ?, published = ? WHERE url = ?`, row.Title, row.Published, row.URL); err != nil {
+		return 0, err
 	}
 	if err := markDone(tx, row.URL, resp, ""); err != nil {
 		return 0, err
@@ -305,6 +399,23 @@ func (s *Store) Done(u string, resp *Response) error {
 	}
 	defer tx.Rollback()
 	if err := markDone(tx, u, resp, ""); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Skipped records a fetched link that is not a report (a probed detail
+// page whose title names something else); it is not asked for again.
+func (s *Store) Skipped(u, why string, resp *Response) error {
+	tx, err := s.db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := markDone(tx, u, resp, ""); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(`UPDATE harvest_urls SET state = 'skipped', error = ? WHERE url = ?`, why, u); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -360,9 +471,10 @@ func (s *Store) Keep(src *Source, row URLRow, resp *Response, ext string) (Origi
 		hdr, _ := json.Marshal(resp.Header)
 		// OR IGNORE: another source may have kept the same content a moment
 		// ago; then this URL simply points at it.
-		res, err := tx.Exec(`INSERT OR IGNORE INTO harvest_originals (sha256, path, bytes, url, final_url, referrer, source, region, organization, http_status, headers, fetched_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			o.SHA256, o.Path, len(resp.Body), row.URL, resp.URL, row.Referrer, src.Name, src.Region, src.Organization, resp.Status, string(hdr), resp.FetchedAt.Format(time.RFC3339Nano))
+		res, err := tx.Exec(`INSERT OR IGNORE INTO harvest_originals (sha256, path, bytes, url, final_url, referrer, source, region, organization, http_status, headers, fetched_at, title, published, detail_url)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.SHA256, o.Path, len(resp.Body), row.URL, resp.URL, row.Referrer, src.Name, src.Region, src.Organization, resp.Status, string(hdr), resp.FetchedAt.Format(time.RFC3339Nano),
+			row.Title, row.Published, row.Detail)
 		if err != nil {
 			return o, err
 		}
@@ -371,6 +483,10 @@ func (s *Store) Keep(src *Source, row URLRow, resp *Response, ext string) (Origi
 		}
 	}
 	if err := markDone(tx, row.URL, resp, o.SHA256); err != nil {
+		return o, err
+	}
+	// A detail page kept as the report: its own title and date.
+	if _, err := tx.Exec(`UPDATE harvest_urls SET title = ?, published = ? WHERE url = ?`, row.Title, row.Published, row.URL); err != nil {
 		return o, err
 	}
 	return o, tx.Commit()
@@ -395,7 +511,7 @@ func (s *Store) removeTemps() error {
 // read by an older extractor (a reader may have been added since).
 func (s *Store) ToIngest(extractor string) (paths []string, urls map[string]string, err error) {
 	rows, err := s.db.Query(`SELECT path, url FROM harvest_originals
-		WHERE ingested_at = '' OR (ingest_status NOT IN ('ok', 'skipped') AND extractor_version != ?) ORDER BY fetched_at, sha256`, extractor)
+		WHERE ingested_at = '' OR (ingest_status NOT IN ('ok', 'skipped', 'lookalike') AND extractor_version != ?) ORDER BY fetched_at, sha256`, extractor)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -109,7 +109,7 @@ url = "http://127.0.0.1/list.html"
 		{"duplicate name", good + "[[source]]\nname = \"a\"\nurl = \"http://h/\"\n", "x.toml:6: source[2].name: \"a\" is used by two sources"},
 		{"bad type", good + "type = \"json\"\n", "x.toml:5: source[1].type: \"json\" is not html or feed"},
 		{"bad duration", "rate = \"fast\"\n" + good, "x.toml"},
-		{"page_url without placeholder", good + "page_url = \"http://h/list_2.html\"\n", "source[1].page_url: has no {page} placeholder"},
+		{"page_url without placeholder", good + "page_url = \"http://h/list_2.html\"\n", "source[1].page_url: has no {page} or {index} placeholder"},
 		{"no source", "contact = \"x\"\n", "no [[source]] defined"},
 	} {
 		_, err := harvest.ParseConfig("x.toml", []byte(c.text))
@@ -127,7 +127,7 @@ url = "http://127.0.0.1/list.html"
 		t.Fatal(err)
 	}
 	s := cfg.Sources[0]
-	if cfg.Rate.Duration != time.Second || s.Type != "html" || s.MaxPages != 5 || s.StopAfter != 1 || len(s.Attachments) != 7 {
+	if cfg.Rate.Duration != time.Second || s.Type != "html" || s.MaxPages != 100 || s.StopAfter != 1 || len(s.Attachments) != 8 {
 		t.Errorf("defaults: rate %s type %q max_pages %d stop_after %d attachments %v", cfg.Rate, s.Type, s.MaxPages, s.StopAfter, s.Attachments)
 	}
 }
@@ -249,7 +249,7 @@ func TestParseHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := fmt.Sprint(links)
-	want := "[{2023年度 部门整体支出 绩效自评报告 http://h.example/a/b/t1.html} {附件：自评表.pdf http://h.example/a/up/x.pdf} {z http://cdn.example/z.docx}]"
+	want := "[{2023年度 部门整体支出 绩效自评报告 http://h.example/a/b/t1.html  false} {附件：自评表.pdf http://h.example/a/up/x.pdf  false} {z http://cdn.example/z.docx  false}]"
 	if title != "绩效 公开" || got != want {
 		t.Errorf("title %q links %s\nwant %s", title, got, want)
 	}

@@ -71,6 +71,10 @@ type Options struct {
 	RetryQuarantined bool
 	// SourceURLs maps a path to the URL it was fetched from (the harvester sets it).
 	SourceURLs map[string]string
+	// Accept, if set, sees each analyzed document's rows before they are
+	// written; a non-empty answer skips the document with that reason (the
+	// harvester keeps notices and blank forms out this way).
+	Accept func(path string, b *schema.Batch) string
 	// Timeout is the time budget of one document: read, extract, analyze
 	// (0: DefaultTimeout).
 	Timeout time.Duration
@@ -615,6 +619,12 @@ func (r *run) process(ctx context.Context, w *isolate.Worker, path string) resul
 	case reason != "":
 		res.o.Status, res.o.Reason = StatusQuarantined, Reason(reason)
 	default:
+		if r.opts.Accept != nil {
+			if why := r.opts.Accept(path, b); why != "" {
+				res.o.Status, res.o.Reason = StatusSkipped, why
+				return res
+			}
+		}
 		res.batch = b
 		res.o.Status, res.o.Facts, res.o.Pages = StatusOK, len(b.Facts), len(b.Texts)
 		if len(b.Reports) > 0 {

@@ -1,7 +1,21 @@
 // Package portaltest is a fake government portal for the harvester's tests:
-// three sites on loopback, each with GBK list pages five deep, detail pages,
+// three sites on loopback, each with GBK list pages, detail pages,
 // attachments, robots.txt, ETags, redirects and injected faults (a timeout,
 // a 503 with Retry-After, a truncated body). Every request is logged.
+//
+// It sets the traps real county portals set for a harvester configured with
+// nothing but each list page's URL:
+//   - site A (a TRS county site): list titles cut to 24 characters plus
+//     "...", the full title only in the link's title attribute (one link has
+//     no title attribute: only its detail page names the report); detail
+//     page titles that end in the site's name (…_青山县教育局); a 下一页 link
+//     on the last page that leads to a 404; a 尾页 link;
+//   - site B: pages drawn by the TRS script createPageHTML(n, i, "index",
+//     "html") (index.html, index_1.html, …), Last-Modified only;
+//   - site C: numbered page links (1 2 3 …) and a first page that holds no
+//     report, only look-alikes: a notice whose attachment is a blank
+//     self-evaluation form (placeholders such as x万元, no figure filled in),
+//     a 编制指引 published as a page, and a news item.
 package portaltest
 
 import (
@@ -24,8 +38,8 @@ import (
 
 // Hit is one request the portal received.
 type Hit struct {
-	At              time.Time
-	Site            string // A, B or C
+	At              time.Time // when the handler began, before any answer was sent
+	Site            string    // A, B or C
 	Host            string
 	Path            string // request URI
 	Status          int
@@ -37,11 +51,16 @@ type Hit struct {
 // Conditional says whether the request carried a validator.
 func (h Hit) Conditional() bool { return h.IfNoneMatch != "" || h.IfModifiedSince != "" }
 
-// Report is one published report: a detail page and its attachments.
+// Report is one published item: a detail page and its attachments.
 type Report struct {
-	ID    int
-	Title string
-	Files []File
+	ID        int
+	Title     string
+	Published string // YYYY-MM-DD, as the list page shows it
+	Files     []File
+	// LookAlike says why the item is not a report ("" for a report).
+	LookAlike string
+	// Page is the detail page's body for items published as a page.
+	Page string
 }
 
 // File is an attachment as served.
@@ -63,7 +82,7 @@ type Options struct {
 	CrawlDelay      time.Duration // site A's robots.txt Crawl-delay
 	Hang            time.Duration // how long the timing-out page hangs
 	RetryAfter      int           // seconds, for the 503
-	PerPage         int           // reports per list page (3 → 15 reports = 5 pages)
+	PerPage         int           // items per list page (3 → 15 reports = 5 pages)
 	Slow            time.Duration // added to every response (for kill tests)
 }
 
@@ -81,9 +100,13 @@ type Portal struct {
 type site struct {
 	name    string
 	reports []*Report // newest first
+	pinned  []*Report // look-alikes listed before the reports (site C)
 	mod     time.Time // list pages' Last-Modified (site B)
 	faults  map[string]string
 }
+
+// SiteName is site A's name, which its detail pages' titles end in.
+const SiteName = "青山县教育局"
 
 // New starts the portal. Close it with Close.
 func New(o Options) *Portal {
@@ -94,7 +117,7 @@ func New(o Options) *Portal {
 		o.RetryAfter = 1
 	}
 	if o.Hang == 0 {
-		o.Hang = 2 * time.Second
+		o.Hang = 3 * time.Second
 	}
 	if len(o.Texts) == 0 {
 		o.Texts = [][]byte{[]byte("某某单位2023年度部门整体支出绩效自评报告\n一、基本情况\n全年预算数100.00万元，全年执行数95.00万元，预算执行率95.00%。\n自评得分95分，评价等级为优。\n")}
@@ -112,7 +135,7 @@ func New(o Options) *Portal {
 	// succeeds. Which URL gets it is fixed, so tests can look for it.
 	a, b, c := p.sites["A"], p.sites["B"], p.sites["C"]
 	a.faults[detailPath("A", a.reports[1].ID)] = "hang"
-	b.faults["/col/jx?page=2"] = "503"
+	b.faults["/col/jx/index_1.html"] = "503"
 	c.faults[c.reports[2].Files[0].Path] = "truncate"
 	// The same attachment under two URLs: B's second report links its own
 	// file and, under a mirror path, the first report's.
@@ -120,10 +143,27 @@ func New(o Options) *Portal {
 	b.reports[1].Files = append(b.reports[1].Files, File{Path: strings.Replace(first.Path, "/files/", "/mirror/", 1), Name: first.Name, Body: first.Body})
 	// A report under a path robots.txt forbids.
 	a.reports[3].Title += "（内部）"
+	c.pinned = lookAlikes()
 	p.A = httptest.NewServer(p.handler(a))
 	p.B = httptest.NewServer(p.handler(b))
 	p.C = httptest.NewServer(p.handler(c))
 	return p
+}
+
+// lookAlikes are site C's first page: nothing on it is a report.
+func lookAlikes() []*Report {
+	form := XLSX("2023年度部门整体支出绩效自评表\n单位名称（盖章）：\n年度预算数：x万元\n全年执行数：x万元\n预算执行率：x%\n年度总体目标完成情况：\n自评得分：　　分\n填表人：　　　联系电话：")
+	return []*Report{
+		{ID: 9001, Title: "关于开展2023年度部门整体支出绩效自评工作的通知", Published: "2024-02-20",
+			LookAlike: "a notice; its attachment is a blank form",
+			Files:     []File{{Path: "/upload/fj/zpb2023.xlsx", Name: "附件：2023年度部门整体支出绩效自评表.xlsx", Body: form}}},
+		{ID: 9002, Title: "部门整体支出绩效自评报告编制指引", Published: "2024-02-18",
+			LookAlike: "a guide (编制指引)",
+			Page: "部门整体支出绩效自评报告编制指引\n一、报告框架：基本情况、绩效目标完成情况、偏差原因及改进措施。\n" +
+				"二、填报要求：预算执行率＝全年执行数÷全年预算数×100%，金额以万元为单位，保留两位小数。\n" +
+				"三、自评得分90分（含）以上为优，80（含）至90分为良。\n"},
+		{ID: 9003, Title: "2024年青山县县级部门预算公开", Published: "2024-02-10", LookAlike: "not about self-evaluation"},
+	}
 }
 
 // Close stops the sites.
@@ -158,6 +198,17 @@ func (p *Portal) Reports(siteName string) []Report {
 	return out
 }
 
+// LookAlikes returns the items of a site that are not reports.
+func (p *Portal) LookAlikes(siteName string) []Report {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []Report
+	for _, r := range p.sites[siteName].pinned {
+		out = append(out, *r)
+	}
+	return out
+}
+
 // Publish adds a new report at the top of a site's first list page.
 func (p *Portal) Publish(siteName string) Report {
 	p.mu.Lock()
@@ -169,7 +220,8 @@ func (p *Portal) Publish(siteName string) Report {
 	return *r
 }
 
-// Files returns every distinct attachment body served, by sha256.
+// Files returns every distinct report attachment served, by sha256
+// (look-alikes' attachments aside).
 func (p *Portal) Files() map[string]File {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -188,16 +240,19 @@ func (p *Portal) Files() map[string]File {
 	return out
 }
 
-// URL of a site's first list page, and its path templates, for configs.
+// ListURL is a site's first list page, the one URL a config needs.
 func (p *Portal) ListURL(siteName string) string {
 	switch siteName {
 	case "A":
 		return p.A.URL + "/xxgk/jxpj/index.html"
 	case "B":
-		return p.B.URL + "/col/jx?page=1"
+		return p.B.URL + "/col/jx/index.html"
 	}
 	return p.C.URL + "/gk/list.html"
 }
+
+// DetailPath is where a site serves an item's detail page.
+func DetailPath(siteName string, id int) string { return detailPath(siteName, id) }
 
 func detailPath(siteName string, id int) string {
 	switch siteName {
@@ -239,7 +294,12 @@ func (p *Portal) Hidden() Report {
 	return Report{}
 }
 
-var orgs = []string{"县民政局", "县农业农村局", "县财政局", "县教育局", "县卫生健康局", "县交通运输局"}
+var (
+	orgs = []string{"青山县民政局", "青山县农业农村局", "青山县财政局", "青山县教育局", "青山县卫生健康局", "青山县交通运输局"}
+	// Project names long enough that a title cut to 24 characters loses
+	// the words that say it is a self-evaluation report.
+	subjects = []string{"部门整体支出", "义务教育薄弱环节改善与能力提升补助资金项目支出", "高标准农田建设项目支出", "城乡居民最低生活保障资金项目支出"}
+)
 
 // newReport builds report N with its attachments: A serves text, B
 // alternates DOCX and XLSX, C serves PDF behind a download redirector.
@@ -247,7 +307,8 @@ func (p *Portal) newReport(siteName string) *Report {
 	id := p.next
 	p.next++
 	org := orgs[id%len(orgs)]
-	r := &Report{ID: id, Title: fmt.Sprintf("%s%d年度部门整体支出绩效自评报告", org, 2020+id%4)}
+	r := &Report{ID: id, Title: fmt.Sprintf("%s%d年度%s绩效自评报告", org, 2020+id%4, subjects[id%len(subjects)]),
+		Published: fmt.Sprintf("2024-%02d-%02d", 1+id/28%12, 1+id%28)}
 	// Each attachment is marked with its number, so that every file is
 	// distinct. A .txt keeps its text's own encoding (GBK samples stay GBK);
 	// the Office formats hold UTF-8.
@@ -407,7 +468,7 @@ func (p *Portal) content(s *site, r *http.Request) (body []byte, ctype string, l
 			// Our own group allows what * forbids: the specific group wins.
 			return []byte("User-agent: *\nDisallow: /\n\nUser-agent: zipin-harvest\nDisallow: /admin/\nAllow: /\n"), "text/plain", time.Time{}, "", 200
 		}
-		return nil, "", time.Time{}, "", 404
+		return []byte("User-agent: *\nDisallow: /admin/\n"), "text/plain", time.Time{}, "", 200
 	}
 	// List pages.
 	if page, ok := listPage(s.name, r); ok {
@@ -433,7 +494,7 @@ func (p *Portal) content(s *site, r *http.Request) (body []byte, ctype string, l
 	if s.name == "C" && path == "/gk/rss.xml" {
 		return p.rss(s), "application/rss+xml", time.Time{}, "", 200
 	}
-	for _, rep := range s.reports {
+	for _, rep := range append(append([]*Report{}, s.pinned...), s.reports...) {
 		if path == detailPath(s.name, rep.ID) || path == "/xxgk/jxpj/private/t"+strconv.Itoa(rep.ID)+".html" {
 			return gbk(p.detailHTML(s, rep)), "text/html; charset=GBK", time.Time{}, "", 200
 		}
@@ -460,27 +521,30 @@ func mimeOf(p string) string {
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
-// listPage recognises a site's list page URLs and returns the page number.
+// listPage recognises a site's list page URLs and returns the page number
+// (1 for the first).
 func listPage(siteName string, r *http.Request) (int, bool) {
 	path := r.URL.Path
+	var n int
 	switch siteName {
 	case "A":
 		if path == "/xxgk/jxpj/index.html" {
 			return 1, true
 		}
-		var n int
 		if _, err := fmt.Sscanf(path, "/xxgk/jxpj/index_%d.html", &n); err == nil {
 			return n, true
 		}
-	case "B":
-		if path == "/col/jx" {
-			return max(atoi(r.URL.Query().Get("page")), 1), true
+	case "B": // TRS: index.html, then index_1.html for the second page
+		if path == "/col/jx/index.html" {
+			return 1, true
+		}
+		if _, err := fmt.Sscanf(path, "/col/jx/index_%d.html", &n); err == nil && n > 0 {
+			return n + 1, true
 		}
 	case "C":
 		if path == "/gk/list.html" {
 			return 1, true
 		}
-		var n int
 		if _, err := fmt.Sscanf(path, "/gk/list_%d.html", &n); err == nil {
 			return n, true
 		}
@@ -488,28 +552,58 @@ func listPage(siteName string, r *http.Request) (int, bool) {
 	return 0, false
 }
 
+// cut is how site A's list shows a long title: 24 characters and "...".
+func cut(title string) string {
+	r := []rune(title)
+	if len(r) <= 24 {
+		return title
+	}
+	return string(r[:24]) + "..."
+}
+
 func (p *Portal) listHTML(s *site, page int) ([]byte, bool) {
 	per := p.opts.PerPage
-	pages := (len(s.reports) + per - 1) / per
+	items := append(append([]*Report{}, s.pinned...), s.reports...)
+	pages := (len(items) + per - 1) / per
 	if page < 1 || page > pages {
 		return nil, false
 	}
 	var b strings.Builder
-	b.WriteString(`<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>预决算公开 绩效评价</title></head><body>`)
+	b.WriteString(`<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>预决算公开 绩效评价_` + SiteName + `</title></head><body>`)
 	b.WriteString(`<div class="nav"><a href="/">首页</a> <a href="/about.html">关于本站</a> <a href="/notice/1.html">国库集中支付公告</a></div><ul class="list">`)
-	for i := (page - 1) * per; i < min(page*per, len(s.reports)); i++ {
-		rep := s.reports[i]
-		fmt.Fprintf(&b, "<li><a href=\"%s\" title=\"%s\">%s</a><span>2024-03-%02d</span></li>\n", listLink(s.name, rep.ID, hidden(s.name, rep)), rep.Title, rep.Title, 1+rep.ID%28)
+	for i := (page - 1) * per; i < min(page*per, len(items)); i++ {
+		rep := items[i]
+		href := listLink(s.name, rep.ID, hidden(s.name, rep))
+		switch {
+		case s.name == "A" && i == 4:
+			// Cut, and no title attribute: only the detail page says
+			// what this is.
+			fmt.Fprintf(&b, "<li><a href=\"%s\" target=\"_blank\">%s</a><span>%s</span></li>\n", href, cut(rep.Title), rep.Published)
+		case s.name == "A":
+			fmt.Fprintf(&b, "<li><a href=\"%s\" title=\"%s\" target=\"_blank\">%s</a><span>%s</span></li>\n", href, rep.Title, cut(rep.Title), rep.Published)
+		default:
+			fmt.Fprintf(&b, "<li><span class=\"date\">[%s]</span> <a href=\"%s\">%s</a></li>\n", rep.Published, href, rep.Title)
+		}
 	}
 	b.WriteString(`</ul><div class="page">`)
-	if page < pages {
-		switch s.name {
-		case "A":
-			fmt.Fprintf(&b, `<a href="index_%d.html">下一页</a> `, page+1)
-		case "B": // B's next link is drawn by script; the config uses page_url
-			fmt.Fprintf(&b, `<script>createPageHTML(%d, %d)</script>`, pages, page)
-		case "C":
-			fmt.Fprintf(&b, `<a href="list_%d.html">下页</a> `, page+1)
+	switch s.name {
+	case "A":
+		// The next link stays on the last page, leading to a 404, as on
+		// many TRS sites.
+		fmt.Fprintf(&b, `<a href="index.html">首页</a> <a href="index_%d.html">下一页</a> <a href="index_%d.html">尾页</a>`, page+1, pages)
+	case "B":
+		fmt.Fprintf(&b, `<script language="JavaScript">var currentPage = %d; var countPage = %d;
+createPageHTML(%d, %d, "index", "html");</script>`, page-1, pages, pages, page-1)
+	case "C":
+		for n := 1; n <= pages; n++ {
+			switch {
+			case n == page:
+				fmt.Fprintf(&b, ` <span class="cur">%d</span>`, n)
+			case n == 1:
+				b.WriteString(` <a href="list.html">1</a>`)
+			default:
+				fmt.Fprintf(&b, ` <a href="list_%d.html">%d</a>`, n, n)
+			}
 		}
 	}
 	b.WriteString(`</div></body></html>`)
@@ -518,15 +612,35 @@ func (p *Portal) listHTML(s *site, page int) ([]byte, bool) {
 
 func (p *Portal) detailHTML(s *site, rep *Report) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, `<html><head><meta charset="gbk"><title>%s</title></head><body><h1>%s</h1><p>根据预算绩效管理要求，现将%s公开如下。</p><div class="attach">附件：`, rep.Title, rep.Title, rep.Title)
+	title := rep.Title
+	if s.name == "A" {
+		title += "_" + SiteName
+	}
+	fmt.Fprintf(&b, `<html><head><meta charset="gbk"><meta name="PubDate" content="%s 09:30"><title>%s</title></head><body><h1>%s</h1><div class="info">发布时间：%s</div>`,
+		rep.Published, title, rep.Title, rep.Published)
+	if rep.Page != "" {
+		for _, line := range strings.Split(strings.TrimSpace(rep.Page), "\n") {
+			fmt.Fprintf(&b, "<p>%s</p>", line)
+		}
+	} else if len(rep.Files) == 0 {
+		fmt.Fprintf(&b, `<p>%s</p>`, rep.Title)
+	} else {
+		fmt.Fprintf(&b, `<p>根据预算绩效管理要求，现将%s公开如下。</p>`, rep.Title)
+	}
+	if len(rep.Files) > 0 {
+		b.WriteString(`<div class="attach">附件：`)
+	}
 	for _, f := range rep.Files {
 		href := f.Path
-		if s.name == "C" {
+		if s.name == "C" && strings.HasSuffix(f.Path, ".pdf") {
 			href = "/download?file=" + strings.TrimSuffix(strings.TrimPrefix(f.Path, "/upload/"), ".pdf")
 		}
 		fmt.Fprintf(&b, `<p><a href="%s">%s</a></p>`, href, f.Name)
 	}
-	b.WriteString(`</div><a href="javascript:window.print()">打印</a> <a href="#top">顶部</a></body></html>`)
+	if len(rep.Files) > 0 {
+		b.WriteString(`</div>`)
+	}
+	b.WriteString(`<a href="javascript:window.print()">打印</a> <a href="#top">顶部</a></body></html>`)
 	return b.String()
 }
 
