@@ -82,7 +82,7 @@ type Source struct {
 	Rate         Duration `toml:"rate"`         // overrides the default for this source's host
 
 	title, urlRe, next, exclude *regexp.Regexp
-	exts               map[string]bool
+	exts                        map[string]bool
 }
 
 // Duration is a time.Duration written as a string such as "1.5s" or "20ms".

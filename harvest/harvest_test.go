@@ -22,7 +22,7 @@ import (
 const (
 	testRate       = 20 * time.Millisecond
 	testCrawlDelay = 60 * time.Millisecond // site A's robots.txt; slower than testRate, so it wins
-	testTimeout    = time.Second // the portal's hanging page hangs 3 s
+	testTimeout    = time.Second           // the portal's hanging page hangs 3 s
 )
 
 func TestMain(m *testing.M) {
