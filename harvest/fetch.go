@@ -14,13 +14,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
-// Fetcher makes polite HTTP GETs: robots.txt, a token bucket per host, a
-// User-Agent with a contact, retries with backoff, a size cap.
+// Fetcher makes polite HTTP GETs: robots.txt, one request at a time per
+// host spaced by its interval, a User-Agent with a contact, retries with
+// backoff, a size cap, no redirect into an internal network.
 type Fetcher struct {
 	cfg    *Config
 	ua     string
@@ -61,9 +61,9 @@ const MaxRobotsBytes = 512 << 10
 
 // host is what we know of one scheme://host:port during a run.
 type host struct {
-	lim        *rate.Limiter // holds the host's rate (a Crawl-delay may slow it)
-	mu         sync.Mutex    // one request at a time per host
-	last       time.Time     // when the last answer came back
+	interval   atomic.Int64 // the least gap, in ns (a Crawl-delay may lengthen it)
+	mu         sync.Mutex   // one request at a time per host
+	last       time.Time    // when the last answer came back
 	robotsOnce sync.Once
 	robots     *Robots
 }
@@ -198,7 +198,7 @@ func (s spaced) RoundTrip(req *http.Request) (*http.Response, error) {
 	h := s.f.host(req.URL)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	gap := time.Duration(float64(time.Second) / float64(h.lim.Limit()))
+	gap := time.Duration(h.interval.Load())
 	gap += rand.N(gap/10 + 1)
 	if d := gap - time.Since(h.last); d > 0 && !h.last.IsZero() {
 		t := time.NewTimer(d)
@@ -224,8 +224,8 @@ func (f *Fetcher) host(u *url.URL) *host {
 		if iv == 0 {
 			iv = f.cfg.Rate.Duration
 		}
-		// Burst 1: the bucket never lets two requests through back to back.
-		h = &host{lim: rate.NewLimiter(rate.Every(iv), 1)}
+		h = &host{}
+		h.interval.Store(int64(iv))
 		f.hosts[k] = h
 	}
 	return h
@@ -240,8 +240,8 @@ func (f *Fetcher) allowed(ctx context.Context, u *url.URL) bool {
 	h := f.host(u)
 	h.robotsOnce.Do(func() {
 		h.robots = f.loadRobots(ctx, u, h)
-		if d := h.robots.CrawlDelay; d > 0 && rate.Every(d) < h.lim.Limit() {
-			h.lim.SetLimit(rate.Every(d))
+		if d := h.robots.CrawlDelay; d > time.Duration(h.interval.Load()) {
+			h.interval.Store(int64(d))
 			f.log.Info("crawl-delay from robots.txt", "host", u.Host, "delay", d)
 		}
 	})

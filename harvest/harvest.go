@@ -554,11 +554,11 @@ func (r *run) fetch(ctx context.Context, s *Source, row URLRow) error {
 		var atts []FoundLink
 		for _, l := range page.Links {
 			if s.isAttachment(l) {
-				atts = append(atts, FoundLink{URL: l.URL, Kind: "file", Title: row.Title, Referrer: resp.URL, Published: row.Published, Detail: row.URL})
+				atts = append(atts, FoundLink{URL: l.URL, Kind: "file", Title: row.Title, Referrer: resp.URL, Published: row.Published, Detail: resp.URL})
 			}
 		}
 		if len(atts) == 0 && s.htmlReports() && page.BodyRunes >= minPageReportRunes {
-			row.Detail = row.URL
+			row.Detail = resp.URL
 			return r.keep(s, row, resp, log)
 		}
 		if len(atts) == 0 {

@@ -548,3 +548,74 @@ func (s *Store) finishRun(id int64, sum *Summary, code int) error {
 		now(), sum.New, sum.Unchanged, sum.Failed, sum.Ingested, code, id)
 	return err
 }
+
+// HarvestedDoc is one kept original as `zipin status` lists it.
+type HarvestedDoc struct {
+	Title, Published     string
+	SourceURL, FinalURL  string // where it was linked, and where the bytes came from after redirects
+	DetailURL            string // the detail page that links it (or is it)
+	Source               string
+	IngestStatus, Reason string
+	FetchedAt            string
+}
+
+// HarvestStatus is what the catalog says of the harvester's work.
+type HarvestStatus struct {
+	ByStatus map[string]int // originals by ingest status ("" for not yet ingested)
+	Links    map[string]int // links by state (pending, done, failed, disallowed, skipped)
+	Recent   []HarvestedDoc // the latest originals, newest first
+}
+
+// ReadStatus reads the harvester's tables of the catalog in out, read-only;
+// it returns nil, nil when no harvest ever ran there.
+func ReadStatus(out string, recent int) (*HarvestStatus, error) {
+	s, err := openStoreReadOnly(out)
+	if err != nil || s == nil {
+		return nil, err
+	}
+	defer s.Close()
+	st := &HarvestStatus{ByStatus: map[string]int{}, Links: map[string]int{}}
+	for _, q := range []struct {
+		sql string
+		m   map[string]int
+	}{
+		{`SELECT ingest_status, count(*) FROM harvest_originals GROUP BY 1`, st.ByStatus},
+		{`SELECT state, count(*) FROM harvest_urls GROUP BY 1`, st.Links},
+	} {
+		rows, err := s.db.Query(q.sql)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k string
+			var n int
+			if err := rows.Scan(&k, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			q.m[k] = n
+		}
+		rows.Close()
+	}
+	// The columns added later may be missing from an older catalog opened
+	// read-only; say nothing of them then.
+	var n int
+	s.db.QueryRow(`SELECT count(*) FROM pragma_table_info('harvest_originals') WHERE name = 'title'`).Scan(&n)
+	cols := `'', '', ''`
+	if n > 0 {
+		cols = `title, published, detail_url`
+	}
+	rows, err := s.db.Query(`SELECT `+cols+`, url, final_url, source, ingest_status, ingest_reason, fetched_at FROM harvest_originals ORDER BY rowid DESC LIMIT ?`, recent)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d HarvestedDoc
+		if err := rows.Scan(&d.Title, &d.Published, &d.DetailURL, &d.SourceURL, &d.FinalURL, &d.Source, &d.IngestStatus, &d.Reason, &d.FetchedAt); err != nil {
+			return nil, err
+		}
+		st.Recent = append(st.Recent, d)
+	}
+	return st, rows.Err()
+}

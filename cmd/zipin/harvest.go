@@ -1,12 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -29,6 +33,12 @@ func init() {
 pages and attachments politely (robots.txt, a rate per host, retries), keeps each original under
 DATA/originals with its URL and headers in OUT/_catalog.sqlite, and ingests the new ones into OUT.
 See docs/harvest.md.
+
+A source needs only a name and the first list page's URL: report links are found by their title
+(a cut title is completed from the link's title attribute or the detail page), pages by their
+下一页 link, a TRS createPageHTML script or page numbers. Notices, blank forms and guides are kept
+for audit but not ingested: their content states no figures. Redirects into loopback, private,
+link-local or metadata addresses are refused unless allow_hosts names the host.
 
 Exit status: 0 ok; 1 some URLs failed or some documents were quarantined; 2 configuration error;
 3 another harvest is running.`,
@@ -87,6 +97,56 @@ func printHarvest(cmd *cobra.Command, sum *harvest.Summary, dryRun bool) {
 	for _, f := range sum.Failures {
 		fmt.Fprintf(cmd.ErrOrStderr(), "failed: %s: %v\n", f.Source, f.Err)
 	}
-	fmt.Fprintf(w, "harvest: %d new, %d unchanged (%d duplicate content), %d failed, %d ingested, %d quarantined, %d list pages, %d disallowed by robots.txt\n",
-		sum.New, sum.Unchanged, sum.Duplicates, sum.Failed, sum.Ingested, sum.Quarantined, sum.Pages, sum.Disallowed)
+	for _, n := range sum.Notes {
+		fmt.Fprintln(cmd.ErrOrStderr(), "note:", n)
+	}
+	fmt.Fprintf(w, "harvest: %d new, %d unchanged (%d duplicate content), %d failed, %d ingested, %d quarantined, %d not reports (kept, not ingested), %d links skipped by title, %d list pages, %d disallowed by robots.txt\n",
+		sum.New, sum.Unchanged, sum.Duplicates, sum.Failed, sum.Ingested, sum.Quarantined, sum.LookAlikes, sum.Skipped, sum.Pages, sum.Disallowed)
+}
+
+// printHarvestStatus is `zipin status`'s harvest section: what was kept,
+// where it came from, and what became of it. It prints nothing for a
+// dataset no harvest wrote to.
+func printHarvestStatus(w io.Writer, out string, recent int) error {
+	st, err := harvest.ReadStatus(out, recent)
+	if err != nil || st == nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nharvest: originals %s; links %s\n", counts(st.ByStatus), counts(st.Links))
+	if len(st.Recent) == 0 {
+		return nil
+	}
+	fmt.Fprintf(w, "latest %d harvested:\n", len(st.Recent))
+	for _, d := range st.Recent {
+		status := cmp.Or(d.IngestStatus, "not ingested yet")
+		fmt.Fprintf(w, "  %s  %s  [%s]\n", cmp.Or(d.Published, "----------"), cmp.Or(d.Title, "(no title)"), status)
+		fmt.Fprintf(w, "      source_url: %s\n", d.SourceURL)
+		if d.FinalURL != "" && d.FinalURL != d.SourceURL {
+			fmt.Fprintf(w, "      final url:  %s\n", d.FinalURL)
+		}
+		if d.DetailURL != "" && d.DetailURL != d.SourceURL {
+			fmt.Fprintf(w, "      detail:     %s\n", d.DetailURL)
+		}
+		if d.Reason != "" && d.IngestStatus != "ok" {
+			fmt.Fprintf(w, "      why:        %s\n", firstLine(d.Reason, 120))
+		}
+	}
+	return nil
+}
+
+// counts prints a tally as "3 ok, 1 lookalike", largest first.
+func counts(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return m[keys[i]] > m[keys[j]] || m[keys[i]] == m[keys[j]] && keys[i] < keys[j] })
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d %s", m[k], cmp.Or(k, "pending")))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
 }

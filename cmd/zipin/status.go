@@ -98,6 +98,9 @@ func init() {
 				}
 				tw.Flush()
 			}
+			if err := printHarvestStatus(w, out, top); err != nil {
+				return err
+			}
 			fmt.Fprintln(w, "\ndataset files:")
 			for _, t := range schema.Tables {
 				files, err := schema.TableFiles(out, t)

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"zipin/harvest/portaltest"
+	"zipin/samples"
+)
+
+// The day-one config of docs/harvest.md against the fake county portal,
+// run as cron runs it: the first run finds every report and keeps the
+// look-alikes out, the second costs one conditional request per source
+// (robots.txt included), the third finds a newly published report; `zipin
+// status` shows where each document came from.
+func TestHarvestDayOne(t *testing.T) {
+	o := portaltest.Options{}
+	paths, err := samples.WriteTo(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch filepath.Ext(p) {
+		case ".txt":
+			o.Texts = append(o.Texts, b)
+		case ".pdf":
+			o.PDF = b
+		case ".docx":
+			o.DOCX = b
+		case ".xlsx":
+			o.XLSX = b
+		}
+	}
+	p := portaltest.New(o)
+	defer p.Close()
+	// Three lines per source; the politeness settings are the test's, to
+	// keep it fast (the portal's hanging page must time out).
+	config := filepath.Join(t.TempDir(), "harvest.toml")
+	text := fmt.Sprintf(`contact = "mailto:data@example.org"
+rate = "20ms"
+timeout = "1s"
+
+[[source]]
+name = "jxpj"
+url = "%s"
+
+[[source]]
+name = "col-jx"
+url = "%s"
+
+[[source]]
+name = "gk"
+url = "%s"
+`, p.ListURL("A"), p.ListURL("B"), p.ListURL("C"))
+	if err := os.WriteFile(config, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	reports := 0
+	for _, s := range []string{"A", "B", "C"} {
+		reports += len(p.Reports(s))
+	}
+	reports-- // A's report behind robots.txt
+
+	stdout, stderr, code := run(t, "harvest", "--config", config, "--out", out)
+	t.Logf("first run (exit %d): %s", code, strings.TrimSpace(stdout))
+	want := fmt.Sprintf("%d ingested, 0 quarantined, 2 not reports", reports)
+	if code != 0 || !strings.Contains(stdout, want) {
+		t.Errorf("first run: exit %d, %q; want exit 0 and %q\n%s", code, stdout, want, stderr)
+	}
+
+	p.ResetHits()
+	stdout, _, code = run(t, "harvest", "--config", config, "--out", out)
+	hits := p.Hits()
+	t.Logf("second run (exit %d): %s; %d requests", code, strings.TrimSpace(stdout), len(hits))
+	for _, h := range hits {
+		if !h.Conditional() || h.Status != 304 {
+			t.Errorf("second run: %s%s %d conditional %v", h.Site, h.Path, h.Status, h.Conditional())
+		}
+	}
+	if len(hits) != 6 {
+		t.Errorf("second run: %d requests, want 6 (3 robots.txt, 3 list pages)", len(hits))
+	}
+
+	fresh := p.Publish("B")
+	p.ResetHits()
+	stdout, _, code = run(t, "harvest", "--config", config, "--out", out)
+	t.Logf("third run (exit %d): %s; %d requests", code, strings.TrimSpace(stdout), len(p.Hits()))
+	if code != 0 || !strings.Contains(stdout, "1 new") || !strings.Contains(stdout, "1 ingested") {
+		t.Errorf("third run: exit %d, %q; want the new report", code, stdout)
+	}
+
+	stdout, stderr, code = run(t, "status", "--out", out, "--top", "60")
+	if code != 0 {
+		t.Fatalf("status: exit %d\n%s", code, stderr)
+	}
+	a := p.Reports("A")[0]
+	for _, want := range []string{
+		fmt.Sprintf("%s  %s  [ok]", fresh.Published, fresh.Title),
+		"source_url: " + p.B.URL + fresh.Files[0].Path,
+		"detail:     " + p.B.URL + portaltest.DetailPath("B", fresh.ID), // after the /go?id= redirect
+		fmt.Sprintf("%s  %s  [ok]", a.Published, a.Title),               // the full title, without the site's name
+		"[lookalike]",
+		"why:        not a report: a blank form",
+		"why:        not a report: a guide or template",
+		fmt.Sprintf("harvest: originals %d ok, 2 lookalike", reports+1),
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("status lacks %q", want)
+		}
+	}
+	if strings.Contains(stdout, "_"+portaltest.SiteName) {
+		t.Errorf("status shows a title with the site's name")
+	}
+	if t.Failed() || testing.Verbose() {
+		t.Logf("status:\n%s", stdout)
+	}
+}
