@@ -16,6 +16,7 @@ func Analyze(nd *normalize.Doc, seg *segment.Segmenter) *Result {
 	res := &Result{}
 	res.Facts = extractFacts(nd, seg)
 	res.Headline = buildHeadline(nd, res.Facts)
+	gradeFromScoreRow(&res.Headline, nd)
 	forms := selfeval.Extract(nd)
 	res.Projects, res.Indicators = forms.Projects, forms.Indicators
 	res.Headline.Warnings = append(res.Headline.Warnings, forms.Warnings...)
@@ -72,4 +73,35 @@ func fromForms(h *Headline, forms *selfeval.Result) {
 	if used && len(forms.Projects) > 1 {
 		h.Warnings = append(h.Warnings, fmt.Sprintf("headline figures taken from the first of %d 自评表 in the document; the document states no totals of its own", len(forms.Projects)))
 	}
+}
+
+// gradeFromScoreRow records the grades of the 总分 rows as evidence, and
+// takes the grade from them where the text states none and they agree.
+func gradeFromScoreRow(h *Headline, nd *normalize.Doc) {
+	gs := scoreRowGrades(nd)
+	if len(gs) == 0 {
+		return
+	}
+	agree := true
+	for _, g := range gs[1:] {
+		agree = agree && g.Value == gs[0].Value
+	}
+	switch {
+	case h.Grade != nil:
+		for i := range gs {
+			gs[i].Reason = "the text states the grade"
+		}
+	case !agree:
+		for i := range gs {
+			gs[i].Reason = "总分 rows state different grades; NULL"
+		}
+	default:
+		g := gs[0].Value
+		h.Grade = &g
+		gs[0].Chosen = true
+		for i := range gs[1:] {
+			gs[i+1].Reason = reasonAgrees
+		}
+	}
+	h.Evidence = append(h.Evidence, gs...)
 }

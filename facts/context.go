@@ -76,7 +76,7 @@ func contextTyped(p *normalize.Page) []Fact {
 			f := Fact{
 				Page: p.Number, Start: s, End: e, Text: n.Text,
 				Value: quantity.Scale(n.Text, cu.factor), Unit: cu.unit, UnitText: unit, Kind: cu.kind,
-				Section: p.SectionAt(s),
+				Section: p.SectionAt(s), ctx: true,
 			}
 			f.Metric, f.label, f.conditional = metricFor(runes, s, cu.kind)
 			refine(&f, runes, s)

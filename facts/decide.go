@@ -110,6 +110,21 @@ func decide(facts []Fact, metric string) (*float64, []Candidate, string) {
 		}
 		return choose(totals, reasonTotal), cands, ""
 	}
+	// A row that holds a part of the total (其中：中央资金) never outvotes it.
+	var whole []int
+	for j, f := range liveFacts {
+		if !f.part {
+			whole = append(whole, live[j])
+		}
+	}
+	if len(whole) > 0 && len(whole) < len(live) && agreeIdx(cands, whole) {
+		for _, k := range live {
+			if !contains2(whole, k) {
+				cands[k].Reason, cands[k].Scope = "in a 其中 row: a part of the total", "section"
+			}
+		}
+		return choose(whole, "the total's row; the others are its parts"), cands, ""
+	}
 	if metric == SelfScore {
 		var whole, full []int
 		for j, f := range liveFacts {

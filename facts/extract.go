@@ -18,7 +18,7 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) []Fact {
 		runes := p.Runes()
 		var page []Fact
 		for _, q := range quantity.Find(p.Text) {
-			if implausible(q) {
+			if implausible(q) || impossible(runes, q) {
 				continue
 			}
 			f := fromQuantity(p, q)
@@ -29,8 +29,16 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) []Fact {
 		}
 		page = append(page, contextTyped(p)...)
 		sortFacts(page)
-		columnMetrics(p, page)
-		out = append(out, page...)
+		page = append(page, cellFacts(p, page)...)
+		sortFacts(page)
+		page = append(page, flatRows(p, page)...)
+		page = withScoreRows(p, page)
+		sortFacts(page)
+		for _, f := range page {
+			if !f.drop {
+				out = append(out, f)
+			}
+		}
 	}
 	return out
 }
@@ -48,6 +56,34 @@ func fromQuantity(p *normalize.Page, q quantity.Quantity) Fact {
 // stage splits with the help of the form's arithmetic.
 func implausible(q quantity.Quantity) bool {
 	return q.Kind == quantity.Percent && q.Value > 1000 && !strings.Contains(q.Number, ".")
+}
+
+// boundedRates name rates that cannot exceed 100%: a stray digit glued to
+// one (受助学生满意度2 + 95% read as 295%) is not a fact.
+var boundedRates = []string{"满意度", "满意率", "合格率", "覆盖率", "达标率", "知晓率", "入学率", "巩固率", "参保率", "正确率", "准确率", "及时率", "到位率", "普及率", "通过率", "就业率"}
+
+// notCounting are the words before 一 that make it a determiner, not a
+// count: 每一名学员, 各一个, 同一批.
+const notCounting = "每各任同第逐单唯统另"
+
+// impossible drops readings that cannot be what the report states: a
+// bounded rate above 100%, a count of one that is a determiner.
+func impossible(r []rune, q quantity.Quantity) bool {
+	if q.Kind == quantity.Percent && q.Value > 100 {
+		left := string(r[max(0, q.Start-12):q.Start])
+		if i := strings.LastIndexAny(left, clauseStops); i >= 0 {
+			left = left[i:]
+		}
+		for _, w := range boundedRates {
+			if strings.Contains(left, w) {
+				return true
+			}
+		}
+	}
+	if q.Kind == quantity.Count && q.Number == "一" && q.Start > 0 && strings.ContainsRune(notCounting, r[q.Start-1]) {
+		return true
+	}
+	return false
 }
 
 func sortFacts(fs []Fact) {

@@ -23,7 +23,9 @@ var headlineRank = map[string][]string{
 	// A bare 总分 is not here: in a form's 总分 row the first number is the
 	// weight (100), and in prose "总分为100分" is the scale. The form's
 	// extraction reads the 总分 row's score.
-	SelfScore: {"综合评价得分", "自评得分", "自评总分", "自评分数", "评价得分", "绩效评分", "综合得分", "最终得分", "自评结果"},
+	// 总分行 is the score cell of a form's 总分 row, read only where its
+	// first number is the full mark 100 (scorerow.go).
+	SelfScore: {"综合评价得分", "总分行", "自评得分", "自评总分", "自评分数", "评价得分", "绩效评分", "综合得分", "最终得分", "自评结果"},
 }
 
 func buildHeadline(nd *normalize.Doc, facts []Fact) Headline {

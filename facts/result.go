@@ -26,6 +26,9 @@ type Fact struct {
 	conditional bool    // the label states a condition on the number (未达到90%), not its value
 	row         string  // the label of the table row it sits in, if any
 	cell        bool    // read from a grid cell
+	part        bool    // in a row that holds a part of the total (其中：中央资金)
+	ctx         bool    // a bare number typed by a unit declared around it, not by its own words
+	drop        bool    // its column shows the context typing was wrong (a 人次 count under a 元 table)
 	total       bool    // stated as a total (合计, 共计, 总计): it settles its parts
 	sub         string  // for a score: the dimension (投入, 产出 …) it is a sub-score of
 	full        float64 // for a score: the full mark stated with it (分值100分)

@@ -1,0 +1,221 @@
+package facts
+
+import (
+	"strings"
+
+	"zipin/normalize"
+	"zipin/quantity"
+)
+
+// A form flattened to text loses its grid: one cell per line, cells
+// separated by spaces, and header cells split over several lines (年初 ⏎
+// 预算数 ⏎ 全年 ⏎ 预算数 ⏎ 全年 ⏎ 执行数 ⏎ 分值 ⏎ 执行率 ⏎ 得分), then the
+// values. flatRows rebuilds the header row from the run of label cells —
+// joining fragments until each is a known column name — and maps the values
+// that follow, row by row, to its columns.
+
+// token is one cell of flattened text.
+type token struct {
+	start, end int
+	text       string
+}
+
+// tokens splits text into cells at line breaks, pipes and spaces.
+func tokens(r []rune, from, to int) []token {
+	var out []token
+	s := -1
+	for i := from; i <= to; i++ {
+		sep := i == to || r[i] == '\n' || r[i] == '|' || r[i] == ' ' || r[i] == '\t' || r[i] == '\u3000'
+		if sep {
+			if s >= 0 {
+				out = append(out, token{s, i, string(r[s:i])})
+				s = -1
+			} else if i < to && r[i] == '|' && lineEmptyBefore(r, from, i) {
+				// a line that is only "|": an empty cell of a form
+				// flattened one cell per line
+				out = append(out, token{i, i, ""})
+			}
+			continue
+		}
+		if s < 0 {
+			s = i
+		}
+	}
+	return out
+}
+
+func lineEmptyBefore(r []rune, from, i int) bool {
+	for j := i - 1; j >= from; j-- {
+		switch r[j] {
+		case '\n':
+			return true
+		case ' ', '\t':
+			continue
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isValueToken(t string) bool { return bareCell.MatchString(t) }
+
+// isCellValue is a value or an empty cell.
+func isCellValue(t string) bool { return t == "" || isValueToken(t) }
+
+// isLabelToken is a short cell of words: no digit outside a bracket, a Han
+// character, at most 16 runes.
+func isLabelToken(t string) bool {
+	if len([]rune(t)) > 16 || strings.ContainsAny(headerDecor.ReplaceAllString(t, ""), "0123456789") {
+		return false
+	}
+	for _, c := range t {
+		if c >= 0x3400 {
+			return true
+		}
+	}
+	return false
+}
+
+// maxFragments is how many cells one header may be split over.
+const maxFragments = 3
+
+// headerPrefix parses the longest run of column names at the start of
+// labels, joining fragments; it returns the columns and the cells used.
+func headerPrefix(labels []token) ([]column, int) {
+	var cols []column
+	i := 0
+	for i < len(labels) {
+		found := 0
+		for n := min(maxFragments, len(labels)-i); n >= 1; n-- {
+			var b strings.Builder
+			for _, t := range labels[i : i+n] {
+				b.WriteString(t.text)
+			}
+			if c := columnOf(b.String()); c.known() {
+				cols = append(cols, c)
+				found = n
+				break
+			}
+		}
+		if found == 0 {
+			break
+		}
+		i += found
+	}
+	return cols, i
+}
+
+// flatRows reads the flattened forms of a page (outside its grids) and
+// returns their cells as facts, updating facts already found in them.
+func flatRows(p *normalize.Page, facts []Fact) []Fact {
+	r := p.Runes()
+	var out []Fact
+	text := p.Text
+	headers := unitHeader.FindAllStringSubmatchIndex(text, -1)
+	toks := tokens(r, 0, len(r))
+	for i := 0; i < len(toks); {
+		if p.InTable(toks[i].start) != nil || !isLabelToken(toks[i].text) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(toks) && isLabelToken(toks[j].text) && p.InTable(toks[j].start) == nil {
+			j++
+		}
+		k := j
+		for k < len(toks) && isValueToken(toks[k].text) {
+			k++
+		}
+		// The first place in the label run from which at least two cells
+		// parse as column names; what follows them (at most a few cells: a
+		// text column such as 原因, the row label 总额) labels the first row.
+		var cols []column
+		e := j
+		for s := i; s < j-1; s++ {
+			if c, n := headerPrefix(toks[s:j]); len(c) >= 2 && j-(s+n) <= 4 {
+				cols, e = c, s+n
+				break
+			}
+		}
+		if cols == nil {
+			i = max(j, i+1)
+			continue
+		}
+		unit := flatUnit(text, headers, toks[e-1].end, toks[j-1].end)
+		at, part, label := e, false, ""
+		for {
+			// optional row label cells, then exactly len(cols) values
+			l := at
+			for l < len(toks) && isLabelToken(toks[l].text) && l-at < 4 {
+				l++
+			}
+			v := l
+			filled := 0
+			for v < len(toks) && isCellValue(toks[v].text) {
+				if toks[v].text != "" {
+					filled++
+				}
+				v++
+			}
+			if v-l < len(cols) || filled == 0 || l > at && v-l > len(cols) {
+				break
+			}
+			if l > at {
+				label = toks[l-1].text
+				if isPartRow(label) {
+					part = true
+				}
+			}
+			for c := range cols {
+				t := toks[l+c]
+				f, isNew := cellFact(p, facts, gridCell{t.start, t.end, t.text}, cols[c], unit)
+				if f == nil {
+					continue
+				}
+				f.row, f.cell, f.part = label, true, part && !isTotalRow(label)
+				if isNew && !hasSpan(out, f.Start, f.End) {
+					out = append(out, *f)
+				}
+			}
+			at = l + len(cols)
+			if v > at {
+				break // more values than columns: the run ends here
+			}
+		}
+		i = max(at, j)
+	}
+	return out
+}
+
+// flatUnit is the money unit in force for a flattened form: declared before
+// it, or — as a flattened spreadsheet often puts the block label 资金投入情况
+// （万元） after its numbers — within the same paragraph just after it.
+func flatUnit(text string, headers [][]int, from, to int) string {
+	if u := declaredUnit(text, headers, from); contextUnits[u].kind == quantity.Money {
+		return u
+	}
+	r := []rune(text)
+	end := min(len(r), to+flatUnitAfter)
+	if i := strings.Index(string(r[to:end]), "\n\n"); i >= 0 {
+		end = to + len([]rune(string(r[to:end])[:i]))
+	}
+	if m := unitHeader.FindStringSubmatch(string(r[to:end])); m != nil {
+		if cu, ok := contextUnits[m[1]+m[2]]; ok && cu.kind == quantity.Money {
+			return m[1] + m[2]
+		}
+	}
+	return ""
+}
+
+// flatUnitAfter is how far after a flattened form its unit may be declared, in runes.
+const flatUnitAfter = 400
+
+func hasSpan(fs []Fact, start, end int) bool {
+	for _, f := range fs {
+		if f.Start == start && f.End == end {
+			return true
+		}
+	}
+	return false
+}
