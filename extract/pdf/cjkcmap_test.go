@@ -90,6 +90,15 @@ func TestCIDCollection(t *testing.T) {
 			}
 		})
 	}
+	// A TrueType subset that names Adobe-Japan1 while its codes are glyph
+	// ids: the table gives rare ideographs (嘆囈貭鍔), so the page counts as
+	// badly decoded and goes to OCR instead of into the dataset.
+	font0 := "<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+80000001 /Encoding /Identity-H /DescendantFonts [6 0 R] >>"
+	desc0 := "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+80000001 /CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 2 >> >>"
+	pd0, err := readPageForTest(onePage("BT /F1 12 Tf 72 700 Td <0B7011671A650BF30B7011671A650BF3> Tj ET", font0, desc0), 1)
+	if err != nil || pd0.quality >= 0.5 || !pd0.needsOCR() {
+		t.Errorf("glyph ids read as Japan1 CIDs: quality %.2f, needs OCR %v (err %v)", pd0.quality, pd0.needsOCR(), err)
+	}
 	// Ordering Identity names no collection: the codes stay undecoded
 	// (and the page goes to OCR), never read as GB1 CIDs.
 	font := "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /DescendantFonts [6 0 R] >>"

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf16"
 
@@ -46,6 +47,14 @@ type font struct {
 	gbk *font
 	// space reports whether the code is the single-byte 32 that Tw applies to.
 	wordSpace func(code string) bool
+	// vertical: WMode 1 (a -V CMap). vmetrics gives a code's vertical
+	// displacement w1y and position vector (vx, vy), in 1/1000 em
+	// (PDF 32000-1 §9.7.4.3: /W2, /DW2, default [880 -1000]).
+	vertical bool
+	vmetrics func(code string) (w1y, vx, vy float64)
+	// rare, for a font decoded through a collection table, flags
+	// ideographs outside the collection's common set.
+	rare func(rune) bool
 }
 
 func oneByte(string) int { return 1 }
@@ -261,6 +270,10 @@ func loadType0(f *font, v lpdf.Value) {
 	}
 	w := cidWidths(desc.Key("W"))
 	identity := !hasPre
+	f.vertical = strings.HasSuffix(encName, "-V") || enc.Kind() == lpdf.Stream && enc.Key("WMode").Int64() == 1
+	if f.vertical {
+		f.vmetrics = verticalMetrics(desc, identity, func(code string) float64 { return f.width(code) })
+	}
 	f.width = func(code string) float64 {
 		if identity {
 			if x, ok := w[codeInt(code)]; ok {
@@ -295,6 +308,8 @@ func loadType0(f *font, v lpdf.Value) {
 	if identity && (encName == "Identity-H" || encName == "Identity-V") {
 		if dec := collectionDecoder(desc); dec != nil {
 			coll = &tier{methodCIDColl, dec}
+			si := desc.Key("CIDSystemInfo")
+			f.rare = rareIdeograph(si.Key("Registry").Text() + "-" + si.Key("Ordering").Text())
 		}
 	}
 	collFirst := coll != nil && desc.Key("Subtype").Name() != "CIDFontType2"
@@ -359,6 +374,78 @@ func collectionDecoder(cidFont lpdf.Value) func(string) string {
 			return string(table[cid])
 		}
 		return ""
+	}
+}
+
+// verticalMetrics reads /DW2 and /W2 of a CIDFont. Only Identity codes
+// are CIDs; for the other CMaps the defaults apply.
+func verticalMetrics(desc lpdf.Value, identity bool, width func(string) float64) func(string) (float64, float64, float64) {
+	vy, w1 := 880.0, -1000.0
+	if d := desc.Key("DW2"); d.Len() == 2 {
+		vy, w1 = d.Index(0).Float64(), d.Index(1).Float64()
+	}
+	type vm struct{ w1y, vx, vy float64 }
+	per := map[int]vm{}
+	if identity {
+		a := desc.Key("W2")
+		for i := 0; i < a.Len() && len(per) < 1<<16; {
+			c := int(a.Index(i).Int64())
+			next := a.Index(i + 1)
+			if next.Kind() == lpdf.Array {
+				for j := 0; j+2 < next.Len(); j += 3 {
+					per[c+j/3] = vm{next.Index(j).Float64(), next.Index(j + 1).Float64(), next.Index(j + 2).Float64()}
+				}
+				i += 2
+				continue
+			}
+			c2 := int(next.Int64())
+			m := vm{a.Index(i + 2).Float64(), a.Index(i + 3).Float64(), a.Index(i + 4).Float64()}
+			for k := c; k <= c2 && k-c < 1<<16; k++ {
+				per[k] = m
+			}
+			i += 5
+		}
+	}
+	return func(code string) (float64, float64, float64) {
+		if m, ok := per[codeInt(code)]; ok && identity {
+			return m.w1y, m.vx, m.vy
+		}
+		return w1, width(code) / 2, vy
+	}
+}
+
+// rareIdeograph returns, for a collection, whether an ideograph is outside
+// the common set of its charset: GB 2312 level 1 for Adobe-GB1, JIS X 0208
+// level 1 for Adobe-Japan1, Big Five's frequent block for Adobe-CNS1 (some
+// 97–99% of running text). A font that names a collection while its codes
+// are really glyph ids (a TrueType subset with an Identity CIDToGIDMap)
+// decodes into rare characters (嘆囈貭鍔 for 中国文件), and grade() sends
+// such a page to OCR. nil for Adobe-Korea1, whose text is mostly Hangul.
+func rareIdeograph(collection string) func(rune) bool {
+	var enc encoding.Encoding
+	var lo, hi byte
+	switch collection {
+	case "Adobe-GB1":
+		enc, lo, hi = simplifiedchinese.GBK, 0xB0, 0xD7
+	case "Adobe-Japan1":
+		enc, lo, hi = japanese.EUCJP, 0xB0, 0xCF
+	case "Adobe-CNS1":
+		enc, lo, hi = traditionalchinese.Big5, 0xA4, 0xC6
+	default:
+		return nil
+	}
+	var cache sync.Map
+	return func(r rune) bool {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+		if v, ok := cache.Load(r); ok {
+			return v.(bool)
+		}
+		b, err := enc.NewEncoder().String(string(r))
+		rare := err != nil || len(b) != 2 || b[0] < lo || b[0] > hi
+		cache.Store(r, rare)
+		return rare
 	}
 }
 

@@ -37,6 +37,16 @@ type glyph struct {
 	bold           bool
 	seq            int     // content-stream order
 	dx, dy         float64 // reading direction, unit vector in page space
+	rare           bool    // a rare ideograph from a collection table (font.rare)
+}
+
+func hasRare(s string, rare func(rune) bool) bool {
+	for _, r := range s {
+		if rare(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // seg is a ruling line in default user space, horizontal or vertical.
@@ -152,8 +162,35 @@ func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) 
 			if txt == "" && !f.wordSpace(code) {
 				w.undec++
 			}
+			if f.vertical {
+				// WMode 1: the text position is the glyph's vertical origin,
+				// (vx, vy) above its horizontal one; the pen moves down by w1y.
+				w1y, vx, vy := f.vmetrics(code)
+				if txt != "" && len(w.glyphs) < maxGlyphs {
+					g := glyph{text: txt, size: math.Hypot(trm[2], trm[3]), method: f.method, bold: f.bold || gs.render == 2, seq: len(w.glyphs), rare: f.rare != nil && hasRare(txt, f.rare)}
+					g.bx, g.by = trm.apply(0, 0)
+					if n := math.Hypot(trm[2], trm[3]); n > 0 {
+						g.dx, g.dy = -trm[2]/n, -trm[3]/n
+					}
+					ex := math.Max(wid, 0.1)
+					ox, oy := -vx/1000, -vy/1000
+					g.x0, g.y0, g.x1, g.y1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+					for _, p := range [4][2]float64{{ox, oy - 0.12}, {ox + ex, oy - 0.12}, {ox, oy + 0.88}, {ox + ex, oy + 0.88}} {
+						x, y := trm.apply(p[0], p[1])
+						g.x0, g.x1 = math.Min(g.x0, x), math.Max(g.x1, x)
+						g.y0, g.y1 = math.Min(g.y0, y), math.Max(g.y1, y)
+					}
+					w.glyphs = append(w.glyphs, g)
+				}
+				ty := w1y/1000*gs.size - gs.tc
+				if f.wordSpace(code) {
+					ty -= gs.tw
+				}
+				tm = matrix{1, 0, 0, 1, 0, ty}.mul(tm)
+				continue
+			}
 			if txt != "" && len(w.glyphs) < maxGlyphs {
-				g := glyph{text: txt, size: math.Hypot(trm[2], trm[3]), method: f.method, bold: f.bold || gs.render == 2, seq: len(w.glyphs)}
+				g := glyph{text: txt, size: math.Hypot(trm[2], trm[3]), method: f.method, bold: f.bold || gs.render == 2, seq: len(w.glyphs), rare: f.rare != nil && hasRare(txt, f.rare)}
 				g.bx, g.by = trm.apply(0, 0)
 				if n := math.Hypot(trm[0], trm[1]); n > 0 {
 					g.dx, g.dy = trm[0]/n, trm[1]/n
@@ -302,6 +339,11 @@ func (w *walker) run(content lpdf.Value, res lpdf.Value, ctm matrix, depth int) 
 				case opString:
 					showText(e.s)
 				case opNumber:
+					if gs.font != nil && gs.font.vertical {
+						// WMode 1: the adjustment moves the pen along the column.
+						tm = matrix{1, 0, 0, 1, 0, -e.num / 1000 * gs.size}.mul(tm)
+						break
+					}
 					tx := -e.num / 1000 * gs.size * gs.th
 					tm = matrix{1, 0, 0, 1, tx, 0}.mul(tm)
 				}

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	lpdf "github.com/ledongthuc/pdf"
 
@@ -474,6 +475,24 @@ func (pd *pageData) uprightText() {
 	switch {
 	case n == 0:
 		return
+	case down > 0 && (n-down)*20 > n:
+		// Vertical writing (WMode 1) beside horizontal text: the columns
+		// are turned into lines below the page, so that they read top to
+		// bottom, right to left, after the horizontal text.
+		w, h := pd.width, pd.height
+		for i := range pd.glyphs {
+			g := &pd.glyphs[i]
+			if g.dy <= 0.9 {
+				continue
+			}
+			ax, ay := g.y0, h+w-g.x1
+			bx, by := g.y1, h+w-g.x0
+			g.x0, g.y0, g.x1, g.y1 = ax, ay, bx, by
+			g.bx, g.by = g.by, h+w-g.bx
+			g.dx, g.dy = 1, 0
+		}
+		pd.height = h + w
+		return
 	case down*10 > n*6:
 		w := pd.width
 		f = func(x, y float64) (float64, float64) { return y, w - x }
@@ -506,13 +525,30 @@ func (pd *pageData) uprightText() {
 func grade(gs []glyph, undecoded int) (string, float64) {
 	count := map[string]int{}
 	total, good := undecoded, 0
+	collHan, collRare := 0, 0
+	for _, g := range gs {
+		if g.method == methodCIDColl {
+			for _, r := range g.text {
+				if unicode.Is(unicode.Han, r) {
+					collHan++
+					if g.rare {
+						collRare++
+					}
+				}
+			}
+		}
+	}
+	// More than a fifth of rare ideographs from a collection table: the
+	// codes were not the collection's CIDs (see rareIdeograph), so none of
+	// that text counts as decoded.
+	collWrong := collRare*5 > collHan
 	for _, g := range gs {
 		for _, r := range g.text {
 			if r == ' ' {
 				continue
 			}
 			total++
-			if plausible(r) {
+			if plausible(r) && !(g.method == methodCIDColl && (collWrong || g.rare)) {
 				good++
 			}
 		}

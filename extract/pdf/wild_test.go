@@ -31,6 +31,10 @@ func TestWild(t *testing.T) {
 		{"issue16538.pdf", "標準マーケットモデルは2次元で説明する", ""},
 		{"GHOSTSCRIPT-698804-1-fuzzed.pdf", "", "cross-reference subsection starts at object 4294967296"},
 		{"issue3521.pdf", "我们都是黑体字", ""},
+		{"vertical.pdf", "あいうえお日本語", ""},
+		{"issue6387.pdf", "文字ツメあのイーハトーヴォのすきとおった風あのイーハトーヴォのすきとおった風", ""},
+		{"issue12823.pdf", "可替换为所需图片。愿景", ""},
+		{"issue7696.pdf", "中国文件", ""},
 		{"pdfminer-issue_566_test_2.pdf", "甲方：中国饮料有限公司（盖章）", ""},
 	}
 	for _, c := range cases {
