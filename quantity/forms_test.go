@@ -66,7 +66,7 @@ var numeralForms = []formCase{
 	{"累计投入2亿3500万元", "2亿3500万元", 235000000, 0, "元", Money, ""},
 	{"到位资金1.5千万元", "1.5千万元", 15000000, 0, "元", Money, ""},
 	{"结余资金3千元", "3千元", 3000, 0, "元", Money, ""},
-	{"整治河道12.6千米", "12.6千米", 12.6, 0, "公里", Area, ""},
+	{"整治河道12.6千米", "12.6千米", 12.6, 0, "公里", Other, ""},
 	{"共安排一亿二千万元", "一亿二千万元", 120000000, 0, "元", Money, ""},
 	// 成 as tenths, kind percent
 	{"群众满意度较上年提高了两成", "两成", 20, 0, "%", Percent, ""},
@@ -202,5 +202,79 @@ func TestNumbersSigned(t *testing.T) {
 	// 6千万元 is a mixed numeral for Find, not a bare 6.
 	if ns := Numbers("申请资金6千万元"); len(ns) != 0 {
 		t.Fatalf("got %+v", ns)
+	}
+}
+
+// unitForms: Latin units and symbols (issue 12, class 11). A length is not
+// an area; each keeps the unit as written as its base.
+var unitForms = []formCase{
+	{"新建排水管网3.5km，", "3.5km", 3.5, 0, "公里", Other, ""},
+	{"铺设管道1200m，", "1200m", 1200, 0, "米", Other, ""},
+	{"改造校舍2400m²，", "2400m²", 2400, 0, "㎡", Area, ""},
+	{"硬化场地800㎡", "800㎡", 800, 0, "㎡", Area, ""},
+	{"治理水土流失12.5km²", "12.5km²", 12.5, 0, "平方公里", Area, ""},
+	{"板材厚度不小于12mm", "不小于12mm", 12, 0, "毫米", Other, ""},
+	{"管径30cm", "30cm", 30, 0, "厘米", Other, ""},
+	{"最大降雨量达120mm/24h", "120mm/24h", 120, 0, "mm/24h", Other, ""},
+	{"清运垃圾560t", "560t", 560, 0, "吨", Other, ""},
+	{"发放种子2,500kg", "2,500kg", 2500, 0, "公斤", Other, ""},
+	{"年发电量1.2万kW·h", "1.2万kW·h", 12000, 0, "kW·h", Other, ""},
+	{"节约用电3000kWh", "3000kWh", 3000, 0, "kW·h", Other, ""},
+	{"新增装机容量50MW", "50MW", 50, 0, "MW", Other, ""},
+	{"蓄水600立方米", "600立方米", 600, 0, "m³", Other, ""},
+	{"服务半径约5 km", "约5 km", 5, 0, "公里", Other, "约"},
+	{"采购药品5 mg装", "", 0, 0, "", "", ""}, // mg is not m
+}
+
+func TestUnitForms(t *testing.T) {
+	for _, c := range unitForms {
+		qs := Find(c.in)
+		if c.text == "" {
+			if len(qs) != 0 {
+				t.Errorf("%s: read as %+v", c.in, qs)
+			}
+			continue
+		}
+		if len(qs) != 1 || qs[0].Text != c.text || !near(qs[0].Value, c.value) || qs[0].Unit != c.unit || qs[0].Kind != c.kind || qs[0].Approx != c.approx {
+			t.Errorf("%s: got %+v, want %q %v %s %s", c.in, qs, c.text, c.value, c.unit, c.kind)
+		}
+	}
+}
+
+// TestTarget: a 自评表 cell reads through the same grammar as prose, with
+// the words only targets use (达到, 内) and bounds (以上 ≥) as comparators.
+func TestTarget(t *testing.T) {
+	for _, c := range []struct {
+		in, op     string
+		inUnit     float64
+		unit, rest string
+		ok         bool
+	}{
+		{"≥95%", "≥", 95, "%", "", true},
+		{"不小于95%", "≥", 95, "%", "", true},
+		{"大于或等于90%", "≥", 90, "%", "", true},
+		{"≤120万元", "≤", 120, "万元", "", true},
+		{"12个月内", "≤", 12, "个月", "", true},
+		{"3天以内", "≤", 3, "天", "", true},
+		{"90%以上", "≥", 90, "%", "", true},
+		{"90%及以上", "≥", 90, "%", "", true},
+		{">=85", "≥", 85, "", "", true},
+		{"达到百分之九十", "≥", 90, "百分之", "", true},
+		{"100百分比", "", 100, "百分比", "", true},
+		{"5篇/年", "", 5, "篇", "/年", true},
+		{"不少于1,500人次", "≥", 1500, "人次", "", true},
+		{"≥八成", "≥", 8, "成", "", true},
+		{"达成预期指标", "", 0, "", "", false},
+		{"2023年", "", 0, "", "", false},
+	} {
+		q, rest, ok := Target(c.in)
+		if ok != c.ok || ok && (q.Op != c.op || !near(q.InUnit, c.inUnit) || q.WrittenUnit != c.unit || rest != c.rest) {
+			t.Errorf("Target(%q) = %q %v %q rest %q, %v; want %q %v %q rest %q, %v", c.in, q.Op, q.InUnit, q.WrittenUnit, rest, ok, c.op, c.inUnit, c.unit, c.rest, c.ok)
+		}
+	}
+	// In prose a bound stays a qualifier and 达到 a verb.
+	qs := Find("满意度达到90%以上")
+	if len(qs) != 1 || qs[0].Op != "" || qs[0].Approx != "以上" || qs[0].Text != "90%以上" {
+		t.Errorf("prose: got %+v", qs)
 	}
 }

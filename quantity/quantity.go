@@ -6,9 +6,10 @@ package quantity
 
 import (
 	"math/big"
-	"sort"
 	"strings"
 	"unicode"
+
+	"zipin/lexicon"
 )
 
 // Quantity is one number with its unit, found in a text.
@@ -31,29 +32,6 @@ type Quantity struct {
 	Factor      float64 // Value = InUnit × Factor
 }
 
-// prefix is a word written before a number that qualifies it.
-type prefix struct {
-	written string
-	op      string // comparator, if it is one
-	approx  string // approximation, if it is one
-}
-
-// prefixes, longest first at match time.
-var prefixes = []prefix{
-	{"不低于", "≥", ""}, {"不少于", "≥", ""}, {"不小于", "≥", ""}, {"大于等于", "≥", ""}, {"大于或等于", "≥", ""},
-	{"≥", "≥", ""}, {"≧", "≥", ""}, {">=", "≥", ""}, {"＞=", "≥", ""},
-	{"不高于", "≤", ""}, {"不超过", "≤", ""}, {"不大于", "≤", ""}, {"不多于", "≤", ""}, {"小于等于", "≤", ""}, {"小于或等于", "≤", ""},
-	{"≤", "≤", ""}, {"≦", "≤", ""}, {"<=", "≤", ""}, {"＜=", "≤", ""},
-	{">", ">", ""}, {"＞", ">", ""}, {"大于", ">", ""}, {"高于", ">", ""},
-	{"<", "<", ""}, {"＜", "<", ""}, {"小于", "<", ""}, {"低于", "<", ""},
-	{"=", "=", ""}, {"﹦", "=", ""}, {"＝", "=", ""},
-	{"约", "", "约"}, {"大约", "", "大约"}, {"约为", "", "约"}, {"逾", "", "逾"}, {"近", "", "近"}, {"将近", "", "将近"},
-	{"接近", "", "接近"}, {"超", "", "超"}, {"超过", "", "超过"}, {"不足", "", "不足"}, {"不到", "", "不到"},
-}
-
-// approxSuffixes follow the number or the unit.
-var approxSuffixes = []string{"余", "多", "以上", "以下", "左右", "以内", "上下"}
-
 // rangeSeps join the two ends of a range: 5-10个, 5至10个.
 var rangeSeps = []string{"-", "－", "~", "～", "—", "至", "到"}
 
@@ -71,7 +49,7 @@ func Find(s string) []Quantity {
 			i++
 			continue
 		}
-		q, ok := scan(r, i)
+		q, ok := scan(r, i, false)
 		if !ok {
 			i++
 			continue
@@ -128,18 +106,21 @@ const dashBefore = "）】〕］」』”’％月日号时点期级第"
 // hyphen is a range dash (5个-10个).
 var unitEnd = func() map[rune]bool {
 	m := map[rune]bool{}
-	for _, u := range units {
-		r := []rune(u.written)
+	for _, u := range lexicon.Units {
+		r := []rune(u.Written)
 		m[r[len(r)-1]] = true
 	}
 	return m
 }()
 
-// scan tries to read a quantity starting at i (at a prefix, a sign or a number).
-func scan(r []rune, i int) (Quantity, bool) {
+// scan tries to read a quantity starting at i (at a prefix, a sign or a
+// number). In a target cell (cell set) the words only targets use count too
+// (达到, 内), a bounding qualifier is the comparator (90%以上 is ≥ 90) and
+// the unit may be missing (>=85).
+func scan(r []rune, i int, cell bool) (Quantity, bool) {
 	q := Quantity{Start: i}
 	j := i
-	if p, n := matchPrefix(r, j); n > 0 {
+	if p, n := matchPrefix(r, j, cell); n > 0 {
 		q.Op, q.Approx = p.op, p.approx
 		j += n
 		for j < len(r) && r[j] == ' ' {
@@ -150,104 +131,113 @@ func scan(r []rune, i int) (Quantity, bool) {
 	if n := signAt(r, j); n > 0 {
 		neg, j = true, j+n
 	}
+	var unitText, written strings.Builder
+	approx := q.Approx
+	// 百分之九十五 / 百分之95 / 百分之九十六点四
+	percentWords := hasAt(r, j, "百分之")
+	if percentWords {
+		j += 3
+	}
+	numStart := j
+	nm, ok := readNumber(r, numStart)
+	if !ok || !numberBoundaryOK(r, numStart, nm.end) || percentWords && nm.hi != nil {
+		return q, false
+	}
+	chinese := nm.chinese
+	q.Number = nm.text
+	lo, hi := nm.lo, nm.hi
+	if nm.pair != "" {
+		approx = joinApprox(approx, nm.pair)
+	}
+	k := nm.end
+	var u lexicon.Unit
+	mult := 1.0
+	if percentWords {
+		u, _ = lexicon.UnitOf("%")
+		unitText.WriteString("百分之")
+		written.WriteString("百分之")
+	} else {
+		// range: 5-10个, 五至十个
+		if hi == nil && !neg {
+			if h, hend, ok := rangeEnd(r, k, nm); ok {
+				hi, k = h, hend
+			}
+		}
+		// The unit may follow one space that a text layer inserted: "803.74 万元".
+		if k < len(r) && r[k] == ' ' && !chinese {
+			if _, n := matchUnit(r, k+1); n > 0 || matchAny(r, k+1, innerSuffixes) != "" {
+				k++
+			}
+		}
+		if a := matchAny(r, k, innerSuffixes); a != "" { // 20多万人次, 200余台
+			approx = joinApprox(approx, a)
+			unitText.WriteString(a)
+			k += len([]rune(a))
+		}
+		var un int
+		u, un = matchUnit(r, k)
+		if un == 0 && !cell {
+			return q, false
+		}
+		// 万/亿 followed by another unit is a multiplier: 2.5万余封, 3.2万人次, 1.5万亩.
+		if u.Multiplier && k+un < len(r) {
+			k2 := k + un
+			a2 := matchAny(r, k2, innerSuffixes)
+			if u2, n2 := matchUnit(r, k2+len([]rune(a2))); n2 > 0 && (u2.Kind != Money || a2 != "" && u2.Written == "元") {
+				mult = u.Factor
+				unitText.WriteString(u.Written + a2)
+				written.WriteString(u.Written)
+				approx = joinApprox(approx, a2)
+				k = k2 + len([]rune(a2))
+				u, un = u2, n2
+			}
+		}
+		unitText.WriteString(u.Written)
+		written.WriteString(u.Written)
+		k += un
+		// A digit after 成 counts its tenths: 六成五 is 65%.
+		if u.Tenths && chinese && hi == nil && k < len(r) && isChineseDigit(r[k]) && !isZero(r[k]) && (k+1 >= len(r) || !isChineseNumeralRune(r[k+1])) {
+			lo = new(big.Rat).Add(lo, big.NewRat(int64(chineseDigits[r[k]]), 10))
+			k++
+		}
+		// A range with the unit on both ends: 85%~95%.
+		if hi == nil && !neg && un > 0 {
+			for _, sep := range rangeSeps {
+				if !hasAt(r, k, sep) {
+					continue
+				}
+				hs := k + len([]rune(sep))
+				if h, ok := readNumber(r, hs); ok && h.chinese == chinese && h.hi == nil && hasAt(r, h.end, u.Written) && h.lo.Cmp(lo) > 0 {
+					hi, k = h.lo, h.end+un
+				}
+				break
+			}
+		}
+	}
+	if u.Factor == 0 {
+		u.Factor = 1 // a cell's bare number
+	}
+	suffixes := approxSuffixes
+	if cell {
+		suffixes = append(append([]string(nil), approxSuffixes...), targetSuffixes...)
+	}
+	if a := matchAny(r, k, suffixes); a != "" {
+		approx = joinApprox(approx, a)
+		k += len([]rune(a))
+		if cell && q.Op == "" {
+			q.Op = boundOf[a]
+		}
+	}
+	q.End = k
+	q.Unit, q.Kind, q.UnitText, q.Approx, q.WrittenUnit = u.Base, u.Kind, unitText.String(), approx, written.String()
+	factor := u.Factor * mult
+	q.Factor = factor
 	sign := func(v float64) float64 {
 		if neg {
 			return -v
 		}
 		return v
 	}
-	// 百分之九十五 / 百分之95 / 百分之九十六点四
-	if hasAt(r, j, "百分之") {
-		numStart := j + 3
-		nm, ok := readNumber(r, numStart)
-		if !ok || nm.hi != nil || !numberBoundaryOK(r, numStart, nm.end) {
-			return q, false
-		}
-		v, ok := finite(nm.lo)
-		if !ok {
-			return q, false
-		}
-		q.Number, q.Value, q.Unit, q.UnitText, q.Kind, q.End = nm.text, sign(v), "%", "百分之", Percent, nm.end
-		q.Factor, q.InUnit = 1, q.Value
-		return q, true
-	}
-	numStart := j
-	nm, ok := readNumber(r, numStart)
-	if !ok || !numberBoundaryOK(r, numStart, nm.end) {
-		return q, false
-	}
-	chinese := nm.chinese
-	q.Number = nm.text
-	j = nm.end
-	lo, hi := nm.lo, nm.hi
-	if nm.pair != "" {
-		q.Approx = joinApprox(q.Approx, nm.pair)
-	}
-	// range: 5-10个, 五至十个
-	if hi == nil && !neg {
-		if h, hend, ok := rangeEnd(r, j, nm); ok {
-			hi, j = h, hend
-		}
-	}
-	// The unit may follow one space that a text layer inserted: "803.74 万元".
-	k := j
-	if k < len(r) && r[k] == ' ' && !chinese {
-		k++
-	}
-	var unitText strings.Builder
-	approx := q.Approx
-	mult := 1.0
-	if a := matchAny(r, k, approxSuffixes[:2]); a != "" { // 20多万人次, 200余台
-		approx = joinApprox(approx, a)
-		unitText.WriteString(a)
-		k += len([]rune(a))
-	}
-	u, un := matchUnit(r, k)
-	if un == 0 {
-		return q, false
-	}
-	// 万/亿 followed by another unit is a multiplier: 2.5万余封, 3.2万人次, 1.5万亩.
-	if (u.written == "万" || u.written == "亿") && k+un < len(r) {
-		k2 := k + un
-		a2 := matchAny(r, k2, approxSuffixes[:2])
-		if u2, n2 := matchUnit(r, k2+len([]rune(a2))); n2 > 0 && (u2.kind != Money || a2 != "" && u2.written == "元") {
-			mult = u.factor
-			unitText.WriteString(u.written + a2)
-			approx = joinApprox(approx, a2)
-			k = k2 + len([]rune(a2))
-			u, un = u2, n2
-		}
-	}
-	unitText.WriteString(u.written)
-	writtenUnit := strings.TrimLeft(unitText.String(), "余多")
-	k += un
-	// A digit after 成 counts its tenths: 六成五 is 65%.
-	if tenthsUnits[u.written] && chinese && hi == nil && k < len(r) && isChineseDigit(r[k]) && !isZero(r[k]) && (k+1 >= len(r) || !isChineseNumeralRune(r[k+1])) {
-		lo = new(big.Rat).Add(lo, big.NewRat(int64(chineseDigits[r[k]]), 10))
-		k++
-	}
-	// A range with the unit on both ends: 85%~95%.
-	if hi == nil && !neg {
-		for _, sep := range rangeSeps {
-			if !hasAt(r, k, sep) {
-				continue
-			}
-			hs := k + len([]rune(sep))
-			if h, ok := readNumber(r, hs); ok && h.chinese == chinese && h.hi == nil && hasAt(r, h.end, u.written) && h.lo.Cmp(lo) > 0 {
-				hi, k = h.lo, h.end+un
-			}
-			break
-		}
-	}
-	if a := matchAny(r, k, approxSuffixes); a != "" {
-		approx = joinApprox(approx, a)
-		k += len([]rune(a))
-	}
-	q.End = k
-	q.Unit, q.Kind, q.UnitText, q.Approx = u.base, u.kind, unitText.String(), approx
-	q.WrittenUnit = writtenUnit
-	factor := u.factor * mult
-	q.Factor = factor
 	v, ok := finite(new(big.Rat).Mul(lo, ratFactor(factor)))
 	if !ok {
 		return q, false
@@ -267,6 +257,25 @@ func scan(r []rune, i int) (Quantity, bool) {
 		return q, false
 	}
 	return q, true
+}
+
+// Target reads a target or actual cell of a 自评表 as one quantity: ≥95%,
+// ≤120万元 (InUnit 120, WrittenUnit 万元), 不小于95%, 大于或等于90%, 90%以上
+// (Op ≥), 12个月内 (Op ≤), 达到百分之九十, >=85 (no unit). The quantity must
+// start the cell; rest is what follows it, trimmed (a unit the table lacks,
+// such as 篇/年). It reports false for a cell that does not start with one
+// (达成预期指标, 2023年12月底前 is a date).
+func Target(s string) (q Quantity, rest string, ok bool) {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) == 0 || !mayStart(r[0]) {
+		return Quantity{}, "", false
+	}
+	q, ok = scan(r, 0, true)
+	if !ok {
+		return Quantity{}, "", false
+	}
+	q.Text = string(r[q.Start:q.End])
+	return q, strings.TrimSpace(string(r[q.End:])), true
 }
 
 // rangeEnd reads the upper end of a range written after its lower end at j
@@ -322,14 +331,14 @@ func matchAny(r []rune, i int, words []string) string {
 	return best
 }
 
-func matchPrefix(r []rune, i int) (prefix, int) {
+func matchPrefix(r []rune, i int, cell bool) (prefix, int) {
 	var best prefix
 	n := 0
 	if !prefixFirst[r[i]] {
 		return best, 0
 	}
 	for k, p := range prefixes {
-		if l := prefixLen[k]; l > n && hasAt(r, i, p.written) {
+		if l := prefixLen[k]; l > n && (cell || !p.target) && hasAt(r, i, p.written) {
 			best, n = p, l
 		}
 	}
@@ -362,29 +371,22 @@ var signFirst = func() map[rune]bool {
 	return m
 }()
 
-// unitsByLength lists the unit table longest written form first.
-var unitsByLength = func() []unitDef {
-	u := append([]unitDef(nil), units...)
-	sort.SliceStable(u, func(a, b int) bool { return len([]rune(u[a].written)) > len([]rune(u[b].written)) })
-	return u
-}()
-
-func matchUnit(r []rune, i int) (unitDef, int) {
+func matchUnit(r []rune, i int) (lexicon.Unit, int) {
 	for _, u := range unitsByLength {
-		if !hasAt(r, i, u.written) {
+		if !hasAt(r, i, u.Written) {
 			continue
 		}
-		n := len([]rune(u.written))
-		if i+n < len(r) && strings.ContainsRune(unitBlockers[u.written], r[i+n]) {
+		n := len([]rune(u.Written))
+		if i+n < len(r) && strings.ContainsRune(u.NotBefore, r[i+n]) {
 			continue
 		}
 		// A Latin unit must not run into more Latin letters: "5 mg" is not 5 m.
-		if u.written[0] < 0x80 && unicode.IsLetter(rune(u.written[0])) && i+n < len(r) && r[i+n] < 0x80 && unicode.IsLetter(r[i+n]) {
+		if u.Written[0] < 0x80 && unicode.IsLetter(rune(u.Written[0])) && i+n < len(r) && r[i+n] < 0x80 && unicode.IsLetter(r[i+n]) {
 			continue
 		}
 		return u, n
 	}
-	return unitDef{}, 0
+	return lexicon.Unit{}, 0
 }
 
 // numberBoundaryOK rejects numbers glued to codes and identifiers: a number
@@ -426,7 +428,7 @@ var clockWords = []string{"上午", "下午", "中午", "晚上", "早上", "凌
 
 // isDistractor applies the rules that tell a dated, coded or ordinal number
 // from a quantity.
-func isDistractor(r []rune, q Quantity, numStart int, nm numeral, u unitDef) bool {
+func isDistractor(r []rune, q Quantity, numStart int, nm numeral, u lexicon.Unit) bool {
 	start := numStart
 	if q.Start < start && signAt(r, start-1) > 0 {
 		start-- // rules about what precedes a number look before its sign
@@ -442,7 +444,7 @@ func isDistractor(r []rune, q Quantity, numStart int, nm numeral, u unitDef) boo
 		return true
 	}
 	// Years: 2021年 and 二〇二一年 are dates, not durations; 20多年 or 3年 is a duration.
-	if u.written == "年" && (!nm.chinese || nm.positional) && q.Value >= 1900 && q.Value <= 2100 && !strings.Contains(q.Number, ".") {
+	if u.Written == "年" && (!nm.chinese || nm.positional) && q.Value >= 1900 && q.Value <= 2100 && !strings.Contains(q.Number, ".") {
 		return true
 	}
 	// Document numbers: 〔2021〕13号 — 号 is not a unit, but a year in brackets before a count is.
@@ -464,7 +466,7 @@ func isDistractor(r []rune, q Quantity, numStart int, nm numeral, u unitDef) boo
 			return true
 		}
 		// A time of day: 下午三点五分.
-		if u.written == "分" && strings.ContainsRune(nm.text, decimalPoint) {
+		if u.Written == "分" && strings.ContainsRune(nm.text, decimalPoint) {
 			for _, w := range clockWords {
 				if start >= len([]rune(w)) && string(r[start-len([]rune(w)):start]) == w {
 					return true
