@@ -1,12 +1,16 @@
 package selfeval
 
 import (
-	"regexp"
 	"strings"
+	"unicode"
+
+	"zipin/quantity"
 )
 
 // A target or actual value as the form writes it: "≥95%", "≤120万元", "=100%",
-// "12个月内", "100百分比", "达成预期指标", "效果明显".
+// "12个月内", "100百分比", "不小于95%", "达成预期指标", "效果明显". The cell is
+// read by the number grammar (quantity.Target), so a target cell and prose
+// agree on every comparator, qualifier and unit of the lexicon.
 //
 // Units choice: the value is kept in the unit as written and the unit is
 // recorded beside it ("≤120万元" → ≤, 120, 万元), not converted to 元 or
@@ -20,55 +24,47 @@ type measure struct {
 	unit  string
 }
 
-// opPrefixes and opSuffixes are the comparison words as forms write them, before or after the
-// number, mapped to the operator stored. Longer words are tried first.
-var opPrefixes = []struct{ word, op string }{
-	{"≥", "≥"}, {">=", "≥"}, {"＞＝", "≥"}, {"不低于", "≥"}, {"不少于", "≥"}, {"大于等于", "≥"}, {"高于", ">"},
-	{"≤", "≤"}, {"<=", "≤"}, {"＜＝", "≤"}, {"不高于", "≤"}, {"不超过", "≤"}, {"不多于", "≤"}, {"小于等于", "≤"}, {"低于", "<"},
-	{">", ">"}, {"＞", ">"}, {"<", "<"}, {"＜", "<"}, {"=", "="}, {"＝", "="}, {"达到", "≥"},
-}
-
-var opSuffixes = []struct{ word, op string }{
-	{"及以上", "≥"}, {"及以下", "≤"}, {"以内", "≤"}, {"之内", "≤"}, {"以下", "≤"}, {"以上", "≥"}, {"内", "≤"},
-}
-
 // unitAliases fold spelled-out units.
 var unitAliases = map[string]string{"百分比": "%", "％": "%", "百分之": "%"}
 
-var measureRe = regexp.MustCompile(`^(\d[\d,]*(?:\.\d+)?)\s*([^\d\s]{0,6})$`)
+// unitContinues are the runes that, right after a known unit, continue it
+// rather than start a remark: 篇/年, 台（套）.
+const unitContinues = "/／（(［["
+
+// maxUnitTail is the longest text after a number that is still read as a
+// unit the lexicon lacks (篇/年, 人/期); longer text makes the cell
+// qualitative.
+const maxUnitTail = 6
 
 // parseMeasure reads one target or actual cell. Text without a single
-// leading number (a qualitative target) yields no value and no op.
+// leading number (a qualitative target), or a range (1-2次), yields no value
+// and no op.
 func parseMeasure(s string) measure {
-	s = strings.TrimSpace(s)
-	var m measure
-	for _, p := range opPrefixes {
-		if strings.HasPrefix(s, p.word) {
-			m.op, s = p.op, strings.TrimSpace(strings.TrimPrefix(s, p.word))
-			break
-		}
-	}
-	for _, p := range opSuffixes {
-		if strings.HasSuffix(s, p.word) {
-			if m.op == "" {
-				m.op = p.op
-			}
-			s = strings.TrimSpace(strings.TrimSuffix(s, p.word))
-			break
-		}
-	}
-	g := measureRe.FindStringSubmatch(s)
-	if g == nil {
+	q, rest, ok := quantity.Target(s)
+	if !ok || q.ValueHigh != nil || !unitTail(rest) {
 		return measure{} // qualitative: keep the text, no value, no op
 	}
-	n, ok := parseNum(g[1])
-	if !ok {
-		return measure{}
+	m := measure{op: q.Op, unit: q.WrittenUnit}
+	v := q.InUnit
+	m.value = &v
+	if m.unit == "" || rest != "" && strings.ContainsRune(unitContinues, []rune(rest)[0]) {
+		m.unit += rest // a unit the lexicon lacks, a rate (篇/年), an alternative (台（套）)
 	}
-	m.value = &n.v
-	m.unit = g[2]
 	if a, ok := unitAliases[m.unit]; ok {
 		m.unit = a
 	}
 	return m
+}
+
+// unitTail: what may follow a cell's number and stay part of its measure.
+func unitTail(s string) bool {
+	if len([]rune(s)) > maxUnitTail {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsDigit(r) || unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return !strings.ContainsAny(s, "０１２３４５６７８９")
 }
