@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"zipin/lexicon"
 	"zipin/normalize"
 	"zipin/quantity"
 )
@@ -12,19 +13,20 @@ import (
 // bare numbers: "项目资金（万元）", "经费控制情况(万元", "单位：万元".
 var unitHeader = regexp.MustCompile(`(?:[（(]\s*(万元|元|亿元|千元|人|个|㎡|平方米|%)\s*[）)]?|单位\s*[：:]\s*(万元|元|亿元|千元))`)
 
-// contextUnits says what a declared unit makes of a bare number.
-var contextUnits = map[string]struct {
+// contextUnits says what a declared unit makes of a bare number: the
+// lexicon's row for each unit a header may declare.
+var contextUnits = func() map[string]contextUnit {
+	m := map[string]contextUnit{}
+	for _, w := range []string{"万元", "元", "千元", "亿元", "人", "个", "㎡", "平方米"} {
+		u, _ := lexicon.UnitOf(w)
+		m[w] = contextUnit{u.Base, u.Kind, u.Factor}
+	}
+	return m
+}()
+
+type contextUnit struct {
 	unit, kind string
 	factor     float64
-}{
-	"万元":  {"元", quantity.Money, 1e4},
-	"元":   {"元", quantity.Money, 1},
-	"千元":  {"元", quantity.Money, 1e3},
-	"亿元":  {"元", quantity.Money, 1e8},
-	"人":   {"人", quantity.Count, 1},
-	"个":   {"个", quantity.Count, 1},
-	"㎡":   {"㎡", quantity.Area, 1},
-	"平方米": {"㎡", quantity.Area, 1},
 }
 
 // scoreLabels head a cell whose number, in the next cell, is a score.
