@@ -2,6 +2,7 @@ package facts
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	"zipin/lexicon"
@@ -219,6 +220,65 @@ func labelledAmounts(p *normalize.Page, text string, headers [][]int, lineStart 
 		f.Metric, f.label, f.conditional = metricFor(runes, s, cu.kind)
 		refine(&f, runes, s)
 		out = append(out, f)
+	}
+	return out
+}
+
+// labelUnitRe reads a form field written as its label, the unit in
+// brackets, then a bare number: 自评总分（分）97.6, 预算执行率(%)：95,
+// 全年预算数（万元）：120. The label names the metric and the bracket the
+// unit, so the number is a fact though it carries no unit of its own.
+var labelUnitRe = func() *regexp.Regexp {
+	var ps []string
+	for _, m := range metricPhrases {
+		ps = append(ps, regexp.QuoteMeta(m.phrase))
+	}
+	sort.Slice(ps, func(i, j int) bool { return len(ps[i]) > len(ps[j]) })
+	return regexp.MustCompile(`(` + strings.Join(ps, "|") + `)\s*[（(]\s*(分|%|万元|元|亿元|千元)\s*[)）]\s*[:：]?\s*([0-9]+(?:\.[0-9]+)?)`)
+}()
+
+// bracketUnits says what a bracketed unit makes of the number after it.
+var bracketUnits = map[string]struct {
+	unit, kind string
+	factor     float64
+}{
+	"分": {"分", quantity.Score, 1},
+	"%": {"%", quantity.Percent, 1},
+}
+
+// labelUnitFacts returns the facts written as label (unit) number.
+func labelUnitFacts(p *normalize.Page) []Fact {
+	var out []Fact
+	text := p.Text
+	for _, m := range labelUnitRe.FindAllStringSubmatchIndex(text, -1) {
+		// the number must end there: not the start of a longer run of digits or a unit
+		if m[1] < len(text) && strings.ContainsAny(text[m[1]:m[1]+1], "0123456789.%") {
+			continue
+		}
+		phrase, unit, num := text[m[2]:m[3]], text[m[4]:m[5]], text[m[6]:m[7]]
+		bu, ok := bracketUnits[unit]
+		if !ok {
+			cu := contextUnits[unit]
+			bu.unit, bu.kind, bu.factor = cu.unit, cu.kind, cu.factor
+		}
+		metric := ""
+		for _, mp := range metricPhrases {
+			if mp.phrase == phrase && contains(mp.kinds, bu.kind) {
+				metric = mp.metric
+			}
+		}
+		if metric == "" {
+			continue
+		}
+		s := len([]rune(text[:m[6]]))
+		v := quantity.Scale(num, bu.factor)
+		if bu.kind == quantity.Score && v > 100 || bu.kind == quantity.Percent && v > 1000 {
+			continue
+		}
+		out = append(out, Fact{
+			Page: p.Number, Start: s, End: s + len([]rune(num)), Text: num, Value: v,
+			Unit: bu.unit, UnitText: unit, Kind: bu.kind, Metric: metric, Section: p.SectionAt(s), label: phrase,
+		})
 	}
 	return out
 }

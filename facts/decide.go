@@ -30,6 +30,7 @@ const (
 	reasonRange     = "a range, not one value"
 	reasonCondition = "a condition on the number (未达到90%的…), not its value"
 	reasonUnranked  = "label too weak for the headline"
+	reasonProject   = "about one item (一是…) of a summary of several projects"
 )
 
 // decide chooses a headline field's value among the facts of its metric.
@@ -60,6 +61,8 @@ func decide(facts []Fact, metric string) (*float64, []Candidate, string) {
 			c.Reason = reasonRange
 		case f.conditional:
 			c.Reason = reasonCondition
+		case f.project:
+			c.Reason, c.Scope = reasonProject, "project"
 		case rank < 0:
 			c.Reason = reasonUnranked
 		case best < 0 || rank < best:

@@ -27,7 +27,11 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) []Fact {
 			f.Subject = subjectFor(runes, q, seg)
 			page = append(page, f)
 		}
-		page = append(page, contextTyped(p)...)
+		for _, f := range append(contextTyped(p), labelUnitFacts(p)...) {
+			if !hasSpan(page, f.Start, f.End) {
+				page = append(page, f)
+			}
+		}
 		sortFacts(page)
 		page = append(page, cellFacts(p, page)...)
 		sortFacts(page)
@@ -38,6 +42,11 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) []Fact {
 			if !f.drop {
 				out = append(out, f)
 			}
+		}
+	}
+	if multiProject(nd) {
+		for i := range out {
+			out[i].project = out[i].item
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"zipin/normalize"
 	"zipin/quantity"
 )
 
@@ -102,6 +103,7 @@ func refine(f *Fact, r []rune, start int) {
 	if f.Kind == quantity.Score || f.Metric == SelfScore {
 		f.sub, f.full = scoreScope(r, start)
 	}
+	f.item = inItem(r, start)
 }
 
 // sentenceBefore returns the text of the sentence before start, at most 80 runes.
@@ -225,3 +227,44 @@ func scoreScope(r []rune, start int) (sub string, full float64) {
 	}
 	return "", full
 }
+
+// multiProjectRe states that a report covers several projects: 自评项目35个,
+// 共涉及12个项目.
+var multiProjectRe = regexp.MustCompile(`(?:项目(?:共|共计|合计)?([0-9]+|[两二三四五六七八九十百]+)个|([0-9]+|[两二三四五六七八九十百]+)个(?:项目|专项|绩效自评项目))`)
+
+// enumeratedItem opens a clause that is one item of a list: 一是…, 二是…,
+// 其一…. In a summary of several projects such an item is about one project.
+var enumeratedItem = regexp.MustCompile(`(?:^|[，,：:])\s*(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十]+[，,、是]|第[一二三四五六七八九十]+[，,、是])`)
+
+// multiProject reports whether the document says it covers two or more projects.
+func multiProject(nd *normalize.Doc) bool {
+	for _, p := range nd.Pages {
+		for _, m := range multiProjectRe.FindAllStringSubmatch(p.Text, -1) {
+			n := m[1] + m[2]
+			v, ok := quantity.ParseNumber(n)
+			if !ok {
+				v, ok = quantity.ParseChinese(n)
+			}
+			if ok && v >= 2 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inItem reports whether the number at start is in a sentence with an
+// enumerated item (一是…) before it.
+func inItem(r []rune, start int) bool {
+	from := max(0, start-itemWindow)
+	for i := start - 1; i >= from; i-- {
+		if strings.ContainsRune(sentenceStops, r[i]) {
+			from = i + 1
+			break
+		}
+	}
+	return enumeratedItem.MatchString(string(r[from:start]))
+}
+
+// itemWindow is how far back, in runes, an item's enumerator may open its sentence.
+const itemWindow = 300

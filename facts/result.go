@@ -27,6 +27,8 @@ type Fact struct {
 	row         string  // the label of the table row it sits in, if any
 	cell        bool    // read from a grid cell
 	part        bool    // in a row that holds a part of the total (其中：中央资金)
+	item        bool    // in a sentence that is one item of a list (一是…)
+	project     bool    // about one project of a summary of several, not the report's
 	ctx         bool    // a bare number typed by a unit declared around it, not by its own words
 	drop        bool    // its column shows the context typing was wrong (a 人次 count under a 元 table)
 	total       bool    // stated as a total (合计, 共计, 总计): it settles its parts
