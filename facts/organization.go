@@ -83,7 +83,11 @@ func findOrganization(nd *normalize.Doc, ti titleInfo) (*string, []Candidate) {
 	cands = append(cands, orgFromLabels(nd)...)
 	cands = append(cands, orgFromTitle(nd, ti)...)
 	cands = append(cands, orgFromSignature(nd)...)
-	cands = append(cands, orgFromBody(nd)...)
+	for _, b := range orgFromBody(nd) {
+		if !sameSpan(cands, b) { // a labelled cell is not a body candidate too
+			cands = append(cands, b)
+		}
+	}
 	chosen := decideOrg(cands)
 	var out *string
 	if chosen >= 0 {
@@ -110,6 +114,15 @@ func findOrganization(nd *normalize.Doc, ti titleInfo) (*string, []Candidate) {
 			Label: c.label, Source: c.source, Scope: "document", Chosen: i == chosen, Reason: reason})
 	}
 	return out, ev
+}
+
+func sameSpan(cs []orgCandidate, b orgCandidate) bool {
+	for _, c := range cs {
+		if c.page == b.page && c.start == b.start && c.end == b.end {
+			return true
+		}
+	}
+	return false
 }
 
 // decideOrg returns the index of the chosen candidate, or -1, and sets the

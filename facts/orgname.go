@@ -24,15 +24,16 @@ type orgName struct {
 // runes (人力资源和社会保障 is 9, 茶谷和美丽乡村建设服务 is 11).
 const orgBodyMax = 16
 
-// orgBodyNever are words a unit's body never holds: function words and the
-// words of a clause or of a project's name. A run holding one is a sentence
+// orgBodyNever are words a unit's body never holds: function words, the
+// verbs of a clause, the words of a fund's name and of page furniture.
+// Words that real units do hold stay out (工程管理站, 项目评审中心,
+// 政府采购中心, 绩效评价中心, 计划生育协会). A run holding one is a sentence
 // fragment (始终坚持把县接待办的…, 项资金是由市级以上财政部门…).
 var orgBodyNever = []string{
 	"的", "了", "把", "被", "是", "将", "对", "在", "由", "于", "从", "向", "为", "其", "该", "我", "本", "各", "即",
-	"以上", "以下", "关于", "根据", "依据", "按照", "进行", "开展", "坚持", "始终", "通过", "完成", "下达", "拨付", "安排", "内部",
-	"资金", "项目", "绩效", "评价", "报告", "自评", "预算", "支出", "年度", "经费", "补助", "补贴", "专项", "计划", "工程",
-	"改善", "奖补", "购置", "采购", "维修", "运维", "情况", "实施", "主管", "名称", "单位", "网站", "首页", "位置", "欢迎",
-	"及其", "以及", "等内", "和西部", "级以",
+	"以上", "以下", "关于", "根据", "依据", "按照", "进行", "开展", "坚持", "始终", "完成", "下达", "拨付", "安排", "内部",
+	"资金", "经费", "补助", "补贴", "专项", "奖补", "购置", "报告", "自评", "年度", "情况", "主管部门", "实施单位", "名称", "单位",
+	"网站", "首页", "位置", "欢迎", "及其", "以及", "和西部", "级以",
 }
 
 // orgBodyRunes are the characters a body may hold besides Han.

@@ -28,7 +28,8 @@ var projectNameEnds = []string{"项目", "工程", "计划", "专项"}
 // yearSources rank the year candidates, strongest first.
 var yearSources = []string{"title", "report", "fiscal", "mentions"}
 
-// findYear decides the fiscal year: the title's year (the last one before
+// findYear decides the fiscal year: the title's year (the report's, else
+// the page's) (the last one before
 // its 绩效/自评 words, so a project's year in the title does not count),
 // else a year the opening text ties to the evaluation (开展2022年度…自评),
 // else a "YYYY年度" not inside a project's name, else the latest year the
@@ -45,8 +46,12 @@ func findYear(nd *normalize.Doc, title string) (*int, []Candidate) {
 		ev = append(ev, c)
 		return &y, ev
 	}
-	if y, ok := titleYear(title); ok {
-		return choose(y, Candidate{Field: "fiscal_year", Value: strconv.Itoa(y), Label: title, Source: "title", Scope: "document"})
+	// The report's title, then the page's own title (an HTML <title>)
+	// without the portal's site name.
+	for _, t := range []string{title, stripSiteName(nd.Title)} {
+		if y, ok := titleYear(t); ok {
+			return choose(y, Candidate{Field: "fiscal_year", Value: strconv.Itoa(y), Label: t, Source: "title", Scope: "document"})
+		}
 	}
 	head := strings.Join(firstLines(nd, 40), "\n")
 	if r := []rune(head); len(r) > 1500 {

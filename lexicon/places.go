@@ -195,6 +195,11 @@ func PlaceFormAt(r []rune, after string) (int, string) {
 	if n, l := PlaceAt(r, after); n > 0 {
 		return n, l
 	}
+	for _, w := range RelativePlaces {
+		if strings.HasPrefix(string(r), w) || strings.HasPrefix(string(r), "自治") {
+			return 0, "" // 自治区文化和旅游厅, 市财政局: a level word, not a name
+		}
+	}
 	if n := formAt(r, levelForms, 2, 4); n > 0 {
 		return n, County
 	}
