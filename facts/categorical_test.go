@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	htmlreader "zipin/extract/html"
+	"zipin/extract"
 	"zipin/normalize"
 	"zipin/segment"
 )
@@ -45,24 +45,8 @@ func TestHeadlineFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			n++
-			h := analyzeFile(t, dir, g.ID).Headline
-			where := set + "/" + g.ID + " (" + g.Notes + ")"
-			if h.Kind != g.Kind {
-				t.Errorf("%s: kind %s, want %s", where, h.Kind, g.Kind)
-			}
-			if got, want := intOr0(h.FiscalYear), intOr0(g.Year); got != want {
-				t.Errorf("%s: year %d, want %d", where, got, want)
-			}
-			if got, want := str(h.Organization), str(g.Department); got != want {
-				t.Errorf("%s: organization %q, want %q", where, got, want)
-			}
-			if got, want := str(h.Grade), str(g.Grade); got != want {
-				t.Errorf("%s: grade %q, want %q", where, got, want)
-			}
-			for _, field := range []string{"kind", "organization", "fiscal_year", "grade"} {
-				if !hasEvidence(h.Evidence, field) && (field == "kind" || field == "organization" && g.Department != nil || field == "fiscal_year" && g.Year != nil || field == "grade" && g.Grade != nil) {
-					t.Errorf("%s: no evidence for %s", where, field)
-				}
+			for _, file := range fixtureFiles(dir, g.ID) {
+				checkCategorical(t, set+"/"+file+" ("+g.Notes+")", analyzeFile(t, file).Headline, g)
 			}
 		}
 		f.Close()
@@ -72,18 +56,52 @@ func TestHeadlineFixtures(t *testing.T) {
 	}
 }
 
-// analyzeFile runs the facts stage over a fixture: id.txt as text, or
-// id.html through the HTML reader (for the page's <title>).
-func analyzeFile(t *testing.T, dir, id string) *Result {
+// checkCategorical compares a headline's categorical fields with the gold.
+func checkCategorical(t *testing.T, where string, h Headline, g headlineGold) {
 	t.Helper()
-	if data, err := os.ReadFile(filepath.Join(dir, id+".txt")); err == nil {
-		return analyze(t, string(data))
+	if h.Kind != g.Kind {
+		t.Errorf("%s: kind %s, want %s", where, h.Kind, g.Kind)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, id+".html"))
+	if got, want := intOr0(h.FiscalYear), intOr0(g.Year); got != want {
+		t.Errorf("%s: year %d, want %d", where, got, want)
+	}
+	if got, want := str(h.Organization), str(g.Department); got != want {
+		t.Errorf("%s: organization %q, want %q", where, got, want)
+	}
+	if got, want := str(h.Grade), str(g.Grade); got != want {
+		t.Errorf("%s: grade %q, want %q", where, got, want)
+	}
+	for _, field := range []string{"kind", "organization", "fiscal_year", "grade"} {
+		if !hasEvidence(h.Evidence, field) && (field == "kind" || field == "organization" && g.Department != nil || field == "fiscal_year" && g.Year != nil || field == "grade" && g.Grade != nil) {
+			t.Errorf("%s: no evidence for %s", where, field)
+		}
+	}
+}
+
+// fixtureFiles lists a fixture's files: its source (id.txt or id.html) and
+// the DOCX and PDF renderings that gen.sh made of it.
+func fixtureFiles(dir, id string) []string {
+	var out []string
+	for _, name := range []string{id + ".txt", id + ".html", "formats/" + id + ".docx", "formats/" + id + ".pdf"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			out = append(out, filepath.Join(dir, name))
+		}
+	}
+	return out
+}
+
+// analyzeFile runs the facts stage over a fixture file through the reader
+// its bytes call for.
+func analyzeFile(t *testing.T, path string) *Result {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := htmlreader.Read(context.Background(), id+".html", data)
+	if strings.HasSuffix(path, ".txt") {
+		return analyze(t, string(data))
+	}
+	d, err := extract.Read(context.Background(), filepath.Base(path), data)
 	if err != nil {
 		t.Fatal(err)
 	}
