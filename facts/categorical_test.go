@@ -46,7 +46,7 @@ func TestHeadlineFixtures(t *testing.T) {
 			}
 			n++
 			for _, file := range fixtureFiles(dir, g.ID) {
-				checkCategorical(t, set+"/"+file+" ("+g.Notes+")", analyzeFile(t, file).Headline, g)
+				checkCategorical(t, set+"/"+file+" ("+g.Notes+")", analyzeFixture(t, file).Headline, g)
 			}
 		}
 		f.Close()
@@ -90,9 +90,9 @@ func fixtureFiles(dir, id string) []string {
 	return out
 }
 
-// analyzeFile runs the facts stage over a fixture file through the reader
+// analyzeFixture runs the facts stage over a fixture file through the reader
 // its bytes call for.
-func analyzeFile(t *testing.T, path string) *Result {
+func analyzeFixture(t *testing.T, path string) *Result {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
