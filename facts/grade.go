@@ -20,15 +20,13 @@ const gradeBlockers = "化先质势惠良好美异越点秀性心央期等级小
 // report's grade.
 var gradeCountAfter = regexp.MustCompile(`^\s*[”"」]?\s*(?:的|等级的|等次的)?\s*(?:项目|单位|部门|有\d|共\d|\d+\s*个|\d+\s*项)`)
 
-// totalRowGrade reads the grade cell of a form's 总分 row: | 总分 | 100 | 93 | 优 |.
-var totalRowGrade = regexp.MustCompile(`(?m)^\|?\s*(?:总分|合计|总计)\s*\|(?:[^|\n]*\|)*?\s*(优秀|优|良好|良|中等|中|差)\s*\|?\s*$`)
-
 // gradeKey folds the ways of writing one grade (优 and 优秀) so that two
 // statements of it agree.
 func gradeKey(g string) string { return string([]rune(g)[:1]) }
 
-// findGrade reads the grade as stated — in words, as a ticked box, or in
-// the cell of a form's 总分 row — and returns it with the evidence. Where
+// findGrade reads the grade as stated — in words or as a ticked box — and
+// returns it with the evidence (a form's 总分 row is read by
+// gradeFromScoreRow where the text states none). Where
 // the statements give different grades (a summary of several projects'
 // results) the field is NULL.
 func findGrade(nd *normalize.Doc) (*string, []Candidate) {
@@ -37,7 +35,7 @@ func findGrade(nd *normalize.Doc) (*string, []Candidate) {
 		for _, src := range []struct {
 			re     *regexp.Regexp
 			source string
-		}{{checkRe, "form"}, {gradeRe, "label"}, {totalRowGrade, "table"}} {
+		}{{checkRe, "form"}, {gradeRe, "label"}} {
 			re := src.re
 			for _, m := range re.FindAllStringSubmatchIndex(p.Text, -1) {
 				g := strings.ReplaceAll(p.Text[m[2]:m[3]], " ", "")
