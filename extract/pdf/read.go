@@ -398,6 +398,7 @@ func readPage(ctx context.Context, r *lpdf.Reader, pv lpdf.Value, num int, fonts
 		pd.width, pd.height = urx-llx, ury-lly
 	}
 	w.run(p.V.Key("Contents"), inherited(p.V, "Resources"), base, 0)
+	w.drawWidgets(p.V, r.Trailer().Key("Root").Key("AcroForm").Key("DR"), base)
 	pd.glyphs, pd.segs, pd.images, pd.undecoded = w.glyphs, w.segs, w.images, w.undec
 	pd.finish()
 	return pd, w.err
@@ -452,6 +453,7 @@ func firstFrame(stack []byte) string {
 
 // finish grades the decoding and lays the page out.
 func (pd *pageData) finish() {
+	pd.glyphs = dropOverprint(pd.glyphs)
 	pd.method, pd.quality = grade(pd.glyphs, pd.undecoded)
 	pd.uprightText()
 	pd.layout()
@@ -575,4 +577,57 @@ func notePanic(p any) {
 	if panicHook != nil {
 		panicHook(p, debug.Stack())
 	}
+}
+
+// dropOverprint keeps one of the copies of a glyph drawn several times at
+// (nearly) the same place: fake bold (the text again 0.3–1 pt to the
+// side), shadows, and CAD exports that draw a title block ten times. As in
+// poppler, a copy is the same text whose baseline origin lies within 0.15
+// em along and 0.2 em across of one kept already.
+func dropOverprint(gs []glyph) []glyph {
+	if len(gs) < 2 {
+		return gs
+	}
+	const cell = 4.0 // pt
+	type key struct {
+		text   string
+		cx, cy int
+	}
+	grid := make(map[key][]int, len(gs))
+	out := gs[:0:0]
+	for _, g := range gs {
+		tol := math.Max(0.2*g.size, 0.5)
+		r := int(math.Ceil(tol / cell))
+		cx, cy := int(math.Floor(g.bx/cell)), int(math.Floor(g.by/cell))
+		dup := -1
+	search:
+		for i := cx - r; i <= cx+r; i++ {
+			for j := cy - r; j <= cy+r; j++ {
+				for _, k := range grid[key{g.text, i, j}] {
+					o := &out[k]
+					if math.Abs(o.size-g.size) > 0.1*g.size {
+						continue
+					}
+					// Along and across the reading direction.
+					ddx, ddy := g.bx-o.bx, g.by-o.by
+					along := math.Abs(ddx*o.dx + ddy*o.dy)
+					across := math.Abs(-ddx*o.dy + ddy*o.dx)
+					if o.dx == 0 && o.dy == 0 {
+						along, across = math.Abs(ddx), math.Abs(ddy)
+					}
+					if along <= 0.15*g.size && across <= 0.2*g.size {
+						dup = k
+						break search
+					}
+				}
+			}
+		}
+		if dup >= 0 {
+			continue
+		}
+		k := key{g.text, cx, cy}
+		grid[k] = append(grid[k], len(out))
+		out = append(out, g)
+	}
+	return out
 }
