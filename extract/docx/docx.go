@@ -301,9 +301,26 @@ func (r *reader) run(p *para, n *node) {
 // comparison signs of 自评表 targets (≥1200人次) and a few others to Unicode.
 var symbolFont = map[rune]rune{0xB3: '≥', 0xA3: '≤', 0xB9: '≠', 0xB1: '±', 0xB4: '×', 0xB8: '÷', 0xB0: '°', 0xD6: '√', 0xBB: '≈', 0x3E: '>', 0x3C: '<', 0x3D: '='}
 
-// symbol renders a w:sym: in the Symbol font via symbolFont, in other
-// fonts as the character itself unless it lies in the private-use area
-// (Wingdings glyphs carry no text).
+// tickFonts maps the tick-box glyphs of Wingdings and Wingdings 2 (Word's
+// Insert Symbol, and WPS 自评表 templates' 评价等级：☑优 □良 …) to ☑ (ticked:
+// a box with a check or a cross, a check mark) and ☐ (empty box), the
+// characters the grade rule reads. Code points after Microsoft's
+// Wingdings-to-Unicode tables.
+var tickFonts = map[string]map[rune]rune{
+	"wingdings": {
+		0xFE: '☑', 0xFD: '☑', 0x78: '☑', 0xFC: '☑', 0xFB: '☐', // ☑ ☒ ☒ ✓, ✗ (not ticked)
+		0xA8: '☐', 0x6F: '☐', 0x71: '☐', 0x72: '☐', // ◻ □ ❑ ❒
+	},
+	"wingdings 2": {
+		0x52: '☑', 0x53: '☑', 0x54: '☑', 0x50: '☑', 0x4F: '☐', // ☑ ☒ ☒ ✓, ✗
+		0xA3: '☐', 0x2A: '☐', // □ □
+	},
+}
+
+// symbol renders a w:sym: in the Symbol font via symbolFont, tick boxes
+// in Wingdings via tickFonts, in other fonts as the character itself
+// unless it lies in the private-use area (other Wingdings glyphs carry no
+// text).
 func symbol(font, char string) string {
 	v, err := strconv.ParseUint(char, 16, 32)
 	if err != nil {
@@ -312,10 +329,10 @@ func symbol(font, char string) string {
 	c := rune(v)
 	if c >= 0xF000 && c <= 0xF0FF {
 		c -= 0xF000
-		if strings.EqualFold(font, "Symbol") {
-			if u, ok := symbolFont[c]; ok {
-				return string(u)
-			}
+	}
+	if m := tickFonts[strings.ToLower(strings.TrimSpace(font))]; m != nil {
+		if u, ok := m[c]; ok {
+			return string(u)
 		}
 		return ""
 	}
@@ -323,6 +340,9 @@ func symbol(font, char string) string {
 		if u, ok := symbolFont[c]; ok {
 			return string(u)
 		}
+	}
+	if rune(v) >= 0xF000 && rune(v) <= 0xF0FF {
+		return ""
 	}
 	if c < 0x20 || (c >= 0xE000 && c <= 0xF8FF) {
 		return ""

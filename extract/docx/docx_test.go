@@ -242,8 +242,34 @@ func TestSymbolsAndAlternateContent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := d.Pages[0].Blocks[0].Text(); got != "救助人次≥1200人次" {
+	if got := d.Pages[0].Blocks[0].Text(); got != "救助人次≥1200人次☑" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestTickBoxes: a 自评表's grade options with Wingdings / Wingdings 2 tick
+// boxes (as Word's Insert Symbol writes them, with and without the F000
+// offset) read as ☑ and ☐, so that the ticked option is the grade.
+func TestTickBoxes(t *testing.T) {
+	sym := func(font, char string) string {
+		return `<w:r><w:sym w:font="` + font + `" w:char="` + char + `"/></w:r>`
+	}
+	opt := func(s string) string { return `<w:r><w:t xml:space="preserve">` + s + ` </w:t></w:r>` }
+	for name, c := range map[string]struct{ on, off [2]string }{
+		"Wingdings":   {[2]string{"Wingdings", "F0FE"}, [2]string{"Wingdings", "F0A8"}},
+		"Wingdings 2": {[2]string{"Wingdings 2", "F052"}, [2]string{"Wingdings 2", "F0A3"}},
+		"no-offset":   {[2]string{"Wingdings 2", "0052"}, [2]string{"Wingdings 2", "00A3"}},
+		"cross":       {[2]string{"Wingdings", "F0FD"}, [2]string{"Wingdings", "F06F"}},
+	} {
+		on, off := sym(c.on[0], c.on[1]), sym(c.off[0], c.off[1])
+		body := docStart + `<w:p><w:r><w:t>评价等级：</w:t></w:r>` + off + opt("优") + on + opt("良") + off + opt("中") + off + opt("差") + `</w:p></w:body></w:document>`
+		d, err := Read(context.Background(), "t", pkg(t, map[string]string{"word/document.xml": body}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimSpace(d.Pages[0].Blocks[0].Text()); got != "评价等级：☐优 ☑良 ☐中 ☐差" {
+			t.Errorf("%s: got %q", name, got)
+		}
 	}
 }
 
