@@ -424,6 +424,15 @@ func (c *Catalog) Killed(current int64) ([]int64, error) {
 	return ids, nil
 }
 
+// End records that the work on a document is over (its outcome is on its
+// way to the next commit): it can no longer take the process down.
+func (c *Catalog) End(docID string) error {
+	if _, err := c.db.Exec(`DELETE FROM in_progress WHERE doc_id = ?`, docID); err != nil {
+		return fmt.Errorf("catalog %s: %w", c.Path, err)
+	}
+	return nil
+}
+
 // InProgress is a document a run began and never finished: the process
 // ended with it in hand (kill -9, the OOM killer, a crash).
 type InProgress struct {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -28,21 +29,33 @@ func maybeRunIngestChild() {
 	if out == "" {
 		return
 	}
-	opts := Options{Out: out, Jobs: 2, FlushDocs: 1, Timeout: time.Minute}
+	opts := Options{Out: out, Jobs: 2, FlushDocs: 1, Timeout: time.Minute, Isolate: os.Getenv("ZIPIN_TEST_ISOLATE")}
 	if os.Getenv("ZIPIN_TEST_VERBOSE") != "" {
 		opts.Log = func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }
 	}
-	if _, err := Ingest(context.Background(), opts, []string{os.Getenv("ZIPIN_TEST_INGEST_IN")}); err != nil {
+	if j, err := strconv.Atoi(os.Getenv("ZIPIN_TEST_JOBS")); err == nil {
+		opts.Jobs = j
+	}
+	if d, err := time.ParseDuration(os.Getenv("ZIPIN_TEST_TIMEOUT")); err == nil {
+		opts.Timeout = d
+	}
+	// As zipin ingest does: SIGINT and SIGTERM end the run cleanly.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if _, err := Ingest(ctx, opts, []string{os.Getenv("ZIPIN_TEST_INGEST_IN")}); err != nil {
 		fmt.Fprintln(os.Stderr, "ingest:", err)
+		if ctx.Err() != nil {
+			os.Exit(4)
+		}
 		os.Exit(3)
 	}
 	os.Exit(0)
 }
 
-func ingestChild(t *testing.T, in, out string) *exec.Cmd {
+func ingestChild(t *testing.T, in, out string, env ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "ZIPIN_TEST_INGEST_OUT="+out, "ZIPIN_TEST_INGEST_IN="+in)
+	cmd.Env = append(append(os.Environ(), "ZIPIN_TEST_INGEST_OUT="+out, "ZIPIN_TEST_INGEST_IN="+in), env...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -112,7 +125,8 @@ func TestSIGKILLAtRandomPointsLosesNothing(t *testing.T) {
 	}
 	t.Logf("uninterrupted run: %s, %d facts", full, len(want[schema.TableFacts]))
 
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	seed := testSeed(t)
+	rng := rand.New(rand.NewPCG(seed, 7))
 	want20 := 20
 	if n, err := strconv.Atoi(os.Getenv("ZIPIN_CRASH_KILLS")); err == nil {
 		want20 = n
@@ -185,4 +199,15 @@ func TestSIGKILLAtRandomPointsLosesNothing(t *testing.T) {
 		}
 	}
 	t.Logf("%d kills over %d rounds; every round's dataset equals the uninterrupted run's", kills, rounds)
+}
+
+// testSeed is the seed of a test's random choices: ZIPIN_SEED to replay a
+// failure, else the clock; logged either way.
+func testSeed(t *testing.T) uint64 {
+	seed := uint64(time.Now().UnixNano())
+	if s, err := strconv.ParseUint(os.Getenv("ZIPIN_SEED"), 10, 64); err == nil {
+		seed = s
+	}
+	t.Logf("seed %d (replay with ZIPIN_SEED=%d)", seed, seed)
+	return seed
 }

@@ -268,6 +268,14 @@ func Collect(paths []string) (files []string, problems []Outcome) {
 	for _, p := range paths {
 		walk(p)
 	}
+	// A file the user named is taken even when a walked folder left it out.
+	kept := problems[:0]
+	for _, p := range problems {
+		if p.Status != StatusIgnored || !seen[p.Source] {
+			kept = append(kept, p)
+		}
+	}
+	problems = kept
 	sort.Strings(files)
 	sort.Slice(problems, func(i, j int) bool { return problems[i].Source < problems[j].Source })
 	return files, problems
@@ -590,11 +598,14 @@ func (r *run) process(ctx context.Context, w *isolate.Worker, path string) resul
 		f := extract.Detect(data)
 		inProcess = f == doc.FormatTXT || f == doc.FormatHTML
 	}
-	if u, ok := r.unfinished[o.DocID]; ok && u.InProcess && inProcess {
+	if u, ok := r.unfinished[o.DocID]; ok && u.InProcess && inProcess && !r.opts.RetryQuarantined {
 		// It was being analyzed in the import process when that process
 		// died, and nothing guards this process from it: do not stall
-		// every run on it.
+		// every run on it. The quarantine now stands for it.
 		res.o.Status, res.o.Reason = StatusQuarantined, fmt.Sprintf("the import process died while analyzing it in-process (run %d); run with --isolate all, or --retry-quarantined to try again", u.RunID)
+		if err := r.cat.End(o.DocID); err != nil {
+			res.o.Status, res.o.Reason = StatusFailed, err.Error()
+		}
 		return res
 	}
 	if err := r.cat.Begin(r.runID, o.DocID, path, inProcess); err != nil {
@@ -612,6 +623,14 @@ func (r *run) process(ctx context.Context, w *isolate.Worker, path string) resul
 		b, reason, err = r.inProcess(ctx, path, data, &res.o)
 	} else {
 		b, reason, err = r.isolated(ctx, w, path, &res.o)
+	}
+	if ctx.Err() == nil {
+		// Done, whatever the outcome: no longer a danger to this process.
+		// (Cut short by the end of the run, it stays until FinishRun.)
+		if err := r.cat.End(o.DocID); err != nil {
+			res.o.Status, res.o.Reason = StatusFailed, err.Error()
+			return res
+		}
 	}
 	switch {
 	case err != nil:
