@@ -45,7 +45,9 @@ var Units = []Unit{
 	{Written: "％", Base: "%", Kind: Percent, Factor: 1},
 	{Written: "百分比", Base: "%", Kind: Percent, Factor: 1}, // "≥100百分比", as some templates print the % unit
 	{Written: "成", Base: "%", Kind: Percent, Factor: 10, Tenths: true, NotBefore: "不为员本果效功立熟就绩交型品都长群败"},
+	{Written: "‰", Base: "%", Kind: Percent, Factor: 0.1}, // 0.5‰ = 0.05%
 	{Written: "个百分点", Base: "个百分点", Kind: Other, Factor: 1},
+	{Written: "倍", Base: "倍", Kind: Other, Factor: 1, NotBefore: "增数加感"},
 	{Written: "百分点", Base: "个百分点", Kind: Other, Factor: 1},
 	// scores
 	{Written: "分", Base: "分", Kind: Score, Factor: 1, NotBefore: "钟别之配类期批局析管项布解散担摊值数"},

@@ -359,7 +359,29 @@ func readNumber(r []rune, i int) (numeral, bool) {
 	if _, big := chineseBigUnits[r[i]]; big {
 		return numeral{}, false
 	}
-	toks := lexNumeral(r, i)
+	return fromTokens(r, i, lexNumeral(r, i), true)
+}
+
+// readImplicitOne reads a numeral that starts with its unit, the 一 left
+// unwritten: 百余人, 千余户, 万余元, 近万人, 超千万元, 百分之百. The caller
+// decides where a report means that (after a qualifier, before 余/多, after
+// 百分之); elsewhere 百 and 万 start words (百姓, 万物).
+func readImplicitOne(r []rune, i int) (numeral, bool) {
+	if i >= len(r) || r[i] == '十' || r[i] == '拾' {
+		return numeral{}, false
+	}
+	_, small := chineseSmallUnits[r[i]]
+	_, large := chineseBigUnits[r[i]]
+	if !small && !large {
+		return numeral{}, false
+	}
+	one := token{kind: tDigit, lo: big.NewRat(1, 1), start: i, end: i}
+	return fromTokens(r, i, append([]token{one}, lexNumeral(r, i)...), false)
+}
+
+// fromTokens evaluates the longest prefix of toks that is a numeral and,
+// with peel, leaves a trailing multiplier to the unit matcher.
+func fromTokens(r []rune, i int, toks []token, peel bool) (numeral, bool) {
 	n := len(toks)
 	var lo, hi *big.Rat
 	for ; n > 0; n-- {
@@ -368,10 +390,10 @@ func readNumber(r []rune, i int) (numeral, bool) {
 			break
 		}
 	}
-	if n == 0 {
+	if n == 0 || toks[n-1].end == i {
 		return numeral{}, false
 	}
-	if n > 1 && peels(r, toks[:n]) {
+	if peel && n > 1 && peels(r, toks[:n]) {
 		if l, h, ok := evalNumeral(toks[:n-1]); ok {
 			lo, hi, n = l, h, n-1
 		}

@@ -140,6 +140,11 @@ func scan(r []rune, i int, cell bool) (Quantity, bool) {
 	}
 	numStart := j
 	nm, ok := readNumber(r, numStart)
+	if !ok {
+		nm, ok = readImplicitOne(r, numStart)
+		// The unwritten 一 only where a report means it: 近万人, 百余人, 百分之百.
+		ok = ok && (q.Approx != "" || percentWords || matchAny(r, nm.end, innerSuffixes) != "")
+	}
 	if !ok || !numberBoundaryOK(r, numStart, nm.end) || percentWords && nm.hi != nil {
 		return q, false
 	}
@@ -422,6 +427,10 @@ func numberBoundaryOK(r []rune, start, end int) bool {
 	return true
 }
 
+// indefiniteBefore are the runes that make a bare 十 after them indefinite:
+// 数十人 (dozens), 几十万元; 人数十五人 keeps its 15.
+const indefiniteBefore = "数几"
+
 // clockWords before a Chinese 点 number with 分 make it a time of day
 // (下午三点五分), not a score.
 var clockWords = []string{"上午", "下午", "中午", "晚上", "早上", "凌晨", "傍晚", "早晨"}
@@ -441,6 +450,10 @@ func isDistractor(r []rune, q Quantity, numStart int, nm numeral, u lexicon.Unit
 	}
 	// Ordinals: 第3项, 第二名. Formulas: (B/A×100%).
 	if strings.ContainsRune("第×*÷/", before(1)) {
+		return true
+	}
+	// Indefinite numbers: 数十人, 几十万元, 若干 are not ten of anything.
+	if (nm.text == "十" || nm.text == "拾") && strings.ContainsRune(indefiniteBefore, before(1)) {
 		return true
 	}
 	// Years: 2021年 and 二〇二一年 are dates, not durations; 20多年 or 3年 is a duration.
