@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"errors"
 	"fmt"
@@ -140,5 +141,68 @@ func TestXrefHugeSubsection(t *testing.T) {
 	var u *doc.Unreadable
 	if !errors.As(err, &u) || !strings.Contains(u.Reason, "cross-reference") || !strings.Contains(u.Reason, "4294967296") {
 		t.Errorf("err = %v, want Unreadable naming the cross-reference subsection", err)
+	}
+}
+
+// xrefStreamPDF writes the two-page PDF with an xref stream instead of a
+// table (as Word and qpdf write them): W [1 4 2], rows PNG-Up predicted
+// and deflated when flate is set; every offset moved by delta.
+func xrefStreamPDF(delta int, flate bool) []byte {
+	sound := twoPages()
+	body := sound[:bytes.Index(sound, []byte("xref\n"))]
+	var offs []int
+	for _, m := range objHeader.FindAllSubmatchIndex(body, -1) {
+		offs = append(offs, m[2])
+	}
+	var rows []byte
+	row := func(t byte, off, gen int) {
+		rows = append(rows, t, byte(off>>24), byte(off>>16), byte(off>>8), byte(off), byte(gen>>8), byte(gen))
+	}
+	row(0, 0, 65535)
+	for _, o := range offs {
+		row(1, o+delta, 0)
+	}
+	xoff := len(body)
+	row(1, xoff, 0) // the xref stream itself, object 8
+	dict := "/Type /XRef /Size 9 /W [1 4 2] /Root 1 0 R"
+	data := rows
+	if flate {
+		var pred []byte
+		prev := make([]byte, 7)
+		for i := 0; i < len(rows); i += 7 {
+			pred = append(pred, 2)
+			for k := 0; k < 7; k++ {
+				pred = append(pred, rows[i+k]-prev[k])
+			}
+			copy(prev, rows[i:i+7])
+		}
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		zw.Write(pred)
+		zw.Close()
+		data = z.Bytes()
+		dict += " /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 7 >>"
+	}
+	var b bytes.Buffer
+	b.Write(body)
+	fmt.Fprintf(&b, "8 0 obj\n<< %s /Length %d >>\nstream\n", dict, len(data))
+	b.Write(data)
+	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", xoff)
+	return b.Bytes()
+}
+
+// TestXrefStreamRebuild: an xref stream whose offsets are a few bytes off
+// is rebuilt like a table; a sound one is read as it is.
+func TestXrefStreamRebuild(t *testing.T) {
+	for _, flate := range []bool{false, true} {
+		for _, delta := range []int{0, 2, 3, -4} {
+			name := fmt.Sprintf("flate=%v/offsets%+d", flate, delta)
+			t.Run(name, func(t *testing.T) {
+				d := readBoth(t, name, xrefStreamPDF(delta, flate))
+				if got := hasWarning(d, "rebuilt"); got != (delta != 0) {
+					t.Errorf("rebuilt warning %v: %q", got, d.Warnings)
+				}
+			})
+		}
 	}
 }

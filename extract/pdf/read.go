@@ -199,7 +199,11 @@ func openRepairing(name string, data []byte) (r *lpdf.Reader, repaired *xrefDama
 	damage := checkXref(data)
 	if damage == nil {
 		r, err = newReader(data)
-		if err == nil && len(pageList(r)) > 0 {
+		var n int
+		if err == nil {
+			n, err = countPages(r)
+		}
+		if err == nil && n > 0 {
 			return r, nil, nil
 		}
 		if err == nil {
@@ -226,6 +230,18 @@ func openRepairing(name string, data []byte) (r *lpdf.Reader, repaired *xrefDama
 	return nil, nil, doc.Unreadablef("%s: damaged PDF: cross-reference table damaged (%s), and no page found by scanning the file for objects", name, damage.reason)
 }
 
+// countPages walks the page tree; an object that fails to load on the way
+// (the library panics) is an error.
+func countPages(r *lpdf.Reader) (n int, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			notePanic(p)
+			n, err = 0, errors.New("an object of the page tree failed to load (the cross-reference table points at the wrong place)")
+		}
+	}()
+	return len(pageList(r)), nil
+}
+
 // openRebuilt opens data with a cross-reference table rebuilt by scanning,
 // or returns nil when that yields no page.
 func openRebuilt(data []byte) *lpdf.Reader {
@@ -234,7 +250,10 @@ func openRebuilt(data []byte) *lpdf.Reader {
 		return nil
 	}
 	r, err := newReader(fixed)
-	if err != nil || len(pageList(r)) == 0 {
+	if err != nil {
+		return nil
+	}
+	if n, err := countPages(r); err != nil || n == 0 {
 		return nil
 	}
 	return r

@@ -2,7 +2,9 @@ package pdf
 
 import (
 	"bytes"
+	"compress/zlib"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 )
@@ -69,9 +71,7 @@ func checkXref(data []byte) *xrefDamage {
 			if !isObj {
 				return &xrefDamage{reason: fmt.Sprintf("cross-reference offset %d points at no xref section", off)}
 			}
-			// An xref stream: its entries are compressed; bounds are
-			// checked here, entries that point wrong show when an object
-			// fails to load.
+			// An xref stream.
 			end := bytes.Index(data[s:min(len(data), s+4096)], []byte("stream"))
 			if end < 0 {
 				return &xrefDamage{reason: fmt.Sprintf("xref stream object %d has no stream", num)}
@@ -86,6 +86,10 @@ func checkXref(data []byte) *xrefDamage {
 						return &xrefDamage{reason: fmt.Sprintf("xref stream subsection %s %s is beyond any real file", f[k], f[k+1]), fatal: true}
 					}
 				}
+			}
+			var d *xrefDamage
+			if highest, d = checkXrefStream(data, s, s+end+len("stream"), highest); d != nil {
+				return d
 			}
 		}
 		if size < 0 {
@@ -182,4 +186,156 @@ func skipSpace(data []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// maxXrefStream bounds the decoded size of an xref stream checked here.
+const maxXrefStream = 64 << 20
+
+// checkXrefStream decodes the xref stream whose dictionary starts at s and
+// whose data follows the "stream" keyword at i, and checks each type 1
+// entry (an offset) as checkXrefTable does. A stream it cannot decode
+// (an indirect /Length, an unusual filter) is left to the library.
+func checkXrefStream(data []byte, s, i int, highest int64) (int64, *xrefDamage) {
+	dict, ok := (&objParser{b: data, i: skipObjHeader(data, s)}).value().(pdfDict)
+	if !ok {
+		return highest, nil
+	}
+	if i < len(data) && data[i] == '\r' {
+		i++
+	}
+	if i < len(data) && data[i] == '\n' {
+		i++
+	}
+	n, ok := dict["Length"].(int64)
+	if !ok || n <= 0 || int64(i)+n > int64(len(data)) {
+		return highest, nil
+	}
+	raw := data[i : i+int(n)]
+	switch f := dict["Filter"].(type) {
+	case nil:
+	case pdfName:
+		if f != "FlateDecode" {
+			return highest, nil
+		}
+		zr, err := zlib.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return highest, nil
+		}
+		raw, err = io.ReadAll(io.LimitReader(zr, maxXrefStream))
+		if err != nil && len(raw) == 0 {
+			return highest, nil
+		}
+	default:
+		return highest, nil
+	}
+	var w [3]int
+	wa, _ := dict["W"].([]any)
+	if len(wa) != 3 {
+		return highest, &xrefDamage{reason: "xref stream /W unreadable"}
+	}
+	for k := range w {
+		v, _ := wa[k].(int64)
+		if v < 0 || v > 8 {
+			return highest, &xrefDamage{reason: "xref stream /W out of range"}
+		}
+		w[k] = int(v)
+	}
+	row := w[0] + w[1] + w[2]
+	if row == 0 {
+		return highest, nil
+	}
+	if parms, _ := dict["DecodeParms"].(pdfDict); parms != nil && parms.int("Predictor") >= 10 {
+		cols := int(parms.int("Columns"))
+		if cols != row {
+			return highest, nil
+		}
+		raw = unpredictPNG(raw, cols)
+	}
+	index := []int64{0, dict.int("Size")}
+	if ia, ok := dict["Index"].([]any); ok {
+		index = index[:0]
+		for _, v := range ia {
+			x, _ := v.(int64)
+			index = append(index, x)
+		}
+	}
+	field := func(b []byte) int64 {
+		var x int64
+		for _, c := range b {
+			x = x<<8 | int64(c)
+		}
+		return x
+	}
+	pos := 0
+	for k := 0; k+1 < len(index); k += 2 {
+		for j := int64(0); j < index[k+1] && pos+row <= len(raw); j++ {
+			e := raw[pos : pos+row]
+			pos += row
+			typ := int64(1)
+			if w[0] > 0 {
+				typ = field(e[:w[0]])
+			}
+			if typ != 1 {
+				continue
+			}
+			num, off := index[k]+j, field(e[w[0]:w[0]+w[1]])
+			if off == 0 {
+				continue
+			}
+			highest = max(highest, num)
+			if off >= int64(len(data)) {
+				return highest, &xrefDamage{reason: fmt.Sprintf("object %d's offset %d is outside the file", num, off)}
+			}
+			if got, _, ok := objectAt(data, skipSpace(data, int(off))); !ok || got != num {
+				return highest, &xrefDamage{reason: fmt.Sprintf("cross-reference entry for object %d points at offset %d, which holds no such object", num, off)}
+			}
+		}
+	}
+	return highest, nil
+}
+
+// unpredictPNG undoes the PNG row predictors (PDF 32000-1 §7.4.4.4) of
+// rows of cols bytes, each with its filter-type byte first.
+func unpredictPNG(raw []byte, cols int) []byte {
+	out := make([]byte, 0, len(raw))
+	prev := make([]byte, cols)
+	for i := 0; i+cols+1 <= len(raw); i += cols + 1 {
+		ft, cur := raw[i], append([]byte(nil), raw[i+1:i+1+cols]...)
+		for k := range cur {
+			var left, upLeft byte
+			if k > 0 {
+				left, upLeft = cur[k-1], prev[k-1]
+			}
+			up := prev[k]
+			switch ft {
+			case 1:
+				cur[k] += left
+			case 2:
+				cur[k] += up
+			case 3:
+				cur[k] += byte((int(left) + int(up)) / 2)
+			case 4:
+				p := int(left) + int(up) - int(upLeft)
+				pa, pb, pc := abs(p-int(left)), abs(p-int(up)), abs(p-int(upLeft))
+				switch {
+				case pa <= pb && pa <= pc:
+					cur[k] += left
+				case pb <= pc:
+					cur[k] += up
+				default:
+					cur[k] += upLeft
+				}
+			}
+		}
+		out = append(out, cur...)
+		prev = cur
+	}
+	return out
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
