@@ -4,9 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"net/netip"
 	"net/url"
+	"os"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // internalRange is a range of addresses a harvester on the open internet
@@ -116,6 +120,43 @@ func (f *Fetcher) checkAddress(ctx context.Context, u *url.URL) error {
 			u.Redacted(), a, name, ErrInternalAddress)
 	}
 	return nil
+}
+
+// transport is the default transport with the address check repeated at
+// connect time, on the address actually dialled: a name that resolved to a
+// public address when checked and to an internal one a moment later (DNS
+// rebinding) is refused too. Behind a proxy every connection goes to the
+// proxy, which resolves names itself: the URL check alone applies then.
+func (f *Fetcher) transport() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	for _, v := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"} {
+		if os.Getenv(v) != "" {
+			return t
+		}
+	}
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, _, _ := net.SplitHostPort(addr)
+		for _, h := range f.cfg.AllowHosts {
+			if strings.EqualFold(h, host) {
+				return dialer.DialContext(ctx, network, addr)
+			}
+		}
+		d := *dialer
+		d.Control = func(_, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil {
+				return err
+			}
+			if name, _, ok := classify(ap.Addr()); ok && !contains(f.insideRanges(ctx), ap.Addr()) {
+				return fmt.Errorf("%s resolved to %s, a %s address, outside the configured sources' ranges (allow_hosts can allow it): %w",
+					host, ap.Addr(), name, ErrInternalAddress)
+			}
+			return nil
+		}
+		return d.DialContext(ctx, network, addr)
+	}
+	return t
 }
 
 func contains(ps []netip.Prefix, a netip.Addr) bool {

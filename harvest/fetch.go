@@ -141,7 +141,7 @@ func NewFetcher(cfg *Config, log *slog.Logger, transport http.RoundTripper) *Fet
 		}
 	}
 	if transport == nil {
-		transport = http.DefaultTransport
+		transport = f.transport()
 	}
 	f.client = &http.Client{CheckRedirect: f.checkRedirect, Transport: spaced{f, transport}}
 	return f

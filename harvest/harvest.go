@@ -33,6 +33,9 @@ type Options struct {
 	Data     string // originals go under Data/originals; Out when empty
 	DryRun   bool   // fetch list pages, report what would be fetched, store nothing
 	MaxPages int    // if > 0, caps every source's max_pages
+	// Sweep pages through every list to its end, as a first run does,
+	// instead of stopping at the first known link.
+	Sweep bool
 	// IngestTimeout is the time budget of one document in the pipeline.
 	IngestTimeout time.Duration
 	Log           *slog.Logger
@@ -238,7 +241,7 @@ func (r *run) source(ctx context.Context, s *Source) error {
 		if err != nil {
 			return err
 		}
-		if sweep = !done; sweep {
+		if sweep = !done || r.opts.Sweep; sweep {
 			log.Info("sweeping the whole list (first run, or the last sweep was interrupted)")
 		}
 	}

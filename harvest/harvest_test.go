@@ -399,6 +399,16 @@ func TestHarvestIncremental(t *testing.T) {
 		t.Errorf("third run fetched %v, want just %v (and 304s)", got, want)
 	}
 	checkDataset(t, p, out)
+
+	// 4. --sweep pages every list to its end again: A's pages have shifted
+	// by one report (6 pages now), B has 5, C 6, the feed 1; nothing is new.
+	s4, err := harvest.Run(context.Background(), harvest.Options{Config: cfg, Out: out, Log: testLog(t), Sweep: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s4.Pages != 6+5+6+1 || s4.New != 0 || s4.Failed != 0 {
+		t.Errorf("sweep: %+v; want 18 list pages, nothing new, nothing failed", *s4)
+	}
 }
 
 // logRequests prints a run's requests, for the closing note's figures.

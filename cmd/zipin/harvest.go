@@ -22,12 +22,12 @@ import (
 func init() {
 	var (
 		config, data, out string
-		dryRun            bool
+		dryRun, sweep     bool
 		maxPages          int
 		jsonLogs          bool
 	)
 	cmd := &cobra.Command{
-		Use:   "harvest --config FILE [--data DIR] [--out DIR] [--dry-run] [--max-pages N]",
+		Use:   "harvest --config FILE [--data DIR] [--out DIR] [--dry-run] [--max-pages N] [--sweep]",
 		Short: "Collect newly published reports from portals and ingest them (run nightly from cron)",
 		Long: `harvest pages through each source in the config (list pages or RSS/Atom feeds), fetches new detail
 pages and attachments politely (robots.txt, a rate per host, retries), keeps each original under
@@ -60,7 +60,7 @@ Exit status: 0 ok; 1 some URLs failed or some documents were quarantined; 2 conf
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			sum, err := harvest.Run(ctx, harvest.Options{
-				Config: cfg, Out: out, Data: data, DryRun: dryRun, MaxPages: maxPages,
+				Config: cfg, Out: out, Data: data, DryRun: dryRun, MaxPages: maxPages, Sweep: sweep,
 				IngestTimeout: 2 * time.Minute, Log: slog.New(h),
 			})
 			code := harvest.ExitCode(sum, err)
@@ -81,6 +81,7 @@ Exit status: 0 ok; 1 some URLs failed or some documents were quarantined; 2 conf
 	cmd.Flags().StringVar(&data, "data", "", "folder for the originals (DATA/originals); default: the dataset folder")
 	cmd.Flags().BoolVarP(&dryRun, "dry-run", "n", false, "fetch list pages and print what would be fetched; store nothing")
 	cmd.Flags().IntVar(&maxPages, "max-pages", 0, "visit at most N list pages per source (0: the config's max_pages)")
+	cmd.Flags().BoolVar(&sweep, "sweep", false, "page through every list to its end, as the first run does, instead of stopping at the first known link")
 	cmd.Flags().BoolVar(&jsonLogs, "json", false, "write logs as JSON lines")
 	rootCmd.AddCommand(cmd)
 }
