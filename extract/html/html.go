@@ -37,7 +37,7 @@ func Read(ctx context.Context, name string, data []byte) (*doc.Document, error) 
 	}
 	d := &doc.Document{Format: doc.FormatHTML}
 	if t := find(root, atom.Title); t != nil {
-		d.Title = collapse(textOf(t))
+		d.Title = StripSiteName(collapse(textOf(t)))
 	}
 	body := find(root, atom.Body)
 	if body == nil {
