@@ -10,6 +10,14 @@ import (
 // joined to the next one.
 const sentenceEnd = "。！？；：!?;:）)】」』”|"
 
+// softBreak is written in the raw page text between the visual lines of a
+// paragraph that the reader found, from the page geometry, to be wrapped by
+// the layout (doc.Block.Wrapped): U+2028 LINE SEPARATOR, a break inside a
+// paragraph. joinWrapped takes it out; being neither a newline nor a space,
+// it also tells later readers of Raw (the 自评表 reader restores removed
+// cell separators from it) that nothing but layout stood there.
+const softBreak = '\u2028'
+
 // lineSpan is one line of a text: [start, end) indexes into text.r.
 type lineSpan struct{ start, end int }
 
@@ -63,6 +71,24 @@ func joinWrapped(t text, noJoin func(line []rune) bool, breaks map[int]bool) tex
 	out := text{r: make([]rune, 0, len(t.r)), src: make([]int, 0, len(t.r))}
 	for i, l := range kept {
 		for k := l.start; k < l.end; k++ {
+			if t.r[k] == softBreak {
+				var prev, next rune
+				if len(out.r) > 0 {
+					prev = out.r[len(out.r)-1]
+				}
+				if k+1 < l.end {
+					next = t.r[k+1]
+				}
+				switch {
+				case headingAfter(prev, t.r[k+1:l.end]):
+					out.push('\n', t.src[k])
+				case isLatinWord(prev) && isLatinWord(next) || prev == '|' || next == '|':
+					// Latin words keep their space; so does the " | "
+					// between the cells of a pipe-flattened row.
+					out.push(' ', t.src[k])
+				}
+				continue
+			}
 			out.push(t.r[k], t.src[k])
 		}
 		if i+1 == len(kept) {
@@ -82,9 +108,7 @@ func joinWrapped(t text, noJoin func(line []rune) bool, breaks map[int]bool) tex
 				!startsBlock(nextR) && !noJoin(cur) && !noJoin(nextR) && !isLabel(nextR, wrap)
 		}
 		if join {
-			// Latin words keep their space; so does the " | " between the
-			// cells of a pipe-flattened row wrapped at that space.
-			if isLatinWord(cur[len(cur)-1]) && isLatinWord(nextR[0]) || cur[len(cur)-1] == '|' || nextR[0] == '|' {
+			if isLatinWord(cur[len(cur)-1]) && isLatinWord(nextR[0]) {
 				out.push(' ', nl)
 			}
 			continue
@@ -144,6 +168,30 @@ func startsBlock(line []rune) bool {
 		return true
 	}
 	return false
+}
+
+// startsHeading reports a line (up to the next soft or hard break) that
+// opens with a numbered heading marker: 一、 （一） 1. （1） ①.
+func startsHeading(r []rune) bool {
+	for i, c := range r {
+		if c == softBreak || c == '\n' {
+			r = r[:i]
+			break
+		}
+	}
+	if len(r) == 0 {
+		return false
+	}
+	_, _, ok := headingMarker(r)
+	return ok
+}
+
+// headingAfter reports a line that opens with a numbered heading marker
+// after a line that ended a sentence (prev, its last rune): a heading,
+// however full the line above looked. After an unfinished sentence the
+// marker is running text (…保证学校的正常运转 二、项目资金…).
+func headingAfter(prev rune, line []rune) bool {
+	return strings.ContainsRune("。！？；：!?;:", prev) && startsHeading(line)
 }
 
 // isNumberRune is a rune that can be part of a written number token.

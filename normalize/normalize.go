@@ -34,6 +34,9 @@ type Page struct {
 	Tables []Table
 	// SectionBefore is the section path in force at the top of the page.
 	SectionBefore string
+	// Continues says the page begins in the middle of the previous page's
+	// last paragraph (doc.Block.Continues on its first block).
+	Continues bool
 
 	runes []rune
 }
@@ -134,6 +137,9 @@ func Document(d *doc.Document) (*Doc, error) {
 			Method:  p.Method,
 			Quality: p.Quality,
 		}
+		if len(p.Blocks) > 0 {
+			np.Continues = p.Blocks[0].Continues
+		}
 		np.Map = append(t.src, len([]rune(raw)))
 		np.SectionBefore = pathOf(stack)
 		stack = np.findHeadings(stack, p)
@@ -154,9 +160,10 @@ type rawTable struct {
 
 // renderPage lays out a page's blocks as the raw page text: lines as written,
 // blocks separated by a blank line, tables one row per line with " | " between cells.
-// breaks records the line breaks the reader's geometry settled (see
-// doc.Block.Wrapped), by raw rune offset of the "\n": true to join the lines
-// around it, false to keep it.
+// The lines of a block the reader found to be one wrapped paragraph
+// (doc.Block.Wrapped) are separated by a soft break, which joinWrapped
+// removes; breaks records the line breaks that end such a block, by raw
+// rune offset of the "\n", as settled: never joined.
 func renderPage(p doc.Page) (raw string, tables []rawTable, breaks map[int]bool) {
 	var b strings.Builder
 	n := 0 // runes written
@@ -215,9 +222,10 @@ func renderPage(p doc.Page) (raw string, tables []rawTable, breaks map[int]bool)
 		for li, l := range blk.Lines {
 			if li > 0 {
 				if blk.Wrapped {
-					breaks[n] = true
+					write(string(softBreak))
+				} else {
+					write("\n")
 				}
-				write("\n")
 			}
 			write(l.Text)
 		}

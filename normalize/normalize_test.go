@@ -282,6 +282,10 @@ func TestWrappedBlocksFollowTheReader(t *testing.T) {
 		[]string{"项目区灌溉保证率 | ≥85% | 87% | 10 | 10", "| 灌排工程全部建成"},
 		// a pinyin gloss parted from its character by the wrap
 		[]string{"農機購置補", "(bǔ)貼資金"},
+		// a numbered heading after a finished sentence starts a line;
+		// after an unfinished one it is running text
+		[]string{"共开展技术指导4次。", "2.效益指标完成情况分析"},
+		[]string{"保障学校的正常运转", "二、项目资金使用及管理情况"},
 	)
 	nd, err := Document(d)
 	if err != nil {
@@ -293,7 +297,9 @@ func TestWrappedBlocksFollowTheReader(t *testing.T) {
 		"本项目自评得分96分，评价等级为优。\n" +
 		"Annual report of the bureau\n" +
 		"项目区灌溉保证率 | ≥85% | 87% | 10 | 10 | 灌排工程全部建成\n" +
-		"农机购置补贴资金"
+		"农机购置补贴资金\n" +
+		"共开展技术指导4次。\n2.效益指标完成情况分析\n" +
+		"保障学校的正常运转二、项目资金使用及管理情况"
 	if got := nd.Pages[0].Text; got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}

@@ -14,6 +14,7 @@ import (
 	"zipin/normalize"
 	"zipin/schema"
 	"zipin/segment"
+	"zipin/selfeval"
 	"zipin/version"
 )
 
@@ -56,8 +57,61 @@ func AnalyzeDocument(ctx context.Context, in Input, d *doc.Document) (*schema.Ba
 	if err := ctx.Err(); err != nil {
 		return nil, doc.Unreadablef("time budget exceeded: %v", err)
 	}
-	res := facts.Analyze(nd, seg)
+	res := analyzeFlow(nd, seg)
 	return rows(in, d, nd, res), nil
+}
+
+// flowFormats are the formats whose page breaks are layout, not structure:
+// a paragraph or a table may run on across them. An XLSX sheet or an HTML
+// page stands alone.
+var flowFormats = map[doc.Format]bool{doc.FormatPDF: true, doc.FormatDOCX: true, doc.FormatDOC: true, doc.FormatTXT: true}
+
+// analyzeFlow runs the facts stage over the document's pages read as one
+// text (normalize.Flow), so that a label and its number, or a table header
+// and its rows, parted by a page break still pair, as they do in the same
+// report as one text; then maps every span back to its page. A fact whose
+// own text a page break cuts has no place in one page's text and is
+// dropped. The 自评表 rows come from the pages as they are, which the forms
+// reader already reads across breaks, so that each keeps its page.
+func analyzeFlow(nd *normalize.Doc, seg *segment.Segmenter) *facts.Result {
+	if len(nd.Pages) < 2 || !flowFormats[nd.Format] {
+		return facts.Analyze(nd, seg)
+	}
+	fl := normalize.NewFlow(nd)
+	res := facts.Analyze(fl.Doc, seg)
+	kept := res.Facts[:0]
+	for _, f := range res.Facts {
+		page, s, e, ok := fl.Locate(f.Start, f.End)
+		if !ok {
+			continue
+		}
+		f.Page, f.Start, f.End = page, s, e
+		kept = append(kept, f)
+	}
+	res.Facts = kept
+	forms := selfeval.Extract(nd)
+	res.Projects, res.Indicators = forms.Projects, forms.Indicators
+	formPage := 0
+	if len(forms.Projects) > 0 {
+		formPage = int(forms.Projects[0].Page)
+	}
+	for i := range res.Headline.Evidence {
+		c := &res.Headline.Evidence[i]
+		switch {
+		case c.Source == "form":
+			c.Page = formPage
+		case c.Page > 0:
+			if page, s, e, ok := fl.Locate(c.Start, c.End); ok {
+				c.Page, c.Start, c.End = page, s, e
+			} else {
+				// A span cut by the break: its start's page, clipped.
+				c.Page = fl.PageAt(c.Start)
+				_, s, _, _ := fl.Locate(c.Start, c.Start)
+				c.Start, c.End = s, s
+			}
+		}
+	}
+	return res
 }
 
 func rows(in Input, d *doc.Document, nd *normalize.Doc, res *facts.Result) *schema.Batch {

@@ -70,6 +70,10 @@ type Block struct {
 	// joins all its lines, and never joins it to the block before or after.
 	// Without it, normalize/ decides from the text alone.
 	Wrapped bool
+	// Continues, on a page's first block, says the paragraph is the one the
+	// previous page's last line left unfinished (that line full to the edge,
+	// this one not indented): the page break fell mid-paragraph.
+	Continues bool
 }
 
 // Line is one visual line of text.

@@ -454,15 +454,16 @@ func (pd *pageData) build() doc.Page {
 	frames, pitch := textFrames(kept), linePitches(kept)
 	// A page of a few short lines does not show where lines wrap; the
 	// document's other pages of the same width do.
-	if f, ok := frames[-1]; ok && pd.docFrame.right > pd.docFrame.left {
-		frames[-1] = frame{math.Min(f.left, pd.docFrame.left), math.Max(f.right, pd.docFrame.right)}
+	if _, ok := frames[-1]; ok {
+		frames[-1] = pd.frame()
 	}
 	for _, l := range kept {
 		if l.col <= 0 {
 			emitTables(l.box.Y0)
 		}
 		if cur < 0 || prev == nil || !continues(prev, l, frames[l.col], pitch[l.size]) {
-			p.Blocks = append(p.Blocks, doc.Block{Kind: doc.BlockParagraph, Wrapped: true})
+			p.Blocks = append(p.Blocks, doc.Block{Kind: doc.BlockParagraph, Wrapped: true,
+				Continues: len(p.Blocks) == 0 && pd.continues})
 			cur = len(p.Blocks) - 1
 		}
 		p.Blocks[cur].Lines = append(p.Blocks[cur].Lines, doc.Line{Text: l.text, Box: l.box, FontSize: l.size, Bold: l.bold})
@@ -495,16 +496,90 @@ func documentFrames(pages []*pageData) {
 	for _, pd := range pages {
 		pd.docFrame = frames[int(math.Round(pd.width))]
 	}
+	// A page break that falls mid-paragraph: the last line of a page full
+	// to the edge of the frame, the next page opening with a line of the
+	// same type that is not indented.
+	for i := 1; i < len(pages); i++ {
+		prev, pd := pages[i-1], pages[i]
+		last, first := lastFlowLine(prev), firstFlowLine(pd)
+		if last == nil || first == nil || prev.ocrLines != nil || pd.ocrLines != nil {
+			continue
+		}
+		pf, f := prev.frame(), pd.frame()
+		em := math.Max(last.size, 1)
+		pd.continues = math.Abs(last.size-first.size) <= 1 && last.bold == first.bold &&
+			pf.right-last.box.X1 <= firstWordWidth(first)+0.5*em &&
+			first.box.X0 <= f.left+0.8*em
+	}
 }
 
-// textFrames finds each column's frame (col -1: lines spanning the page).
-// The second-most extreme edges are taken, so that one line running into
-// the margin does not move the frame.
+// frame is the page's full-width text frame, widened by the document's.
+func (pd *pageData) frame() frame {
+	var kept []*textLine
+	for _, l := range pd.lines {
+		if !l.drop && l.col < 0 {
+			kept = append(kept, l)
+		}
+	}
+	f, ok := textFrames(kept)[-1]
+	if !ok {
+		return pd.docFrame
+	}
+	if pd.docFrame.right > pd.docFrame.left {
+		f = frame{math.Min(f.left, pd.docFrame.left), math.Max(f.right, pd.docFrame.right)}
+	}
+	return f
+}
+
+// lastFlowLine is the page's last line of running text, nil when the page
+// ends in a table or a column.
+func lastFlowLine(pd *pageData) *textLine {
+	var last *textLine
+	for _, l := range pd.lines {
+		if !l.drop {
+			last = l
+		}
+	}
+	if last == nil || last.col >= 0 {
+		return nil
+	}
+	for _, t := range pd.tables {
+		if t.table != nil && t.top > last.box.Y0 {
+			return nil
+		}
+	}
+	return last
+}
+
+// firstFlowLine is the page's first line of running text, nil when a table
+// or a column comes first.
+func firstFlowLine(pd *pageData) *textLine {
+	for _, l := range pd.lines {
+		if l.drop {
+			continue
+		}
+		if l.col >= 0 {
+			return nil
+		}
+		for _, t := range pd.tables {
+			if t.table != nil && t.top < l.box.Y0 {
+				return nil
+			}
+		}
+		return l
+	}
+	return nil
+}
+
+// textFrames finds each column's frame (col -1: lines spanning the page)
+// from the second-most extreme line edges, so that one line set into the
+// margin does not move it. A line's end is taken before its closing
+// punctuation, which some producers (LibreOffice) let hang into the margin.
 func textFrames(lines []*textLine) map[int]frame {
 	x0s, x1s := map[int][]float64{}, map[int][]float64{}
 	for _, l := range lines {
 		x0s[l.col] = append(x0s[l.col], l.box.X0)
-		x1s[l.col] = append(x1s[l.col], l.box.X1)
+		x1s[l.col] = append(x1s[l.col], inkEnd(l))
 	}
 	out := map[int]frame{}
 	for c := range x0s {
@@ -515,6 +590,20 @@ func textFrames(lines []*textLine) map[int]frame {
 		out[c] = frame{a[k], b[k]}
 	}
 	return out
+}
+
+// inkEnd is where a line's text ends before any closing punctuation.
+func inkEnd(l *textLine) float64 {
+	gs := l.glyphs
+	i := len(gs) - 1
+	for i > 0 {
+		r, _ := firstRune(gs[i].text)
+		if !strings.ContainsRune(noLineStart, r) {
+			break
+		}
+		i--
+	}
+	return gs[i].x1
 }
 
 // linePitches finds, for each font size, the usual distance between the
@@ -583,24 +672,17 @@ func continues(prev, l *textLine, fr frame, pitch float64) bool {
 }
 
 // firstWordWidth is the width of what a line breaker must keep together at
-// the start of l: a run of Latin letters and digits, or one CJK character
-// with the closing punctuation that may not begin a line (，。、）》 …).
+// the start of l: one CJK character, or a run of Latin letters and digits,
+// with the closing punctuation that may not begin a line (，。、）》 …) and
+// any Latin run glued on after it (表.docx).
 func firstWordWidth(l *textLine) float64 {
 	gs := l.glyphs
 	end := 1
-	first, _ := firstRune(gs[0].text)
-	if !isWide(first) {
-		for end < len(gs) {
-			r, _ := firstRune(gs[end].text)
-			if isWide(r) || gs[end].x0-gs[end-1].x1 > 0.15*math.Max(gs[end].size, 1) {
-				break
-			}
-			end++
-		}
-	}
 	for end < len(gs) {
 		r, _ := firstRune(gs[end].text)
-		if !strings.ContainsRune(noLineStart, r) {
+		prev, _ := lastRune(gs[end-1].text)
+		touching := gs[end].x0-gs[end-1].x1 <= 0.15*math.Max(gs[end].size, 1)
+		if !strings.ContainsRune(noLineStart, r) && (isWide(r) || isWide(prev) || !touching) {
 			break
 		}
 		end++

@@ -362,6 +362,7 @@ type pageData struct {
 	tables        []*tableRegion
 	lines         []*textLine
 	docFrame      frame // the text frame of the document's pages of this width
+	continues     bool  // the page opens mid-paragraph: the previous page's last paragraph runs on
 	failed        bool
 }
 

@@ -53,6 +53,8 @@ office "$src/report-pdf.html" "$here/report-libreoffice.pdf"
 # text, however each producer wraps it.
 chrome "$src/report-wrap.html" "$here/wrap-chromium.pdf"
 office "$src/report-wrap.html" "$here/wrap-libreoffice.pdf"
+chrome "$src/report-pagebreak.html" "$here/pagebreak-chromium.pdf"
+office "$src/report-pagebreak.html" "$here/pagebreak-libreoffice.pdf"
 chrome "$here/src-twocol.html" "$here/twocol-chromium.pdf"
 chrome "$here/src-longtable.html" "$here/longtable-chromium.pdf"
 
