@@ -1,9 +1,10 @@
 package selfeval
 
 import (
-	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"zipin/quantity"
 )
 
 // num is one number read from a form cell.
@@ -44,8 +45,10 @@ func parseNum(s string) (num, bool) {
 	if s == "" || !validDigits(s) {
 		return num{}, false
 	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	// The digits are checked above (a form cell holds a bare Arabic
+	// number); its value is read by the one number grammar, quantity.
+	v, ok := quantity.ParseNumber(s)
+	if !ok {
 		return num{}, false
 	}
 	dec := 0
