@@ -37,6 +37,7 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) []Fact {
 		sortFacts(page)
 		page = append(page, flatRows(p, page)...)
 		page = withScoreRows(p, page)
+		page = append(page, unitCellFacts(p, page)...)
 		sortFacts(page)
 		for _, f := range page {
 			if !f.drop {

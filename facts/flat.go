@@ -99,11 +99,31 @@ func headerPrefix(labels []token) ([]column, int) {
 			}
 		}
 		if found == 0 {
+			// A header glued by line joining to the row label after it
+			// (全年执行数年度资金总额): the known name, then the label.
+			if c, ok := gluedHeader(labels[i].text); ok && len(cols) > 0 {
+				cols = append(cols, c)
+				i++
+			}
 			break
 		}
 		i += found
 	}
 	return cols, i
+}
+
+// gluedHeader reads a cell that starts with a column name and goes on with
+// other words.
+func gluedHeader(s string) (column, bool) {
+	best := column{}
+	for _, m := range metricPhrases {
+		if strings.HasPrefix(s, m.phrase) && len(s) > len(m.phrase) && len(m.phrase) > len(best.header) {
+			if c := columnOf(m.phrase); c.known() {
+				best = c
+			}
+		}
+	}
+	return best, best.header != ""
 }
 
 // flatRows reads the flattened forms of a page (outside its grids) and

@@ -228,7 +228,11 @@ func cellFact(p *normalize.Page, facts []Fact, cell gridCell, col column, tableU
 			if f.ctx && col.kind != f.Kind && (col.kind != "" || countHeader(col.header)) {
 				retype(f, col)
 			}
-			if f.Metric == "" && col.metric != "" && kindFits(col, f.Kind) {
+			// The column names the cell's number unless the cell's own
+			// words do: a label the metric phrase found outside the cell
+			// (in flattened text, the last header before the values) yields.
+			own := f.label != "" && strings.Contains(p.Slice(cell.start, cell.end), f.label)
+			if col.metric != "" && kindFits(col, f.Kind) && (f.Metric == "" || !own && f.ctx) {
 				f.Metric, f.label = col.metric, col.label
 			}
 			return f, false

@@ -52,6 +52,7 @@ var heldOut = []headlineCase{
 	{"heldout/impossible.txt", 860000, 860000, 100, 95, ""},
 	{"heldout/multi-summary.txt", null, null, null, null, ""},
 	{"heldout/form-fields-2.txt", 3186000, 3052000, 95.79, 90.5, ""},
+	{"heldout/count-names.txt", 3568000, 3501000, null, null, ""},
 }
 
 func runHeadlineCases(t *testing.T, cases []headlineCase) (right, total int) {
@@ -235,4 +236,52 @@ func TestCellFactSpans(t *testing.T) {
 			}
 		}
 	}
+}
+
+// wantFact is a fact read by hand from a fixture: its span text, value,
+// unit, kind and comparator.
+type wantFact struct {
+	text           string
+	value          float64
+	unit, kind, op string
+}
+
+func checkFacts(t *testing.T, file string, want []wantFact) (right int) {
+	t.Helper()
+	res := analyzeFile(t, "../testdata/text/"+file)
+	for _, w := range want {
+		found := false
+		for _, f := range res.Facts {
+			if f.Text != w.text {
+				continue
+			}
+			found = true
+			if math.Abs(f.Value-w.value) > 1e-6 || f.Unit != w.unit || f.Kind != w.kind || f.Op != w.op {
+				t.Errorf("%s: %q = %v %s %s %q, want %v %s %s %q", file, w.text, f.Value, f.Unit, f.Kind, f.Op, w.value, w.unit, w.kind, w.op)
+			} else {
+				right++
+			}
+		}
+		if !found {
+			t.Errorf("%s: no fact %q", file, w.text)
+		}
+	}
+	return right
+}
+
+// A number whose unit stands in the next cell (度量单位) is one fact with
+// its comparator; an indicator named as a count (…人数) counts, though the
+// form declares 万元 for its funding block.
+func TestIndicatorUnitCells(t *testing.T) {
+	n := checkFacts(t, "headline/indicator-units.txt", []wantFact{
+		{"180 | 元", 180, "元", "money", "≤"},
+		{"500 | 人", 500, "人", "count", "≥"},
+	})
+	t.Logf("tuning: %d/2 facts right", n)
+	n = checkFacts(t, "heldout/count-names.txt", []wantFact{
+		{"1200", 1200, "人", "count", ""},
+		{"1236", 1236, "人", "count", ""},
+		{"350.1", 3501000, "元", "money", ""},
+	})
+	t.Logf("held out: %d/3 facts right", n)
 }
