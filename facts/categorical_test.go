@@ -165,3 +165,56 @@ func TestOrganizationEvidence(t *testing.T) {
 		t.Errorf("span [%d,%d) does not hold the name", chosen[0].Start, chosen[0].End)
 	}
 }
+
+// One case per class of document; each wanted value is read off the text by
+// hand ("" = NULL: the text does not name the reporter in full).
+func TestOrganizationClasses(t *testing.T) {
+	for _, c := range []struct{ why, text, want string }{
+		{"a form's 部门(单位)全称 field, the full name written in the body; the form's printer is not the unit",
+			"部门整体支出绩效评价自评报告\n部门(单位)全称: 城关镇人民政府 (公章)\n填报日期 年 月 日\n靖远县财政局制\n一、部门基本情况\n靖远县城关镇人民政府的主要职责是：", "靖远县城关镇人民政府"},
+		{"the unit in brackets on the line under the title",
+			"2022年度部门整体支出绩效自评报告\n（漳州市龙文区卫生健康局）\n一、基本情况\n我局下设二级单位3个。", "漳州市龙文区卫生健康局"},
+		{"the unit in brackets at the end of the title",
+			"2022年度部门整体支出绩效自评报告（宜昌市夷陵区自然资源和规划局）\n一、基本情况", "宜昌市夷陵区自然资源和规划局"},
+		{"a party department named 中共…委…部 as the subject",
+			"一、部门基本情况\n中共湘潭市岳塘区委宣传部是主管全区宣传思想文化工作的区委工作部门。", "中共湘潭市岳塘区委宣传部"},
+		{"the county government the prose mentions is not the reporter",
+			"2022年度部门整体支出绩效自评报告\n2022年，金寨县人民政府高度重视乡村振兴工作，本单位认真落实各项部署。", ""},
+		{"a township speaking as 我镇 reports as its government",
+			"2023年度部门整体支出绩效自评报告\n一、基本情况\n宁乡市灰汤镇人民政府下辖8个村，我镇2023年全年预算数1,200万元。", "宁乡市灰汤镇人民政府"},
+		{"the addressee of the report is not its author",
+			"关于2022年度部门整体支出绩效自评情况的报告\n永州市零陵区财政局：\n现将我局自评情况报告如下：\n一、部门基本情况\n永州市零陵区自然资源局是区人民政府工作部门。", "永州市零陵区自然资源局"},
+		{"several implementers in one field: their 主管部门 reports",
+			"项目支出绩效自评表（2022年度）\n项目名称：义务教育学校校舍维修\n主管部门：汝城县教育局\n实施单位：汝城县第一中学、汝城县第二中学\n", "汝城县教育局"},
+		{"an implementer not written in full and not the 主管部门: unknown",
+			"项目支出绩效自评表（2022年度）\n项目名称：河道清淤\n主管部门：湘阴县水利局\n实施单位：水利工作站\n", ""},
+		{"an implementer field that names the 主管部门 itself",
+			"项目支出绩效自评表（2022年度）\n项目名称：河道清淤\n主管部门：湘阴县水利局\n实施单位：本级\n", "湘阴县水利局"},
+		{"a relative name from the portal's source line and nowhere in full: NULL",
+			"发布时间：2023-05-10 来源：县财政局\n2022年度部门整体支出绩效自评报告\n县疾病预防控制中心为县卫生健康局下属公益一类事业单位。", ""},
+		{"a relative name from the portal, written in full in the text",
+			"发布日期:2021-10-12 来源:市文化和广电旅游体育局\n2020年度绩效评价\n一是2020年,义乌市文化和广电旅游体育局及其下属各单位组织开展了公共文化服务活动。", "义乌市文化和广电旅游体育局"},
+		{"the 中央/地方主管部门 of a transfer payment fund it; no 资金使用单位 given",
+			"就业补助资金绩效目标自评表\n中央主管部门 人力资源社会保障部\n地方主管部门 赤峰市松山区财政局\n全年预算数 500", ""},
+	} {
+		if got := str(analyze(t, c.text).Headline.Organization); got != c.want {
+			t.Errorf("%s: organization %q, want %q", c.why, got, c.want)
+		}
+	}
+}
+
+// Grades that are not the report's: a count of projects, the scale, last
+// year's; and statements that disagree.
+func TestGradeClasses(t *testing.T) {
+	for _, c := range []struct{ why, text, want string }{
+		{"projects counted by grade", "其中评价结果为“优”的项目有5个，评价结果为“良”的项目有2个。", ""},
+		{"the scale listed", "评价等级为优（90分以上）、良（80-89分）、中（60-79分）、差（60分以下）。", ""},
+		{"last year's grade beside this year's", "上年度评价等级为良，本年度自评得分93分，评价等级为优。", "优"},
+		{"two projects' grades", "农村公路养护项目评价结果为优；危桥改造项目评价结果为良。", ""},
+		{"the same grade twice, in two spellings", "自评等级为优。综上，该项目绩效评价等级为优秀。", "优"},
+	} {
+		if got := str(analyze(t, "2023年度项目支出绩效自评报告\n"+c.text).Headline.Grade); got != c.want {
+			t.Errorf("%s: grade %q, want %q", c.why, got, c.want)
+		}
+	}
+}

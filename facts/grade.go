@@ -3,6 +3,7 @@ package facts
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"zipin/normalize"
 )
@@ -19,6 +20,19 @@ const gradeBlockers = "化先质势惠良好美异越点秀性心央期等级小
 // units that got it (评价结果为"良"的项目有2项): a summary's line, not the
 // report's grade.
 var gradeCountAfter = regexp.MustCompile(`^\s*[”"」]?\s*(?:的|等级的|等次的)?\s*(?:项目|单位|部门|有\d|共\d|\d+\s*个|\d+\s*项)`)
+
+// gradeListAfter follows a grade that opens the list of the scale's grades
+// (等级为优、良、中、差 / 评价等级为优（90分以上）、良（80-89分）…).
+var gradeListAfter = regexp.MustCompile(`^\s*[”"」]?\s*(?:[（(][^）)]{0,16}[）)])?\s*[、，,/]\s*[“"「]?(?:良|中|合格|差|较好|一般)`)
+
+// lastClause is the clause a position stands in, up to it.
+func lastClause(before string) string {
+	if i := strings.LastIndexAny(before, "。；;，,\n"); i >= 0 {
+		_, w := utf8.DecodeRuneInString(before[i:])
+		before = before[i+w:]
+	}
+	return strings.TrimSpace(before)
+}
 
 // gradeKey folds the ways of writing one grade (优 and 优秀) so that two
 // statements of it agree.
@@ -49,8 +63,13 @@ func findGrade(nd *normalize.Doc) (*string, []Candidate) {
 				start := len([]rune(p.Text[:m[2]]))
 				c := Candidate{Field: "grade", Value: g, Page: p.Number, Start: start, End: start + len([]rune(p.Text[m[2]:m[3]])),
 					Label: strings.TrimSpace(p.Text[m[0]:m[2]]), Source: src.source, Scope: "document"}
-				if gradeCountAfter.MatchString(after) {
+				switch {
+				case gradeCountAfter.MatchString(after):
 					c.Scope, c.Reason = "project", "counts the projects that got this grade"
+				case gradeListAfter.MatchString(after):
+					c.Reason = "one grade of a list of the grades (the scale), not a result"
+				case hasAnyPrefix(lastClause(p.Text[:m[0]]), "上年", "上一年", "去年", "往年", "上年度") || strings.Contains(lastClause(p.Text[:m[0]]), "上年度"):
+					c.Reason = "a previous year's grade"
 				}
 				ev = append(ev, c)
 			}

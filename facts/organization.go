@@ -59,7 +59,7 @@ var orgLabelNotAfter = []string{"中央", "地方", "省级", "市级", "县级"
 
 // orgValueFollowers may follow a unit's name glued in a flattened form: the
 // next label.
-var orgValueFollowers = []string{"文字", "字体", "字号", "浏览", "阅读", "点击", "时间", "日期", "作者", "实施单位", "主管部门", "项目名称", "项目资金", "资金投入", "单位名称", "部门名称", "联系人", "联系电话", "填报", "负责人", "预算", "年度", "自评", "绩效", "文号", "发布"}
+var orgValueFollowers = []string{"文字", "字体", "字号", "浏览", "阅读", "点击", "时间", "日期", "作者", "实施单位", "主管部门", "项目名称", "项目资金", "资金投入", "单位名称", "部门名称", "联系人", "联系电话", "填报", "负责人", "预算", "年度", "自评", "绩效", "文号", "发布", "总分", "得分", "资金"}
 
 var codePrefix = regexp.MustCompile(`^[0-9A-Za-z]+[-－—]`)
 
@@ -73,6 +73,9 @@ type orgCandidate struct {
 	start  int // rune offsets in the page's text; -1 when unknown
 	end    int
 	reason string // why it was rejected, if it was
+	// unparsed is set for a 实施单位 field whose value is not a full name
+	// (水利工作站): it still says the implementer is not the 主管部门.
+	unparsed bool
 }
 
 // findOrganization decides the reporting unit among the candidates of every
@@ -196,7 +199,33 @@ func pickByRole(cands []orgCandidate, idx []int) int {
 	if r := consistent("reporter"); r != -1 {
 		return r
 	}
+	var unparsed []int
+	parsedImpl := byRole["implementer"][:0:0]
+	for _, i := range byRole["implementer"] {
+		if cands[i].unparsed {
+			unparsed = append(unparsed, i)
+		} else {
+			parsedImpl = append(parsedImpl, i)
+		}
+	}
+	byRole["implementer"] = parsedImpl
 	impl, sup := consistent("implementer"), consistent("supervisor")
+	if impl == -1 && sup >= 0 {
+		for _, u := range unparsed {
+			raw := cands[u].name.Text
+			if !hasAnyPrefix(raw, sameUnitWords...) && !strings.Contains(cands[sup].name.Text, strings.TrimSuffix(raw, "本级")) {
+				cands[u].reason = "the 实施单位 is not written in full, and it is not the 主管部门: the reporter is unknown"
+				cands[sup].reason = "the 主管部门 reports only where no 实施单位 is given"
+				return -1
+			}
+			cands[u].reason = "the 实施单位 field names the 主管部门 itself"
+		}
+	}
+	for _, u := range unparsed {
+		if cands[u].reason == "" {
+			cands[u].reason = "not a full name"
+		}
+	}
 	switch {
 	case impl >= 0 && sup >= 0:
 		si, ss := cands[impl].name.Suffix.Kind, cands[sup].name.Suffix.Kind
@@ -303,10 +332,26 @@ func orgFromLabels(nd *normalize.Doc) []orgCandidate {
 					src = "portal"
 				}
 				if n == 0 {
+					if raw := rawUnit(vr); lab.role == "implementer" && raw != "" {
+						out = append(out, orgCandidate{name: orgName{Text: raw}, source: src, label: lab.label, role: lab.role, page: p.Number,
+							start: vStart, end: vStart + len([]rune(raw)), unparsed: true})
+					}
 					continue
 				}
 				c := orgCandidate{name: name, source: src, label: lab.label, role: lab.role, page: p.Number, start: vStart, end: vStart + n}
 				out = append(out, c)
+				// 实施单位：甲中学、乙中学: every unit of the field is a
+				// candidate, so that several implementers leave the
+				// 主管部门 as the reporter.
+				for rest := vr[n:]; len(rest) > 1 && strings.ContainsRune("、，,及和与", rest[0]); {
+					more, m := labelValue(rest[1:])
+					if m == 0 {
+						break
+					}
+					at := c.start + len(vr) - len(rest) + 1
+					out = append(out, orgCandidate{name: more, source: src, label: lab.label, role: lab.role, page: p.Number, start: at, end: at + m})
+					rest = rest[1+m:]
+				}
 				i = after - 1
 			}
 			lineStart += len(lr) + 1
@@ -315,10 +360,38 @@ func orgFromLabels(nd *normalize.Doc) []orgCandidate {
 	return out
 }
 
+// rawUnit returns a labelled value that reads as a unit's name though it
+// does not parse as a full one (水利工作站, 县水利局本级), or "".
+func rawUnit(v []rune) string {
+	n := 0
+	for n < len(v) && unicode.Is(unicode.Han, v[n]) {
+		n++
+	}
+	raw := string(v[:n])
+	if n < 2 || n > 30 || hasAnyPrefix(raw, orgValueFollowers...) {
+		return ""
+	}
+	if _, ok := lexicon.OrgSuffixOf(raw); !ok && !hasAnyPrefix(raw, sameUnitWords...) {
+		return ""
+	}
+	return raw
+}
+
+// sameUnitWords in a 实施单位 field mean the 主管部门 itself.
+var sameUnitWords = []string{"本级", "本单位", "本部门", "同上", "同主管部门"}
+
+// unitNameLabel is the label of a form's unit field in its bracketed and
+// 全称 variants: 部门(单位)全称, 单位（部门）名称, 单位全称.
+var unitNameLabel = regexp.MustCompile(`^(?:预算)?(?:部门|单位)(?:[（(](?:部门|单位)[)）])?(?:全称|名称)`)
+
 // labelAt reports the unit label that starts at rune i of a line.
 func labelAt(lr []rune, i int) (orgLabel, bool) {
 	s := string(lr[i:min(len(lr), i+12)])
-	for _, lab := range orgLabels {
+	labels := orgLabels
+	if m := unitNameLabel.FindString(s); m != "" {
+		labels = append([]orgLabel{{m, "reporter", true}}, orgLabels...)
+	}
+	for _, lab := range labels {
 		if !strings.HasPrefix(s, lab.label) {
 			continue
 		}
@@ -411,7 +484,15 @@ func orgFromTitle(nd *normalize.Doc, ti titleInfo) []orgCandidate {
 		}
 		o, n := parseOrgPrefixIn(r[at:], true)
 		if n == 0 {
-			continue
+			// …绩效自评报告（某县某局）: the unit in brackets at the end.
+			m := trailingBracket.FindStringSubmatch(t)
+			if m == nil {
+				continue
+			}
+			var ok bool
+			if o, ok = parseOrg(m[1]); !ok {
+				continue
+			}
 		}
 		c := orgCandidate{name: o, source: "title", start: -1}
 		c.page, c.start, c.end = locate(nd, o.Text)
@@ -420,7 +501,10 @@ func orgFromTitle(nd *normalize.Doc, ti titleInfo) []orgCandidate {
 	return out
 }
 
-var leadingYear = regexp.MustCompile(`^(?:19|20)\d{2}\s*年度?`)
+var (
+	leadingYear     = regexp.MustCompile(`^(?:19|20)\d{2}\s*年度?`)
+	trailingBracket = regexp.MustCompile(`[（(]([^（()）]{4,40})[）)]$`)
+)
 
 // stripSiteName removes the portal's site name that a page title ends with:
 // 某局2023年度自评报告_某县人民政府 → 某局2023年度自评报告.
@@ -447,7 +531,8 @@ func locate(nd *normalize.Doc, s string) (int, int, int) {
 	return 0, -1, -1
 }
 
-var dateLine = regexp.MustCompile(`^(?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-./]\d{1,2}[-./]\d{1,2})$`)
+// dateLine is a signature's date: 2023年3月20日, 2023-03-20, 二〇二三年三月二十日.
+var dateLine = regexp.MustCompile(`^(?:(?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-./]\d{1,2}[-./]\d{1,2})|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月(?:[一二三四五六七八九十]{1,3}日)?)$`)
 
 // orgFromSignature reads the unit that signs the report: a line at its end
 // that is a unit's name alone, next to the date line.
@@ -515,7 +600,7 @@ func orgFromBody(nd *normalize.Doc) []orgCandidate {
 			if i > 0 && unicode.Is(unicode.Han, r[i-1]) && r[i-1] != '年' {
 				continue // not at a clause start
 			}
-			if n, _ := lexicon.PlaceAt(r[i:], ""); n == 0 {
+			if n, _ := lexicon.PlaceAt(r[i:], ""); n == 0 && !hasAnyPrefix(string(r[i:min(len(r), i+5)]), "中共", "中国共产党") {
 				continue
 			}
 			o, n := parseOrgPrefix(r[i:])
@@ -531,10 +616,14 @@ func orgFromBody(nd *normalize.Doc) []orgCandidate {
 				c.reason = "inside quotation marks or a document's title"
 			case hasAnyPrefix(after, orgNotBefore...):
 				c.reason = "named as the author of another document"
+			case strings.HasPrefix(after, "制") && (len([]rune(after)) == 1 || strings.ContainsRune("\n ", []rune(after)[1])):
+				c.reason = "the body that printed the form (某财政局制)"
 			case hasAnySuffix(strings.TrimRight(before, "0123456789年，, "), orgNotAfter...):
 				c.reason = "named as another body the report refers to"
 			case self != "" && !strings.ContainsRune(self, []rune(o.Text)[len([]rune(o.Text))-1]):
 				c.reason = "the report's word for itself does not fit this unit"
+			case lexicon.GovernmentSuffixes[o.Suffix.Word] && self == "":
+				c.reason = "a government the text refers to; the report does not speak as one"
 			}
 			out = append(out, c)
 			i += n - 1
@@ -565,12 +654,20 @@ var yearThen = regexp.MustCompile(`^\s?(?:19|20)\d{2}\s?年`)
 // …人民政府2023年…), or it stands alone on its line (a heading above the
 // title). A name followed by a space or a cell border is a form's cell.
 func subjectFollows(r []rune, i, end int) bool {
+	ls, le := i, end
+	for ls > 0 && r[ls-1] != '\n' {
+		ls--
+	}
+	for le < len(r) && r[le] != '\n' {
+		le++
+	}
+	// The name alone on its line, bare or in brackets (a heading above or
+	// under the title).
+	if line := strings.TrimSpace(string(r[ls:le])); line == string(r[i:end]) || strings.Trim(line, "（）() ") == string(r[i:end]) && i > ls && strings.ContainsRune("（(", r[i-1]) {
+		return true
+	}
 	if end == len(r) || r[end] == '\n' {
-		ls := i
-		for ls > 0 && r[ls-1] != '\n' {
-			ls--
-		}
-		return strings.TrimSpace(string(r[ls:i])) == ""
+		return false
 	}
 	return unicode.Is(unicode.Han, r[end]) || strings.ContainsRune("（(", r[end]) || yearThen.MatchString(string(r[end:min(len(r), end+8)]))
 }

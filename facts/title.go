@@ -36,6 +36,7 @@ var kindRules = []kindRule{
 	{"department", "title", []string{"部门绩效", "部门自评", "部门预算绩效", "单位绩效自评"}, nil, "the title names the department's evaluation"},
 	{"project", "title", []string{"资金", "经费", "补助", "补贴", "专项", "转移支付"}, nil, "the title names a fund"},
 	{"department", "head", []string{"部门整体", "单位整体"}, nil, "the opening text names the unit's whole spending"},
+	{"department", "head", []string{"部门基本情况", "部门概况", "单位基本情况", "单位概况", "部门职能", "部门职责"}, nil, "the opening text describes the department"},
 	{"project", "head", []string{"项目"}, nil, "the opening text names a project"},
 }
 

@@ -49,9 +49,9 @@ var OrgSuffixes = []OrgSuffix{
 	{Word: "管理局", Kind: Administrative},
 	{Word: "事务局", Kind: Administrative},
 	{Word: "分局", Kind: Administrative},
-	{Word: "局", Kind: Administrative, NotBefore: "面势部限长"},
+	{Word: "局", Kind: Administrative, NotBefore: "面势限长"},
 	{Word: "厅", Kind: Administrative, NotBefore: "长"},
-	{Word: "委", Kind: Administrative, NotBefore: "托员屈派"},
+	{Word: "委", Kind: Administrative, Bare: true, NotBefore: "托员屈派"},
 	{Word: "办", Kind: Administrative, NotBefore: "理法好事公"},
 	{Word: "机关", Kind: Administrative},
 	{Word: "政协", Kind: Administrative, Bare: true},
@@ -159,4 +159,11 @@ var SelfReferences = map[string]string{
 	"我局": "局", "本局": "局", "我委": "委会", "本委": "委会", "我办": "办室", "本办": "办室", "我厅": "厅", "本厅": "厅",
 	"我院": "院", "本院": "院", "我中心": "心", "本中心": "心", "我校": "学校园", "本校": "学校园",
 	"我馆": "馆", "本馆": "馆", "我站": "站", "本站": "站", "我所": "所", "本所": "所",
+	"我镇": "府", "本镇": "府", "我乡": "府", "本乡": "府", "我街道": "处府", "本街道": "处府",
 }
+
+// GovernmentSuffixes name a place's government or party committee (某县人民
+// 政府, 某县委): in a department's report they are the bodies it answers
+// to, so prose names them as the reporter only when the report speaks as a
+// township (我镇, 本街道).
+var GovernmentSuffixes = map[string]bool{"人民政府": true, "政府": true, "委": true, "人大": true, "人大常委会": true, "政协": true}
