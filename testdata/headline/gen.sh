@@ -16,6 +16,10 @@ for set in tuning heldout; do
 		id=$(basename "$f" .txt)
 		cp "$f" "$tmp/$id.txt"
 		for target in docx pdf; do
+			# LibreOffice stamps the time into its output: render only what
+			# is missing or older than its source, so reruns leave the
+			# committed files alone.
+			[ "$dir/formats/$id.$target" -nt "$f" ] && continue
 			soffice -env:UserInstallation=file://$tmp/profile --headless --norestore \
 				--infilter="Text (encoded):UTF8,LF,,," --convert-to "$target" \
 				--outdir "$tmp/out" "$tmp/$id.txt" >/dev/null 2>&1
