@@ -1,7 +1,9 @@
 package review
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
@@ -16,7 +18,24 @@ import (
 //go:embed page.html
 var pageHTML string
 
-var tmpl = template.Must(template.New("page").Parse(pageHTML))
+// pageJS is the page's only script. It is inlined (a page written with
+// --html must work from a file) and the server allows exactly it by its
+// hash (ScriptCSP), so no other inline script can run, whatever the text
+// of a document manages to put into the page.
+//
+//go:embed page.js
+var pageJS string
+
+var tmpl = template.Must(template.New("page").Funcs(template.FuncMap{
+	"script": func() template.JS { return template.JS(pageJS) },
+}).Parse(pageHTML))
+
+// ScriptCSP is the Content-Security-Policy script-src source of the page's
+// script: its SHA-256, base64.
+func ScriptCSP() string {
+	h := sha256.Sum256([]byte(pageJS))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(h[:]) + "'"
+}
 
 // cell is one table cell, optionally a link into the text.
 type cell struct {

@@ -2,6 +2,8 @@ package review
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -363,5 +365,32 @@ func TestPageSelfContained(t *testing.T) {
 	}
 	if err := os.WriteFile(filepath.Join(t.TempDir(), "p.html"), page, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The served page runs only its own script: the policy names the script's
+// hash, the hash is that of the one inline script in the page, and no
+// 'unsafe-inline' lets any other run.
+func TestScriptAllowedByHashOnly(t *testing.T) {
+	d, _ := loadFixture(t)
+	req := httptest.NewRequest("GET", "/doc/"+fixture.Education2023, nil)
+	req.Host = "127.0.0.1:1"
+	rec := httptest.NewRecorder()
+	Handler(d).ServeHTTP(rec, req)
+	csp := rec.Header().Get("Content-Security-Policy")
+	var scriptSrc string
+	for _, dir := range strings.Split(csp, ";") {
+		if f := strings.Fields(dir); len(f) > 0 && f[0] == "script-src" {
+			scriptSrc = strings.Join(f[1:], " ")
+		}
+	}
+	scripts := regexp.MustCompile(`(?s)<script>(.*?)</script>`).FindAllSubmatch(rec.Body.Bytes(), -1)
+	if len(scripts) != 1 {
+		t.Fatalf("%d inline scripts in the page, want 1", len(scripts))
+	}
+	h := sha256.Sum256(scripts[0][1])
+	want := "'sha256-" + base64.StdEncoding.EncodeToString(h[:]) + "'"
+	if scriptSrc != want {
+		t.Errorf("script-src %q, want exactly %q (CSP %q)", scriptSrc, want, csp)
 	}
 }
