@@ -153,16 +153,27 @@ func openStoreReadOnly(out string) (*Store, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, nil
 	}
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_pragma=busy_timeout(10000)")
-	if err != nil {
-		return nil, fmt.Errorf("catalog %s: %w", path, err)
-	}
-	var n int
-	if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'harvest_urls'`).Scan(&n); err != nil || n == 0 {
+	// In a folder SQLite cannot write, a WAL database opens only as
+	// immutable (no writer can be running there anyway).
+	for _, mode := range []string{"mode=ro", "mode=ro&immutable=1"} {
+		db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+mode+"&_pragma=busy_timeout(10000)")
+		if err != nil {
+			return nil, fmt.Errorf("catalog %s: %w", path, err)
+		}
+		var n int
+		err = db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'harvest_urls'`).Scan(&n)
+		if err == nil && n > 0 {
+			return &Store{db: db, readOnly: true}, nil
+		}
 		db.Close()
-		return nil, err
+		if err == nil {
+			return nil, nil
+		}
+		if mode != "mode=ro" {
+			return nil, err
+		}
 	}
-	return &Store{db: db, readOnly: true}, nil
+	return nil, nil
 }
 
 // addedColumns are columns added after the tables were first released;

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"zipin/catalog"
+	"zipin/schema"
+)
+
+// A hidden file in an ingested folder is listed, not silently dropped; a
+// run that died stays "running" only while it holds the lock; status reads
+// a catalog it cannot write.
+func TestStatusListsIgnoredAndKilledReadOnly(t *testing.T) {
+	root := t.TempDir()
+	in, out := filepath.Join(root, "in"), filepath.Join(root, "out")
+	if err := os.MkdirAll(in, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	report := "某县民政局2023年度部门整体支出绩效自评报告\n全年预算数100.00万元，全年执行数95.00万元，预算执行率95%。\n"
+	for name, text := range map[string]string{"a.txt": report, ".draft.txt": report + "草稿\n"} {
+		if err := os.WriteFile(filepath.Join(in, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stdout, stderr, code := run(t, "ingest", "--out", out, in)
+	if code != 0 {
+		t.Fatalf("ingest: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	hidden := filepath.Join(in, ".draft.txt") + `: hidden name (starts with "."); name it on the command line to ingest it`
+	if !strings.Contains(stdout, "ignored:   1 inputs by name") || !strings.Contains(stderr, "ignored: "+hidden) || !strings.Contains(stdout, "dataset:   1 documents") {
+		t.Errorf("summary does not list the hidden file:\n%s\n%s", stdout, stderr)
+	}
+	// A run that never finished, as kill -9 leaves it.
+	cat, err := catalog.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cat.StartRun("0", 1); err != nil {
+		t.Fatal(err)
+	}
+	cat.Close()
+
+	// Read-only for status: another user (root ignores permissions), with
+	// no write access to the folder or the catalog.
+	for _, p := range []string{root, in, out} {
+		if err := os.Chmod(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := filepath.Walk(out, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			err = os.Chmod(p, 0o444)
+		} else if err == nil {
+			err = os.Chmod(p, 0o555)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer filepath.Walk(out, func(p string, fi os.FileInfo, err error) error { return os.Chmod(p, 0o755) })
+	for d := filepath.Dir(root); d != "/"; d = filepath.Dir(d) {
+		if st, err := os.Stat(d); err == nil && st.Mode().Perm()&0o005 != 0o005 && os.Geteuid() == 0 {
+			_ = os.Chmod(d, st.Mode().Perm()|0o005) // t.TempDir's parent is 0700
+			defer os.Chmod(d, st.Mode().Perm())
+		}
+	}
+	bin := zipinBin
+	if os.Geteuid() == 0 {
+		// The test binary's folder is private to root: run a copy.
+		bin = filepath.Join(root, "zipin")
+		b, err := os.ReadFile(zipinBin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(bin, b, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(bin, "status", out)
+	cmd.Env = append(os.Environ(), asZipin+"=1", "HOME=/")
+	if os.Geteuid() == 0 {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	}
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("status on a read-only catalog: %v\n%s\n%s", err, o.String(), e.String())
+	}
+	if !strings.Contains(o.String(), "  "+hidden) {
+		t.Errorf("status does not list the ignored input:\n%s", o.String())
+	}
+	if !strings.Contains(o.String(), "2    ") || !strings.Contains(o.String(), "killed") || strings.Contains(o.String(), "running") {
+		t.Errorf("status shows the dead run as running:\n%s", o.String())
+	}
+}
+
+// A run that fails at run time has its own exit status, not the usage one.
+func TestRuntimeFailureExitStatus(t *testing.T) {
+	out := t.TempDir()
+	unlock, err := schema.Lock(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	_, stderr, code := run(t, "ingest", "--out", out)
+	if code != exitFailure || !strings.Contains(stderr, "another zipin process is writing it") {
+		t.Errorf("ingest into a locked dataset: exit %d, %s; want %d", code, stderr, exitFailure)
+	}
+	if _, _, code := run(t, "status", "a", "b"); code != exitUsage {
+		t.Errorf("status with two folders: exit %d, want %d", code, exitUsage)
+	}
+	if _, _, code := run(t, "nosuchcommand"); code != exitUsage {
+		t.Errorf("unknown command: exit %d, want %d", code, exitUsage)
+	}
+}
