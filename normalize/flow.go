@@ -44,8 +44,7 @@ func NewFlow(d *Doc) *Flow {
 			}
 			if p.Continues && !headingAfter(last, p.Runes()) {
 				sep = ""
-				if prev, next := text, p.Runes(); len(prev) > 0 && len(next) > 0 &&
-					isLatinWord(prev[len(prev)-1]) && isLatinWord(next[0]) {
+				if next := p.Runes(); len(next) > 0 && (spaceAtWrap(last, next[0]) || isCJKText(last) && cellsAhead(next)) {
 					sep = " "
 				}
 			}

@@ -82,9 +82,7 @@ func joinWrapped(t text, noJoin func(line []rune) bool, breaks map[int]bool) tex
 				switch {
 				case headingAfter(prev, t.r[k+1:l.end]):
 					out.push('\n', t.src[k])
-				case isLatinWord(prev) && isLatinWord(next) || prev == '|' || next == '|':
-					// Latin words keep their space; so does the " | "
-					// between the cells of a pipe-flattened row.
+				case spaceAtWrap(prev, next), isCJKText(prev) && cellsAhead(t.r[k+1:l.end]):
 					out.push(' ', t.src[k])
 				}
 				continue
@@ -184,6 +182,34 @@ func startsHeading(r []rune) bool {
 	}
 	_, _, ok := headingMarker(r)
 	return ok
+}
+
+// spaceAtWrap reports whether a line wrapped between prev and next stood on
+// a space: layout breaks a run of Latin letters, digits and signs only at a
+// space (or after a hyphen or slash), so "90" ⏎ "89.974" and "100%" ⏎ "92%"
+// were two cells, never 9089.974; next to CJK no space is implied. A pipe
+// between cells keeps its spaces.
+func spaceAtWrap(prev, next rune) bool {
+	if prev == '|' || next == '|' {
+		return true
+	}
+	if prev == 0 || next == 0 || isCJKText(prev) || isCJKText(next) || unicode.IsSpace(prev) || unicode.IsSpace(next) {
+		return false
+	}
+	return prev != '-' && prev != '/'
+}
+
+// cellsAhead reports a line that opens with two numbers separated by a
+// space (570.17 570.17): the cells of a flattened row. After a label wrapped
+// at the space before them ("自治区财政资金" ⏎ "570.17 570.17") the space is
+// put back, as the row reads in the text: a label glued to a run of cells
+// would read as prose.
+func cellsAhead(r []rune) bool {
+	i := 0
+	for i < len(r) && isNumberRune(r[i]) {
+		i++
+	}
+	return i > 0 && isDigitASCII(r[0]) && i+1 < len(r) && r[i] == ' ' && isDigitASCII(r[i+1])
 }
 
 // headingAfter reports a line that opens with a numbered heading marker

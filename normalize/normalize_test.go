@@ -286,6 +286,10 @@ func TestWrappedBlocksFollowTheReader(t *testing.T) {
 		// after an unfinished one it is running text
 		[]string{"共开展技术指导4次。", "2.效益指标完成情况分析"},
 		[]string{"保障学校的正常运转", "二、项目资金使用及管理情况"},
+		// cells of a flattened row wrapped at the space between them
+		[]string{"本年财政拨款 90", "89.974 89.974"},
+		[]string{"其中：中央财政资金 3144.00 3144.00 自治区财政资金", "570.17 570.17 盟市财政资金"},
+		[]string{"执行率 100%", "92% 10 10 2023-", "03-18"},
 	)
 	nd, err := Document(d)
 	if err != nil {
@@ -299,7 +303,10 @@ func TestWrappedBlocksFollowTheReader(t *testing.T) {
 		"项目区灌溉保证率 | ≥85% | 87% | 10 | 10 | 灌排工程全部建成\n" +
 		"农机购置补贴资金\n" +
 		"共开展技术指导4次。\n2.效益指标完成情况分析\n" +
-		"保障学校的正常运转二、项目资金使用及管理情况"
+		"保障学校的正常运转二、项目资金使用及管理情况\n" +
+		"本年财政拨款 90 89.974 89.974\n" +
+		"其中：中央财政资金 3144.00 3144.00 自治区财政资金 570.17 570.17 盟市财政资金\n" +
+		"执行率 100% 92% 10 10 2023-03-18"
 	if got := nd.Pages[0].Text; got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}

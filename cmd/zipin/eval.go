@@ -87,6 +87,10 @@ figure falls below its floor, overall or for any one format.`,
 					if err != nil {
 						return err
 					}
+					if len(args) > 1 {
+						// chrome/02.pdf and lo/02.pdf must not read alike in the misses.
+						name = filepath.Join(filepath.Base(filepath.Clean(a)), name)
+					}
 					docs = append(docs, eval.Doc{GoldID: id, DocID: pipeline.DocID(data), Name: name})
 					paths = append(paths, p)
 				}
