@@ -359,6 +359,14 @@ func readNumber(r []rune, i int) (numeral, bool) {
 	if _, big := chineseBigUnits[r[i]]; big {
 		return numeral{}, false
 	}
+	if isASCIIDigit(r[i]) {
+		// The common case, a plain Arabic number (86.0%, 467户), skips the
+		// numeral lexer.
+		text, end := readArabic(r, i)
+		if end-i <= maxNumeralRunes && (end >= len(r) || !isChineseNumeralRune(r[end])) {
+			return numeral{text: text, start: i, end: end, lo: ratOf(text)}, true
+		}
+	}
 	return fromTokens(r, i, lexNumeral(r, i), true)
 }
 

@@ -1,7 +1,17 @@
-// Package quantity is zipin's number grammar for Chinese reports: Arabic and
-// Chinese numerals, multipliers (万, 亿), units and their kinds, approximation
-// qualifiers, comparators, ranges, and the distractors (dates, phone numbers,
-// codes, list numbering, ages, placeholders) that must never become facts.
+// Package quantity is zipin's number grammar for Chinese reports: Arabic,
+// Chinese and mixed numerals (11,605.29, 一百九十万零三千九百七十一, 九十七点三,
+// 一万三 = 13000, 3亿2千万), adjacent-digit approximations (六七十 = 60–70),
+// signs (-8.6, 负4.1), multipliers (万, 亿), units and their kinds, 成 as
+// tenths, approximation qualifiers, comparators, ranges, and the distractors
+// (dates, phone numbers, codes, list numbering, times of day, placeholders)
+// that must never become facts.
+//
+// Where each rule lives: the numeral rules in numeral.go (lexNumeral,
+// evalNumeral, readNumber); units, comparators and qualifiers are data in
+// package lexicon, indexed in units.go; the quantity around a number (sign,
+// range, unit, qualifiers) in scan; the distractors in isDistractor and
+// numberBoundaryOK. Find reads prose; Target reads a 自评表 cell with the
+// same rules.
 package quantity
 
 import (
@@ -301,7 +311,26 @@ func rangeEnd(r []rune, j int, low numeral) (*big.Rat, int, bool) {
 	return nil, j, false
 }
 
+// ratFactor returns a unit factor as an exact rational; the factors of the
+// unit table, alone and after 万/亿, are made once (callers never modify them).
 func ratFactor(f float64) *big.Rat {
+	if v, ok := knownFactors[f]; ok {
+		return v
+	}
+	return makeFactor(f)
+}
+
+var knownFactors = func() map[float64]*big.Rat {
+	m := map[float64]*big.Rat{}
+	for _, u := range lexicon.Units {
+		for _, mult := range []float64{1, 1e4, 1e8} {
+			m[u.Factor*mult] = makeFactor(u.Factor * mult)
+		}
+	}
+	return m
+}()
+
+func makeFactor(f float64) *big.Rat {
 	v, ok := new(big.Rat).SetString(formatFactor(f))
 	if !ok {
 		v = new(big.Rat).SetFloat64(f)
@@ -377,7 +406,10 @@ var signFirst = func() map[rune]bool {
 }()
 
 func matchUnit(r []rune, i int) (lexicon.Unit, int) {
-	for _, u := range unitsByLength {
+	if i >= len(r) {
+		return lexicon.Unit{}, 0
+	}
+	for _, u := range unitsByFirst[r[i]] {
 		if !hasAt(r, i, u.Written) {
 			continue
 		}

@@ -29,6 +29,16 @@ var unitsByLength = func() []lexicon.Unit {
 	return u
 }()
 
+// unitsByFirst indexes unitsByLength by first rune, longest first.
+var unitsByFirst = func() map[rune][]lexicon.Unit {
+	m := map[rune][]lexicon.Unit{}
+	for _, u := range unitsByLength {
+		first := []rune(u.Written)[0]
+		m[first] = append(m[first], u)
+	}
+	return m
+}()
+
 // prefix is a word written before a number that qualifies it: a comparator
 // (op) or an approximation (approx).
 type prefix struct {
