@@ -112,8 +112,12 @@ var (
 	DefaultRetryAfter  = 10 * time.Minute
 	DefaultAttachments = []string{"pdf", "docx", "doc", "xls", "xlsx", "wps", "et", "txt"}
 	DefaultMaxPages    = 100
-	DefaultNextText    = `下一页|下页|next`
-	DefaultTitle       = `绩效自评|自评报告|自评表`
+	// DefaultNextText matches a next-page link's text: the words, or an
+	// arrow alone (» often means the last page, so it is not one).
+	DefaultNextText = `下一页|下页|后一页|后页|下一頁|(?i)^\s*next\s*$|^\s*(>|›|＞)\s*$`
+	// DefaultTitle matches any title about self-evaluation: the content,
+	// not the title, decides whether a candidate is a report.
+	DefaultTitle = `自评|自我评价`
 )
 
 // ConfigError is a problem in the configuration file. It names the file, the

@@ -378,7 +378,7 @@ func listLinks(s *Source, resp *Response, n int) (found []FoundLink, next string
 			if next == "" {
 				next = l.URL
 			}
-		case l.Text == strconv.Itoa(n+1) && l.URL != resp.URL:
+		case strings.Trim(l.Text, "[]【】 第页") == strconv.Itoa(n+1) && l.URL != resp.URL:
 			if numbered == "" {
 				numbered = l.URL
 			}
@@ -463,6 +463,11 @@ func (s *Source) isReport(l Link) bool {
 func (s *Source) isAttachment(l Link) bool {
 	if s.exts[extOf(l.URL)] {
 		return true
+	}
+	for _, e := range queryExts(l.URL) {
+		if s.exts[e] {
+			return true
+		}
 	}
 	text := strings.ToLower(strings.TrimSpace(l.Text))
 	return s.exts[strings.TrimPrefix(path.Ext(text), ".")]

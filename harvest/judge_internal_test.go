@@ -84,3 +84,48 @@ func TestAcceptReport(t *testing.T) {
 		}
 	}
 }
+
+func TestListDiscovery(t *testing.T) {
+	cfg, err := ParseConfig("t.toml", []byte("contact = \"t\"\n[[source]]\nname = \"s\"\nurl = \"http://h.example/list/index.html\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &cfg.Sources[0]
+	page := `<html><body><table>
+<tr><td><a href="a1.html" title="青山县财政局2023年度部门整体支出绩效自评报告">青山县财政局2023年度部门整体支出</a></td><td>2024-03-05</td></tr>
+<tr><td><a href="a2.html">青山县教育局2023年度义务教育薄弱环节改善与能力...</a></td><td>2024-03-04</td></tr>
+<tr><td><a href="/module/downfile.jsp?classid=0&amp;filename=自评表.xlsx">青山县民政局绩效自我评价表</a></td><td>2024/3/3</td></tr>
+<tr><td><a href="a4.html">2024年部门预算公开</a></td><td>2024-03-02</td></tr>
+</table><div class="pages"><a href="index.html">[1]</a> <a href="index_1.html">[2]</a> <a href="index_2.html">[3]</a></div></body></html>`
+	found, next, err := listLinks(s, &Response{URL: "http://h.example/list/index.html", Body: []byte(page)}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range found {
+		got = append(got, f.Kind+" "+f.Title+" "+f.URL+" "+f.Published)
+	}
+	want := []string{
+		"detail 青山县财政局2023年度部门整体支出绩效自评报告 http://h.example/list/a1.html 2024-03-05",    // the title attribute completes a shorter text
+		"probe 青山县教育局2023年度义务教育薄弱环节改善与能力... http://h.example/list/a2.html 2024-03-04", // cut, no title: the detail page decides
+		"file 青山县民政局绩效自我评价表 http://h.example/module/downfile.jsp?classid=0&filename=自评表.xlsx 2024-03-03",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("found:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if next != "http://h.example/list/index_1.html" {
+		t.Errorf("next %q, want the page numbered [2]", next)
+	}
+	// TRS variables instead of a createPageHTML call.
+	if got := scriptNext(`var countPage = 3;//共多少页
+var currentPage = 1;//当前页
+var prevName = "index";//前缀
+var fileExt = "shtml";//后缀`, "http://h.example/list/index_1.shtml"); got != "http://h.example/list/index_2.shtml" {
+		t.Errorf("TRS variables: next %q", got)
+	}
+	for text, want := range map[string]bool{"下一页": true, "后一页": true, "Next": true, ">": true, "›": true, "尾页": false, "»": false, "next year": false} {
+		if s.next.MatchString(text) != want {
+			t.Errorf("next_text default on %q: %v, want %v", text, !want, want)
+		}
+	}
+}

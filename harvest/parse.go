@@ -144,7 +144,10 @@ func parsePage(body []byte, pageURL string) (*Page, error) {
 					text := squash(textOf(n))
 					full := squash(attr(n, "title"))
 					cut := cutRe.MatchString(text)
-					if text == "" || cut && full != "" {
+					// The title attribute completes a text that is empty,
+					// marked as cut, or simply a shorter start of it.
+					stem := strings.TrimSpace(cutRe.ReplaceAllString(text, ""))
+					if full != "" && (text == "" || cut || len(full) > len(text) && strings.HasPrefix(full, stem)) {
 						text, cut = full, false
 					}
 					link := Link{Text: text, URL: l, Cut: cut}
@@ -178,11 +181,31 @@ func StripSiteName(title string) string { return exthtml.StripSiteName(title) }
 // index.html, index_1.html, …; newer versions pass the div's id first.
 var createPageRe = regexp.MustCompile(`createPageHTML\(\s*(?:['"][^'"]*['"]\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]`)
 
-// scriptNext returns the next page that a createPageHTML call draws, or "".
+// TRS pagers that draw the links without a createPageHTML call declare
+// the same numbers as variables (var countPage = 5; var currentPage = 0;).
+var (
+	countPageRe   = regexp.MustCompile(`countPage\s*=\s*(\d+)`)
+	currentPageRe = regexp.MustCompile(`currentPage\s*=\s*(\d+)`)
+	prevNameRe    = regexp.MustCompile(`prevName\s*=\s*['"]([^'"]+)['"]`)
+	fileExtRe     = regexp.MustCompile(`fileExt\s*=\s*['"]\.?([^'"]+)['"]`)
+)
+
+// scriptNext returns the next page that a createPageHTML call (or TRS's
+// countPage/currentPage variables) draws, or "".
 func scriptNext(scripts, pageURL string) string {
 	m := createPageRe.FindStringSubmatch(scripts)
 	if m == nil {
-		return ""
+		c, p := countPageRe.FindStringSubmatch(scripts), currentPageRe.FindStringSubmatch(scripts)
+		if c == nil || p == nil {
+			return ""
+		}
+		m = []string{"", c[1], p[1], "index", "html"}
+		if n := prevNameRe.FindStringSubmatch(scripts); n != nil {
+			m[3] = n[1]
+		}
+		if e := fileExtRe.FindStringSubmatch(scripts); e != nil {
+			m[4] = e[1]
+		}
 	}
 	count, _ := strconv.Atoi(m[1])
 	cur, _ := strconv.Atoi(m[2])
@@ -259,6 +282,24 @@ func extOf(rawURL string) string {
 		return ""
 	}
 	return strings.TrimPrefix(strings.ToLower(path.Ext(u.Path)), ".")
+}
+
+// queryExts are the extensions of file names a download script's query
+// carries (downfile.jsp?filename=自评报告.pdf).
+func queryExts(rawURL string) []string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.RawQuery == "" {
+		return nil
+	}
+	var out []string
+	for _, vs := range u.Query() {
+		for _, v := range vs {
+			if e := strings.TrimPrefix(strings.ToLower(path.Ext(v)), "."); e != "" && len(e) <= 5 {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
 }
 
 // FeedItem is one RSS item or Atom entry.
