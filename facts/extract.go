@@ -36,6 +36,7 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) []Fact {
 		page = append(page, cellFacts(p, page)...)
 		sortFacts(page)
 		page = append(page, flatRows(p, page)...)
+		page = append(page, gluedRows(p, page)...)
 		page = withScoreRows(p, page)
 		page = append(page, unitCellFacts(p, page)...)
 		sortFacts(page)

@@ -170,6 +170,18 @@ func flatRows(p *normalize.Page, facts []Fact) []Fact {
 			for l < len(toks) && isLabelToken(toks[l].text) && l-at < 4 {
 				l++
 			}
+			if v := l; v < len(toks) && !isCellValue(toks[v].text) {
+				// a run of glued cells: split by the form's arithmetic
+				names := make([]string, len(cols))
+				for c := range cols {
+					names[c] = cols[c].header
+				}
+				if fs, ok := gluedFacts(p, facts, toks[v], names, unit); ok {
+					out = append(out, fs...)
+					at = v + 1
+					continue
+				}
+			}
 			v := l
 			filled := 0
 			for v < len(toks) && isCellValue(toks[v].text) {
