@@ -339,6 +339,9 @@ func orgFromLabels(nd *normalize.Doc) []orgCandidate {
 					continue
 				}
 				c := orgCandidate{name: name, source: src, label: lab.label, role: lab.role, page: p.Number, start: vStart, end: vStart + n}
+				if src == "portal" && (lexicon.GovernmentSuffixes[name.Suffix.Word] || strings.HasSuffix(name.Text, "人民政府办公室")) && selfReference(nd) == "" {
+					c.reason = "the portal's government publishes for every unit"
+				}
 				out = append(out, c)
 				// 实施单位：甲中学、乙中学: every unit of the field is a
 				// candidate, so that several implementers leave the

@@ -99,8 +99,9 @@ func parseOrgPrefixIn(r []rune, bounded bool) (orgName, int) {
 			if end < len(r) && strings.ContainsRune(sfx.NotBefore, r[end]) || j > 0 && strings.ContainsRune(sfx.NotAfter, r[j-1]) {
 				continue
 			}
-			// A place inside the body starts a second name (县财政局和县教育局).
-			if j > p && placeInside(r[p:j]) {
+			// A place inside the body starts a second name (县财政局和县教育局),
+			// except before a branch's suffix (市生态环境局临河区分局).
+			if j > p && !branchSuffixes[sfx.Word] && placeInside(r[p:j]) {
 				continue
 			}
 			if end > best {
@@ -114,6 +115,10 @@ func parseOrgPrefixIn(r []rune, bounded bool) (orgName, int) {
 	}
 	return orgName{Text: string(r[:best]), Place: place, Suffix: bestSuffix, Relative: relative, PlaceLevel: level}, best
 }
+
+// branchSuffixes end the name of a unit's branch in a place below it,
+// which carries that place inside its name.
+var branchSuffixes = map[string]bool{"分局": true, "大队": true, "支队": true, "中队": true, "派出所": true, "管理所": true, "管理站": true}
 
 // townUnit reports whether a suffix names a township's own unit, the only
 // kind a name may start with the township for.

@@ -101,3 +101,17 @@ func TestParseOrgPrefix(t *testing.T) {
 		}
 	}
 }
+
+func TestParseOrgRenamedAndBranches(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		// 新建县 became 新建区 (2015): the old name still reads by its stem.
+		{"新建县残疾人联合会", "新建县残疾人联合会"},
+		{"巴彦淖尔市生态环境局临河区分局", "巴彦淖尔市生态环境局临河区分局"},
+		{"巴彦淖尔市财政局临河区教育局", "巴彦淖尔市财政局"},
+	} {
+		o, n := parseOrgPrefix([]rune(c.in))
+		if got := string([]rune(c.in)[:n]); n == 0 || got != c.want {
+			t.Errorf("parseOrgPrefix(%q) = %q (%+v), want %q", c.in, got, o, c.want)
+		}
+	}
+}

@@ -56,6 +56,10 @@ var ambiguousPlaces = map[string]bool{"城区": true, "矿区": true, "郊区": 
 type gazetteer struct {
 	names   map[string]string // name or alias → level
 	longest int               // runes
+	// stems are county-level names without their level (长丰 of 长丰县),
+	// so that a county since made a district or a city (某县 → 某区) reads
+	// under either name.
+	stems map[string]bool
 }
 
 var (
@@ -64,7 +68,7 @@ var (
 )
 
 func loadGazetteer() {
-	g := gazetteer{names: map[string]string{}}
+	g := gazetteer{names: map[string]string{}, stems: map[string]bool{}}
 	add := func(name, level string) {
 		if _, ok := g.names[name]; !ok || level == Province {
 			g.names[name] = level
@@ -81,6 +85,9 @@ func loadGazetteer() {
 			continue
 		}
 		add(name, level)
+		if r := []rune(name); level == County && len(r) >= 3 && strings.ContainsRune("县区市旗", r[len(r)-1]) {
+			g.stems[string(r[:len(r)-1])] = true
+		}
 		for _, a := range aliases(name, level) {
 			add(a, level)
 		}
@@ -134,6 +141,11 @@ func PlaceAt(r []rune, after string) (int, string) {
 	}
 	if n := corpsDivision(r); n > 0 {
 		return n, Corps
+	}
+	for n := 2; n <= 4 && n < len(r); n++ { // renamed: 某县 ↔ 某区 ↔ 某市
+		if strings.ContainsRune("县区市", r[n]) && gaz.stems[string(r[:n])] {
+			return n + 1, County
+		}
 	}
 	if n := formAt(r, zoneForms, 2, 8); n > 0 {
 		return n, Zone
