@@ -218,3 +218,37 @@ func TestGradeClasses(t *testing.T) {
 		}
 	}
 }
+
+func TestKindClasses(t *testing.T) {
+	for _, c := range []struct{ why, text, want string }{
+		{"the unit's whole spending", "宁乡市民政局2022年度部门整体支出绩效自评报告\n一、部门概况", "department"},
+		{"a project", "宁乡市民政局2022年度项目支出绩效自评报告\n一、项目概况", "project"},
+		{"a form alone", "部门整体支出绩效自评表\n（2022年度）\n部门 | 宁乡市民政局 |", "table"},
+		{"a fund's report is a project's", "宁乡市2022年度衔接推进乡村振兴补助资金绩效自评报告\n一、资金概况", "project"},
+		{"the department's evaluation, in other words", "宁乡市民政局2023年部门绩效自评工作总结（绩效自评结果）\n一、自评工作开展情况", "department"},
+		{"an evaluation by others states its grade and never says 自评", "宁乡市民政局2022年度养老服务补贴资金绩效评价报告（摘要）\n受市财政局委托，第三方机构开展了绩效评价。综合评价得分82分，评价等次为良。", "other"},
+		{"a unit that evaluates itself without the word 自评", "宁乡市民政局2022年度养老服务补贴资金绩效评价报告\n我局对该资金开展了绩效评价，综合评价得分92分，评价等次为优。", "project"},
+		{"a rectification", "宁乡市民政局关于2022年度绩效评价发现问题整改情况的报告\n一、整改情况", "other"},
+		{"no title: the opening text describes the department", "一、部门基本情况\n宁乡市民政局内设科室9个。", "department"},
+	} {
+		if got := analyze(t, c.text).Headline.Kind; got != c.want {
+			t.Errorf("%s: kind %s, want %s", c.why, got, c.want)
+		}
+	}
+}
+
+func TestYearClasses(t *testing.T) {
+	for _, c := range []struct {
+		why, text string
+		want      int
+	}{
+		{"the title's year", "宁乡市民政局2022年度部门整体支出绩效自评报告\n2023年3月", 2022},
+		{"a project's year in the title before the report's", "宁乡市2021年农村公路项目2022年度绩效自评报告", 2022},
+		{"the year the text ties to the evaluation, not a project's name", "项目支出绩效自评报告\n我局实施的“2021年度农村公路提质改造项目”于2022年完工。根据《关于开展2022年度项目支出绩效自评工作的通知》，现报告如下。", 2022},
+		{"a publication date is not the year", "项目支出绩效自评报告\n发布日期：2023-04-12\n2023年4月12日", 0},
+	} {
+		if got := intOr0(analyze(t, c.text).Headline.FiscalYear); got != c.want {
+			t.Errorf("%s: year %d, want %d", c.why, got, c.want)
+		}
+	}
+}

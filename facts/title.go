@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 
+	"zipin/lexicon"
+
 	"zipin/normalize"
 )
 
@@ -42,6 +44,17 @@ var kindRules = []kindRule{
 
 // selfEvalWords mark a report the unit wrote about itself.
 var selfEvalWords = []string{"自评", "自查", "自我评价"}
+
+// speaksAsUnit reports whether the text calls itself 我局, 本单位 and the
+// like.
+func speaksAsUnit(text string) bool {
+	for w := range lexicon.SelfReferences {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return containsAny(text, []string{"我单位", "本单位", "我部门", "本部门"})
+}
 
 // resultWords state an evaluation's outcome (CONTRACT: 综合评价得分 where the
 // report presents an evaluation's result).
@@ -170,7 +183,9 @@ func kindOf(ti titleInfo, nd *normalize.Doc) (string, []Candidate) {
 				continue
 			}
 		case "result":
-			hit = containsAny(text, resultWords) && !containsAny(text, selfEvalWords)
+			// By others: no 自评, and the text never speaks as the unit
+			// (我局对…开展了绩效评价 is a self-evaluation all the same).
+			hit = containsAny(text, resultWords) && !containsAny(text, selfEvalWords) && !speaksAsUnit(text)
 		case "head":
 			hit = containsAny(head, rule.any)
 		}
