@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -28,6 +29,13 @@ func FuzzRead(f *testing.F) {
 	for _, b := range tierPDFs(f) {
 		f.Add(b)
 	}
+	// The damage classes: an xref stream with offsets off, a NUL after
+	// the header, a subsection at 2^32.
+	f.Add(xrefStreamPDF(3, true))
+	nul := twoPages()
+	nul[8] = 0
+	f.Add(nul)
+	f.Add(bytes.Replace(twoPages(), []byte("xref\n0 8\n"), []byte("xref\n4294967296 8\n"), 1))
 	// No OCR while fuzzing: spawning tesseract per input would measure
 	// tesseract, not the reader. Restored for any test that runs after.
 	path := os.Getenv("PATH")

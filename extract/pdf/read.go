@@ -616,7 +616,13 @@ func dropOverprint(gs []glyph) []glyph {
 	grid := make(map[key][]int, len(gs))
 	out := gs[:0:0]
 	for _, g := range gs {
-		tol := math.Max(0.2*g.size, 0.5)
+		if !finite(g.bx) || !finite(g.by) || !finite(g.size) || math.Abs(g.bx) > 1e7 || math.Abs(g.by) > 1e7 {
+			out = append(out, g)
+			continue
+		}
+		// The search covers at most 8 cells each way (32 pt): a 160 pt
+		// title's copies are compared within that, not across the page.
+		tol := math.Min(math.Max(0.2*g.size, 0.5), 8*cell)
 		r := int(math.Ceil(tol / cell))
 		cx, cy := int(math.Floor(g.bx/cell)), int(math.Floor(g.by/cell))
 		dup := -1
@@ -635,7 +641,7 @@ func dropOverprint(gs []glyph) []glyph {
 					if o.dx == 0 && o.dy == 0 {
 						along, across = math.Abs(ddx), math.Abs(ddy)
 					}
-					if along <= 0.15*g.size && across <= 0.2*g.size {
+					if along <= math.Min(0.15*g.size, tol) && across <= tol {
 						dup = k
 						break search
 					}
@@ -651,3 +657,5 @@ func dropOverprint(gs []glyph) []glyph {
 	}
 	return out
 }
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
