@@ -387,3 +387,46 @@ func childPIDsOf(pid int) []int {
 }
 
 var _ = testenv.Slow
+
+// After a commit fails (here the staging folder is replaced by a file, as a
+// full or broken disk would refuse it), the summary reports what the
+// dataset holds: the documents of the failed batch are "failed", not ok.
+func TestFailedCommitSummaryTellsWhatIsWritten(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "in")
+	corpus(t, in, 4)
+	out := filepath.Join(t.TempDir(), "out")
+	opts := Options{Out: out, Jobs: 1, Timeout: time.Minute, FlushDocs: 2, FlushInterval: time.Hour}
+	opts.Progress = func(p Progress) {
+		if p.Done == 3 { // after the first batch of 2 is committed
+			staging := filepath.Join(out, ".staging")
+			if err := os.RemoveAll(staging); err != nil {
+				t.Error(err)
+			}
+			if err := os.WriteFile(staging, nil, 0o644); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	sum, err := Ingest(context.Background(), opts, []string{in})
+	if err == nil || sum == nil || sum.CommitError == nil {
+		t.Fatalf("want a commit error, got %v", err)
+	}
+	reports, _ := schema.ReadTable[schema.Report](out, schema.TableReports)
+	if len(reports) != 2 || sum.InDataset != 2 || sum.Count(StatusOK) != 2 || sum.Count(StatusFailed) != 2 {
+		t.Errorf("dataset %d reports; summary: %d in dataset, %d ok, %d failed; want 2, 2, 2, 2", len(reports), sum.InDataset, sum.Count(StatusOK), sum.Count(StatusFailed))
+	}
+	for _, o := range sum.Outcomes {
+		if o.Status == StatusFailed && (!strings.HasPrefix(o.Reason, "rows not written: ") || o.Facts != 0) {
+			t.Errorf("%s: %q, %d facts", o.Source, o.Reason, o.Facts)
+		}
+	}
+	if err := os.Remove(filepath.Join(out, ".staging")); err != nil {
+		t.Fatal(err)
+	}
+	// The next run writes the rest.
+	opts.Progress = nil
+	sum, err = Ingest(context.Background(), opts, []string{in})
+	if err != nil || sum.InDataset != 4 || sum.Count(StatusOK) != 2 {
+		t.Errorf("re-run: %v, %d in dataset, %d ok", err, sum.InDataset, sum.Count(StatusOK))
+	}
+}
