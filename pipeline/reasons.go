@@ -20,6 +20,10 @@ var reasonRules = []struct {
 	// github.com/ledongthuc/pdf: the xref table says object 48 is at an
 	// offset where object 8 is found.
 	{regexp.MustCompile(`loading \{(\d+) \d+\}: found \{(\d+) \d+\}`), "corrupt PDF cross-reference table: object $1 is listed at an offset that holds object $2"},
+	// archive/zip and compress/flate name the check, not the damage.
+	{regexp.MustCompile(`zip: not a valid zip file`), "damaged ZIP package (an entry's header is not where the directory says)"},
+	{regexp.MustCompile(`zip: checksum error`), "damaged ZIP package (an entry fails its CRC-32 check)"},
+	{regexp.MustCompile(`flate: corrupt input before offset \d+`), "damaged compressed data"},
 	// A reader that hit the end of the data mid-structure.
 	{regexp.MustCompile(`^(.*?: |)(unexpected )?EOF$`), "${1}file ends early (truncated)"},
 	// LibreOffice's Java warning, printed where its error should be: the
