@@ -7,6 +7,11 @@
 //
 //	go run ./cmd/zipin-bench [-docs 400] [-pages 12] [-pdf-copies 20] [-jobs N]
 //
+// With -cold it prints only the cold start: one fresh process ingesting one
+// small report into a fresh dataset, next to pdftotext on a one-page PDF.
+//
+//	go run ./cmd/zipin-bench -cold [-runs 5]
+//
 // It is a separate command, not a test, so CI's test run never pays for it.
 package main
 
@@ -38,15 +43,17 @@ func main() {
 		zipin     = flag.String("zipin", "", "zipin binary (default: go build ./cmd/zipin)")
 		root      = flag.String("root", ".", "the zipin repository (fixtures and sources)")
 		isoCmp    = flag.Bool("compare-isolation", true, "also time the PDFs with --isolate none, to measure the cost of worker processes")
+		cold      = flag.Bool("cold", false, "measure only the cold start (a fresh process, one small report)")
+		runs      = flag.Int("runs", 5, "runs per cold-start figure (the median is printed)")
 	)
 	flag.Parse()
-	if err := run(*root, *dir, *zipin, *docs, *pages, *pdfCopies, *jobs, *isoCmp); err != nil {
+	if err := run(*root, *dir, *zipin, *docs, *pages, *pdfCopies, *jobs, *isoCmp, *cold, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "zipin-bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(root, dir, zipin string, docs, pages, pdfCopies, jobs int, isoCmp bool) error {
+func run(root, dir, zipin string, docs, pages, pdfCopies, jobs int, isoCmp, cold bool, runs int) error {
 	if dir == "" {
 		d, err := os.MkdirTemp("", "zipin-bench-")
 		if err != nil {
@@ -63,6 +70,13 @@ func run(root, dir, zipin string, docs, pages, pdfCopies, jobs int, isoCmp bool)
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("go build: %w", err)
 		}
+	}
+	fmt.Printf("%s, %d CPUs, load average %s\n", bytes.TrimSpace([]byte(version(zipin))), runtime.NumCPU(), loadavg())
+	if err := coldStart(root, dir, zipin, runs); err != nil {
+		return err
+	}
+	if cold {
+		return nil
 	}
 	corpus := filepath.Join(dir, "corpus")
 	textPages, err := makeText(root, filepath.Join(corpus, "text"), docs, pages)
@@ -117,6 +131,15 @@ func run(root, dir, zipin string, docs, pages, pdfCopies, jobs int, isoCmp bool)
 	fmt.Fprintf(w, "%-34s %10d %10d %10.2f %12.1f %14s\n", fmt.Sprintf("pdftotext (xargs -P %d)", jobs), nPDF, pdfPages, pt.Seconds(), float64(pdfPages)/pt.Seconds(), "-")
 	fmt.Fprintf(w, "\nPDF pages/s, zipin ÷ pdftotext: %.2f\n", (float64(zp.pages)/zp.wall.Seconds())/(float64(pdfPages)/pt.Seconds()))
 	return nil
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
 }
 
 func version(zipin string) string {
