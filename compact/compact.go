@@ -1,5 +1,6 @@
-// Package compact merges a dataset's small files: each table partition's
-// files become one, and rows superseded by a newer extraction of the same
+// Package compact merges a dataset's small files: each table's files become
+// one (moving the rows of a dataset written partitioned, in fiscal_year=…
+// folders, into the table's folder), and rows superseded by a newer extraction of the same
 // document are dropped. It goes through the dataset's staging and MANIFEST
 // commit, so readers see the old files or the new, never both, and a crash
 // leaves either.
@@ -101,9 +102,11 @@ func compactTable[T any](dir string, t *schema.Txn, table string, docID func(T) 
 			}
 		}
 	}
-	parts := map[string][]string{}
-	for _, f := range files {
-		parts[filepath.Dir(f)] = append(parts[filepath.Dir(f)], f)
+	// Every file merges into one in the table's folder: a file still in a
+	// partition folder (older zipin) moves out of it.
+	parts := map[string][]string{table: files}
+	if len(files) == 0 {
+		return st, nil
 	}
 	keys := make([]string, 0, len(parts))
 	for k := range parts {
@@ -120,7 +123,7 @@ func compactTable[T any](dir string, t *schema.Txn, table string, docID func(T) 
 				}
 			}
 		}
-		if len(srcs) == 1 && !superseded {
+		if len(srcs) == 1 && !superseded && filepath.Dir(srcs[0]) == table {
 			st.FilesAfter++
 			continue
 		}

@@ -90,7 +90,7 @@ func TestCompactKeepsOneRowPerKeyAndTheNewest(t *testing.T) {
 	if len(texts) != 5 {
 		t.Errorf("texts: %d rows, want 5", len(texts))
 	}
-	// One file per table partition.
+	// One file per table, in the table's folder.
 	for _, table := range []string{schema.TableReports, schema.TableFacts, schema.TableTexts} {
 		files, _ := schema.TableFiles(dir, table)
 		parts := map[string]int{}
@@ -98,13 +98,13 @@ func TestCompactKeepsOneRowPerKeyAndTheNewest(t *testing.T) {
 			parts[filepath.Dir(f)]++
 		}
 		for p, n := range parts {
-			if n != 1 {
+			if n != 1 || p != table {
 				t.Errorf("%s: %d files after compaction", p, n)
 			}
 		}
 	}
-	if st := res.Tables[schema.TableReports]; st.RowsDropped != 2 || st.FilesAfter != 2 {
-		t.Errorf("reports stats %+v, want 2 dropped, 2 files (2021, 2022)", st)
+	if st := res.Tables[schema.TableReports]; st.RowsDropped != 2 || st.FilesAfter != 1 {
+		t.Errorf("reports stats %+v, want 2 dropped, 1 file", st)
 	}
 	// Compacting a compact dataset changes nothing.
 	res2, err := compact.Compact(dir)
@@ -116,5 +116,40 @@ func TestCompactKeepsOneRowPerKeyAndTheNewest(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(filepath.Join(dir, ".staging")); len(ents) != 0 {
 		t.Errorf("staging not empty")
+	}
+}
+
+// A dataset written by a zipin that partitioned by fiscal_year (files in
+// reports/fiscal_year=2021/) compacts into the flat layout, rows intact.
+func TestCompactMovesPartitionFoldersOut(t *testing.T) {
+	dir := t.TempDir()
+	ds, err := schema.Open(dir, "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ds.Commit(batch("1", 2021, "d1", "d2")); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := schema.TableFiles(dir, schema.TableReports)
+	old := filepath.Join(dir, schema.TableReports, "fiscal_year=2021", filepath.Base(files[0]))
+	if err := os.MkdirAll(filepath.Dir(old), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, files[0]), old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := compact.Compact(dir); err != nil {
+		t.Fatal(err)
+	}
+	files, _ = schema.TableFiles(dir, schema.TableReports)
+	if len(files) != 1 || filepath.Dir(files[0]) != schema.TableReports {
+		t.Errorf("reports files after compaction: %v, want one in reports/", files)
+	}
+	if _, err := os.Stat(filepath.Dir(old)); !os.IsNotExist(err) {
+		t.Errorf("empty partition folder left: %v", err)
+	}
+	rows, _ := schema.ReadTable[schema.Report](dir, schema.TableReports)
+	if len(rows) != 2 || rows[0].FiscalYear == nil || *rows[0].FiscalYear != 2021 {
+		t.Errorf("rows after compaction: %+v", rows)
 	}
 }

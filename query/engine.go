@@ -54,13 +54,11 @@ func Open(dir string) (*Engine, error) {
 
 // createView defines one table's view.
 //
-// fiscal_year is both a column inside the files and the Hive partition key in
-// the path. DuckDB gives the path's value precedence over the file's, and would
-// guess its type (BIGINT) from the folder names; hive_types pins it to INTEGER,
-// as in the contract, and maps __HIVE_DEFAULT_PARTITION__ to NULL. The writer
-// puts every row in the folder of its own fiscal_year, so both values agree; we
-// keep hive partitioning on, rather than reading the column from the files,
-// because it lets DuckDB skip whole folders on `WHERE fiscal_year = …`.
+// The writer no longer partitions (schema/dataset.go), and fiscal_year is a
+// column inside every file. hive_partitioning=false keeps it so for datasets
+// written partitioned by an older zipin (fiscal_year=2021/ folders, whose
+// files carry the column too), where DuckDB would otherwise take the value
+// from the folder name and type it BIGINT.
 func (e *Engine) createView(v view) error {
 	files, err := schema.TableFiles(e.dir, v.table)
 	if err != nil {
@@ -82,11 +80,7 @@ func (e *Engine) createView(v view) error {
 		src = fmt.Sprintf("read_parquet(%s, hive_partitioning=false)", sqlString(path))
 	} else {
 		glob := filepath.ToSlash(filepath.Join(e.dir, v.table)) + "/**/*.parquet"
-		opts := "union_by_name=true, hive_partitioning=false"
-		if v.hive {
-			opts = "union_by_name=true, hive_partitioning=true, hive_types={'fiscal_year': INTEGER}"
-		}
-		src = fmt.Sprintf("read_parquet(%s, %s)", sqlString(glob), opts)
+		src = fmt.Sprintf("read_parquet(%s, union_by_name=true, hive_partitioning=false)", sqlString(glob))
 	}
 	stmt := fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM %s", v.table, src)
 	if _, err := e.db.Exec(stmt); err != nil {

@@ -24,8 +24,6 @@ var ErrNoDuckDB = errors.New("this zipin was built without DuckDB; rebuild it wi
 // view says how one table's folder becomes a view.
 type view struct {
 	table string
-	// hive is set for the tables the writer partitions by fiscal_year.
-	hive bool
 	// empty writes a zero-row Parquet file with the table's schema, so a table
 	// with no files yet still has a typed view.
 	empty func(path string) error
@@ -36,11 +34,11 @@ func emptyFile[T any](path string) error { return parquet.WriteFile(path, []T{})
 // views lists the dataset's tables, with the record type that fixes their
 // columns when a folder has no file yet.
 var views = []view{
-	{schema.TableReports, true, emptyFile[schema.Report]},
-	{schema.TableFacts, true, emptyFile[schema.Fact]},
-	{schema.TableTexts, false, emptyFile[schema.Text]},
-	{schema.TableProjects, false, emptyFile[schema.Project]},
-	{schema.TableIndicators, true, emptyFile[schema.Indicator]},
+	{schema.TableReports, emptyFile[schema.Report]},
+	{schema.TableFacts, emptyFile[schema.Fact]},
+	{schema.TableTexts, emptyFile[schema.Text]},
+	{schema.TableProjects, emptyFile[schema.Project]},
+	{schema.TableIndicators, emptyFile[schema.Indicator]},
 }
 
 // Result is a query's columns and rows, as the driver returned them.

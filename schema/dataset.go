@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -34,12 +33,15 @@ const (
 // its headline row.
 var Tables = []string{TableTexts, TableFacts, TableProjects, TableIndicators, TableReports}
 
-// partitioned says which tables are Hive-partitioned by fiscal_year, so that
-// analysts prune by year.
-var partitioned = map[string]bool{TableReports: true, TableFacts: true, TableIndicators: true}
-
-// nullPartition is the Hive convention for a NULL partition value.
-const nullPartition = "__HIVE_DEFAULT_PARTITION__"
+// A table's files sit directly in its folder, not in Hive partition folders.
+// Partitioning by fiscal_year wrote the column both in the folder name and in
+// the files, which pandas/pyarrow refuse to merge (int32 vs dictionary) and
+// Spark refuses as a duplicate column; with the column only in the path,
+// DuckDB would type it BIGINT and lose it when one file is read alone. Flat
+// folders read the same in DuckDB, pyarrow/pandas and Spark with their
+// defaults, and DuckDB still skips row groups by their fiscal_year
+// statistics. Datasets written partitioned still read (the files carry the
+// column); `zipin compact` moves their rows into the flat layout.
 
 // MaxRowsPerRowGroup bounds the rows a writer buffers, so memory does not
 // grow with the corpus.
@@ -135,6 +137,11 @@ func (d *Dataset) publish(batch string, m *manifest) error {
 		if err := os.Remove(filepath.Join(d.Dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("dataset %s: removing superseded %s: %w", d.Dir, f, err)
 		}
+		// A partition folder of an older zipin goes once empty, so that
+		// readers inferring Hive partitions from folder names see none.
+		if sub := filepath.Dir(f); strings.Contains(filepath.Base(sub), "=") {
+			os.Remove(filepath.Join(d.Dir, sub)) // fails, harmlessly, while not empty
+		}
 	}
 	for _, f := range m.Files {
 		src, dst := filepath.Join(batch, f), filepath.Join(d.Dir, f)
@@ -159,7 +166,7 @@ func newBatchID() string {
 	return time.Now().UTC().Format("20060102T150405.000000000") + "-" + hex.EncodeToString(r[:])
 }
 
-// Commit writes a batch: one file per table and partition. Rows of the
+// Commit writes a batch: one file per table. Rows of the
 // documents in the batch that already sit in older files are dropped from
 // those files (which are rewritten as new files), so no query sees two rows
 // for a doc_id.
@@ -182,19 +189,19 @@ func (d *Dataset) Commit(b *Batch) (files []string, err error) {
 	}
 	stage := t.Stage
 	name := "part-" + t.id + ".parquet"
-	if err := stageTable(d, stage, TableTexts, name, b.Texts, func(Text) *int32 { return nil }); err != nil {
+	if err := stageTable(d, stage, TableTexts, name, b.Texts); err != nil {
 		return nil, err
 	}
-	if err := stageTable(d, stage, TableFacts, name, b.Facts, func(f Fact) *int32 { return f.FiscalYear }); err != nil {
+	if err := stageTable(d, stage, TableFacts, name, b.Facts); err != nil {
 		return nil, err
 	}
-	if err := stageTable(d, stage, TableProjects, name, b.Projects, func(Project) *int32 { return nil }); err != nil {
+	if err := stageTable(d, stage, TableProjects, name, b.Projects); err != nil {
 		return nil, err
 	}
-	if err := stageTable(d, stage, TableIndicators, name, b.Indicators, func(i Indicator) *int32 { return i.FiscalYear }); err != nil {
+	if err := stageTable(d, stage, TableIndicators, name, b.Indicators); err != nil {
 		return nil, err
 	}
-	if err := stageTable(d, stage, TableReports, name, b.Reports, func(r Report) *int32 { return r.FiscalYear }); err != nil {
+	if err := stageTable(d, stage, TableReports, name, b.Reports); err != nil {
 		return nil, err
 	}
 	// Old files holding rows of replaced documents are rewritten without them.
@@ -271,41 +278,20 @@ func (t *Txn) Abort() { os.RemoveAll(t.batch) }
 
 type stager func(rel string, write func(path string) error) error
 
-func stageTable[T any](d *Dataset, stage stager, table, name string, rows []T, year func(T) *int32) error {
+func stageTable[T any](d *Dataset, stage stager, table, name string, rows []T) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	groups := map[string][]T{}
-	for _, r := range rows {
-		dir := table
-		if partitioned[table] {
-			dir = filepath.Join(table, partitionDir(year(r)))
-		}
-		groups[dir] = append(groups[dir], r)
-	}
-	dirs := make([]string, 0, len(groups))
-	for k := range groups {
-		dirs = append(dirs, k)
-	}
-	sort.Strings(dirs)
-	for _, dir := range dirs {
-		rel := filepath.Join(dir, name)
-		if err := stage(rel, func(path string) error { return writeParquet(path, groups[dir], d.ExtractorVersion) }); err != nil {
-			return fmt.Errorf("dataset %s: writing %s: %w", d.Dir, rel, err)
-		}
+	rel := filepath.Join(table, name)
+	if err := stage(rel, func(path string) error { return writeParquet(path, rows, d.ExtractorVersion) }); err != nil {
+		return fmt.Errorf("dataset %s: writing %s: %w", d.Dir, rel, err)
 	}
 	return nil
 }
 
-// PartitionDir is the Hive partition folder of a fiscal year (or of NULL).
-func PartitionDir(y *int32) string { return partitionDir(y) }
-
-func partitionDir(y *int32) string {
-	if y == nil {
-		return "fiscal_year=" + nullPartition
-	}
-	return "fiscal_year=" + strconv.Itoa(int(*y))
-}
+// PartitionDir is the folder, under its table's, of the file that holds a
+// row of fiscal year y: "", since tables are no longer partitioned.
+func PartitionDir(y *int32) string { return "" }
 
 // writeParquet writes rows to path with zstd, bounded row groups and the
 // version metadata, then fsyncs it.

@@ -94,7 +94,7 @@ type Fact struct {
 	Subject  *string `parquet:"subject,optional"`
 	Section  *string `parquet:"section,optional"`
 	// Additions beyond the contract.
-	FiscalYear *int32   `parquet:"fiscal_year,optional"` // the report's, for partitioning
+	FiscalYear *int32   `parquet:"fiscal_year,optional"` // the report's, to filter facts by year without a join
 	Op         *string  `parquet:"op,optional"`          // ≥ ≤ > < = for targets
 	ValueHigh  *float64 `parquet:"value_high,optional"`  // the upper end of a range (5-10个)
 }
