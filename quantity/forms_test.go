@@ -148,6 +148,10 @@ var numeralDistractors = []string{
 	"投入几十万元",
 	"几百人",
 	"千万不能放松",
+	"为每一名学员建立档案",
+	"会议于上午9点30分开始",
+	"14时30分",
+	"十点三十分",
 }
 
 func TestNumeralDistractors(t *testing.T) {

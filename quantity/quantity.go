@@ -47,7 +47,8 @@ var rangeSeps = []string{"-", "－", "~", "～", "—", "至", "到"}
 
 // chineseAllowedBefore are the characters after which a lone 一 is the
 // number one (为一个, 共一名) and not part of a word (统一, 唯一, 进一步).
-const chineseAllowedBefore = "为共有计达约近逾超仅和与及是到至等开设建办培发举招完成了帮聘派组增减各每占涉对向给"
+// 每 is not one of them: 每一名学员 is each student, not a count of 1.
+const chineseAllowedBefore = "为共有计达约近逾超仅和与及是到至等开设建办培发举招完成了帮聘派组增减各占涉对向给"
 
 // Find returns every quantity in s, in order. Numbers without a unit are not
 // quantities; see Numbers for those.
@@ -519,6 +520,10 @@ func isDistractor(r []rune, q Quantity, numStart int, nm numeral, u lexicon.Unit
 			}
 		}
 		// 一是, 二是 never reach here; 十四五 has no unit.
+	}
+	// A time of day in digits: 9点30分, 14时30分 (the minutes are no score).
+	if u.Written == "分" && strings.ContainsRune("点时", before(1)) && (isASCIIDigit(before(2)) || isChineseNumeralRune(before(2))) {
+		return true
 	}
 	// Placeholder amounts: x万元 never parse; "xx%" neither.
 	return false
