@@ -66,6 +66,15 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 	if err != nil {
 		return nil, err
 	}
+	if allEmpty(pages) {
+		// No text anywhere because the page content is in a filter the
+		// library does not decode: say so rather than read empty pages.
+		for _, w := range warnings {
+			if i := strings.Index(w, "unsupported stream filter"); i >= 0 {
+				return nil, doc.Unreadablef("%s: PDF page content uses an %s, which zipin cannot decode", name, w[i:])
+			}
+		}
+	}
 	if repaired != nil && allEmpty(pages) {
 		// A rebuilt table that leads to nothing readable is a damaged file,
 		// quarantined for its real cause.

@@ -2,9 +2,11 @@ package pdf
 
 import (
 	"encoding/binary"
+	"fmt"
 	"io"
 	"reflect"
 	"strconv"
+	"strings"
 
 	lpdf "github.com/ledongthuc/pdf"
 )
@@ -82,6 +84,11 @@ func readStream(v lpdf.Value, limit int64) (b []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			b, err = nil, io.ErrUnexpectedEOF
+			// The library panics "unknown filter X" / "unsupported filter
+			// X"; the reason must name it.
+			if msg := fmt.Sprint(p); strings.Contains(msg, "filter") {
+				err = unsupportedFilter{strings.TrimSpace(msg[strings.Index(msg, "filter")+len("filter"):])}
+			}
 		}
 	}()
 	rc := v.Reader()
@@ -92,6 +99,11 @@ func readStream(v lpdf.Value, limit int64) (b []byte, err error) {
 	}
 	return b, err
 }
+
+// unsupportedFilter is a stream filter the library cannot decode.
+type unsupportedFilter struct{ name string }
+
+func (e unsupportedFilter) Error() string { return "unsupported stream filter " + e.name }
 
 // glyphToUnicode inverts an sfnt font's cmap (Unicode subtables, formats 4
 // and 12; a symbol (3,0) subtable is used with its 0xF000 offset removed).
