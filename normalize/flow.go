@@ -113,3 +113,16 @@ func (f *Flow) PageAt(off int) int {
 	i := sort.Search(len(f.starts), func(i int) bool { return f.starts[i] > off }) - 1
 	return f.nums[max(i, 0)]
 }
+
+// Clip maps the part of the flow span [start, end) that lies on the page of
+// start: for a span a page break cuts, the piece before the break.
+func (f *Flow) Clip(start, end int) (page, s, e int, ok bool) {
+	if len(f.starts) == 0 {
+		return 0, 0, 0, false
+	}
+	i := sort.Search(len(f.starts), func(i int) bool { return f.starts[i] > start }) - 1
+	if i < 0 || start >= f.ends[i] || start > end {
+		return 0, 0, 0, false
+	}
+	return f.nums[i], start - f.starts[i], min(end, f.ends[i]) - f.starts[i], true
+}

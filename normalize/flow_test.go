@@ -96,3 +96,20 @@ func TestFlowHeadingAfterSentenceBreaks(t *testing.T) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
+
+func TestFlowClip(t *testing.T) {
+	nd, err := Document(twoPages(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewFlow(nd)
+	// 预算数为 spans the break after 预算, which ends page 1 at rune 22.
+	start := len([]rune("一、项目基本情况\n2023年度本项目全年"))
+	page, s, e, ok := f.Clip(start, start+6)
+	if !ok || page != 1 || s != 20 || e != 22 {
+		t.Errorf("Clip = page %d [%d,%d) %v, want page 1 [20,22)", page, s, e, ok)
+	}
+	if got := nd.Pages[0].Slice(s, e); got != "预算" {
+		t.Errorf("clipped piece %q, want 预算", got)
+	}
+}

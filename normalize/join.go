@@ -196,6 +196,9 @@ func spaceAtWrap(prev, next rune) bool {
 	if prev == 0 || next == 0 || isCJKText(prev) || isCJKText(next) || unicode.IsSpace(prev) || unicode.IsSpace(next) {
 		return false
 	}
+	if (prev == '.' || prev == ',') && isDigitASCII(next) {
+		return false // 1,286. ⏎ 40: one number, whatever put the break there
+	}
 	return prev != '-' && prev != '/'
 }
 

@@ -6,7 +6,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"time"
+	"unicode"
 
 	"zipin/extract"
 	"zipin/extract/doc"
@@ -70,8 +72,8 @@ var flowFormats = map[doc.Format]bool{doc.FormatPDF: true, doc.FormatDOCX: true,
 // text (normalize.Flow), so that a label and its number, or a table header
 // and its rows, parted by a page break still pair, as they do in the same
 // report as one text; then maps every span back to its page. A fact whose
-// own text a page break cuts has no place in one page's text and is
-// dropped. The 自评表 rows come from the pages as they are, which the forms
+// own text a page break cuts keeps the piece before the break when its
+// number is whole there, and is dropped otherwise. The 自评表 rows come from the pages as they are, which the forms
 // reader already reads across breaks, so that each keeps its page.
 func analyzeFlow(nd *normalize.Doc, seg *segment.Segmenter) *facts.Result {
 	if len(nd.Pages) < 2 || !flowFormats[nd.Format] {
@@ -83,7 +85,16 @@ func analyzeFlow(nd *normalize.Doc, seg *segment.Segmenter) *facts.Result {
 	for _, f := range res.Facts {
 		page, s, e, ok := fl.Locate(f.Start, f.End)
 		if !ok {
-			continue
+			// The break cut the fact's own text. When the number is whole
+			// before it (1987.08万 ⏎ 元), the fact keeps that piece as its
+			// span; a cut number is dropped.
+			page, s, e, ok = fl.Clip(f.Start, f.End)
+			r := []rune(f.Text)
+			last := strings.LastIndexFunc(f.Text, unicode.IsDigit)
+			if !ok || last < 0 || e-s <= len([]rune(f.Text[:last])) || e-s >= len(r) {
+				continue
+			}
+			f.Text = string(r[:e-s])
 		}
 		f.Page, f.Start, f.End = page, s, e
 		kept = append(kept, f)

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -93,5 +94,36 @@ func TestAmountsAcrossPageBreakFixtures(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A page break inside a fact's own text: after the number (1987.08万 ⏎ 元)
+// the fact keeps the piece on its page; inside the number (1987. ⏎ 08万元)
+// there is no fact, rather than a wrong 8万元.
+func TestFactCutByPageBreak(t *testing.T) {
+	line := func(s string) doc.Line { return doc.Line{Text: s, Box: doc.Rect{X0: 68, X1: 527}} }
+	mk := func(a, b string) *doc.Document {
+		return &doc.Document{Format: doc.FormatPDF, Pages: []doc.Page{
+			{Number: 1, Method: "tounicode", Quality: 1, Blocks: []doc.Block{{Kind: doc.BlockParagraph, Wrapped: true, Lines: []doc.Line{line(a)}}}},
+			{Number: 2, Method: "tounicode", Quality: 1, Blocks: []doc.Block{{Kind: doc.BlockParagraph, Wrapped: true, Continues: true, Lines: []doc.Line{line(b)}}}},
+		}}
+	}
+	b, err := AnalyzeDocument(context.Background(), Input{Source: "a.pdf", Data: []byte("a")}, mk("全年共投入资金1987.08万", "元，用于农田建设。"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range b.Facts {
+		got = append(got, fmt.Sprintf("p%d[%d,%d)%s=%g", f.Page, f.Start, f.End, f.Text, f.Value))
+	}
+	if want := "p1[7,15)1987.08万=1.98708e+07"; strings.Join(got, " ") != want {
+		t.Errorf("facts %q, want %q", got, want)
+	}
+	b, err = AnalyzeDocument(context.Background(), Input{Source: "b.pdf", Data: []byte("b")}, mk("全年共投入资金1987.", "08万元，用于农田建设。"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range b.Facts {
+		t.Errorf("fact %q = %g from a number cut by the page break", f.Text, f.Value)
 	}
 }
