@@ -22,10 +22,12 @@ type internalRange struct {
 	prefix netip.Prefix
 	name   string
 	// perAddress: each address of the range is its own "range". Every
-	// loopback address is this machine, and another port or address on it
-	// is another service: a source on 127.0.0.1 may not redirect to
-	// 127.0.0.2. A private network block is one range: a source on
-	// 10.1.2.3 may redirect to its file server on 10.1.2.9.
+	// loopback address is this machine, and another address on it is
+	// another service: a source on 127.0.0.1 may not redirect to
+	// 127.0.0.2 (ports are not told apart: a portal serving files from a
+	// second port of its own address is common). A private network block
+	// is one range: a source on 10.1.2.3 may redirect to its file server
+	// on 10.1.2.9.
 	perAddress bool
 }
 

@@ -22,7 +22,7 @@ import (
 const (
 	testRate       = 20 * time.Millisecond
 	testCrawlDelay = 60 * time.Millisecond // site A's robots.txt; slower than testRate, so it wins
-	testTimeout    = time.Second           // the portal's hanging page hangs 3 s
+	testTimeout    = 2 * time.Second       // the portal's hanging page hangs 5 s; a 304 on a loaded machine takes far less
 )
 
 func TestMain(m *testing.M) {
@@ -88,6 +88,9 @@ func newPortal(t testing.TB, o portaltest.Options) *portaltest.Portal {
 	}
 	if o.CrawlDelay == 0 {
 		o.CrawlDelay = testCrawlDelay
+	}
+	if o.Hang == 0 {
+		o.Hang = 5 * time.Second
 	}
 	p := portaltest.New(o)
 	t.Cleanup(p.Close)

@@ -518,11 +518,12 @@ func (s *Store) removeTemps() error {
 	return nil
 }
 
-// ToIngest lists originals not yet ingested, and those that could not be
-// read by an older extractor (a reader may have been added since).
+// ToIngest lists originals not yet ingested, and those that an older
+// extractor could not read (a reader may have been added since) or judged
+// no report (it may find the figures it missed).
 func (s *Store) ToIngest(extractor string) (paths []string, urls map[string]string, err error) {
 	rows, err := s.db.Query(`SELECT path, url FROM harvest_originals
-		WHERE ingested_at = '' OR (ingest_status NOT IN ('ok', 'skipped', 'lookalike') AND extractor_version != ?) ORDER BY fetched_at, sha256`, extractor)
+		WHERE ingested_at = '' OR (ingest_status NOT IN ('ok', 'skipped') AND extractor_version != ?) ORDER BY fetched_at, sha256`, extractor)
 	if err != nil {
 		return nil, nil, err
 	}

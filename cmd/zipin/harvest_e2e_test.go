@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"zipin/harvest/portaltest"
 	"zipin/samples"
@@ -17,7 +18,7 @@ import (
 // (robots.txt included), the third finds a newly published report; `zipin
 // status` shows where each document came from.
 func TestHarvestDayOne(t *testing.T) {
-	o := portaltest.Options{}
+	o := portaltest.Options{Hang: 5 * time.Second}
 	paths, err := samples.WriteTo(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +46,7 @@ func TestHarvestDayOne(t *testing.T) {
 	config := filepath.Join(t.TempDir(), "harvest.toml")
 	text := fmt.Sprintf(`contact = "mailto:data@example.org"
 rate = "20ms"
-timeout = "1s"
+timeout = "2s"
 
 [[source]]
 name = "jxpj"
