@@ -108,3 +108,42 @@ func TestCIDCollection(t *testing.T) {
 		t.Errorf("Identity ordering decoded as %q (err %v)", pd.glyphs[0].text, err)
 	}
 }
+
+// TestEmbeddedEncodingCMap: a CIDFont whose encoding is an embedded CMap
+// stream: its cidchar/cidrange entries map codes to collection CIDs, and
+// an embedded copy of a predefined CMap (by /CMapName) is that CMap.
+func TestEmbeddedEncodingCMap(t *testing.T) {
+	desc := "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /DW 1000 >>"
+	// Codes 0101–0104 → 项目预算 (GB1 3931 2850 4327 3544, read from
+	// GB-EUC-H), and a one-code range 0201 → 万 3747.
+	cmap := "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Custom-H def\n" +
+		"1 begincodespacerange <0000> <FFFF> endcodespacerange\n" +
+		"4 begincidchar <0101> 3931 <0102> 2850 <0103> 4327 <0104> 3544 endcidchar\n" +
+		"1 begincidrange <0201> <0201> 3747 endcidrange\n" +
+		"endcmap CMapName currentdict /CMap defineresource pop end end"
+	font := "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding 7 0 R /DescendantFonts [6 0 R] >>"
+	pd, err := readPageForTest(onePage("BT /F1 12 Tf 72 700 Td <01010102010301040201> Tj ET", font, desc, stream("/Type /CMap /CMapName /Custom-H", cmap)), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got strings.Builder
+	for _, g := range pd.glyphs {
+		got.WriteString(g.text)
+	}
+	if got.String() != "项目预算万" {
+		t.Errorf("custom CMap: text %q, want 项目预算万", got.String())
+	}
+	// An embedded GBK-EUC-H.
+	font2 := "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding 7 0 R /DescendantFonts [6 0 R] >>"
+	pd, err = readPageForTest(onePage("BT /F1 12 Tf 72 700 Td "+hexOf(gbk(t, "预算执行率"))+" Tj ET", font2, desc, stream("/Type /CMap /CMapName /GBK-EUC-H", "% a copy of Adobe's GBK-EUC-H")), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.Reset()
+	for _, g := range pd.glyphs {
+		got.WriteString(g.text)
+	}
+	if got.String() != "预算执行率" {
+		t.Errorf("embedded GBK-EUC-H: text %q", got.String())
+	}
+}

@@ -19,6 +19,27 @@ type cmapTable struct {
 	spaces []codeRange
 	single map[string]string
 	ranges []bfRange
+	// An encoding CMap's code → CID mappings (cidchar, cidrange).
+	cidSingle map[string]int
+	cidRanges []cidRange
+}
+
+type cidRange struct {
+	lo, hi string
+	cid    int
+}
+
+// cid maps a code through an encoding CMap's cidchar/cidrange entries.
+func (m *cmapTable) cid(code string) (int, bool) {
+	if c, ok := m.cidSingle[code]; ok {
+		return c, true
+	}
+	for _, r := range m.cidRanges {
+		if len(r.lo) == len(code) && r.lo <= code && code <= r.hi {
+			return r.cid + codeInt(code) - codeInt(r.lo), true
+		}
+	}
+	return 0, false
 }
 
 type codeRange struct{ lo, hi string }
@@ -98,7 +119,28 @@ func parseCMapBytes(data []byte) *cmapTable {
 					m.ranges = append(m.ranges, r)
 				}
 			}
-		case "begincodespacerange", "beginbfchar", "beginbfrange", "begincidrange", "begincidchar", "endcidrange", "endcidchar", "def", "begin", "end", "findresource", "usecmap":
+		case "endcidchar":
+			for i := 0; i+1 < len(stack); i += 2 {
+				if stack[i].kind == tokHex && stack[i+1].kind == tokNum {
+					if c, err := strconv.Atoi(stack[i+1].s); err == nil && c >= 0 && len(m.cidSingle) < 1<<17 {
+						if m.cidSingle == nil {
+							m.cidSingle = map[string]int{}
+						}
+						m.cidSingle[stack[i].s] = c
+					}
+				}
+			}
+		case "endcidrange":
+			for i := 0; i+2 < len(stack); i += 3 {
+				lo, hi, c := stack[i], stack[i+1], stack[i+2]
+				if lo.kind != tokHex || hi.kind != tokHex || c.kind != tokNum || len(lo.s) != len(hi.s) || lo.s > hi.s {
+					continue
+				}
+				if cid, err := strconv.Atoi(c.s); err == nil && cid >= 0 && len(m.cidRanges) < 1<<16 {
+					m.cidRanges = append(m.cidRanges, cidRange{lo.s, hi.s, cid})
+				}
+			}
+		case "begincodespacerange", "beginbfchar", "beginbfrange", "begincidrange", "begincidchar", "def", "begin", "end", "findresource", "usecmap":
 		default:
 			continue
 		}

@@ -251,13 +251,23 @@ func loadType0(f *font, v lpdf.Value) {
 	enc := v.Key("Encoding")
 	encName := enc.Name()
 	f.split = twoBytes
+	if enc.Kind() == lpdf.Stream {
+		// An embedded copy of a predefined CMap is that CMap.
+		if n := enc.Key("CMapName").Name(); predefinedCMaps[n].split != nil {
+			encName = n
+		}
+	}
 	var pre, hasPre = predefinedCMaps[encName]
+	var encCMap *cmapTable // an embedded encoding CMap mapping codes to CIDs
 	if hasPre {
 		f.split = pre.split
 	} else if enc.Kind() == lpdf.Stream {
 		// An embedded encoding CMap: take its codespace for splitting.
 		if cm := parseCMap(enc); cm != nil && len(cm.spaces) > 0 {
 			f.split = cm.split
+			if len(cm.cidSingle) > 0 || len(cm.cidRanges) > 0 {
+				encCMap = cm
+			}
 		}
 	}
 	// Widths: /W is keyed by CID. Identity-H makes code = CID; for the
@@ -270,13 +280,25 @@ func loadType0(f *font, v lpdf.Value) {
 	}
 	w := cidWidths(desc.Key("W"))
 	identity := !hasPre
+	// toCID maps a code to its CID: through the embedded CMap, or as the
+	// code itself for Identity-H/V.
+	toCID := func(code string) string { return code }
+	if encCMap != nil {
+		toCID = func(code string) string {
+			c, ok := encCMap.cid(code)
+			if !ok {
+				return ""
+			}
+			return string([]byte{byte(c >> 8), byte(c)})
+		}
+	}
 	f.vertical = strings.HasSuffix(encName, "-V") || enc.Kind() == lpdf.Stream && enc.Key("WMode").Int64() == 1
 	if f.vertical {
 		f.vmetrics = verticalMetrics(desc, identity, func(code string) float64 { return f.width(code) })
 	}
 	f.width = func(code string) float64 {
 		if identity {
-			if x, ok := w[codeInt(code)]; ok {
+			if x, ok := w[codeInt(toCID(code))]; ok {
 				return x
 			}
 			return dw
@@ -305,8 +327,12 @@ func loadType0(f *font, v lpdf.Value) {
 	// or a font that is not embedded that is the font's own statement; an
 	// embedded TrueType font's cmap is trusted first.
 	var coll *tier
-	if identity && (encName == "Identity-H" || encName == "Identity-V") {
+	if identity && (encName == "Identity-H" || encName == "Identity-V" || encCMap != nil) {
 		if dec := collectionDecoder(desc); dec != nil {
+			if encCMap != nil {
+				byCID := dec
+				dec = func(code string) string { return byCID(toCID(code)) }
+			}
 			coll = &tier{methodCIDColl, dec}
 			si := desc.Key("CIDSystemInfo")
 			f.rare = rareIdeograph(si.Key("Registry").Text() + "-" + si.Key("Ordering").Text())
