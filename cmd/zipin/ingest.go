@@ -20,6 +20,7 @@ import (
 
 	"zipin/isolate"
 	"zipin/pipeline"
+	"zipin/query"
 	"zipin/samples"
 )
 
@@ -295,7 +296,11 @@ func reportIngest(cmd *cobra.Command, sum *pipeline.Summary, sample bool) error 
 		fmt.Fprintf(w, "commit:    FAILED (%s); the dataset holds only what was committed before\n", firstLine(sum.CommitError.Error(), 200))
 	}
 	if sample || sum.Count(pipeline.StatusOK) > 0 {
-		fmt.Fprintf(w, "try:       duckdb -c \"SELECT organization, fiscal_year, budget_yuan, execution_rate, self_score FROM read_parquet('%s/reports/**/*.parquet', union_by_name=true)\"\n", sum.Out)
+		fmt.Fprintf(w, "try:       zipin query --out %s \"SELECT organization, fiscal_year, budget_yuan, execution_rate, self_score FROM reports\"\n", sum.Out)
+		if !query.Available {
+			// The DuckDB CLI is not in Debian; the query command is one build away.
+			fmt.Fprintf(w, "           (this zipin has no DuckDB: build it with go build -tags duckdb -o zipin ./cmd/zipin)\n")
+		}
 	}
 	secs := sum.Elapsed.Seconds()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

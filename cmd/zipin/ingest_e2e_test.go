@@ -58,7 +58,7 @@ func TestIngestSamples(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"documents: 5 ok", "facts:", "output:    " + out, "duckdb"} {
+	for _, want := range []string{"documents: 5 ok", "facts:", "output:    " + out, "try:       zipin query --out " + out + " \"SELECT "} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
 		}

@@ -10,8 +10,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"zipin/version"
 )
 
 // Exit statuses shared by the subcommands (CONTRACT.md).
@@ -48,7 +46,6 @@ var rootCmd = &cobra.Command{
 	Use:           "zipin",
 	Short:         "Extract typed data from Chinese budget-performance self-evaluation reports",
 	Long:          "zipin reads 绩效自评报告 and 绩效自评表 (PDF, DOCX, XLSX, HTML, text) and writes a Parquet dataset of\nreports, facts, texts, projects and indicators, every number traced to its page and span.",
-	Version:       version.Extractor,
 	SilenceUsage:  true,
 	SilenceErrors: true,
 }
