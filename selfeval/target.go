@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 
+	"zipin/lexicon"
 	"zipin/quantity"
 )
 
@@ -24,8 +25,17 @@ type measure struct {
 	unit  string
 }
 
-// unitAliases fold spelled-out units.
-var unitAliases = map[string]string{"百分比": "%", "％": "%", "百分之": "%"}
+// unitAliases fold spelled-out units to their symbol: every way the lexicon
+// writes a percent with factor 1 (百分比, ％), and the 百分之 of 百分之九十.
+var unitAliases = func() map[string]string {
+	m := map[string]string{"百分之": "%"}
+	for _, u := range lexicon.Units {
+		if u.Kind == lexicon.Percent && u.Factor == 1 && u.Written != u.Base {
+			m[u.Written] = u.Base
+		}
+	}
+	return m
+}()
 
 // unitContinues are the runes that, right after a known unit, continue it
 // rather than start a remark: 篇/年, 台（套）.
