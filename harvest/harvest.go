@@ -541,7 +541,7 @@ func (r *run) fetch(ctx context.Context, s *Source, row URLRow) error {
 		}
 		// The detail page's own title is the report's full name; the list
 		// may have cut it. Portals end it with their own name: drop that.
-		if t := StripSiteName(cmp.Or(page.H1, page.Title)); t != "" && (row.Kind == "probe" || len([]rune(t)) >= len([]rune(row.Title))) {
+		if t := s.pageTitle(page, row.Title); t != "" && (row.Kind == "probe" || len([]rune(t)) >= len([]rune(row.Title))) {
 			row.Title = t
 		}
 		row.Published = cmp.Or(row.Published, page.Published)
@@ -578,6 +578,29 @@ func (r *run) fetch(ctx context.Context, s *Source, row URLRow) error {
 	}
 	// A file, or a "detail" link that redirected straight to a document.
 	return r.keep(s, row, resp, log)
+}
+
+// pageTitle picks a detail page's own title among its <title> (without
+// the site's name) and its <h1>, which on some portals is the site's
+// banner: the one that continues what the list showed, else the one that
+// names a report, else the longer.
+func (s *Source) pageTitle(p *Page, listed string) string {
+	stem := strings.TrimSpace(cutRe.ReplaceAllString(listed, ""))
+	cands := []string{StripSiteName(p.Title), StripSiteName(p.H1)}
+	for _, c := range cands {
+		if stem != "" && c != "" && strings.HasPrefix(c, stem) {
+			return c
+		}
+	}
+	for _, c := range cands {
+		if c != "" && s.isReport(Link{Text: c, URL: "x"}) {
+			return c
+		}
+	}
+	if len([]rune(cands[1])) > len([]rune(cands[0])) {
+		return cands[1]
+	}
+	return cands[0]
 }
 
 func (r *run) keep(s *Source, row URLRow, resp *Response, log *slog.Logger) error {

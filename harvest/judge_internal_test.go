@@ -129,3 +129,20 @@ var fileExt = "shtml";//后缀`, "http://h.example/list/index_1.shtml"); got != 
 		}
 	}
 }
+
+func TestPageTitle(t *testing.T) {
+	cfg, err := ParseConfig("t.toml", []byte("contact = \"t\"\n[[source]]\nname = \"s\"\nurl = \"http://h.example/\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &cfg.Sources[0]
+	for _, c := range []struct{ title, h1, listed, want string }{
+		{"某局2023年度部门整体支出绩效自评报告_青山县人民政府", "青山县人民政府", "某局2023年度部门整体...", "某局2023年度部门整体支出绩效自评报告"}, // the h1 is the site's banner
+		{"青山县人民政府", "某局2023年度项目支出绩效自评报告", "", "某局2023年度项目支出绩效自评报告"},
+		{"政务公开_青山县人民政府", "2024年部门预算公开", "2024年部门...", "2024年部门预算公开"},
+	} {
+		if got := s.pageTitle(&Page{Title: c.title, H1: c.h1}, c.listed); got != c.want {
+			t.Errorf("pageTitle(%q, %q, %q) = %q, want %q", c.title, c.h1, c.listed, got, c.want)
+		}
+	}
+}
