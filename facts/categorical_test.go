@@ -252,3 +252,26 @@ func TestYearClasses(t *testing.T) {
 		}
 	}
 }
+
+// Every year candidate points at its span in the page's text.
+func TestYearEvidenceSpans(t *testing.T) {
+	text := "项目支出绩效自评报告\n根据《关于开展2022年度项目支出绩效自评工作的通知》，我局实施的“2021年度农村公路提质改造项目”于2022年12月完工。"
+	h := analyze(t, text).Headline
+	r := []rune(text)
+	n := 0
+	for _, c := range h.Evidence {
+		if c.Field != "fiscal_year" || c.Page == 0 {
+			continue
+		}
+		n++
+		if got := string(r[c.Start:c.End]); got[:4] != c.Value {
+			t.Errorf("candidate %s spans %q", c.Value, got)
+		}
+		if c.Chosen != (c.Start == 18) { // 《关于开展2022年度…自评工作的通知》 ties 2022 to the evaluation
+			t.Errorf("candidate at %d chosen=%v (%s)", c.Start, c.Chosen, c.Reason)
+		}
+	}
+	if n != 3 || intOr0(h.FiscalYear) != 2022 {
+		t.Errorf("%d candidates, year %d", n, intOr0(h.FiscalYear))
+	}
+}

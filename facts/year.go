@@ -8,10 +8,7 @@ import (
 	"zipin/normalize"
 )
 
-var (
-	yearRe   = regexp.MustCompile(`((?:19|20)\d{2})\s*年度?`)
-	yearDuRe = regexp.MustCompile(`((?:19|20)\d{2})\s*年度`)
-)
+var yearRe = regexp.MustCompile(`((?:19|20)\d{2})\s*年度?`)
 
 // dateAfter follows the 年 of a date: 2021年12月, 2021年1-6月.
 var dateAfter = regexp.MustCompile(`^\s*\d{1,2}\s*[月\-－—至]`)
@@ -25,96 +22,99 @@ var reportYearWords = []string{"绩效", "自评", "部门整体", "整体支出
 // (2021年农村公路建设项目), not the report's.
 var projectNameEnds = []string{"项目", "工程", "计划", "专项"}
 
-// yearSources rank the year candidates, strongest first.
+// yearSources rank the year candidates, strongest first: the title's year,
+// a year the opening text ties to the evaluation (开展2022年度…自评), a
+// "YYYY年度" not inside a project's name, then the mentions counted.
 var yearSources = []string{"title", "report", "fiscal", "mentions"}
 
-// findYear decides the fiscal year: the title's year (the report's, else
-// the page's) (the last one before
-// its 绩效/自评 words, so a project's year in the title does not count),
-// else a year the opening text ties to the evaluation (开展2022年度…自评),
-// else a "YYYY年度" not inside a project's name, else the latest year the
-// opening text mentions, if it is mentioned more than once or is the only
-// one. A publication date (2022-04-15), a date (2021年12月) and a document
-// number (〔2021〕) never count.
+// yearHead is how far into the document, in runes, the opening text runs.
+const yearHead = 1500
+
+// findYear decides the fiscal year among the candidates of yearSources: in
+// the title (the report's, else the page's <title>) the last year before its
+// 绩效/自评 words, so a project's year in the title does not count; in the
+// opening text, the first year of the best source; failing those, the latest
+// year the opening text mentions, if it is mentioned more than once or is
+// the only one. A publication date (2022-04-15), a date (2021年12月) and a
+// document number (〔2021〕) never count.
 func findYear(nd *normalize.Doc, title string) (*int, []Candidate) {
 	var ev []Candidate
-	choose := func(y int, c Candidate) (*int, []Candidate) {
-		c.Chosen = true
-		if c.Reason == "" {
-			c.Reason = "strongest source"
-		}
-		ev = append(ev, c)
-		return &y, ev
-	}
-	// The report's title, then the page's own title (an HTML <title>)
-	// without the portal's site name.
 	for _, t := range []string{title, stripSiteName(nd.Title)} {
 		if y, ok := titleYear(t); ok {
-			return choose(y, Candidate{Field: "fiscal_year", Value: strconv.Itoa(y), Label: t, Source: "title", Scope: "document"})
+			c := Candidate{Field: "fiscal_year", Value: strconv.Itoa(y), Label: t, Source: "title", Scope: "document"}
+			c.Page, c.Start, c.End = locate(nd, t)
+			c.Start, c.End = max(c.Start, 0), max(c.End, 0)
+			ev = append(ev, c)
+			break
 		}
 	}
-	head := strings.Join(firstLines(nd, 40), "\n")
-	if r := []rune(head); len(r) > 1500 {
-		head = string(r[:1500])
-	}
-	var report, fiscal []int
-	for _, m := range yearRe.FindAllStringSubmatchIndex(head, -1) {
-		y, _ := strconv.Atoi(head[m[2]:m[3]])
-		clause := yearClause(head[m[1]:])
-		c := Candidate{Field: "fiscal_year", Value: strconv.Itoa(y), Label: strings.TrimSpace(head[m[0]:m[1]]) + clause, Source: "prose", Scope: "document"}
-		switch {
-		case dateAfter.MatchString(head[m[1]:]):
-			c.Reason = "a date"
-		case containsAny(clause, reportYearWords):
-			c.Source = "report"
-			report = append(report, y)
-		case containsAny(clause, projectNameEnds):
-			c.Scope, c.Reason = "project", "inside a project's name"
-		case strings.HasSuffix(head[m[0]:m[1]], "年度"):
-			c.Source = "fiscal"
-			fiscal = append(fiscal, y)
+	counted := map[int]int{} // year → mentions that count
+	budget := yearHead
+	for _, p := range nd.Pages {
+		if budget <= 0 {
+			break
 		}
-		ev = append(ev, c)
-	}
-	for _, ys := range [][]int{report, fiscal} {
-		if len(ys) == 0 {
-			continue
+		text := p.Text
+		if r := []rune(text); len(r) > budget {
+			text = string(r[:budget])
 		}
-		y := ys[0]
-		for i := range ev {
-			if ev[i].Value == strconv.Itoa(y) && ev[i].Reason == "" && !ev[i].Chosen {
-				ev[i].Chosen, ev[i].Reason = true, "first year the text ties to the evaluation"
-				break
+		budget -= len([]rune(text))
+		for _, m := range yearRe.FindAllStringSubmatchIndex(text, -1) {
+			y, _ := strconv.Atoi(text[m[2]:m[3]])
+			before, after := text[:m[0]], text[m[1]:]
+			clause := yearClause(after)
+			start := len([]rune(before))
+			c := Candidate{Field: "fiscal_year", Value: strconv.Itoa(y), Page: p.Number, Start: start, End: start + len([]rune(text[m[0]:m[1]])),
+				Label: strings.TrimSpace(text[m[0]:m[1]]) + clause, Source: "mentions", Scope: "document"}
+			date := dateAfter.MatchString(after)
+			switch {
+			case date:
+				c.Reason = "a date"
+			case containsAny(clause, reportYearWords):
+				c.Source = "report"
+			case containsAny(clause, projectNameEnds):
+				c.Scope = "project"
+			case strings.HasSuffix(text[m[0]:m[1]], "年度"):
+				c.Source = "fiscal"
 			}
-		}
-		for i := range ev {
-			if !ev[i].Chosen && ev[i].Reason == "" {
-				ev[i].Reason = "a weaker or later mention"
+			if !date && strings.Count(before, "《") <= strings.Count(before, "》") {
+				counted[y]++
 			}
+			ev = append(ev, c)
 		}
-		return &y, ev
 	}
-	counts := map[int]int{}
-	for _, m := range yearRe.FindAllStringSubmatchIndex(head, -1) {
-		before, after := head[:m[0]], head[m[1]:]
-		if strings.Count(before, "《") > strings.Count(before, "》") || dateAfter.MatchString(after) {
-			continue
+	for _, src := range yearSources[:3] {
+		for i := range ev {
+			if ev[i].Source != src || ev[i].Reason != "" || ev[i].Scope != "document" {
+				continue
+			}
+			ev[i].Chosen, ev[i].Reason = true, "the first of the strongest source ("+src+")"
+			for j := range ev {
+				if j != i && ev[j].Reason == "" {
+					ev[j].Reason = "weaker source or later mention"
+				}
+			}
+			y, _ := strconv.Atoi(ev[i].Value)
+			return &y, ev
 		}
-		y, _ := strconv.Atoi(head[m[2]:m[3]])
-		counts[y]++
 	}
 	latest := 0
-	for y := range counts {
+	for y := range counted {
 		latest = max(latest, y)
 	}
 	for i := range ev {
-		if ev[i].Reason == "" {
+		switch {
+		case ev[i].Reason != "":
+		case ev[i].Scope == "project":
+			ev[i].Reason = "inside a project's name; counted as a mention"
+		default:
 			ev[i].Reason = "a mention; counted"
 		}
 	}
-	if latest > 0 && (counts[latest] > 1 || len(counts) == 1) {
-		return choose(latest, Candidate{Field: "fiscal_year", Value: strconv.Itoa(latest), Source: "mentions", Scope: "document",
-			Reason: "the latest year the opening text mentions, " + strconv.Itoa(counts[latest]) + " times"})
+	if latest > 0 && (counted[latest] > 1 || len(counted) == 1) {
+		c := Candidate{Field: "fiscal_year", Value: strconv.Itoa(latest), Source: "mentions", Scope: "document", Chosen: true,
+			Reason: "the latest year the opening text mentions, " + strconv.Itoa(counted[latest]) + " times"}
+		return &latest, append(ev, c)
 	}
 	return nil, ev
 }
