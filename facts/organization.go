@@ -580,8 +580,9 @@ func orgFromSignature(nd *normalize.Doc) []orgCandidate {
 }
 
 // orgNotBefore: a name followed by one of these is named as the author of
-// another document or an instructing body (某局关于印发…, 某局下达…).
-var orgNotBefore = []string{"关于", "印发", "转发", "下达", "文件", "要求", "网站", "通知", "批复", "办法", "规定", "的通知", "《"}
+// another document or as the body that funds (某局关于印发…, 某局下达…,
+// 某局拨付…).
+var orgNotBefore = []string{"关于", "印发", "转发", "下达", "下拨", "拨付", "拨款", "批准", "审批", "核定", "分配", "文件", "要求", "网站", "门户", "通知", "批复", "办法", "规定", "的通知", "《"}
 
 // orgNotAfter: a name after one of these is a body the report refers to
 // (根据某局…, 报送某局, 向某局), not its author.

@@ -193,7 +193,10 @@ func kindOf(ti titleInfo, nd *normalize.Doc) (string, []Candidate) {
 			continue
 		}
 		c := Candidate{Field: "kind", Value: rule.kind, Label: ti.text, Source: rule.where, Scope: "document", Reason: rule.why}
-		if rule.where != "title" {
+		if rule.where == "title" {
+			c.Page, c.Start, c.End = locate(nd, ti.text)
+			c.Start, c.End = max(c.Start, 0), max(c.End, 0)
+		} else {
 			c.Label = ""
 		}
 		if chosen == "" {
