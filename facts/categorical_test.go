@@ -275,3 +275,11 @@ func TestYearEvidenceSpans(t *testing.T) {
 		t.Errorf("%d candidates, year %d", n, intOr0(h.FiscalYear))
 	}
 }
+
+// A title wrapped by a PDF page's width is put back together.
+func TestWrappedTitle(t *testing.T) {
+	h := analyze(t, "岳阳县教育局2022年度部门整体支出\n绩效自评报告\n一、部门概况\n我局内设股室8个。").Headline
+	if h.Title != "岳阳县教育局2022年度部门整体支出绩效自评报告" || str(h.Organization) != "岳阳县教育局" || h.Kind != "department" {
+		t.Errorf("title %q org %q kind %s", h.Title, str(h.Organization), h.Kind)
+	}
+}

@@ -160,8 +160,16 @@ func joinsTitle(prev, title string) bool {
 		return true // the line breaks inside a bracket: 总结(绩效自 / 评结果、绩效评价报告)
 	}
 	_, isOrg := parseOrg(prev)
-	return yearRe.MatchString(prev) && strings.HasSuffix(prev, "年") || strings.HasSuffix(prev, "年度") || isOrg
+	if yearRe.MatchString(prev) && strings.HasSuffix(prev, "年") || strings.HasSuffix(prev, "年度") || isOrg {
+		return true
+	}
+	// A short tail (绩效自评报告) under a line that reads as a title's start
+	// (某局2022年度部门整体支出): a title wrapped by the page's width.
+	return len([]rune(title)) <= 12 && len(r) >= 8 && !strings.ContainsAny(prev, " \t") && containsAny(prev, titleStartWords) && !containsAny(prev, []string{"报告", "自评表"})
 }
+
+// titleStartWords are words of the first half of a wrapped title.
+var titleStartWords = []string{"年度", "部门整体", "整体支出", "项目支出", "绩效"}
 
 // kindOf applies kindRules and returns the kind with its evidence.
 func kindOf(ti titleInfo, nd *normalize.Doc) (string, []Candidate) {
