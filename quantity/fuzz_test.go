@@ -2,10 +2,12 @@ package quantity
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
-// FuzzFind checks the grammar's invariants on any text: no panic; each
+// FuzzFind checks the grammar's invariants on any text (and on it as a
+// 自评表 cell, through Target): no panic; each
 // quantity's span is its text and lies after the one before; its value is
 // finite; a range's lower end is at most its upper end; and a bare number's
 // span is its text. The seed corpus is the test tables, so the default
@@ -47,6 +49,12 @@ func FuzzFind(f *testing.F) {
 		for _, n := range Numbers(s) {
 			if n.End <= n.Start || n.End > len(r) || string(r[n.Start:n.End]) != n.Text || math.IsNaN(n.Value) || math.IsInf(n.Value, 0) {
 				t.Fatalf("%q: number %+v", s, n)
+			}
+		}
+		if q, rest, ok := Target(s); ok {
+			cell := []rune(strings.TrimSpace(s))
+			if q.Start != 0 || q.End > len(cell) || string(cell[:q.End]) != q.Text || strings.TrimSpace(string(cell[q.End:])) != rest || math.IsNaN(q.InUnit) || math.IsInf(q.InUnit, 0) {
+				t.Fatalf("%q: target %+v rest %q", s, q, rest)
 			}
 		}
 		if v, ok := ParseNumber(s); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
