@@ -35,25 +35,26 @@ import (
 
 func main() {
 	var (
-		docs      = flag.Int("docs", 400, "text documents to generate")
-		pages     = flag.Int("pages", 12, "pages per text document (form-feed separated)")
-		pdfCopies = flag.Int("pdf-copies", 20, "varied copies of each fixture PDF")
-		jobs      = flag.Int("jobs", runtime.NumCPU(), "--jobs for zipin and -P for pdftotext")
-		dir       = flag.String("dir", "", "work folder (default: a temporary one, removed after)")
-		zipin     = flag.String("zipin", "", "zipin binary (default: go build ./cmd/zipin)")
-		root      = flag.String("root", ".", "the zipin repository (fixtures and sources)")
-		isoCmp    = flag.Bool("compare-isolation", true, "also time the PDFs with --isolate none, to measure the cost of worker processes")
-		cold      = flag.Bool("cold", false, "measure only the cold start (a fresh process, one small report)")
-		runs      = flag.Int("runs", 5, "runs per cold-start figure (the median is printed)")
+		docs       = flag.Int("docs", 400, "text documents to generate")
+		pages      = flag.Int("pages", 12, "pages per text document (form-feed separated)")
+		pdfCopies  = flag.Int("pdf-copies", 20, "varied copies of each fixture PDF")
+		docxCopies = flag.Int("docx-copies", 10, "varied copies of each fixture DOCX")
+		jobs       = flag.Int("jobs", runtime.NumCPU(), "--jobs for zipin and -P for pdftotext")
+		dir        = flag.String("dir", "", "work folder (default: a temporary one, removed after)")
+		zipin      = flag.String("zipin", "", "zipin binary (default: go build ./cmd/zipin)")
+		root       = flag.String("root", ".", "the zipin repository (fixtures and sources)")
+		isoCmp     = flag.Bool("compare-isolation", true, "also time the PDFs with --isolate none, to measure the cost of worker processes")
+		cold       = flag.Bool("cold", false, "measure only the cold start (a fresh process, one small report)")
+		runs       = flag.Int("runs", 5, "runs per cold-start figure (the median is printed)")
 	)
 	flag.Parse()
-	if err := run(*root, *dir, *zipin, *docs, *pages, *pdfCopies, *jobs, *isoCmp, *cold, *runs); err != nil {
+	if err := run(*root, *dir, *zipin, *docs, *pages, *pdfCopies, *docxCopies, *jobs, *isoCmp, *cold, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "zipin-bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(root, dir, zipin string, docs, pages, pdfCopies, jobs int, isoCmp, cold bool, runs int) error {
+func run(root, dir, zipin string, docs, pages, pdfCopies, docxCopies, jobs int, isoCmp, cold bool, runs int) error {
 	if dir == "" {
 		d, err := os.MkdirTemp("", "zipin-bench-")
 		if err != nil {
@@ -87,8 +88,12 @@ func run(root, dir, zipin string, docs, pages, pdfCopies, jobs int, isoCmp, cold
 	if err != nil {
 		return err
 	}
-	fmt.Printf("corpus: %d documents, %d pages (%d text documents × %d pages, %d PDFs with %d pages)\n",
-		docs+nPDF, textPages+pdfPages, docs, pages, nPDF, pdfPages)
+	nDOCX, err := makeDOCX(root, filepath.Join(corpus, "docx"), docxCopies)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("corpus: %d documents (%d text documents × %d pages = %d pages, %d PDFs with %d pages, %d DOCX)\n",
+		docs+nPDF+nDOCX, docs, pages, textPages, nPDF, pdfPages, nDOCX)
 
 	out := filepath.Join(dir, "out")
 	first, err := ingest(zipin, out, jobs, "all", corpus)
@@ -152,16 +157,20 @@ func version(zipin string) string {
 var amount = regexp.MustCompile(`\d+\.\d\d`)
 
 func vary(text string, doc, page int) string {
+	return varyAmounts(text, doc*7+page*3) + fmt.Sprintf("\n（基准测试副本 %d，第 %d 页）\n", doc, page)
+}
+
+// varyAmounts scales the n-th amount of text by 1 + ((k+n) mod 17)%.
+func varyAmounts(text string, k int) string {
 	n := 0
-	text = amount.ReplaceAllStringFunc(text, func(s string) string {
+	return amount.ReplaceAllStringFunc(text, func(s string) string {
 		n++
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
 			return s
 		}
-		return strconv.FormatFloat(f*(1+float64((doc*7+page*3+n)%17)/100), 'f', 2, 64)
+		return strconv.FormatFloat(f*(1+float64((k+n)%17)/100), 'f', 2, 64)
 	})
-	return text + fmt.Sprintf("\n（基准测试副本 %d，第 %d 页）\n", doc, page)
 }
 
 func makeText(root, dir string, docs, pages int) (int, error) {
