@@ -272,9 +272,22 @@ func (r *reader) inline(p *para, n *node) {
 }
 
 func (r *reader) run(p *para, n *node) {
+	// A run set in Wingdings or Wingdings 2 is tick boxes typed as letters
+	// (WPS writes 评价等级：R优 £良): its characters map like a w:sym's.
+	tick := tickFonts[n.attr("tickFont")]
 	for _, k := range n.kids {
 		switch k.name {
 		case "t":
+			if tick != nil {
+				var b strings.Builder
+				for _, c := range k.text {
+					if u, ok := tick[c&^0xF000]; ok && (c < 0x100 || c >= 0xF000 && c <= 0xF0FF) {
+						b.WriteRune(u)
+					}
+				}
+				p.write(b.String())
+				continue
+			}
 			p.write(k.text)
 		case "tab", "ptab":
 			p.write("\t")

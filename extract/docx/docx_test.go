@@ -271,6 +271,19 @@ func TestTickBoxes(t *testing.T) {
 			t.Errorf("%s: got %q", name, got)
 		}
 	}
+	// The same boxes typed as letters in a Wingdings 2 run (R ticked, £
+	// empty), as WPS writes them.
+	wd := func(s string) string {
+		return `<w:r><w:rPr><w:rFonts w:ascii="Wingdings 2" w:hAnsi="Wingdings 2"/></w:rPr><w:t>` + s + `</w:t></w:r>`
+	}
+	body := docStart + `<w:p><w:r><w:t>评价等级：</w:t></w:r>` + wd("£") + opt("优") + wd("R") + opt("良") + wd("£") + opt("中") + `</w:p></w:body></w:document>`
+	d, err := Read(context.Background(), "t", pkg(t, map[string]string{"word/document.xml": body}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(d.Pages[0].Blocks[0].Text()); got != "评价等级：☐优 ☑良 ☐中" {
+		t.Errorf("Wingdings 2 run: got %q", got)
+	}
 }
 
 func FuzzDocx(f *testing.F) {

@@ -71,6 +71,19 @@ func parseTree(b []byte) (*node, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if skip == 1 && t.Name.Local == "rFonts" {
+				// The one run property kept: a run in a tick-box font
+				// (Wingdings) holds symbols, not letters (see tickFonts).
+				for _, a := range t.Attr {
+					if f := strings.ToLower(strings.TrimSpace(a.Value)); a.Name.Local == "ascii" && tickFonts[f] != nil {
+						top := stack[len(stack)-1]
+						if top.attrs == nil {
+							top.attrs = map[string]string{}
+						}
+						top.attrs["tickFont"] = f
+					}
+				}
+			}
 			if skip > 0 || skipped[t.Name.Local] {
 				skip++
 				continue
