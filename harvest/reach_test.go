@@ -154,6 +154,20 @@ url = "%s/list.html"
 	if title != "某局2023年度部门整体支出绩效自评报告" || published != "2024-03-02" || detail != srv.URL+"/d/1.html" {
 		t.Errorf("recorded title %q published %q detail %q", title, published, detail)
 	}
+	// The same, by doc_id, for readers of the dataset (the review page).
+	origins, err := harvest.ReadOrigins(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for id, d := range origins {
+		if d.SourceURL == srv.URL+"/f/ok.txt" {
+			found = len(id) == 64 && d.Title == title && d.DetailURL == detail && d.Published == published && d.IngestStatus == "ok"
+		}
+	}
+	if len(origins) != 1 || !found {
+		t.Errorf("ReadOrigins: %+v", origins)
+	}
 
 	// Allowed by name: followed, and the final URL recorded.
 	out2 := t.TempDir()

@@ -563,6 +563,7 @@ func (s *Store) finishRun(id int64, sum *Summary, code int) error {
 
 // HarvestedDoc is one kept original as `zipin status` lists it.
 type HarvestedDoc struct {
+	DocID                string // the sha256 of its bytes, the dataset's doc_id
 	Title, Published     string
 	SourceURL, FinalURL  string // where it was linked, and where the bytes came from after redirects
 	DetailURL            string // the detail page that links it (or is it)
@@ -609,6 +610,32 @@ func ReadStatus(out string, recent int) (*HarvestStatus, error) {
 		}
 		rows.Close()
 	}
+	st.Recent, err = s.readOriginals(`ORDER BY rowid DESC LIMIT ?`, recent)
+	return st, err
+}
+
+// ReadOrigins returns, by doc_id (the content's sha256), where each
+// harvested document came from: for the review page and other readers of
+// the dataset. It returns nil, nil when no harvest ever ran in out.
+func ReadOrigins(out string) (map[string]HarvestedDoc, error) {
+	s, err := openStoreReadOnly(out)
+	if err != nil || s == nil {
+		return nil, err
+	}
+	defer s.Close()
+	docs, err := s.readOriginals(``)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]HarvestedDoc, len(docs))
+	for _, d := range docs {
+		m[d.DocID] = d
+	}
+	return m, nil
+}
+
+// readOriginals reads harvest_originals rows; tail orders and limits them.
+func (s *Store) readOriginals(tail string, args ...any) ([]HarvestedDoc, error) {
 	// The columns added later may be missing from an older catalog opened
 	// read-only; say nothing of them then.
 	var n int
@@ -617,17 +644,18 @@ func ReadStatus(out string, recent int) (*HarvestStatus, error) {
 	if n > 0 {
 		cols = `title, published, detail_url`
 	}
-	rows, err := s.db.Query(`SELECT `+cols+`, url, final_url, source, ingest_status, ingest_reason, fetched_at FROM harvest_originals ORDER BY rowid DESC LIMIT ?`, recent)
+	rows, err := s.db.Query(`SELECT `+cols+`, sha256, url, final_url, source, ingest_status, ingest_reason, fetched_at FROM harvest_originals `+tail, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	var out []HarvestedDoc
 	for rows.Next() {
 		var d HarvestedDoc
-		if err := rows.Scan(&d.Title, &d.Published, &d.DetailURL, &d.SourceURL, &d.FinalURL, &d.Source, &d.IngestStatus, &d.Reason, &d.FetchedAt); err != nil {
+		if err := rows.Scan(&d.Title, &d.Published, &d.DetailURL, &d.DocID, &d.SourceURL, &d.FinalURL, &d.Source, &d.IngestStatus, &d.Reason, &d.FetchedAt); err != nil {
 			return nil, err
 		}
-		st.Recent = append(st.Recent, d)
+		out = append(out, d)
 	}
-	return st, rows.Err()
+	return out, rows.Err()
 }
