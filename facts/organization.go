@@ -40,9 +40,16 @@ var orgLabels = []orgLabel{
 	{"单位名称", "reporter", true},
 	{"部门名称", "reporter", true},
 	{"填报单位", "reporter", true},
+	{"报送单位", "reporter", true},
+	{"自评单位", "reporter", true},
+	{"编报单位", "reporter", true},
+	{"用款单位", "reporter", true},
+	{"项目实施单位", "implementer", true},
+	{"项目单位", "implementer", true},
 	{"预算单位", "reporter", false},
 	{"预算部门", "reporter", false},
 	{"部门", "reporter", false},
+	{"单位", "reporter", false}, // 单位：某局（盖章）; 单位：万元 is no name
 	{"实施单位", "implementer", true},
 	{"主管部门", "supervisor", true},
 	{"发布机构", "portal", false},
@@ -614,6 +621,8 @@ func orgFromBody(nd *normalize.Doc) []orgCandidate {
 			before, after := string(r[max(0, i-6):i]), string(r[i+n:min(len(r), i+n+4)])
 			c := orgCandidate{name: o, source: "body", page: p.Number, start: i, end: i + n}
 			switch {
+			case namedSelf(r, i, i+n):
+				// 我单位（某中心）: the report names itself.
 			case !subjectFollows(r, i, i+n):
 				c.reason = "a form's cell or a list item, not the subject of a sentence"
 			case quoted(r[:i]):
@@ -648,6 +657,27 @@ func orgFromBody(nd *normalize.Doc) []orgCandidate {
 		}
 	}
 	return out
+}
+
+// selfWords are the words a report calls its own unit by.
+var selfWords = []string{"我单位", "本单位", "我部门", "本部门"}
+
+// namedSelf reports whether the name at r[i:end] stands in brackets right
+// after the report's word for itself: 我单位（某中心）, 本局(某局).
+func namedSelf(r []rune, i, end int) bool {
+	if i == 0 || end >= len(r) || !strings.ContainsRune("（(", r[i-1]) || !strings.ContainsRune("）)", r[end]) {
+		return false
+	}
+	before := string(r[max(0, i-4) : i-1])
+	if hasAnySuffix(before, selfWords...) {
+		return true
+	}
+	for w := range lexicon.SelfReferences {
+		if strings.HasSuffix(before, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // yearThen follows a subject: 2023年, 2023年度.
