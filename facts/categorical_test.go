@@ -283,3 +283,17 @@ func TestWrappedTitle(t *testing.T) {
 		t.Errorf("title %q org %q kind %s", h.Title, str(h.Organization), h.Kind)
 	}
 }
+
+func TestGradeInCell(t *testing.T) {
+	h := analyze(t, "部门整体支出绩效自评表\n（2023年度）\n| 部门 | 泸州市江阳区司法局 |\n| 自评得分 | 93 |\n| 评价等级 | 优 |").Headline
+	if str(h.Grade) != "优" {
+		t.Errorf("grade %q from a 评价等级 cell", str(h.Grade))
+	}
+}
+
+func TestGradeScaleColumns(t *testing.T) {
+	h := analyze(t, "项目支出绩效自评表\n| 评价等级 | 优 | 良 | 中 | 差 |\n| 自评得分 | 86 | | | |").Headline
+	if h.Grade != nil {
+		t.Errorf("grade %q from the scale's column headers", *h.Grade)
+	}
+}

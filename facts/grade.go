@@ -9,7 +9,7 @@ import (
 )
 
 var (
-	gradeRe = regexp.MustCompile(`(?:等级|等次|评价结果|评定|自评结果|自评结论|自评为|评价为|评为|定为|结论为)\s*(?:为|是|：|:)?\s*[“"「]?\s*(优\s?秀|优|良\s?好|良|中\s?等|中|差)`)
+	gradeRe = regexp.MustCompile(`(?:等级|等次|评价结果|评定|自评结果|自评结论|自评为|评价为|评为|定为|结论为)\s*(?:为|是|：|:|\|)?\s*[“"「]?\s*(优\s?秀|优|良\s?好|良|中\s?等|中|差)`)
 	checkRe = regexp.MustCompile(`(?:☑|☒|■|√|R)\s*(优\s?秀|优|良|中|差)`)
 )
 
@@ -23,7 +23,7 @@ var gradeCountAfter = regexp.MustCompile(`^\s*[”"」]?\s*(?:的|等级的|等�
 
 // gradeListAfter follows a grade that opens the list of the scale's grades
 // (等级为优、良、中、差 / 评价等级为优（90分以上）、良（80-89分）…).
-var gradeListAfter = regexp.MustCompile(`^\s*[”"」]?\s*(?:[（(][^）)]{0,16}[）)])?\s*[、，,/]\s*[“"「]?(?:良|中|合格|差|较好|一般)`)
+var gradeListAfter = regexp.MustCompile(`^\s*[”"」]?\s*(?:[（(][^）)]{0,16}[）)])?\s*[、，,/|]\s*[“"「]?(?:良|中|合格|差|较好|一般)`)
 
 // lastClause is the clause a position stands in, up to it.
 func lastClause(before string) string {

@@ -17,9 +17,9 @@ for set in tuning heldout; do
 		cp "$f" "$tmp/$id.txt"
 		for target in docx pdf; do
 			# LibreOffice stamps the time into its output: render only what
-			# is missing or older than its source, so reruns leave the
+			# is missing (FORCE=1 renders all), so reruns leave the
 			# committed files alone.
-			[ "$dir/formats/$id.$target" -nt "$f" ] && continue
+			[ -z "${FORCE:-}" ] && [ -e "$dir/formats/$id.$target" ] && continue
 			soffice -env:UserInstallation=file://$tmp/profile --headless --norestore \
 				--infilter="Text (encoded):UTF8,LF,,," --convert-to "$target" \
 				--outdir "$tmp/out" "$tmp/$id.txt" >/dev/null 2>&1
