@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"zipin/catalog"
 	"zipin/extract"
 	"zipin/extract/doc"
@@ -172,6 +174,10 @@ type Summary struct {
 	// CommitError is the error of a commit that failed, if one did; the
 	// outcomes of the documents it lost say "failed".
 	CommitError error
+	// CPU is the CPU time (user + system) this process spent in the run;
+	// WorkerCPU that of its worker processes. Their ratio is the share of
+	// the work that cannot spread over more workers (scale-out issue).
+	CPU, WorkerCPU time.Duration
 }
 
 // Count returns how many outcomes have the given status.
@@ -323,6 +329,7 @@ type run struct {
 // ctx's error.
 func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error) {
 	start := time.Now()
+	cpu0, kids0 := cpuTime(unix.RUSAGE_SELF), cpuTime(unix.RUSAGE_CHILDREN)
 	if opts.Jobs <= 0 {
 		opts.Jobs = runtime.NumCPU()
 	}
@@ -519,6 +526,7 @@ loop:
 	}
 	sum.Elapsed = time.Since(start)
 	sum.PeakRSSKB = isolate.PeakRSSKB(os.Getpid())
+	sum.CPU, sum.WorkerCPU = cpuTime(unix.RUSAGE_SELF)-cpu0, cpuTime(unix.RUSAGE_CHILDREN)-kids0
 	ferr := cat.FinishRun(catalog.Run{ID: sum.RunID, Inputs: wr.total, Extracted: sum.Extracted,
 		Skipped: sum.Count(StatusSkipped), Quarantined: sum.Count(StatusQuarantined), Failed: sum.Count(StatusFailed),
 		Ignored: sum.Count(StatusIgnored), Pages: sum.Pages(), Facts: sum.Facts(), State: state})
@@ -816,6 +824,16 @@ func readFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("cannot read file: %v", err)
 	}
 	return data, nil
+}
+
+// cpuTime is the user + system CPU time of this process (RUSAGE_SELF) or of
+// its ended children (RUSAGE_CHILDREN).
+func cpuTime(who int) time.Duration {
+	var ru unix.Rusage
+	if unix.Getrusage(who, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // pathErr is the cause of a path error without the path (the outcome names

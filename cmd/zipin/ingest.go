@@ -311,6 +311,9 @@ func reportIngest(cmd *cobra.Command, sum *pipeline.Summary, sample bool) error 
 	}
 	fmt.Fprintf(tw, "  files written\t%d\n", len(sum.Files))
 	fmt.Fprintf(tw, "  peak RSS\t%d MB (this process), %d MB (largest worker)\n", sum.PeakRSSKB>>10, sum.WorkerPeakRSSKB>>10)
+	if sum.WorkerCPU > 0 {
+		fmt.Fprintf(tw, "  CPU\t%s (this process), %s (workers): %.1f %%\n", sum.CPU.Round(time.Millisecond), sum.WorkerCPU.Round(time.Millisecond), 100*sum.CPU.Seconds()/sum.WorkerCPU.Seconds())
+	}
 	if sum.Reconciled > 0 {
 		fmt.Fprintf(tw, "  recovered\t%d catalog rows corrected from the dataset (interrupted run)\n", sum.Reconciled)
 	}
