@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -130,8 +131,16 @@ func (w *Worker) start() error {
 		err = errors.New("no answer")
 	}
 	if err != nil {
+		select {
+		case <-w.exited:
+		case <-time.After(time.Second):
+		}
 		w.kill()
-		return fmt.Errorf("isolate: worker %s did not start: %v: %s", argv[0], err, w.stderr.String())
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			// Killed while starting (from outside: we kill only after this).
+			err = fmt.Errorf("killed by signal %d (%s)", int(ws.Signal()), unix.SignalName(ws.Signal()))
+		}
+		return fmt.Errorf("isolate: worker %s did not start: %v: %s", filepath.Base(argv[0]), err, firstLines(w.stderr.String(), 1))
 	}
 	return nil
 }

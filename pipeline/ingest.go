@@ -671,6 +671,12 @@ func (r *run) isolated(ctx context.Context, w *isolate.Worker, path string, o *O
 	for {
 		o.Attempts++
 		resp, err := w.Do(ctx, req, r.opts.Timeout)
+		if err != nil && ctx.Err() == nil && len(deaths) < max(r.opts.Retries, 0) {
+			// A worker that could not start (killed while starting, say)
+			// is a death like the others: try again in a fresh one.
+			deaths = append(deaths, isolate.OneLine(err.Error(), 200))
+			continue
+		}
 		if err != nil {
 			return nil, "", err
 		}
