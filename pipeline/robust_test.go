@@ -148,13 +148,22 @@ func TestWorkersKilledAtRandomPointsLoseNothing(t *testing.T) {
 		n := 1 + rng.IntN(DefaultRetries)
 		delays := make([]time.Duration, n)
 		for i := range delays {
-			delays[i] = time.Duration(rng.Int64N(int64(1500 * time.Millisecond)))
+			// Within the run: its 5 slow documents alone take 750 ms on
+			// 2 workers, counted from the first worker's start.
+			delays[i] = time.Duration(rng.Int64N(int64(500 * time.Millisecond)))
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		killed := make(chan int, 1)
 		go func() {
 			k := 0
 			defer func() { killed <- k }()
+			for len(childPIDs()) == 0 {
+				select {
+				case <-time.After(time.Millisecond):
+				case <-ctx.Done():
+					return
+				}
+			}
 			for _, d := range delays {
 				select {
 				case <-time.After(d):
