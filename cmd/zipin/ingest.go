@@ -122,7 +122,6 @@ holds; 130 interrupted by SIGINT or SIGTERM (finished documents committed).`,
 			if memLimitMB > 0 {
 				// A soft limit for this process's Go heap: the GC runs harder
 				// as it nears, which keeps peak RSS flat on large corpora.
-				// (The segmenter's dictionary alone is about 200 MB.)
 				debug.SetMemoryLimit(memLimitMB << 20)
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -143,6 +142,7 @@ holds; 130 interrupted by SIGINT or SIGTERM (finished documents committed).`,
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", defaultOut, "dataset folder")
+	cmd.Flags().Bool("json", false, "print the summary as one JSON object on stdout")
 	cmd.Flags().BoolVar(&force, "force", false, "re-extract every document, even those already in the dataset or quarantined before")
 	cmd.Flags().BoolVar(&retry, "retry-quarantined", false, "extract again documents quarantined by this extractor version (say, after raising --timeout)")
 	cmd.Flags().DurationVar(&timeout, "timeout", 2*time.Minute, "time budget per document")
@@ -283,6 +283,15 @@ func reportIngest(cmd *cobra.Command, sum *pipeline.Summary, sample bool) error 
 		case pipeline.StatusIgnored:
 			fmt.Fprintf(cmd.ErrOrStderr(), "ignored: %s: %s\n", o.Source, o.Reason)
 		}
+	}
+	if asJSON, _ := cmd.Flags().GetBool("json"); asJSON {
+		if err := writeIngestJSON(w, sum); err != nil {
+			return err
+		}
+		if bad > 0 {
+			return &exitError{code: exitPartial}
+		}
+		return nil
 	}
 	fmt.Fprintf(w, "documents: %d ok, %d skipped (already done), %d quarantined, %d failed\n",
 		sum.Count(pipeline.StatusOK), sum.Count(pipeline.StatusSkipped), sum.Count(pipeline.StatusQuarantined), sum.Count(pipeline.StatusFailed))

@@ -37,6 +37,9 @@ func init() {
 				return err
 			}
 			defer cat.Close()
+			if asJSON, _ := cmd.Flags().GetBool("json"); asJSON {
+				return writeStatusJSON(cmd.OutOrStdout(), cat, out, top)
+			}
 			counts, err := cat.Counts()
 			if err != nil {
 				return err
@@ -114,6 +117,7 @@ func init() {
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", defaultOut, "dataset folder")
 	cmd.Flags().IntVar(&top, "top", 10, "how many quarantine reasons to show")
+	cmd.Flags().Bool("json", false, "print one JSON object (without the harvest tables)")
 	rootCmd.AddCommand(cmd)
 }
 

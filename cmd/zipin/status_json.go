@@ -1,0 +1,94 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+
+	"zipin/catalog"
+	"zipin/schema"
+)
+
+// statusSummary is what `zipin status --json` prints: the catalog's counts,
+// top reasons, ignored inputs and recent runs, and the dataset's files per
+// table. Run states read "killed" for a run that died without recording its
+// end, as in the text output.
+type statusSummary struct {
+	Catalog   string          `json:"catalog"`
+	Documents map[string]int  `json:"documents"` // by status
+	Reasons   []statusReason  `json:"top_reasons"`
+	Ignored   []statusIgnored `json:"ignored"`
+	Runs      []statusRun     `json:"runs"`
+	Files     map[string]int  `json:"files"` // per table
+}
+
+type statusReason struct {
+	Reason string `json:"reason"`
+	Count  int    `json:"count"`
+}
+
+type statusIgnored struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+type statusRun struct {
+	ID               int64  `json:"id"`
+	StartedAt        string `json:"started_at"`
+	FinishedAt       string `json:"finished_at"`
+	State            string `json:"state"`
+	ExtractorVersion string `json:"extractor_version"`
+	Jobs             int    `json:"jobs"`
+	Inputs           int    `json:"inputs"`
+	Extracted        int    `json:"extracted"`
+	Skipped          int    `json:"skipped"`
+	Ignored          int    `json:"ignored"`
+	Quarantined      int    `json:"quarantined"`
+	Failed           int    `json:"failed"`
+	Pages            int    `json:"pages"`
+	Facts            int    `json:"facts"`
+}
+
+func writeStatusJSON(w io.Writer, cat *catalog.Catalog, out string, top int) error {
+	s := statusSummary{Catalog: cat.Path, Reasons: []statusReason{}, Ignored: []statusIgnored{}, Runs: []statusRun{}, Files: map[string]int{}}
+	var err error
+	if s.Documents, err = cat.Counts(); err != nil {
+		return err
+	}
+	reasons, err := cat.TopReasons(top)
+	if err != nil {
+		return err
+	}
+	for _, r := range reasons {
+		s.Reasons = append(s.Reasons, statusReason{r.Reason, r.Count})
+	}
+	ignored, err := cat.Ignored(top)
+	if err != nil {
+		return err
+	}
+	for _, i := range ignored {
+		s.Ignored = append(s.Ignored, statusIgnored{i.Path, i.Reason})
+	}
+	runs, err := cat.Runs(5)
+	if err != nil {
+		return err
+	}
+	live := ingestRunning(out)
+	for _, r := range runs {
+		state := r.State
+		if state == "running" && !live {
+			state = "killed"
+		}
+		s.Runs = append(s.Runs, statusRun{r.ID, r.StartedAt, r.Finished, state, r.ExtractorVersion, r.Jobs, r.Inputs,
+			r.Extracted, r.Skipped, r.Ignored, r.Quarantined, r.Failed, r.Pages, r.Facts})
+	}
+	for _, t := range schema.Tables {
+		files, err := schema.TableFiles(out, t)
+		if err != nil {
+			return err
+		}
+		s.Files[t] = len(files)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(s)
+}
