@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -81,6 +82,20 @@ func cidFontCmap(cidFont lpdf.Value) func(string) string {
 }
 
 func readStream(v lpdf.Value, limit int64) (b []byte, err error) {
+	b, err = readStreamLib(v, limit)
+	var uf unsupportedFilter
+	if errors.As(err, &uf) {
+		// Filters the library lacks (LZW, RunLength, ASCIIHex).
+		if raw, rerr := decodeRaw(v, limit); rerr == nil {
+			return raw, nil
+		} else if errors.As(rerr, &uf) {
+			return nil, uf
+		}
+	}
+	return b, err
+}
+
+func readStreamLib(v lpdf.Value, limit int64) (b []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			b, err = nil, io.ErrUnexpectedEOF
