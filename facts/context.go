@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"zipin/lexicon"
 	"zipin/normalize"
@@ -50,7 +51,7 @@ func contextTyped(p *normalize.Page) []Fact {
 	var out []Fact
 	runes := p.Runes()
 	text := p.Text
-	headers := unitHeader.FindAllStringSubmatchIndex(text, -1)
+	headers := declaredUnits(text)
 	lines := splitLines(runes)
 	for li, ln := range lines {
 		line := string(runes[ln.start:ln.end])
@@ -71,7 +72,7 @@ func contextTyped(p *normalize.Page) []Fact {
 				out = append(out, f)
 				continue
 			}
-			unit := declaredUnit(text, headers, s)
+			unit := declaredUnit(headers, s)
 			cu, ok := contextUnits[unit]
 			if !ok || (!strings.Contains(n.Text, ".") && n.Value < 100 && cu.kind == quantity.Money) {
 				continue
@@ -124,26 +125,39 @@ var (
 	spacedNumbers  = regexp.MustCompile(`(?:^|\s)[0-9][0-9,.]*\s+[0-9][0-9,.]*(?:\s|$)`)
 )
 
+// declared is a unit header and where it stands, in runes.
+type declared struct {
+	at   int
+	unit string
+}
+
+// declaredUnits finds the unit headers of a page's text once, with their
+// rune offsets, for declaredUnit.
+func declaredUnits(text string) []declared {
+	var out []declared
+	runes, last := 0, 0
+	for _, h := range unitHeader.FindAllStringSubmatchIndex(text, -1) {
+		runes += utf8.RuneCountInString(text[last:h[0]])
+		last = h[0]
+		u := ""
+		if h[2] >= 0 {
+			u = text[h[2]:h[3]]
+		} else {
+			u = text[h[4]:h[5]]
+		}
+		out = append(out, declared{runes, u})
+	}
+	return out
+}
+
 // declaredUnit returns the unit of the nearest unit header before offset,
 // within the window, or "".
-func declaredUnit(text string, headers [][]int, runeOff int) string {
-	unit, at := "", -1
-	for _, h := range headers {
-		hr := len([]rune(text[:h[0]]))
-		if hr >= runeOff {
-			break
-		}
-		if h[2] >= 0 {
-			unit = text[h[2]:h[3]]
-		} else {
-			unit = text[h[4]:h[5]]
-		}
-		at = hr
-	}
-	if at < 0 || runeOff-at > contextWindow {
+func declaredUnit(ds []declared, runeOff int) string {
+	i := sort.Search(len(ds), func(i int) bool { return ds[i].at >= runeOff })
+	if i == 0 || runeOff-ds[i-1].at > contextWindow {
 		return ""
 	}
-	return unit
+	return ds[i-1].unit
 }
 
 // percentAcrossCells reads "100 |" followed by a "%" cell as 100%.
@@ -194,12 +208,12 @@ func labelledCell(p *normalize.Page, lines []lineSpan, li int, line string, n qu
 // labelledAmounts reads, in prose under a declared money unit, bare numbers
 // that follow a money label directly: "项目资金（万元）：年初预算数150，全年
 // 预算数150，全年执行数148.5". Without the label the number stays untyped.
-func labelledAmounts(p *normalize.Page, text string, headers [][]int, lineStart int, line string) []Fact {
+func labelledAmounts(p *normalize.Page, text string, headers []declared, lineStart int, line string) []Fact {
 	var out []Fact
 	runes := p.Runes()
 	for _, n := range quantity.Numbers(line) {
 		s, e := lineStart+n.Start, lineStart+n.End
-		cu, ok := contextUnits[declaredUnit(text, headers, s)]
+		cu, ok := contextUnits[declaredUnit(headers, s)]
 		if !ok || cu.kind != quantity.Money || n.Value == 0 {
 			continue
 		}
@@ -226,16 +240,10 @@ func labelledAmounts(p *normalize.Page, text string, headers [][]int, lineStart 
 
 // labelUnitRe reads a form field written as its label, the unit in
 // brackets, then a bare number: 自评总分（分）97.6, 预算执行率(%)：95,
-// 全年预算数（万元）：120. The label names the metric and the bracket the
-// unit, so the number is a fact though it carries no unit of its own.
-var labelUnitRe = func() *regexp.Regexp {
-	var ps []string
-	for _, m := range metricPhrases {
-		ps = append(ps, regexp.QuoteMeta(m.phrase))
-	}
-	sort.Slice(ps, func(i, j int) bool { return len(ps[i]) > len(ps[j]) })
-	return regexp.MustCompile(`(` + strings.Join(ps, "|") + `)\s*[（(]\s*(分|%|万元|元|亿元|千元)\s*[)）]\s*[:：]?\s*([0-9]+(?:\.[0-9]+)?)`)
-}()
+// 全年预算数（万元）：120. The label (a metric phrase, just before the
+// bracket) names the metric and the bracket the unit, so the number is a
+// fact though it carries no unit of its own.
+var labelUnitRe = regexp.MustCompile(`\s*[（(]\s*(分|%|万元|元|亿元|千元)\s*[)）]\s*[:：]?\s*([0-9]+(?:\.[0-9]+)?)`)
 
 // bracketUnits says what a bracketed unit makes of the number after it.
 var bracketUnits = map[string]struct {
@@ -255,11 +263,22 @@ func labelUnitFacts(p *normalize.Page) []Fact {
 		if m[1] < len(text) && strings.ContainsAny(text[m[1]:m[1]+1], "0123456789.%") {
 			continue
 		}
-		phrase, unit, num := text[m[2]:m[3]], text[m[4]:m[5]], text[m[6]:m[7]]
+		unit, num := text[m[2]:m[3]], text[m[4]:m[5]]
 		bu, ok := bracketUnits[unit]
 		if !ok {
 			cu := contextUnits[unit]
 			bu.unit, bu.kind, bu.factor = cu.unit, cu.kind, cu.factor
+		}
+		// the longest metric phrase of the unit's kind that ends at the bracket
+		before := text[:m[0]]
+		phrase := ""
+		for _, mp := range metricPhrases {
+			if len(mp.phrase) > len(phrase) && contains(mp.kinds, bu.kind) && strings.HasSuffix(before, mp.phrase) {
+				phrase = mp.phrase
+			}
+		}
+		if phrase == "" {
+			continue
 		}
 		metric := ""
 		for _, mp := range metricPhrases {
@@ -270,7 +289,7 @@ func labelUnitFacts(p *normalize.Page) []Fact {
 		if metric == "" {
 			continue
 		}
-		s := len([]rune(text[:m[6]]))
+		s := utf8.RuneCountInString(text[:m[4]])
 		v := quantity.Scale(num, bu.factor)
 		if bu.kind == quantity.Score && v > 100 || bu.kind == quantity.Percent && v > 1000 {
 			continue

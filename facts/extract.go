@@ -2,6 +2,7 @@ package facts
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	"zipin/normalize"
@@ -99,11 +100,7 @@ func impossible(r []rune, q quantity.Quantity) bool {
 
 func sortFacts(fs []Fact) {
 	// insertion order is by page, then by kind of pass; order by position
-	for i := 1; i < len(fs); i++ {
-		for j := i; j > 0 && less(fs[j], fs[j-1]); j-- {
-			fs[j], fs[j-1] = fs[j-1], fs[j]
-		}
-	}
+	sort.SliceStable(fs, func(i, j int) bool { return less(fs[i], fs[j]) })
 }
 
 func less(a, b Fact) bool {

@@ -132,7 +132,7 @@ func flatRows(p *normalize.Page, facts []Fact) []Fact {
 	r := p.Runes()
 	var out []Fact
 	text := p.Text
-	headers := unitHeader.FindAllStringSubmatchIndex(text, -1)
+	headers := declaredUnits(text)
 	toks := tokens(r, 0, len(r))
 	for i := 0; i < len(toks); {
 		if p.InTable(toks[i].start) != nil || !isLabelToken(toks[i].text) {
@@ -162,7 +162,7 @@ func flatRows(p *normalize.Page, facts []Fact) []Fact {
 			i = max(j, i+1)
 			continue
 		}
-		unit := flatUnit(text, headers, toks[e-1].end, toks[j-1].end)
+		unit := flatUnit(r, headers, toks[e-1].end, toks[j-1].end)
 		at, part, label := e, false, ""
 		for {
 			// optional row label cells, then exactly len(cols) values
@@ -223,11 +223,10 @@ func flatRows(p *normalize.Page, facts []Fact) []Fact {
 // flatUnit is the money unit in force for a flattened form: declared before
 // it, or — as a flattened spreadsheet often puts the block label 资金投入情况
 // （万元） after its numbers — within the same paragraph just after it.
-func flatUnit(text string, headers [][]int, from, to int) string {
-	if u := declaredUnit(text, headers, from); contextUnits[u].kind == quantity.Money {
+func flatUnit(r []rune, headers []declared, from, to int) string {
+	if u := declaredUnit(headers, from); contextUnits[u].kind == quantity.Money {
 		return u
 	}
-	r := []rune(text)
 	end := min(len(r), to+flatUnitAfter)
 	if i := strings.Index(string(r[to:end]), "\n\n"); i >= 0 {
 		end = to + len([]rune(string(r[to:end])[:i]))

@@ -68,13 +68,14 @@ func isFundRowLabel(label string) bool {
 func gluedRows(p *normalize.Page, facts []Fact) []Fact {
 	r := p.Runes()
 	text := p.Text
-	headers := unitHeader.FindAllStringSubmatchIndex(text, -1)
+	headers := declaredUnits(text)
 	var out []Fact
+	idx := indexSpans(facts)
 	for _, t := range tokens(r, 0, len(r)) {
-		if overlaps(facts, t.start, t.end) || overlaps(out, t.start, t.end) {
+		if !gluedRun.MatchString(t.text) || idx.overlaps(t.start, t.end) || overlaps(out, t.start, t.end) {
 			continue
 		}
-		fs, ok := gluedFacts(p, facts, t, nil, flatUnit(text, headers, t.start, t.end))
+		fs, ok := gluedFacts(p, facts, t, nil, flatUnit(r, headers, t.start, t.end))
 		if ok {
 			out = append(out, fs...)
 		}
@@ -87,10 +88,10 @@ func gluedRows(p *normalize.Page, facts []Fact) []Fact {
 		}
 		s := len([]rune(text[:m[2]]))
 		t := token{s, s + len([]rune(text[m[2]:m[1]])), text[m[2]:m[1]]}
-		if overlaps(facts, t.start, t.end) || overlaps(out, t.start, t.end) {
+		if idx.overlaps(t.start, t.end) || overlaps(out, t.start, t.end) {
 			continue
 		}
-		if fs, ok := gluedFacts(p, facts, t, nil, flatUnit(text, headers, t.start, t.end)); ok {
+		if fs, ok := gluedFacts(p, facts, t, nil, flatUnit(r, headers, t.start, t.end)); ok {
 			out = append(out, fs...)
 		}
 	}

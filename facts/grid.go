@@ -146,7 +146,7 @@ func isPartRow(label string) bool {
 func cellFacts(p *normalize.Page, facts []Fact) []Fact {
 	var out []Fact
 	text := p.Text
-	headers := unitHeader.FindAllStringSubmatchIndex(text, -1)
+	headers := declaredUnits(text)
 	for _, g := range pageGrids(p) {
 		var cols []column
 		part := false
@@ -166,7 +166,7 @@ func cellFacts(p *normalize.Page, facts []Fact) []Fact {
 			if isPartRow(label) {
 				part = true
 			}
-			tableUnit := declaredUnit(text, headers, row[0].start)
+			tableUnit := declaredUnit(headers, row[0].start)
 			for ci, cell := range row {
 				if ci > 0 && cell.start == row[ci-1].start && cell.end == row[ci-1].end {
 					continue // a merged cell, read once

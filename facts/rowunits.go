@@ -2,6 +2,7 @@ package facts
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	"zipin/normalize"
@@ -29,6 +30,7 @@ func unitCellFacts(p *normalize.Page, facts []Fact) []Fact {
 	r := p.Runes()
 	toks := tokens(r, 0, len(r))
 	var out []Fact
+	idx := indexSpans(facts)
 	// A unit declared around the table typed a bare number; the indicator
 	// name in the cell before says it counts (人员数量 4443 is 4443人, not
 	// 4443万元).
@@ -45,13 +47,13 @@ func unitCellFacts(p *normalize.Page, facts []Fact) []Fact {
 		if !bareCell.MatchString(t.text) || strings.HasSuffix(t.text, "%") {
 			continue
 		}
-		if overlaps(facts, t.start, t.end) || overlaps(out, t.start, t.end) {
+		if idx.overlaps(t.start, t.end) || overlaps(out, t.start, t.end) {
 			continue
 		}
 		if i+1 < len(toks) && isUnitCell(toks[i+1].text) {
 			u := toks[i+1]
 			qs := quantity.Find(t.text + u.text)
-			if len(qs) == 1 && qs[0].Start == 0 && qs[0].End == len([]rune(t.text+u.text)) && !overlaps(facts, u.start, u.end) {
+			if len(qs) == 1 && qs[0].Start == 0 && qs[0].End == len([]rune(t.text+u.text)) && !idx.overlaps(u.start, u.end) {
 				q := qs[0]
 				f := Fact{
 					Page: p.Number, Start: t.start, End: u.end, Text: string(r[t.start:u.end]),
@@ -110,6 +112,33 @@ func overlaps(fs []Fact, start, end int) bool {
 		}
 	}
 	return false
+}
+
+// spanIndex answers overlap queries against many facts in O(log n): the
+// spans sorted by start, with the running maximum of their ends.
+type spanIndex struct {
+	starts, maxEnd []int
+}
+
+func indexSpans(fs []Fact) spanIndex {
+	ss := make([][2]int, len(fs))
+	for i, f := range fs {
+		ss[i] = [2]int{f.Start, f.End}
+	}
+	sort.Slice(ss, func(i, j int) bool { return ss[i][0] < ss[j][0] })
+	var x spanIndex
+	m := -1
+	for _, s := range ss {
+		m = max(m, s[1])
+		x.starts, x.maxEnd = append(x.starts, s[0]), append(x.maxEnd, m)
+	}
+	return x
+}
+
+// overlaps reports whether any indexed span overlaps [start, end).
+func (x spanIndex) overlaps(start, end int) bool {
+	i := sort.SearchInts(x.starts, end) // spans starting before end
+	return i > 0 && x.maxEnd[i-1] > start
 }
 
 // countNameUnit is the unit an indicator name gives its number, or "".
