@@ -301,11 +301,16 @@ func unreadableReason(err error) string {
 // TestEncryption: every standard scheme opens with the empty user
 // password and gives the plain file's table; a real password quarantines.
 func TestEncryption(t *testing.T) {
-	want := tablesOf(readFile(t, fixture(t, "table-libreoffice.pdf")))[0].Grid()
+	plain := readFile(t, fixture(t, "table-libreoffice.pdf"))
+	want := tablesOf(plain)[0].Grid()
 	for _, name := range []string{"enc-empty-user.pdf", "enc-rc4-40.pdf", "enc-rc4-128.pdf", "enc-aes128-clearmeta.pdf"} {
 		d := readFile(t, fixture(t, name))
 		if tabs := tablesOf(d); len(tabs) != 1 || !reflect.DeepEqual(tabs[0].Grid(), want) {
 			t.Errorf("%s: %d tables, want the plain file's table; text %q", name, len(tabs), docText(d))
+		}
+		// The title is an encrypted string of the Info dictionary.
+		if d.Title != "项目支出绩效自评表" {
+			t.Errorf("%s: title %q", name, d.Title)
 		}
 	}
 	for _, name := range []string{"enc-user.pdf", "enc-rc4-40-user.pdf"} {
