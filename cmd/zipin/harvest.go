@@ -41,7 +41,7 @@ for audit but not ingested: their content states no figures. Redirects into loop
 link-local or metadata addresses are refused unless allow_hosts names the host.
 
 Exit status: 0 ok; 1 some URLs failed or some documents were quarantined; 2 configuration error;
-3 another harvest is running.`,
+3 another harvest is running; 130 interrupted by SIGINT or SIGTERM.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if config == "" {
@@ -68,7 +68,10 @@ Exit status: 0 ok; 1 some URLs failed or some documents were quarantined; 2 conf
 				printHarvest(cmd, sum, dryRun)
 			}
 			if err != nil && errors.Is(err, context.Canceled) {
-				err = fmt.Errorf("harvest: interrupted: %w", err)
+				// As ingest: 130, so that cron and systemd tell a stop from
+				// a failure; what was stored stays, and the next run resumes.
+				err = fmt.Errorf("harvest: interrupted; what was fetched is kept, a re-run resumes: %w", err)
+				code = exitInterrupted
 			}
 			if code != exitOK {
 				return &exitError{code: code, err: err}

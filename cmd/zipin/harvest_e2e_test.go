@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -122,5 +126,53 @@ url = "%s"
 	}
 	if t.Failed() || testing.Verbose() {
 		t.Logf("status:\n%s", stdout)
+	}
+}
+
+// SIGTERM during a run (systemd stopping the unit, cron's kill): exit 130,
+// what was fetched is kept, and the next run completes.
+func TestHarvestInterrupted(t *testing.T) {
+	p := portaltest.New(portaltest.Options{Slow: 20 * time.Millisecond, Hang: 5 * time.Second})
+	defer p.Close()
+	config := filepath.Join(t.TempDir(), "harvest.toml")
+	text := fmt.Sprintf("contact = \"t\"\nrate = \"5ms\"\ntimeout = \"2s\"\n[[source]]\nname = \"a\"\nurl = \"%s\"\n", p.ListURL("A"))
+	if err := os.WriteFile(config, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	cmd := exec.Command(zipinBin, "harvest", "--config", config, "--out", out)
+	cmd.Env = append(os.Environ(), asZipin+"=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	signalled := false
+	for !signalled {
+		select {
+		case err := <-done:
+			// It finished before the signal: then it must have succeeded.
+			t.Logf("the run ended before 5 requests: %v", err)
+			if err != nil {
+				t.Errorf("run: %v\n%s", err, stderr.String())
+			}
+			return
+		case <-time.After(2 * time.Millisecond):
+		}
+		if len(p.Hits()) >= 5 {
+			cmd.Process.Signal(syscall.SIGTERM)
+			signalled = true
+		}
+	}
+	err := <-done
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("SIGTERM: %v, want exit 130 saying interrupted\n%s", err, stderr.String())
+	}
+	stdout, stderr2, code := run(t, "harvest", "--config", config, "--out", out)
+	if code != 0 || !strings.Contains(stdout, "14 ingested") {
+		t.Errorf("the run after: exit %d %q\n%s", code, stdout, stderr2)
 	}
 }
