@@ -297,3 +297,10 @@ func TestGradeScaleColumns(t *testing.T) {
 		t.Errorf("grade %q from the scale's column headers", *h.Grade)
 	}
 }
+
+func TestOrganizationActsOnReporter(t *testing.T) {
+	h := analyze(t, "2022年度部门整体支出绩效自评报告\n2022年，娄底市财政局对我单位预算执行情况开展了检查。").Headline
+	if h.Organization != nil {
+		t.Errorf("organization %q: the body that checks the reporter is not it", *h.Organization)
+	}
+}

@@ -589,7 +589,8 @@ func orgFromSignature(nd *normalize.Doc) []orgCandidate {
 // orgNotBefore: a name followed by one of these is named as the author of
 // another document or as the body that funds (某局关于印发…, 某局下达…,
 // 某局拨付…).
-var orgNotBefore = []string{"关于", "印发", "转发", "下达", "下拨", "拨付", "拨款", "批准", "审批", "核定", "分配", "文件", "要求", "网站", "门户", "通知", "批复", "办法", "规定", "的通知", "《"}
+var orgNotBefore = []string{"关于", "印发", "转发", "下达", "下拨", "拨付", "拨款", "批准", "审批", "核定", "分配", "文件", "要求", "网站", "门户", "通知", "批复", "办法", "规定", "的通知", "《",
+	"对我", "对本", "向我", "给我", "为我", "与我", "给予", "督促", "考核", "委托", "评审"}
 
 // orgNotAfter: a name after one of these is a body the report refers to
 // (根据某局…, 报送某局, 向某局), not its author.
