@@ -194,6 +194,8 @@ func TestOrganizationClasses(t *testing.T) {
 			"发布时间：2023-05-10 来源：县财政局\n2022年度部门整体支出绩效自评报告\n县疾病预防控制中心为县卫生健康局下属公益一类事业单位。", ""},
 		{"a relative name from the portal, written in full in the text",
 			"发布日期:2021-10-12 来源:市文化和广电旅游体育局\n2020年度绩效评价\n一是2020年,义乌市文化和广电旅游体育局及其下属各单位组织开展了公共文化服务活动。", "义乌市文化和广电旅游体育局"},
+		{"a publisher named only by level gives way to the text's subject",
+			"来源：县财政局\n2022年度部门整体支出绩效自评报告\n一、部门基本情况\n桃江县林业局内设股室6个。", "桃江县林业局"},
 		{"the 中央/地方主管部门 of a transfer payment fund it; no 资金使用单位 given",
 			"就业补助资金绩效目标自评表\n中央主管部门 人力资源社会保障部\n地方主管部门 赤峰市松山区财政局\n全年预算数 500", ""},
 	} {

@@ -98,21 +98,24 @@ func findOrganization(nd *normalize.Doc, ti titleInfo) (*string, []Candidate) {
 			cands = append(cands, b)
 		}
 	}
+	// A name that gives its place only by level (县财政局) stands as written
+	// where the report itself writes it (a field, the title, the
+	// signature); from the publisher line or the prose it needs its full
+	// form somewhere in the text.
+	for i, c := range cands {
+		if c.name.Relative && c.reason == "" && c.source != "label" && c.source != "title" && c.source != "signature" && fullName(nd, c.name).Relative {
+			cands[i].reason = "names its place only by level (县, 市) and is written nowhere in full"
+		}
+	}
 	chosen := decideOrg(cands)
 	var out *string
 	if chosen >= 0 {
 		full := fullName(nd, cands[chosen].name)
-		switch {
-		case full.Relative && cands[chosen].source != "label" && cands[chosen].source != "title" && cands[chosen].source != "signature":
-			cands[chosen].reason = "names its place only by level (县, 市) and is written nowhere in full"
-			chosen = -1
-		case full.Text != cands[chosen].name.Text:
+		if full.Text != cands[chosen].name.Text {
 			cands[chosen].reason = "strongest source; written in full elsewhere as " + full.Text
 		}
-		if chosen >= 0 {
-			s := full.Text
-			out = &s
-		}
+		s := full.Text
+		out = &s
 	}
 	ev := make([]Candidate, 0, len(cands))
 	for i, c := range cands {
