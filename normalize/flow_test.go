@@ -45,7 +45,7 @@ func TestFlowReadsAcrossPageBreaks(t *testing.T) {
 	}
 	// 128.64万元 is on page 2 at [2, 10) of its own text.
 	start := len([]rune("一、项目基本情况\n2023年度本项目全年预算数为"))
-	page, s, e, ok := f.Locate(start, start+8)
+	page, s, e, ok := f.Locate(1, start, start+8)
 	if !ok || page != 2 || s != 2 || e != 10 {
 		t.Errorf("Locate(128.64万元) = page %d [%d,%d) %v, want page 2 [2,10)", page, s, e, ok)
 	}
@@ -53,7 +53,7 @@ func TestFlowReadsAcrossPageBreaks(t *testing.T) {
 		t.Errorf("page 2 [%d,%d) = %q", s, e, got)
 	}
 	// A span across the break has no page.
-	if _, _, _, ok := f.Locate(start-3, start+3); ok {
+	if _, _, _, ok := f.Locate(1, start-3, start+3); ok {
 		t.Error("a span across the page break was located")
 	}
 	// Headings keep their paths, at flow offsets.
@@ -105,11 +105,47 @@ func TestFlowClip(t *testing.T) {
 	f := NewFlow(nd)
 	// 预算数为 spans the break after 预算, which ends page 1 at rune 22.
 	start := len([]rune("一、项目基本情况\n2023年度本项目全年"))
-	page, s, e, ok := f.Clip(start, start+6)
+	page, s, e, ok := f.Clip(1, start, start+6)
 	if !ok || page != 1 || s != 20 || e != 22 {
 		t.Errorf("Clip = page %d [%d,%d) %v, want page 1 [20,22)", page, s, e, ok)
 	}
 	if got := nd.Pages[0].Slice(s, e); got != "预算" {
 		t.Errorf("clipped piece %q, want 预算", got)
+	}
+}
+
+// A long document is read in runs of pages of about MaxFlowRunes, cut at a
+// break between paragraphs; every source page is in exactly one run.
+func TestFlowRuns(t *testing.T) {
+	long := string(make([]rune, 0))
+	for i := 0; i < 300; i++ {
+		long += "项目资金严格实行专款专用。"
+	}
+	d := &doc.Document{Format: doc.FormatPDF}
+	for i := 1; i <= 40; i++ {
+		d.Pages = append(d.Pages, doc.Page{Number: i, Blocks: []doc.Block{{Kind: doc.BlockParagraph, Wrapped: true,
+			Continues: i%2 == 0, Lines: []doc.Line{{Text: long}}}}})
+	}
+	nd, err := Document(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewFlow(nd)
+	next := 1
+	for fp, p := range f.Doc.Pages {
+		if n := len(p.Runes()); n > 2*MaxFlowRunes {
+			t.Errorf("flow page %d holds %d runes", fp+1, n)
+		}
+		if got := f.PageAt(fp+1, 0); got != next {
+			t.Errorf("flow page %d starts with page %d, want %d", fp+1, got, next)
+		}
+		// A run never starts at a page that continues the one before.
+		if next > 1 && next%2 == 0 {
+			t.Errorf("flow page %d starts mid-paragraph, at page %d", fp+1, next)
+		}
+		next = f.PageAt(fp+1, len(p.Runes())-1) + 1
+	}
+	if next != 41 || len(f.Doc.Pages) < 2 {
+		t.Errorf("%d flow pages ending at page %d", len(f.Doc.Pages), next-1)
 	}
 }

@@ -83,12 +83,12 @@ func analyzeFlow(nd *normalize.Doc, seg *segment.Segmenter) *facts.Result {
 	res := facts.Analyze(fl.Doc, seg)
 	kept := res.Facts[:0]
 	for _, f := range res.Facts {
-		page, s, e, ok := fl.Locate(f.Start, f.End)
+		page, s, e, ok := fl.Locate(f.Page, f.Start, f.End)
 		if !ok {
 			// The break cut the fact's own text. When the number is whole
 			// before it (1987.08万 ⏎ 元), the fact keeps that piece as its
 			// span; a cut number is dropped.
-			page, s, e, ok = fl.Clip(f.Start, f.End)
+			page, s, e, ok = fl.Clip(f.Page, f.Start, f.End)
 			r := []rune(f.Text)
 			last := strings.LastIndexFunc(f.Text, unicode.IsDigit)
 			if !ok || last < 0 || e-s <= len([]rune(f.Text[:last])) || e-s >= len(r) {
@@ -112,14 +112,12 @@ func analyzeFlow(nd *normalize.Doc, seg *segment.Segmenter) *facts.Result {
 		case c.Source == "form":
 			c.Page = formPage
 		case c.Page > 0:
-			if page, s, e, ok := fl.Locate(c.Start, c.End); ok {
-				c.Page, c.Start, c.End = page, s, e
-			} else {
-				// A span cut by the break: its start's page, clipped.
-				c.Page = fl.PageAt(c.Start)
-				_, s, _, _ := fl.Locate(c.Start, c.Start)
-				c.Start, c.End = s, s
+			page, s, e, ok := fl.Locate(c.Page, c.Start, c.End)
+			if !ok {
+				// A span cut by the break: the piece on its start's page.
+				page, s, e, _ = fl.Clip(c.Page, c.Start, c.End)
 			}
+			c.Page, c.Start, c.End = page, s, e
 		}
 	}
 	return res
