@@ -2,14 +2,17 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"zipin/catalog"
+	"zipin/isolate/isolatetest"
 	"zipin/schema"
 )
 
@@ -117,5 +120,63 @@ func TestRuntimeFailureExitStatus(t *testing.T) {
 	}
 	if _, _, code := run(t, "nosuchcommand"); code != exitUsage {
 		t.Errorf("unknown command: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// Ctrl-C while a worker is stuck in a document: zipin stops at once with
+// the interrupted status, what was finished is committed, and the summary
+// says what the dataset holds.
+func TestInterruptedIngestExitStatus(t *testing.T) {
+	root := t.TempDir()
+	in, out := filepath.Join(root, "in"), filepath.Join(root, "out")
+	if err := os.MkdirAll(in, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	report := "某县民政局2023年度部门整体支出绩效自评报告\n全年预算数100.00万元，全年执行数95.00万元，预算执行率95%。\n"
+	for name, text := range map[string]string{"a.txt": report, "b-loop.txt": report + isolatetest.Loop} {
+		if err := os.WriteFile(filepath.Join(in, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(zipinBin, "ingest", "--out", out, "--timeout", "1h", "--jobs", "2", "--commit-every", "100ms", "--progress", "none", in)
+	cmd.Env = append(os.Environ(), asZipin+"=1")
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	// Until a.txt is committed and b-loop.txt is in a worker's hands.
+	for {
+		select {
+		case err := <-exited:
+			t.Fatalf("ingest ended (%v) early:\n%s\n%s", err, o.String(), e.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+		rows, _ := schema.ReadTable[schema.Report](out, schema.TableReports)
+		if len(rows) != 1 {
+			continue
+		}
+		cat, err := catalog.OpenReadOnly(out)
+		if err != nil {
+			continue
+		}
+		u, _ := cat.Unfinished()
+		cat.Close()
+		if len(u) == 1 {
+			break
+		}
+	}
+	sent := time.Now()
+	_ = cmd.Process.Signal(os.Interrupt)
+	err := <-exited
+	t.Logf("exited %s after SIGINT", time.Since(sent).Round(time.Millisecond))
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Errorf("exit %v, want %d\n%s\n%s", err, exitInterrupted, o.String(), e.String())
+	}
+	if !strings.Contains(o.String(), "dataset:   1 documents") || !strings.Contains(e.String(), "interrupted") {
+		t.Errorf("summary:\n%s\n%s", o.String(), e.String())
 	}
 }
