@@ -440,3 +440,25 @@ func TestFailedCommitSummaryTellsWhatIsWritten(t *testing.T) {
 		t.Errorf("re-run: %v, %d in dataset, %d ok", err, sum.InDataset, sum.Count(StatusOK))
 	}
 }
+
+// A document whose worker is SIGKILLed on every attempt (as the OOM killer
+// does in a small cgroup) is quarantined after the retries, with the cause;
+// the others are written.
+func TestKilledOnEveryAttemptIsQuarantined(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "in")
+	paths := corpus(t, in, 2)
+	if err := os.WriteFile(filepath.Join(in, "kill9.txt"), append(mustRead(t, paths[0]), isolatetest.Kill9...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := Ingest(context.Background(), Options{Out: filepath.Join(t.TempDir(), "out"), Jobs: 2, Timeout: time.Minute}, []string{in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := outcomes(sum)["kill9.txt"]
+	if o.Status != StatusQuarantined || o.Reason != "killed by signal 9 (SIGKILL), on each of 3 attempts" || o.Attempts != 3 {
+		t.Errorf("kill9.txt: %s %q after %d attempts", o.Status, o.Reason, o.Attempts)
+	}
+	if sum.Count(StatusOK) != 2 {
+		t.Errorf("%d ok, want 2", sum.Count(StatusOK))
+	}
+}

@@ -6,6 +6,7 @@ package isolatetest
 import (
 	"bytes"
 	"os"
+	"syscall"
 	"time"
 
 	"zipin/isolate"
@@ -17,6 +18,7 @@ const (
 	Alloc = "ZIPIN-TEST-ALLOC" // allocates without bound
 	Crash = "ZIPIN-TEST-CRASH" // exits abruptly
 	Slow  = "ZIPIN-TEST-SLOW"  // takes 300 ms (to give kill -9 tests a window)
+	Kill9 = "ZIPIN-TEST-KILL9" // SIGKILLs its own process, as the OOM killer would
 )
 
 // Install sets the hook and, if this process is a worker, serves and exits.
@@ -42,6 +44,9 @@ func hook(data []byte) {
 			}
 			sink = append(sink, b)
 		}
+	case bytes.Contains(data, []byte(Kill9)):
+		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		select {}
 	case bytes.Contains(data, []byte(Crash)):
 		os.Exit(3)
 	case bytes.Contains(data, []byte(Slow)):
