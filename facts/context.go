@@ -77,6 +77,11 @@ func contextTyped(p *normalize.Page) []Fact {
 			if !ok || (!strings.Contains(n.Text, ".") && n.Value < 100 && cu.kind == quantity.Money) {
 				continue
 			}
+			// A （元） header beside a count column (培训人次补贴金额（元）)
+			// types amounts only: a whole number there may be the count.
+			if cu.kind == quantity.Money && !strings.Contains(n.Text, ".") && countBesideUnit(text, headers, s) {
+				continue
+			}
 			f := Fact{
 				Page: p.Number, Start: s, End: e, Text: n.Text,
 				Value: quantity.Scale(n.Text, cu.factor), Unit: cu.unit, UnitText: unit, Kind: cu.kind,
@@ -300,4 +305,29 @@ func labelUnitFacts(p *normalize.Page) []Fact {
 		})
 	}
 	return out
+}
+
+// countBesideUnit reports whether the line that declares the unit in force
+// at runeOff also names a count column (人次, 人数, 户数 …).
+func countBesideUnit(text string, ds []declared, runeOff int) bool {
+	i := sort.Search(len(ds), func(i int) bool { return ds[i].at >= runeOff })
+	if i == 0 {
+		return false
+	}
+	r := []rune(text)
+	at := ds[i-1].at
+	from, to := at, at
+	for from > 0 && r[from-1] != '\n' && at-from < 60 {
+		from--
+	}
+	for to < len(r) && r[to] != '\n' && to-at < 60 {
+		to++
+	}
+	line := string(r[from:to])
+	for _, w := range countWords {
+		if len([]rune(w)) >= 2 && strings.Contains(line, w) {
+			return true
+		}
+	}
+	return false
 }

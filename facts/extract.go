@@ -141,6 +141,14 @@ func metricFor(r []rune, start int, kind string) (metric, phrase string, conditi
 	if best != "" {
 		between := left[bestEnd:]
 		conditional = containsAny(between, conditionWords)
+		// A phrase of another kind between the label and the number
+		// (全年执行数（元）执行率中央资金3,200,000.00): the label heads a
+		// column of a table flattened into one line, not this number.
+		for _, m := range metricPhrases {
+			if !contains(m.kinds, kind) && strings.Contains(between, m.phrase) {
+				return "", "", false
+			}
+		}
 	}
 	return best, bestPhrase, conditional
 }

@@ -288,3 +288,42 @@ func TestIndicatorUnitCells(t *testing.T) {
 	})
 	t.Logf("held out: %d/3 facts right", n)
 }
+
+// The HTML table fixtures rendered to DOCX (LibreOffice) and PDF (Chromium)
+// by testdata/text/formats/gen.sh. DOCX keeps the grid and must give every
+// value; a PDF whose table the reader does not find as a grid may leave a
+// field NULL, but never give a wrong value.
+func TestFormatsFixtures(t *testing.T) {
+	cases := []headlineCase{
+		{"formats/grid-table", 4000000, 3936400, 98.41, null, ""},
+		{"formats/grid-units", 1026000, 998000, 97.27, 94, ""}, // held out, like heldout/grid-units.html
+	}
+	for _, c := range cases {
+		for _, ext := range []string{".docx", ".pdf"} {
+			h := analyzeFile(t, "../testdata/text/"+c.file+ext).Headline
+			right, fields := 0, 0
+			for _, f := range []struct {
+				name string
+				got  *float64
+				want float64
+			}{{"budget", h.BudgetYuan, c.budget}, {"executed", h.ExecutedYuan, c.executed}, {"execution_rate", h.ExecutionRate, c.rate}, {"self_score", h.SelfScore, c.score}} {
+				if math.IsNaN(f.want) {
+					if f.got != nil {
+						t.Errorf("%s%s: %s = %v, want NULL", c.file, ext, f.name, *f.got)
+					}
+					continue
+				}
+				fields++
+				switch {
+				case f.got != nil && math.Abs(*f.got-f.want) <= 0.001:
+					right++
+				case f.got != nil:
+					t.Errorf("%s%s: %s = %v, want %v", c.file, ext, f.name, *f.got, f.want)
+				case ext == ".docx":
+					t.Errorf("%s%s: %s = NULL, want %v", c.file, ext, f.name, f.want)
+				}
+			}
+			t.Logf("%s%s: %d/%d stated fields found, none wrong", c.file, ext, right, fields)
+		}
+	}
+}

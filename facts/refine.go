@@ -141,17 +141,22 @@ func clauseOf(s string) string {
 	return s
 }
 
-// sentenceMetric is the metric the first phrase in the sentence names for a
-// number of this kind.
+// sentenceMetric is the metric the sentence names for a number of this
+// kind, when it names one only: a sentence naming two (全年预算数 … 全年执行数)
+// or a phrase of another kind (执行率) is a table's header flattened into a
+// line, and its total's column is unknown.
 func sentenceMetric(sentence, kind string) (metric, phrase string) {
 	at := -1
 	for _, m := range metricPhrases {
-		if !contains(m.kinds, kind) {
-			continue
-		}
 		i := strings.Index(sentence, m.phrase)
 		if i < 0 {
 			continue
+		}
+		if !contains(m.kinds, kind) {
+			return "", ""
+		}
+		if metric != "" && m.metric != metric {
+			return "", ""
 		}
 		if at < 0 || i < at || i == at && len(m.phrase) > len(phrase) {
 			metric, phrase, at = m.metric, m.phrase, i
