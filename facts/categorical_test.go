@@ -306,3 +306,28 @@ func TestOrganizationActsOnReporter(t *testing.T) {
 		t.Errorf("organization %q: the body that checks the reporter is not it", *h.Organization)
 	}
 }
+
+// BenchmarkCategorical measures the title/kind/organization/year/grade
+// decisions on a long report (a fixture repeated to about 95,000 runes):
+// each source is read in time linear in the text.
+func BenchmarkCategorical(b *testing.B) {
+	data, err := os.ReadFile("../testdata/headline/heldout/h1.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	big := strings.Repeat(string(data)+"\n", 300)
+	d, err := extract.Read(context.Background(), "long.txt", []byte(big))
+	if err != nil {
+		b.Fatal(err)
+	}
+	nd, err := normalize.Document(d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var h Headline
+		categorical(nd, &h)
+	}
+	b.ReportMetric(float64(len([]rune(big))), "runes")
+}

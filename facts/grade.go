@@ -46,6 +46,7 @@ func gradeKey(g string) string { return string([]rune(g)[:1]) }
 func findGrade(nd *normalize.Doc) (*string, []Candidate) {
 	var ev []Candidate
 	for _, p := range nd.Pages {
+		byteAt, runeAt := 0, 0 // rune offsets counted on from the last match
 		for _, src := range []struct {
 			re     *regexp.Regexp
 			source string
@@ -54,13 +55,18 @@ func findGrade(nd *normalize.Doc) (*string, []Candidate) {
 			for _, m := range re.FindAllStringSubmatchIndex(p.Text, -1) {
 				g := strings.ReplaceAll(p.Text[m[2]:m[3]], " ", "")
 				after := p.Text[m[3]:]
-				if len(g) == len("优") && after != "" && strings.ContainsRune(gradeBlockers, []rune(after)[0]) {
+				if next, _ := utf8.DecodeRuneInString(after); len(g) == len("优") && after != "" && strings.ContainsRune(gradeBlockers, next) {
 					continue
 				}
 				if re == checkRe && p.Text[m[0]:m[0]+1] == "R" && m[0] > 0 && p.Text[m[0]-1] < 0x80 && p.Text[m[0]-1] != ' ' && p.Text[m[0]-1] != '\n' {
 					continue // an R inside a Latin word, not a Wingdings tick
 				}
-				start := len([]rune(p.Text[:m[2]]))
+				if m[2] < byteAt {
+					byteAt, runeAt = 0, 0 // the second regexp starts over
+				}
+				runeAt += utf8.RuneCountInString(p.Text[byteAt:m[2]])
+				byteAt = m[2]
+				start := runeAt
 				c := Candidate{Field: "grade", Value: g, Page: p.Number, Start: start, End: start + len([]rune(p.Text[m[2]:m[3]])),
 					Label: strings.TrimSpace(p.Text[m[0]:m[2]]), Source: src.source, Scope: "document"}
 				switch {

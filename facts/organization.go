@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"zipin/lexicon"
 	"zipin/normalize"
@@ -127,6 +128,16 @@ func findOrganization(nd *normalize.Doc, ti titleInfo) (*string, []Candidate) {
 			Label: c.label, Source: c.source, Scope: "document", Chosen: i == chosen, Reason: reason})
 	}
 	return out, ev
+}
+
+// lastRunes returns the last n runes of s.
+func lastRunes(s string, n int) []rune {
+	i := len(s)
+	for k := 0; k < n && i > 0; k++ {
+		_, w := utf8.DecodeLastRuneInString(s[:i])
+		i -= w
+	}
+	return []rune(s[i:])
 }
 
 func sameSpan(cs []orgCandidate, b orgCandidate) bool {
@@ -270,6 +281,7 @@ func sameUnit(a, b string) bool {
 // stays), and two different fuller names leave it as it is.
 func fullName(nd *normalize.Doc, o orgName) orgName {
 	var fuller []orgName
+	seen := map[string]bool{} // the text before an occurrence, read once
 	for _, p := range nd.Pages {
 		text := p.Text
 		for off := 0; ; {
@@ -279,9 +291,13 @@ func fullName(nd *normalize.Doc, o orgName) orgName {
 			}
 			at := off + i
 			off = at + len(o.Text)
-			before := []rune(text[:at])
+			before := lastRunes(text[:at], 14)
+			if seen[string(before)] {
+				continue
+			}
+			seen[string(before)] = true
 			var best orgName
-			for k := 1; k <= 14 && k <= len(before); k++ {
+			for k := 1; k <= len(before); k++ {
 				f, ok := parseOrgIn(string(before[len(before)-k:])+o.Text, false)
 				if ok && !f.Relative && (o.Relative || !lexicon.IsProvince(strings.TrimSuffix(f.Place, o.Place))) {
 					best = f
@@ -397,8 +413,15 @@ var sameUnitWords = []string{"本级", "本单位", "本部门", "同上", "同�
 // 全称 variants: 部门(单位)全称, 单位（部门）名称, 单位全称.
 var unitNameLabel = regexp.MustCompile(`^(?:预算)?(?:部门|单位)(?:[（(](?:部门|单位)[)）])?(?:全称|名称)`)
 
+// labelFirst holds the first characters of the labels, a cheap test before
+// the comparisons.
+const labelFirst = "预资单部填报自编用项实主发信来"
+
 // labelAt reports the unit label that starts at rune i of a line.
 func labelAt(lr []rune, i int) (orgLabel, bool) {
+	if !strings.ContainsRune(labelFirst, lr[i]) {
+		return orgLabel{}, false
+	}
 	s := string(lr[i:min(len(lr), i+12)])
 	labels := orgLabels
 	if m := unitNameLabel.FindString(s); m != "" {
@@ -437,7 +460,7 @@ func valueAfter(lr []rune, at int) (int, []rune) {
 		at++
 	}
 	for _, t := range []string{"（盖章）", "(盖章)", "盖章"} {
-		if strings.HasPrefix(string(lr[at:]), t) {
+		if strings.HasPrefix(string(lr[at:min(len(lr), at+4)]), t) {
 			at += len([]rune(t))
 			for at < len(lr) && strings.ContainsRune(" \t|:：", lr[at]) {
 				at++
@@ -467,7 +490,7 @@ func labelValue(v []rune) (orgName, int) {
 	for _, t := range lexicon.OrgTails {
 		rest = strings.TrimPrefix(rest, t)
 	}
-	if r := []rune(rest); len(r) > 0 && unicode.Is(unicode.Han, r[0]) && !hasAnyPrefix(rest, orgValueFollowers...) {
+	if r, _ := utf8.DecodeRuneInString(rest); rest != "" && unicode.Is(unicode.Han, r) && !hasAnyPrefix(rest, orgValueFollowers...) {
 		return orgName{}, 0
 	}
 	return o, skip + n
@@ -491,7 +514,7 @@ func orgFromTitle(nd *normalize.Doc, ti titleInfo) []orgCandidate {
 			at = len([]rune(m))
 		}
 		for _, w := range []string{"关于", "（", "("} {
-			if strings.HasPrefix(string(r[at:]), w) {
+			if strings.HasPrefix(string(r[at:min(len(r), at+2)]), w) {
 				at += len([]rune(w))
 			}
 		}
@@ -633,7 +656,7 @@ func orgFromBody(nd *normalize.Doc) []orgCandidate {
 				c.reason = "inside quotation marks or a document's title"
 			case hasAnyPrefix(after, orgNotBefore...):
 				c.reason = "named as the author of another document"
-			case strings.HasPrefix(after, "制") && (len([]rune(after)) == 1 || strings.ContainsRune("\n ", []rune(after)[1])):
+			case after == "制" || strings.HasPrefix(after, "制\n") || strings.HasPrefix(after, "制 "):
 				c.reason = "the body that printed the form (某财政局制)"
 			case hasAnySuffix(strings.TrimRight(before, "0123456789年，, "), orgNotAfter...):
 				c.reason = "named as another body the report refers to"

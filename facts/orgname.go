@@ -57,8 +57,9 @@ func parseOrgPrefixIn(r []rune, bounded bool) (orgName, int) {
 		placeAt = lexicon.PlaceFormAt
 	}
 	start := 0
+	head := string(r[:min(len(r), 8)])          // enough for any prefix word
 	for _, p := range []string{"中共", "中国共产党"} { // 中共某县委组织部
-		if strings.HasPrefix(string(r), p) {
+		if strings.HasPrefix(head, p) {
 			start = len([]rune(p))
 		}
 	}
@@ -73,7 +74,7 @@ func parseOrgPrefixIn(r []rune, bounded bool) (orgName, int) {
 	relative := false
 	if p == start {
 		for _, w := range lexicon.RelativePlaces {
-			if strings.HasPrefix(string(r[p:]), w) {
+			if strings.HasPrefix(string(r[p:min(len(r), p+4)]), w) {
 				p += len([]rune(w))
 				relative = true
 				break

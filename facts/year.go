@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"zipin/normalize"
 )
@@ -63,7 +64,7 @@ func findYear(nd *normalize.Doc, title string) (*int, []Candidate) {
 			y, _ := strconv.Atoi(text[m[2]:m[3]])
 			before, after := text[:m[0]], text[m[1]:]
 			clause := yearClause(after)
-			start := len([]rune(before))
+			start := utf8.RuneCountInString(before)
 			c := Candidate{Field: "fiscal_year", Value: strconv.Itoa(y), Page: p.Number, Start: start, End: start + len([]rune(text[m[0]:m[1]])),
 				Label: strings.TrimSpace(text[m[0]:m[1]]) + clause, Source: "mentions", Scope: "document"}
 			date := dateAfter.MatchString(after)

@@ -207,8 +207,9 @@ func PlaceFormAt(r []rune, after string) (int, string) {
 	if n, l := PlaceAt(r, after); n > 0 {
 		return n, l
 	}
+	head := string(r[:min(len(r), 3)])
 	for _, w := range RelativePlaces {
-		if strings.HasPrefix(string(r), w) || strings.HasPrefix(string(r), "自治") {
+		if strings.HasPrefix(head, w) || strings.HasPrefix(head, "自治") {
 			return 0, "" // 自治区文化和旅游厅, 市财政局: a level word, not a name
 		}
 	}
