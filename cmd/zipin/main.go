@@ -69,7 +69,9 @@ func markUsage(c *cobra.Command) {
 func main() {
 	rootCmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErr(err) })
 	markUsage(rootCmd)
+	stopProfile := startCPUProfile()
 	err := rootCmd.Execute()
+	stopProfile()
 	if err == nil {
 		return
 	}
