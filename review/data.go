@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"zipin/harvest"
 	"zipin/schema"
 )
 
@@ -27,6 +28,7 @@ type Data struct {
 	facts      map[string][]schema.Fact
 	projects   map[string][]schema.Project
 	indicators map[string][]schema.Indicator
+	origins    map[string]harvest.HarvestedDoc
 }
 
 // Doc is one document with all its rows.
@@ -36,6 +38,10 @@ type Doc struct {
 	Facts      []schema.Fact      // by seq
 	Projects   []schema.Project   // by project_seq
 	Indicators []schema.Indicator // by project_seq, seq
+	// Origin is what the harvester recorded of the document (source_url,
+	// detail page, publication date, fetch time); nil when it was not
+	// harvested.
+	Origin *harvest.HarvestedDoc
 }
 
 // Load reads every table of the dataset in dir.
@@ -90,6 +96,9 @@ func Load(dir string) (*Data, error) {
 		}); err != nil {
 		return nil, err
 	}
+	if d.origins, err = harvest.ReadOrigins(dir); err != nil {
+		return nil, fmt.Errorf("review: dataset %s: reading the harvest's records: %w", dir, err)
+	}
 	return d, nil
 }
 
@@ -134,7 +143,12 @@ func (d *Data) Doc(docID string) (*Doc, bool) {
 	if !ok {
 		return nil, false
 	}
+	var origin *harvest.HarvestedDoc
+	if o, ok := d.origins[docID]; ok {
+		origin = &o
+	}
 	return &Doc{
+		Origin:     origin,
 		Report:     d.Reports[i],
 		Texts:      d.texts[docID],
 		Facts:      d.facts[docID],

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"cmp"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
@@ -8,6 +9,10 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,11 +42,15 @@ func ScriptCSP() string {
 	return "'sha256-" + base64.StdEncoding.EncodeToString(h[:]) + "'"
 }
 
-// cell is one table cell, optionally a link into the text.
+// cell is one table cell, optionally a link into the text. A cell merged
+// over the rows below it (Rowspan > 1) is written once; the cells it covers
+// are Skip.
 type cell struct {
-	Text  string
-	Href  string
-	Class string
+	Text    string
+	Href    string
+	Class   string
+	Rowspan int
+	Skip    bool
 }
 
 // table is a titled grid of cells.
@@ -67,16 +76,54 @@ type pageView struct {
 	Facts   int
 }
 
+// warningView is a cross-check warning, linked to the evidence or fact it
+// is about, and to the headline fields it names.
+type warningView struct {
+	Text   string
+	Href   string
+	Fields []cell // links to the named fields' rows (#field-NAME)
+}
+
+// headRow is one headline field with the candidates weighed for it.
+type headRow struct {
+	Field    string
+	Value    cell
+	Note     cell
+	Evidence []evidenceView
+}
+
+// evidenceView is one candidate of reports.evidence, linked to its span.
+type evidenceView struct {
+	Value, Label, Source, Scope, Reason string
+	Chosen                              bool
+	Page                                int32
+	Href                                string
+}
+
+// provenance is where the document came from, for people: the harvest's
+// record when the harvester fetched it.
+type provenance struct {
+	SourceURL, DetailURL, Published, Fetched string
+	// Original links to the original file, or is "": a route of the server,
+	// or a file: URL that zipin built from the recorded path (so trusted,
+	// which html/template needs told).
+	Original template.URL
+}
+
 // view is everything the page template shows.
 type view struct {
 	Report   schema.Report
 	Back     string // the list page, when served
-	Warnings []cell
+	Prov     provenance
+	Warnings []warningView
 	Problems []problem
+	Headline []headRow
 	Tables   []table
 	Kinds    []kindCount
+	Metrics  []string // the metrics of the facts, for the next/previous fact control
 	Pages    []pageView
 	Facts    int
+	Evidence int
 }
 
 // headlineField is one reports column shown at the top, and how to find its
@@ -113,17 +160,35 @@ var headlineFields = []headlineField{
 	}},
 }
 
-// warningMetrics links a warning to the fact it is about, by the first
-// keyword it contains.
-var warningMetrics = []struct {
+// warningFields links a warning to the headline fields it names, by
+// keywords; the first field named in this order is the one the warning's
+// own link goes to (its chosen evidence, or else a fact of its metric).
+var warningFields = []struct {
 	keywords []string
-	metric   string
+	field    string // the headline field (reports column)
+	metric   string // the facts' metric, when no evidence locates the field
 }{
-	{[]string{"execution_rate", "执行率", "rate"}, "execution_rate"},
-	{[]string{"self_score", "得分", "score"}, "self_score"},
-	{[]string{"executed", "执行数", "支出"}, "executed"},
-	{[]string{"budget", "预算"}, "budget_total"},
+	{[]string{"execution_rate", "执行率", "rate"}, "execution_rate", "execution_rate"},
+	{[]string{"self_score", "得分", "score"}, "self_score", "self_score"},
+	{[]string{"executed", "执行数", "支出"}, "executed_yuan", "executed"},
+	{[]string{"budget", "预算"}, "budget_yuan", "budget_total"},
+	{[]string{"grade", "等级"}, "grade", ""},
 }
+
+// evidenceField is the reports column an evidence field fills: the
+// evidence names money fields without their unit.
+func evidenceField(f string) string {
+	switch f {
+	case "budget":
+		return "budget_yuan"
+	case "executed":
+		return "executed_yuan"
+	}
+	return f
+}
+
+// projectWarning is the prefix selfeval gives a 自评表's warning: P<seq>:.
+var projectWarning = regexp.MustCompile(`^P(\d+):`)
 
 // linker finds places in a document's text and remembers the anchors it
 // needs there.
@@ -196,6 +261,32 @@ func (l *linker) text(words string, page int32) string {
 	return ""
 }
 
+// span returns a link to runes [start,end) of page: the fact with exactly
+// that span, or else an anchor at its start. It is "" when the span is not
+// in the text (page 0, or past the page's end).
+func (l *linker) span(page, start, end int32) string {
+	if page <= 0 || end <= start {
+		return ""
+	}
+	for _, f := range l.doc.Facts {
+		if f.Page == page && f.Start == start && f.End == end {
+			return factHref(f.Seq)
+		}
+	}
+	r, ok := l.runes[page]
+	if !ok || start < 0 || int(end) > len(r) {
+		return ""
+	}
+	key := fmt.Sprint("span\x00", page, "\x00", start)
+	if h, ok := l.found[key]; ok {
+		return h
+	}
+	id := fmt.Sprintf("a-%d", len(l.found)+1)
+	l.anchors[page] = append(l.anchors[page], anchor{int(start), id})
+	l.found[key] = "#" + id
+	return "#" + id
+}
+
 func runeIndex(s, sub []rune) int {
 	if len(sub) == 0 {
 		return -1
@@ -211,24 +302,68 @@ func runeIndex(s, sub []rune) int {
 // build assembles the page's view of a document.
 func build(doc *Doc, back string) view {
 	l := newLinker(doc)
-	v := view{Report: doc.Report, Back: back, Facts: len(doc.Facts)}
+	v := view{Report: doc.Report, Back: back, Facts: len(doc.Facts), Prov: provenanceOf(doc, back != "")}
+
+	// Evidence by headline field, each candidate linked to its span.
+	evidence := map[string][]evidenceView{}
+	var evFields []string
+	chosen := map[string]string{}  // field → link to its chosen candidate
+	weighed := map[string]string{} // field → link to its first candidate
+	for _, e := range doc.Report.Evidence {
+		field := evidenceField(e.Field)
+		if _, seen := evidence[field]; !seen {
+			evFields = append(evFields, field)
+		}
+		ev := evidenceView{Value: e.Value, Label: e.Label, Source: e.Source, Scope: e.Scope, Reason: e.Reason,
+			Chosen: e.Chosen, Page: e.Page, Href: l.span(e.Page, e.Start, e.End)}
+		if ev.Href == "" && e.Page > 0 {
+			ev.Href = fmt.Sprintf("#page-%d", e.Page)
+		}
+		if e.Chosen && chosen[field] == "" {
+			chosen[field] = ev.Href
+		}
+		if weighed[field] == "" {
+			weighed[field] = ev.Href
+		}
+		evidence[field] = append(evidence[field], ev)
+		v.Evidence++
+	}
 
 	for _, w := range doc.Report.Warnings {
-		c := cell{Text: w}
+		wv := warningView{Text: w}
 		lw := strings.ToLower(w)
-	match:
-		for _, wm := range warningMetrics {
-			for _, k := range wm.keywords {
+		for _, wf := range warningFields {
+			named := false
+			for _, k := range wf.keywords {
 				if strings.Contains(lw, k) {
-					c.Href, _ = l.fact([]string{wm.metric}, nil)
-					break match
+					named = true
+					break
+				}
+			}
+			if !named {
+				continue
+			}
+			wv.Fields = append(wv.Fields, cell{Text: wf.field, Href: "#field-" + wf.field})
+			if wv.Href == "" {
+				// The chosen candidate, or when none was (a NULL field),
+				// the first one weighed.
+				wv.Href = cmp.Or(chosen[wf.field], weighed[wf.field])
+			}
+			if wv.Href == "" && wf.metric != "" {
+				wv.Href, _ = l.fact([]string{wf.metric}, nil)
+			}
+		}
+		if m := projectWarning.FindStringSubmatch(w); m != nil && wv.Href == "" {
+			if seq, err := strconv.Atoi(m[1]); err == nil {
+				if p := projectPage(doc.Projects, int32(seq)); p > 0 {
+					wv.Href = fmt.Sprintf("#page-%d", p)
 				}
 			}
 		}
-		v.Warnings = append(v.Warnings, c)
+		v.Warnings = append(v.Warnings, wv)
 	}
 
-	head := table{Title: "Headline fields (reports)", ID: "headline", Headers: []string{"field", "value", "in the text"}}
+	shown := map[string]bool{}
 	for _, f := range headlineFields {
 		text, num := f.value(doc.Report)
 		c := cell{Text: text}
@@ -252,9 +387,17 @@ func build(doc *Doc, back string) view {
 				note = cell{Text: "found", Href: c.Href}
 			}
 		}
-		head.Rows = append(head.Rows, []cell{{Text: f.label}, c, note})
+		if c.Href == "" {
+			c.Href = chosen[f.label]
+		}
+		shown[f.label] = true
+		v.Headline = append(v.Headline, headRow{Field: f.label, Value: c, Note: note, Evidence: evidence[f.label]})
 	}
-	v.Tables = append(v.Tables, head)
+	for _, field := range evFields { // evidence for a field the table does not show
+		if !shown[field] {
+			v.Headline = append(v.Headline, headRow{Field: field, Value: cell{Text: "—", Class: "null"}, Evidence: evidence[field]})
+		}
+	}
 
 	if len(doc.Projects) > 0 {
 		t := table{Title: "Projects (自评表)", ID: "projects", Headers: []string{"#", "project", "department", "implementer", "budget_yuan", "executed_yuan", "execution_rate", "total_score", "page"}}
@@ -309,6 +452,12 @@ func build(doc *Doc, back string) view {
 				{Text: weight}, {Text: score}, {Text: deref(in.Note)},
 			})
 		}
+		// A 自评表 merges level1 and level2 over their indicators; show each
+		// once, as the form does, instead of on every row.
+		mergeDown(t.Rows, 1, func(r []cell) string { return r[0].Text[:strings.Index(r[0].Text, ".")] + "\x00" + r[1].Text })
+		mergeDown(t.Rows, 2, func(r []cell) string {
+			return r[0].Text[:strings.Index(r[0].Text, ".")] + "\x00" + r[1].Text + "\x00" + r[2].Text
+		})
 		v.Tables = append(v.Tables, t)
 	}
 
@@ -318,6 +467,14 @@ func build(doc *Doc, back string) view {
 		byPage[f.Page] = append(byPage[f.Page], f)
 		counts[kindClass(f.Kind)]++
 	}
+	metrics := map[string]bool{}
+	for _, f := range doc.Facts {
+		if f.Metric != nil && !metrics[*f.Metric] {
+			metrics[*f.Metric] = true
+			v.Metrics = append(v.Metrics, *f.Metric)
+		}
+	}
+	slices.Sort(v.Metrics)
 	for _, k := range kinds {
 		if counts[k] > 0 {
 			v.Kinds = append(v.Kinds, kindCount{k, counts[k]})
@@ -336,6 +493,51 @@ func build(doc *Doc, back string) view {
 		}
 	}
 	return v
+}
+
+// mergeDown merges column col over runs of rows with the same non-empty
+// key: the first cell of a run spans it, the others are skipped.
+func mergeDown(rows [][]cell, col int, key func([]cell) string) {
+	for i := 0; i < len(rows); {
+		j := i + 1
+		if rows[i][col].Text != "" {
+			k := key(rows[i])
+			for j < len(rows) && key(rows[j]) == k {
+				j++
+			}
+		}
+		if j-i > 1 {
+			rows[i][col].Rowspan = j - i
+			for r := i + 1; r < j; r++ {
+				rows[r][col].Skip = true
+			}
+		}
+		i = j
+	}
+}
+
+// provenanceOf gathers where a document came from. served says the page is
+// served, so the original is a route of the server rather than a file:
+// link (which a browser refuses from an http: page).
+func provenanceOf(doc *Doc, served bool) provenance {
+	p := provenance{SourceURL: deref(doc.Report.SourceURL)}
+	if o := doc.Origin; o != nil {
+		if p.SourceURL == "" {
+			p.SourceURL = cmp.Or(o.SourceURL, o.FinalURL)
+		}
+		p.DetailURL, p.Published, p.Fetched = o.DetailURL, o.Published, o.FetchedAt
+	}
+	switch {
+	case served:
+		p.Original = template.URL("/doc/" + url.PathEscape(doc.Report.DocID) + "/original")
+	case doc.Report.Source != "":
+		if abs, err := filepath.Abs(doc.Report.Source); err == nil {
+			if _, err := os.Stat(abs); err == nil {
+				p.Original = template.URL((&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String())
+			}
+		}
+	}
+	return p
 }
 
 func projectPage(ps []schema.Project, seq int32) int32 {

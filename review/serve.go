@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,7 +67,42 @@ func Handler(d *Data) http.Handler {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 		}
 	})
+	mux.HandleFunc("GET /doc/{id}/original", func(w http.ResponseWriter, r *http.Request) {
+		doc, ok := d.Doc(r.PathValue("id"))
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		serveOriginal(w, r, doc.Report)
+	})
 	return hostGuard(mux)
+}
+
+// serveOriginal sends the file a report was read from, as recorded in
+// reports.source. A PDF opens in the browser; any other format (HTML above
+// all, which would run on this origin) is a download.
+func serveOriginal(w http.ResponseWriter, r *http.Request, rep schema.Report) {
+	f, err := os.Open(rep.Source)
+	if err != nil {
+		http.Error(w, fmt.Sprintf("the original %s cannot be opened here: %v", rep.Source, err), http.StatusNotFound)
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || st.IsDir() {
+		http.Error(w, fmt.Sprintf("the original %s is not a file", rep.Source), http.StatusNotFound)
+		return
+	}
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	name := filepath.Base(rep.Source)
+	if rep.Format == "pdf" {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
+	} else {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	}
+	http.ServeContent(w, r, "", st.ModTime(), f)
 }
 
 // hostGuard answers only requests addressed to the loopback by name or IP,
