@@ -229,9 +229,18 @@ func ignoredName(name string) string {
 // paths is always taken. Problems are returned as outcomes, not errors, so
 // one unreadable entry never stops a run.
 func Collect(paths []string) (files []string, problems []Outcome) {
+	return collect(context.Background(), paths)
+}
+
+// collect is Collect that stops walking when ctx ends (a signal during the
+// listing of a large tree).
+func collect(ctx context.Context, paths []string) (files []string, problems []Outcome) {
 	seen := map[string]bool{}
 	var walk func(p string)
 	walk = func(p string) {
+		if ctx.Err() != nil {
+			return
+		}
 		real, err := filepath.EvalSymlinks(p)
 		if err != nil {
 			problems = append(problems, Outcome{Source: p, Status: StatusQuarantined, Reason: fmt.Sprintf("cannot resolve path: %v", pathErr(err))})
@@ -427,7 +436,7 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 		// loads it, which keeps it small.
 		go segment.Default()
 	}
-	files, problems := Collect(paths)
+	files, problems := collect(ctx, paths)
 	todo := make(chan string)
 	results := make(chan result, opts.Jobs)
 	wctx, cancel := context.WithCancel(ctx)
