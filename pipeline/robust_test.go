@@ -34,8 +34,8 @@ func TestPoisonDocumentsEachQuarantined(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// 100,000 cells in one row: analysing 10,000 takes 23 s, and the cost
-	// grows with the square.
+	// 100,000 cells in one row: analysing 10,000 took 23 s (2026-11-30),
+	// the cost growing with the square.
 	// Named to sort after the good documents, which are done first.
 	write("x-wide.xlsx", wideXLSX(100_000))
 	write("x-cut-cmap.pdf", cutCMapPDF())
@@ -51,13 +51,22 @@ func TestPoisonDocumentsEachQuarantined(t *testing.T) {
 	t.Logf("run: %s; parent peak RSS %d MB, largest worker %d MB", time.Since(start).Round(time.Millisecond), sum.PeakRSSKB>>10, sum.WorkerPeakRSSKB>>10)
 	got := outcomes(sum)
 	for name, want := range map[string]string{
-		"x-wide.xlsx": "exceeded 15s (time budget per document)",
 		"x-huge.txt":  "input too large: 1.5 MB, more than the 1.0 MB limit (--max-input)",
 		"x-dense.txt": "too many facts: page 1 holds 1200, more than the limit of 300 per page (--max-facts-per-page); not a report page",
 	} {
 		if o := got[name]; o.Status != StatusQuarantined || o.Reason != want {
 			t.Errorf("%s: %s %q, want quarantined %q", name, o.Status, o.Reason, want)
 		}
+	}
+	// The wide workbook's 100,000 cells are percentages: it ends by the time
+	// budget while the analysis of a wide row costs the square of its cells,
+	// by the cap on facts per page once it does not. Either is its reason.
+	switch o := got["x-wide.xlsx"]; {
+	case o.Status == StatusQuarantined && (o.Reason == "exceeded 15s (time budget per document)" ||
+		o.Reason == "too many facts: page 1 holds 100000, more than the limit of 300 per page (--max-facts-per-page); not a report page"):
+		t.Logf("x-wide.xlsx: %s", o.Reason)
+	default:
+		t.Errorf("x-wide.xlsx: %s %q, want quarantined by the time budget or the facts cap", o.Status, o.Reason)
 	}
 	// The cut CMap keeps the PDF reader busy for ever (an extract/pdf bug);
 	// once that is fixed the document may be read. Either way it must not
