@@ -36,6 +36,8 @@ func FuzzRead(f *testing.F) {
 	nul[8] = 0
 	f.Add(nul)
 	f.Add(bytes.Replace(twoPages(), []byte("xref\n0 8\n"), []byte("xref\n4294967296 8\n"), 1))
+	f.Add(rc4Encrypt(twoPages(), 40))
+	f.Add(rc4Encrypt(twoPages(), 128))
 	// No OCR while fuzzing: spawning tesseract per input would measure
 	// tesseract, not the reader. Restored for any test that runs after.
 	path := os.Getenv("PATH")

@@ -14,7 +14,7 @@ import (
 // password and owner password "owner", written from PDF 32000-1
 // algorithms 2, 3 and 5. RC4 is its own inverse, so the strings and
 // streams are encrypted by the decrypter's rewrite.
-func rc4Encrypt(t *testing.T, plain []byte, bits int) []byte {
+func rc4Encrypt(plain []byte, bits int) []byte {
 	n := bits / 8
 	r := 3
 	if bits == 40 {
@@ -109,7 +109,7 @@ func TestRC4KeyLengths(t *testing.T) {
 	plain = bytes.Replace(plain, []byte("/Root 1 0 R"), []byte("/Root 1 0 R /Info 6 0 R"), 1)
 	for _, bits := range []int{40, 56, 96, 128} {
 		t.Run(fmt.Sprint(bits), func(t *testing.T) {
-			data := rc4Encrypt(t, plain, bits)
+			data := rc4Encrypt(plain, bits)
 			if bytes.Contains(data, []byte("Budget")) {
 				t.Fatal("the test file is not encrypted")
 			}
