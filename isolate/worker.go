@@ -47,6 +47,7 @@ type Worker struct {
 	exited chan struct{}
 	served int
 	seq    uint64
+	ooms   int64 // oomKills() when the child started
 
 	// Starts counts child processes started, for the catalog and tests.
 	Starts int
@@ -114,6 +115,7 @@ func (w *Worker) start() error {
 	w.bw, w.br = bufio.NewWriter(inW), bufio.NewReader(outR)
 	w.exited = make(chan struct{})
 	w.served = 0
+	w.ooms = oomKills()
 	w.Starts++
 	go func(exited chan struct{}) {
 		_ = cmd.Wait()
@@ -270,7 +272,13 @@ func (w *Worker) crashed(ch chan result) Response {
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 			// Not our kill (that happens only on a timeout or the end of
 			// the run, which never get here): from outside.
-			return Response{Unreadable: fmt.Sprintf("killed by signal %d (%s)", int(ws.Signal()), unix.SignalName(ws.Signal())), Retryable: ws.Signal() == syscall.SIGKILL}
+			by := ""
+			if n := oomKills(); ws.Signal() == syscall.SIGKILL && w.ooms >= 0 && n > w.ooms {
+				// The memory cgroup (a container's limit) ran out: the
+				// document, or others' use of the machine.
+				by = " from the kernel's OOM killer"
+			}
+			return Response{Unreadable: fmt.Sprintf("killed by signal %d (%s)%s", int(ws.Signal()), unix.SignalName(ws.Signal()), by), Retryable: ws.Signal() == syscall.SIGKILL}
 		}
 	}
 	return Response{Unreadable: "worker crashed (" + how + "): " + firstLines(msg, 2)}
