@@ -95,7 +95,15 @@ func TestXrefRebuild(t *testing.T) {
 		copy(b[m[5][0]:], e5)
 		return b
 	}
+	zeroed := func() []byte {
+		// The font's entry (object 7) says in use at offset 0.
+		b := append([]byte(nil), sound...)
+		m := xrefEntry.FindAllIndex(b, -1)
+		copy(b[m[6][0]:], "0000000000")
+		return b
+	}
 	cases := map[string][]byte{
+		"entry-at-offset-0": zeroed(),
 		"size-below-highest":             bytes.Replace(sound, []byte("/Size 8 "), []byte("/Size 3 "), 1),
 		"entry-points-at-another-object": swapped(),
 		"comment-after-eof":              append(append([]byte(nil), sound...), "% written by a signing tool\n"...),

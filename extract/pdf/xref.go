@@ -51,6 +51,7 @@ func checkXref(data []byte) *xrefDamage {
 		return &xrefDamage{reason: "startxref points outside the file"}
 	}
 	size, highest := int64(-1), int64(-1)
+	var zero []int64 // in-use entries at offset 0
 	seen := map[int64]bool{}
 	for hops := 0; off > 0 && hops < 64 && !seen[off]; hops++ {
 		seen[off] = true
@@ -62,7 +63,7 @@ func checkXref(data []byte) *xrefDamage {
 		switch {
 		case bytes.HasPrefix(data[s:], []byte("xref")):
 			var d *xrefDamage
-			dict, highest, d = checkXrefTable(data, s+4, highest)
+			dict, highest, d = checkXrefTable(data, s+4, highest, &zero)
 			if d != nil {
 				return d
 			}
@@ -105,12 +106,62 @@ func checkXref(data []byte) *xrefDamage {
 	if size >= 0 && highest >= size {
 		return &xrefDamage{reason: fmt.Sprintf("trailer /Size %d is below object %d", size, highest)}
 	}
+	if num, ok := zeroOffset(data, zero); ok {
+		return &xrefDamage{reason: fmt.Sprintf("cross-reference entry for object %d is at offset 0 while the object is in the file", num)}
+	}
 	return nil
+}
+
+// zeroOffset reports the first of nums that is defined ("N G obj") in
+// data: an object the table lost.
+func zeroOffset(data []byte, nums []int64) (int64, bool) {
+	if len(nums) == 0 {
+		return 0, false
+	}
+	want := make(map[int64]bool, len(nums))
+	for _, n := range nums {
+		want[n] = true
+	}
+	// Each "obj" keyword, read backwards as "N G obj" (bytes.Index is far
+	// faster than the repair scan's regular expression).
+	for pos := 0; pos < len(data); {
+		i := bytes.Index(data[pos:], []byte("obj"))
+		if i < 0 {
+			break
+		}
+		j := pos + i
+		pos = j + 3
+		k := j
+		digits := func() (int64, bool) {
+			for k > 0 && isWhite(data[k-1]) {
+				k--
+			}
+			end := k
+			for k > 0 && end-k < 10 && data[k-1] >= '0' && data[k-1] <= '9' {
+				k--
+			}
+			if k == end {
+				return 0, false
+			}
+			n, err := strconv.ParseInt(string(data[k:end]), 10, 64)
+			return n, err == nil
+		}
+		if k == 0 || !isWhite(data[k-1]) {
+			continue // endobj, or a name
+		}
+		if _, ok := digits(); !ok {
+			continue
+		}
+		if n, ok := digits(); ok && (k == 0 || isWhite(data[k-1]) || isDelimOrSpace(data[k-1])) && want[n] {
+			return n, true
+		}
+	}
+	return 0, false
 }
 
 // checkXrefTable checks a classic table starting after its "xref" keyword
 // and returns its trailer dictionary and the highest in-use object number.
-func checkXrefTable(data []byte, i int, highest int64) ([]byte, int64, *xrefDamage) {
+func checkXrefTable(data []byte, i int, highest int64, zero *[]int64) ([]byte, int64, *xrefDamage) {
 	for {
 		i = skipSpace(data, i)
 		if i >= len(data) {
@@ -142,8 +193,18 @@ func checkXrefTable(data []byte, i int, highest int64) ([]byte, int64, *xrefDama
 			inUse := data[j] == 'n'
 			i = j + 1
 			num := start + k
-			if !inUse || off == 0 {
-				continue // the library, like the format, ignores these
+			if !inUse {
+				continue
+			}
+			if off == 0 {
+				// The library reads an in-use entry at offset 0 as a
+				// missing object. Some writers mark unused numbers so; an
+				// object that does exist would be lost silently, which
+				// checkXref tells by looking for it (zeroOffset).
+				if num > 0 && len(*zero) < 64 {
+					*zero = append(*zero, num)
+				}
+				continue
 			}
 			highest = max(highest, num)
 			if off >= int64(len(data)) {
