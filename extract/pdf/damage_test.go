@@ -103,7 +103,7 @@ func TestXrefRebuild(t *testing.T) {
 		return b
 	}
 	cases := map[string][]byte{
-		"entry-at-offset-0": zeroed(),
+		"entry-at-offset-0":              zeroed(),
 		"size-below-highest":             bytes.Replace(sound, []byte("/Size 8 "), []byte("/Size 3 "), 1),
 		"entry-points-at-another-object": swapped(),
 		"comment-after-eof":              append(append([]byte(nil), sound...), "% written by a signing tool\n"...),
