@@ -52,6 +52,8 @@ func TestRenderingsReadAsTheSource(t *testing.T) {
 		"../testdata/src/report-wrap.html",
 		"../testdata/pdf/wrap-chromium.pdf",
 		"../testdata/pdf/wrap-libreoffice.pdf",
+		// printed with the browser's date, title, address and 1/1 in the margins
+		"../testdata/pdf/wrap-chromium-print.pdf",
 		"../testdata/office/wrap-lo.docx",
 	} {
 		t.Run(filepath.Base(path), func(t *testing.T) {

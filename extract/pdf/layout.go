@@ -376,9 +376,16 @@ var pageNumber = regexp.MustCompile(`^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|�
 
 var digits = regexp.MustCompile(`\d+`)
 
+// browserStamp is what a browser prints in a page's margins when a page is
+// printed with its headers and footers: the date and time (11/30/26, 9:30 PM;
+// 2024/3/18 09:30) before the page's title at the top, its address before
+// "1/3" at the foot. On a one-page print nothing repeats to tell it apart.
+var browserStamp = regexp.MustCompile(`^(?:\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AaPp][Mm])?|\d{4}/\d{1,2}/\d{1,2}\s+\d{1,2}:\d{2}|(?:https?|file)://\S+)(?:\s|$)`)
+
 // removeFurniture drops page numbers and running headers/footers: lines in
-// the top or bottom 10% of the page that are a page number, or whose text
-// (digits ignored) recurs in that band on at least half the pages.
+// the top or bottom 10% of the page that are a page number, whose text
+// (digits ignored) recurs in that band on at least half the pages, or that
+// a browser printed there (browserStamp) in type smaller than the body's.
 func removeFurniture(pages []*pageData) {
 	band := func(pd *pageData, l *textLine) bool {
 		return l.box.Y1 < pd.height*0.1 || l.box.Y0 > pd.height*0.9
@@ -415,7 +422,8 @@ func removeFurniture(pages []*pageData) {
 			}
 			t := strings.TrimSpace(l.text)
 			n := seen[digits.ReplaceAllString(t, "#")]
-			if pageNumber.MatchString(t) || n >= 2 && n*2 >= len(pages) && l.size <= body+0.5 {
+			if pageNumber.MatchString(t) || n >= 2 && n*2 >= len(pages) && l.size <= body+0.5 ||
+				browserStamp.MatchString(t) && l.size < body {
 				l.drop = true
 			}
 		}

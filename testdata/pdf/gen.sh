@@ -27,6 +27,11 @@ chrome() { # chrome in.html out.pdf
 		--disable-component-update --no-first-run --user-data-dir="$tmp/profile" \
 		--no-pdf-header-footer --print-to-pdf="$2" "file://$1" 2>/dev/null
 }
+chrome_print() { # chrome_print in.html out.pdf: with the browser's own header and footer (date, title, address, 1/1)
+	FONTCONFIG_FILE="$tmp/fonts.conf" chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --no-first-run --user-data-dir="$tmp/profile" \
+		--print-to-pdf="$2" "file://$1" 2>/dev/null
+}
 office() { # office in.html out.pdf
 	# LibreOffice's HTML import ignores CSS cell borders; the border
 	# attribute gives the same ruled table. Text and structure are unchanged.
@@ -53,6 +58,7 @@ office "$src/report-pdf.html" "$here/report-libreoffice.pdf"
 # text, however each producer wraps it.
 chrome "$src/report-wrap.html" "$here/wrap-chromium.pdf"
 office "$src/report-wrap.html" "$here/wrap-libreoffice.pdf"
+chrome_print "$src/report-wrap.html" "$here/wrap-chromium-print.pdf"
 chrome "$src/report-pagebreak.html" "$here/pagebreak-chromium.pdf"
 office "$src/report-pagebreak.html" "$here/pagebreak-libreoffice.pdf"
 chrome "$here/src-twocol.html" "$here/twocol-chromium.pdf"
