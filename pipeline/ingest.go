@@ -607,13 +607,18 @@ func (r *run) process(ctx context.Context, w *isolate.Worker, path string) resul
 	res := result{o: o, input: input}
 	inProcess := r.opts.Isolate == IsolateNone
 	var data []byte
-	if r.opts.Isolate == IsolateRisky {
-		// Plain text and HTML are analyzed here; the format decides.
+	if r.opts.Isolate == IsolateRisky && st.Size() <= riskyInProcessMax {
+		// Plain text and HTML of ordinary size are analyzed here; the
+		// format decides. Anything larger goes to a worker unread, so this
+		// process never holds a large input.
 		if data, err = readFile(path); err != nil {
 			return quarantine(err.Error())
 		}
 		f := extract.Detect(data)
 		inProcess = f == doc.FormatTXT || f == doc.FormatHTML
+		if !inProcess {
+			data = nil
+		}
 	}
 	if u, ok := r.unfinished[o.DocID]; ok && u.InProcess && inProcess && !r.opts.RetryQuarantined {
 		// It was being analyzed in the import process when that process
@@ -669,6 +674,10 @@ func (r *run) process(ctx context.Context, w *isolate.Worker, path string) resul
 	}
 	return res
 }
+
+// riskyInProcessMax is the largest text or HTML input IsolateRisky analyzes
+// in this process; a report's text is rarely a tenth of it.
+const riskyInProcessMax = 4 << 20
 
 // isolated has a worker do the document, trying again (up to Retries times)
 // when the worker was killed from outside: only a death that repeats is

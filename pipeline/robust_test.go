@@ -471,3 +471,27 @@ func TestKilledOnEveryAttemptIsQuarantined(t *testing.T) {
 		t.Errorf("%d ok, want 2", sum.Count(StatusOK))
 	}
 }
+
+// Under --isolate risky, text and HTML of ordinary size are analyzed
+// in-process and everything else in a worker: a PDF whose worker crashes
+// shows that crash (the test hook runs only in workers), and the text
+// documents are written.
+func TestIsolateRiskySplitsByFormat(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "in")
+	corpus(t, in, 2)
+	// A "PDF" (by its magic bytes) that makes its worker exit: only a
+	// worker can show that crash; in-process the hook never runs.
+	if err := os.WriteFile(filepath.Join(in, "crash.pdf"), []byte("%PDF-1.4\n"+isolatetest.Crash), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := Ingest(context.Background(), Options{Out: filepath.Join(t.TempDir(), "out"), Jobs: 2, Timeout: time.Minute, Isolate: IsolateRisky}, []string{in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := outcomes(sum)["crash.pdf"]; o.Status != StatusQuarantined || !strings.HasPrefix(o.Reason, "worker crashed (exit status 3)") {
+		t.Errorf("crash.pdf: %s %q, want the worker's crash", o.Status, o.Reason)
+	}
+	if sum.Count(StatusOK) != 2 {
+		t.Errorf("%d ok, want 2", sum.Count(StatusOK))
+	}
+}
