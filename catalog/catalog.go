@@ -444,6 +444,9 @@ type InProgress struct {
 
 // Unfinished returns the documents left in progress by earlier runs.
 func (c *Catalog) Unfinished() (map[string]InProgress, error) {
+	if c.version == 1 {
+		return nil, nil // a catalog from before in_progress, opened read-only
+	}
 	rows, err := c.db.Query(`SELECT doc_id, source, run_id, in_process, attempts FROM in_progress`)
 	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)

@@ -81,12 +81,35 @@ func init() {
 					fmt.Fprintf(w, "  %s: %s\n", i.Path, i.Reason)
 				}
 			}
+			live := ingestRunning(out)
+			unfinished, err := cat.Unfinished()
+			if err != nil {
+				return err
+			}
+			if len(unfinished) > 0 {
+				what := "in progress"
+				if !live {
+					what = "left in progress by a run that died (the next run retries them; one analyzed in-process is quarantined)"
+				}
+				fmt.Fprintf(w, "\n%s:\n", what)
+				var srcs []string
+				for _, u := range unfinished {
+					srcs = append(srcs, fmt.Sprintf("  %s (run %d, attempt %d)", u.Source, u.RunID, u.Attempts))
+				}
+				sort.Strings(srcs)
+				for i, s := range srcs {
+					if i == top {
+						fmt.Fprintf(w, "  … and %d more\n", len(srcs)-top)
+						break
+					}
+					fmt.Fprintln(w, s)
+				}
+			}
 			runs, err := cat.Runs(5)
 			if err != nil {
 				return err
 			}
 			if len(runs) > 0 {
-				live := ingestRunning(out)
 				tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 				fmt.Fprintln(tw, "\nrun\tstarted\tstate\tversion\tjobs\tinputs\textracted\tskipped\tignored\tquarantined\tfailed\tpages")
 				for _, r := range runs {

@@ -44,7 +44,11 @@ func TestStatusListsIgnoredAndKilledReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cat.StartRun("0", 1); err != nil {
+	dead, err := cat.StartRun("0", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cat.Begin(dead, "feedface", "/reports/stuck.pdf", false); err != nil {
 		t.Fatal(err)
 	}
 	cat.Close()
@@ -97,6 +101,9 @@ func TestStatusListsIgnoredAndKilledReadOnly(t *testing.T) {
 	}
 	if !strings.Contains(o.String(), "  "+hidden) {
 		t.Errorf("status does not list the ignored input:\n%s", o.String())
+	}
+	if !strings.Contains(o.String(), "left in progress by a run that died") || !strings.Contains(o.String(), "  /reports/stuck.pdf (run 2, attempt 1)") {
+		t.Errorf("status does not show the document the dead run had in hand:\n%s", o.String())
 	}
 	if !strings.Contains(o.String(), "2    ") || !strings.Contains(o.String(), "killed") || strings.Contains(o.String(), "running") {
 		t.Errorf("status shows the dead run as running:\n%s", o.String())
