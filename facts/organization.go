@@ -389,8 +389,9 @@ func orgFromLabels(nd *normalize.Doc) []orgCandidate {
 	return out
 }
 
-// rawUnit returns a labelled value that reads as a unit's name though it
-// does not parse as a full one (水利工作站, 县水利局本级), or "".
+// rawUnit returns a labelled value that names some unit though it does not
+// parse as a full name (水利工作站, 本级), or "": a 实施单位 field that says
+// something is never read as empty.
 func rawUnit(v []rune) string {
 	n := 0
 	for n < len(v) && unicode.Is(unicode.Han, v[n]) {
@@ -398,9 +399,6 @@ func rawUnit(v []rune) string {
 	}
 	raw := string(v[:n])
 	if n < 2 || n > 30 || hasAnyPrefix(raw, orgValueFollowers...) {
-		return ""
-	}
-	if _, ok := lexicon.OrgSuffixOf(raw); !ok && !hasAnyPrefix(raw, sameUnitWords...) {
 		return ""
 	}
 	return raw

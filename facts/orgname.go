@@ -96,6 +96,9 @@ func parseOrgPrefixIn(r []rune, bounded bool) (orgName, int) {
 			if j == p && !sfx.Bare {
 				continue
 			}
+			if sfx.Numbered && (level != lexicon.Corps && !strings.Contains(place, "师") || !chineseNumerals(r[p:j])) {
+				continue // 团 ends a regiment's name only: 第八师一四九团
+			}
 			end := j + len([]rune(sfx.Word))
 			if end < len(r) && strings.ContainsRune(sfx.NotBefore, r[end]) || j > 0 && strings.ContainsRune(sfx.NotAfter, r[j-1]) {
 				continue
@@ -120,6 +123,17 @@ func parseOrgPrefixIn(r []rune, bounded bool) (orgName, int) {
 // branchSuffixes end the name of a unit's branch in a place below it,
 // which carries that place inside its name.
 var branchSuffixes = map[string]bool{"分局": true, "大队": true, "支队": true, "中队": true, "派出所": true, "管理所": true, "管理站": true}
+
+// chineseNumerals reports whether r is a number written in Chinese
+// numerals (一四九, 十).
+func chineseNumerals(r []rune) bool {
+	for _, c := range r {
+		if !strings.ContainsRune("〇零一二三四五六七八九十百", c) {
+			return false
+		}
+	}
+	return len(r) > 0
+}
 
 // townUnit reports whether a suffix names a township's own unit, the only
 // kind a name may start with the township for.

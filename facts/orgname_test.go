@@ -115,3 +115,22 @@ func TestParseOrgRenamedAndBranches(t *testing.T) {
 		}
 	}
 }
+
+// The 兵团's regiments: 团 ends a unit's name only after a number under a
+// division (a 团 elsewhere is a troupe or a group).
+func TestParseOrgRegiments(t *testing.T) {
+	for _, c := range []struct {
+		in string
+		ok bool
+	}{
+		{"第八师一四九团", true},
+		{"第一师阿拉尔市十团", true},
+		{"新疆生产建设兵团第三师四十五团", true},
+		{"第八师石河子市青年团", false},
+		{"南昌市东湖区合唱团", false},
+	} {
+		if _, ok := parseOrg(c.in); ok != c.ok {
+			t.Errorf("parseOrg(%q) ok = %v, want %v", c.in, ok, c.ok)
+		}
+	}
+}

@@ -27,6 +27,9 @@ type OrgSuffix struct {
 	// NotAfter lists the characters that, right before the word, make it
 	// the end of an ordinary word (西部, 网站).
 	NotAfter string
+	// Numbered is set for a word that ends a unit only after a number in
+	// Chinese numerals and a 兵团 division: its regiments (第八师一四九团).
+	Numbered bool
 }
 
 // OrgSuffixes are the words a unit's name ends with, longest first within
@@ -107,6 +110,7 @@ var OrgSuffixes = []OrgSuffix{
 	{Word: "纪念馆", Kind: Institution},
 	{Word: "馆", Kind: Institution, NotBefore: "藏"},
 	{Word: "剧团", Kind: Institution},
+	{Word: "团", Kind: Administrative, Numbered: true},
 	{Word: "艺术团", Kind: Institution},
 	{Word: "集团", Kind: Institution},
 	{Word: "公司", Kind: Institution},
