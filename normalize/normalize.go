@@ -24,7 +24,7 @@ type Doc struct {
 type Page struct {
 	Number  int
 	Text    string // the normalized text; texts.text
-	Raw     string // the reader's page text that Map points into
+	Raw     string // the reader's page text that Map points into; the visual lines of a paragraph the reader found wrapped (doc.Block.Wrapped) are separated by U+2028, not "\n"
 	Map     []int  // Map[i] is the rune offset in Raw of rune i of Text; len = runes(Text)+1
 	Method  string
 	Quality float64
