@@ -132,11 +132,26 @@ func readManifest(batch string) (*manifest, error) {
 // crash. Removing first means a reader listing the folder meanwhile may miss
 // a document for an instant but never sees two copies of one (CONTRACT.md:
 // a query never sees two rows for the same key).
+//
+// Every folder a removal or a rename lands in (table folders, partition
+// folders and the folders holding those) is fsynced before the batch's
+// staging folder goes, restic-style: syncing only the root would leave the
+// renames into table folders to the file system's mercy after a power cut.
 func (d *Dataset) publish(batch string, m *manifest) error {
+	var touched []string // folders relative to d.Dir, each followed by its parents
+	touch := func(rel string) {
+		for dir := filepath.Dir(rel); ; dir = filepath.Dir(dir) {
+			touched = append(touched, dir)
+			if dir == "." {
+				return
+			}
+		}
+	}
 	for _, f := range m.Remove {
 		if err := os.Remove(filepath.Join(d.Dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("dataset %s: removing superseded %s: %w", d.Dir, f, err)
 		}
+		touch(f)
 		// A partition folder of an older zipin goes once empty, so that
 		// readers inferring Hive partitions from folder names see none.
 		if sub := filepath.Dir(f); strings.Contains(filepath.Base(sub), "=") {
@@ -145,6 +160,7 @@ func (d *Dataset) publish(batch string, m *manifest) error {
 	}
 	for _, f := range m.Files {
 		src, dst := filepath.Join(batch, f), filepath.Join(d.Dir, f)
+		touch(f) // also when moved before a crash: its folder may not be synced
 		if _, err := os.Stat(src); errors.Is(err, fs.ErrNotExist) {
 			continue // already moved before the crash
 		}
@@ -155,7 +171,17 @@ func (d *Dataset) publish(batch string, m *manifest) error {
 			return fmt.Errorf("dataset %s: publishing %s: %w", d.Dir, f, err)
 		}
 	}
-	atomicfile.SyncDir(d.Dir)
+	dirs := make([]string, 0, len(touched))
+	for _, rel := range touched {
+		dir := filepath.Join(d.Dir, rel)
+		if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+			continue // an emptied partition folder, gone: its parent is listed too
+		}
+		dirs = append(dirs, dir)
+	}
+	if err := atomicfile.SyncDirs(dirs); err != nil {
+		return fmt.Errorf("dataset %s: publishing: %w", d.Dir, err)
+	}
 	return os.RemoveAll(batch)
 }
 
@@ -259,6 +285,19 @@ func (t *Txn) Remove(rel string) { t.m.Remove = append(t.m.Remove, rel) }
 
 // Commit writes the MANIFEST, which is the commit point, then publishes.
 func (t *Txn) Commit() ([]string, error) {
+	// The staged files' folders are synced first: after the MANIFEST a crash
+	// rolls the batch forward, and a staged file whose folder entry was lost
+	// would read as "already moved" and be dropped without a word.
+	var staged []string
+	for _, f := range t.m.Files {
+		for dir := filepath.Dir(f); dir != "."; dir = filepath.Dir(dir) {
+			staged = append(staged, filepath.Join(t.batch, dir))
+		}
+	}
+	if err := atomicfile.SyncDirs(staged); err != nil {
+		t.Abort()
+		return nil, fmt.Errorf("dataset %s: %w", t.d.Dir, err)
+	}
 	mb, _ := json.Marshal(&t.m)
 	if err := atomicfile.Write(filepath.Join(t.batch, "MANIFEST"), mb); err != nil {
 		t.Abort()

@@ -180,6 +180,49 @@ func TestRecovery(t *testing.T) {
 	}
 }
 
+// A batch that supersedes the last file of an old partition folder removes
+// the folder, and publish then syncs the table folder that held it: the
+// folder that is gone is not an error, on the first run or on recovery.
+func TestPublishRemovesEmptiedPartitionFolder(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Open(dir, "1"); err != nil {
+		t.Fatal(err)
+	}
+	part := filepath.Join(dir, TableFacts, "fiscal_year=2021")
+	os.MkdirAll(part, 0o755)
+	if err := writeParquet(filepath.Join(part, "part-old.parquet"), sampleBatch("old", nil, nil).Facts, "1"); err != nil {
+		t.Fatal(err)
+	}
+	done := filepath.Join(dir, stagingDir, "y")
+	os.MkdirAll(filepath.Join(done, TableReports), 0o755)
+	if err := writeParquet(filepath.Join(done, TableReports, "part-y.parquet"), sampleBatch("kept", nil, nil).Reports, "1"); err != nil {
+		t.Fatal(err)
+	}
+	m := `{"files":["reports/part-y.parquet"],"remove":["facts/fiscal_year=2021/part-old.parquet"]}`
+	if err := atomicfile.Write(filepath.Join(done, "MANIFEST"), []byte(m)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, "1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(part); !os.IsNotExist(err) {
+		t.Errorf("emptied partition folder left: %v", err)
+	}
+	// The same publish again, as after a crash just before the staging folder
+	// went: the removed file and folder are gone, the file already moved.
+	os.MkdirAll(done, 0o755)
+	if err := atomicfile.Write(filepath.Join(done, "MANIFEST"), []byte(m)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, "1"); err != nil {
+		t.Fatalf("recovery of a published batch: %v", err)
+	}
+	rows, err := ReadTable[Report](dir, TableReports)
+	if err != nil || len(rows) != 1 || rows[0].DocID != "kept" {
+		t.Errorf("reports after recovery: %+v, %v", rows, err)
+	}
+}
+
 func TestYuanRounding(t *testing.T) {
 	for v, want := range map[float64]Money{135659700: 13565970000, 0.005: 1, 89.974 * 1e4: 89974000, -1.5: -150} {
 		if got := Yuan(v); got != want {
