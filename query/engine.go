@@ -49,6 +49,12 @@ func Open(dir string) (*Engine, error) {
 			return nil, err
 		}
 	}
+	for _, stmt := range reviewedViews() {
+		if _, err := e.db.Exec(stmt); err != nil {
+			e.Close()
+			return nil, fmt.Errorf("query: creating the corrections views: %w", err)
+		}
+	}
 	return e, nil
 }
 

@@ -10,6 +10,7 @@ package query
 
 import (
 	"errors"
+	"fmt"
 	"math/big"
 	"strings"
 
@@ -39,6 +40,44 @@ var views = []view{
 	{schema.TableTexts, emptyFile[schema.Text]},
 	{schema.TableProjects, emptyFile[schema.Project]},
 	{schema.TableIndicators, emptyFile[schema.Indicator]},
+	{schema.TableCorrections, emptyFile[schema.Correction]},
+}
+
+// reviewedColumns are the reports columns a correction can set, with
+// their SQL types (corrections store values as text).
+var reviewedColumns = []struct{ name, typ string }{
+	{"title", "VARCHAR"}, {"organization", "VARCHAR"}, {"fiscal_year", "INTEGER"}, {"kind", "VARCHAR"},
+	{"budget_yuan", "DECIMAL(18,2)"}, {"executed_yuan", "DECIMAL(18,2)"},
+	{"execution_rate", "DOUBLE"}, {"self_score", "DOUBLE"}, {"grade", "VARCHAR"},
+}
+
+// reviewedViews are the views over the views: the latest correction of each
+// (doc_id, target) with how the extraction now stands to it, and reports
+// with those corrections applied.
+func reviewedViews() []string {
+	latest := `CREATE VIEW corrections_latest AS
+SELECT c.*, count(*) OVER (PARTITION BY doc_id, target) AS reviews
+FROM corrections c
+QUALIFY row_number() OVER (PARTITION BY doc_id, target ORDER BY corrected_at DESC) = 1`
+	var repl, joins, agree []string
+	for i, c := range reviewedColumns {
+		a := fmt.Sprintf("c%d", i)
+		repl = append(repl, fmt.Sprintf("CASE WHEN %s.doc_id IS NULL THEN r.%s ELSE TRY_CAST(%s.new_value AS %s) END AS %s", a, c.name, a, c.typ, c.name))
+		joins = append(joins, fmt.Sprintf("LEFT JOIN corrections_latest %s ON %s.doc_id = r.doc_id AND %s.target = '%s'", a, a, a, c.name))
+		agree = append(agree, fmt.Sprintf("WHEN '%s' THEN TRY_CAST(l.new_value AS %s) IS NOT DISTINCT FROM r.%s", c.name, c.typ, c.name))
+	}
+	reviewed := fmt.Sprintf(`CREATE VIEW reports_reviewed AS
+SELECT r.* REPLACE (%s),
+  (SELECT list(l.target ORDER BY l.target) FROM corrections_latest l WHERE l.doc_id = r.doc_id) AS reviewed
+FROM reports r
+%s`, strings.Join(repl, ",\n  "), strings.Join(joins, "\n"))
+	status := fmt.Sprintf(`CREATE VIEW corrections_status AS
+SELECT l.*, r.extractor_version AS current_extractor,
+  CASE l.target %s
+    ELSE TRY_CAST(l.new_value AS DOUBLE) IS NOT DISTINCT FROM (SELECT f.value FROM facts f WHERE f.doc_id = l.doc_id AND 'fact:' || f.seq = l.target)
+  END AS agrees
+FROM corrections_latest l LEFT JOIN reports r ON r.doc_id = l.doc_id`, strings.Join(agree, "\n    "))
+	return []string{latest, reviewed, status}
 }
 
 // Result is a query's columns and rows, as the driver returned them.

@@ -14,9 +14,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"zipin/harvest"
 	"zipin/schema"
+	"zipin/version"
 )
 
 // Data is a whole dataset, indexed by document.
@@ -29,6 +31,9 @@ type Data struct {
 	projects   map[string][]schema.Project
 	indicators map[string][]schema.Indicator
 	origins    map[string]harvest.HarvestedDoc
+
+	mu          sync.RWMutex // guards corrections, which the server appends to
+	corrections map[string][]schema.Correction
 }
 
 // Doc is one document with all its rows.
@@ -42,6 +47,9 @@ type Doc struct {
 	// detail page, publication date, fetch time); nil when it was not
 	// harvested.
 	Origin *harvest.HarvestedDoc
+	// Corrections are the auditors' verdicts on its fields and facts, oldest
+	// first.
+	Corrections []schema.Correction
 }
 
 // Load reads every table of the dataset in dir.
@@ -96,10 +104,53 @@ func Load(dir string) (*Data, error) {
 		}); err != nil {
 		return nil, err
 	}
+	if d.corrections, err = readCorrections(dir); err != nil {
+		return nil, err
+	}
 	if d.origins, err = harvest.ReadOrigins(dir); err != nil {
 		return nil, fmt.Errorf("review: dataset %s: reading the harvest's records: %w", dir, err)
 	}
 	return d, nil
+}
+
+// readCorrections reads the corrections table by document, oldest first.
+func readCorrections(dir string) (map[string][]schema.Correction, error) {
+	rows, err := schema.ReadTable[schema.Correction](dir, schema.TableCorrections)
+	if err != nil {
+		return nil, fmt.Errorf("review: %w", err)
+	}
+	out := map[string][]schema.Correction{}
+	for _, c := range rows {
+		out[c.DocID] = append(out[c.DocID], c)
+	}
+	for _, g := range out {
+		slices.SortStableFunc(g, func(a, b schema.Correction) int { return a.CorrectedAt.Compare(b.CorrectedAt) })
+	}
+	return out, nil
+}
+
+// Correct appends corrections to the dataset's corrections table (taking
+// the dataset's writer lock, so it fails while an ingest writes) and shows
+// them from then on.
+func (d *Data) Correct(cs ...schema.Correction) error {
+	unlock, err := schema.Lock(d.Dir)
+	if err != nil {
+		return fmt.Errorf("review: %w", err)
+	}
+	defer unlock()
+	ds, err := schema.Open(d.Dir, version.Extractor)
+	if err != nil {
+		return fmt.Errorf("review: %w", err)
+	}
+	if _, err := ds.AppendCorrections(cs); err != nil {
+		return fmt.Errorf("review: %w", err)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, c := range cs {
+		d.corrections[c.DocID] = append(d.corrections[c.DocID], c)
+	}
+	return nil
 }
 
 // group reads a table, keeps the last row of each key and groups the rows by
@@ -147,13 +198,17 @@ func (d *Data) Doc(docID string) (*Doc, bool) {
 	if o, ok := d.origins[docID]; ok {
 		origin = &o
 	}
+	d.mu.RLock()
+	corrections := slices.Clone(d.corrections[docID])
+	d.mu.RUnlock()
 	return &Doc{
-		Origin:     origin,
-		Report:     d.Reports[i],
-		Texts:      d.texts[docID],
-		Facts:      d.facts[docID],
-		Projects:   d.projects[docID],
-		Indicators: d.indicators[docID],
+		Corrections: corrections,
+		Origin:      origin,
+		Report:      d.Reports[i],
+		Texts:       d.texts[docID],
+		Facts:       d.facts[docID],
+		Projects:    d.projects[docID],
+		Indicators:  d.indicators[docID],
 	}, true
 }
 

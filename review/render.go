@@ -86,10 +86,13 @@ type warningView struct {
 
 // headRow is one headline field with the candidates weighed for it.
 type headRow struct {
-	Field    string
-	Value    cell
-	Note     cell
-	Evidence []evidenceView
+	Field       string
+	Value       cell
+	Note        cell
+	Evidence    []evidenceView
+	Review      *reviewState // its latest correction
+	Correctable bool
+	Current     string // its value as corrections write it
 }
 
 // evidenceView is one candidate of reports.evidence, linked to its span.
@@ -124,6 +127,17 @@ type view struct {
 	Pages    []pageView
 	Facts    int
 	Evidence int
+	// Token is the server's per-session token, which a correction must
+	// carry; empty when the page is not served (no corrections then).
+	Token       string
+	FactReviews []factReview
+}
+
+// factReview is the latest correction of a fact.
+type factReview struct {
+	Seq  string
+	Href string
+	reviewState
 }
 
 // headlineField is one reports column shown at the top, and how to find its
@@ -364,6 +378,13 @@ func build(doc *Doc, back string) view {
 	}
 
 	shown := map[string]bool{}
+	revs := reviews(doc)
+	for target, r := range revs {
+		if seq, ok := strings.CutPrefix(target, "fact:"); ok {
+			v.FactReviews = append(v.FactReviews, factReview{Seq: seq, Href: "#f-" + seq, reviewState: r})
+		}
+	}
+	slices.SortFunc(v.FactReviews, func(a, b factReview) int { return cmp.Compare(len(a.Seq), len(b.Seq))*2 + cmp.Compare(a.Seq, b.Seq) })
 	for _, f := range headlineFields {
 		text, num := f.value(doc.Report)
 		c := cell{Text: text}
@@ -391,7 +412,14 @@ func build(doc *Doc, back string) view {
 			c.Href = chosen[f.label]
 		}
 		shown[f.label] = true
-		v.Headline = append(v.Headline, headRow{Field: f.label, Value: c, Note: note, Evidence: evidence[f.label]})
+		row := headRow{Field: f.label, Value: c, Note: note, Evidence: evidence[f.label]}
+		if cur, _, ok := current(doc, f.label); ok {
+			row.Correctable, row.Current = true, deref(cur)
+		}
+		if r, ok := revs[f.label]; ok {
+			row.Review = &r
+		}
+		v.Headline = append(v.Headline, row)
 	}
 	for _, field := range evFields { // evidence for a field the table does not show
 		if !shown[field] {
@@ -552,7 +580,14 @@ func projectPage(ps []schema.Project, seq int32) int32 {
 // Render writes the review page of one document. back, if not empty, is the
 // address of the document list (when served).
 func Render(w io.Writer, doc *Doc, back string) error {
-	if err := tmpl.ExecuteTemplate(w, "page", build(doc, back)); err != nil {
+	return renderPage(w, doc, back, "")
+}
+
+// renderPage writes the page; with a token (served) it has the correction forms.
+func renderPage(w io.Writer, doc *Doc, back, token string) error {
+	v := build(doc, back)
+	v.Token = token
+	if err := tmpl.ExecuteTemplate(w, "page", v); err != nil {
 		return fmt.Errorf("review: rendering %s: %w", doc.Report.DocID, err)
 	}
 	return nil

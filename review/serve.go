@@ -2,6 +2,9 @@ package review
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -46,9 +49,50 @@ func loopbackHost(host string) bool {
 }
 
 // Handler serves the document list at / and each review page at
-// /doc/DOC_ID.
+// /doc/DOC_ID, and takes corrections at POST /doc/DOC_ID/corrections. Each
+// Handler has its own random token, which the pages it serves carry in
+// their forms and a correction must bring back.
 func Handler(d *Data) http.Handler {
+	var raw [16]byte
+	_, _ = rand.Read(raw[:])
+	token := hex.EncodeToString(raw[:])
 	mux := http.NewServeMux()
+	mux.HandleFunc("POST /doc/{id}/corrections", func(w http.ResponseWriter, r *http.Request) {
+		if why := crossSite(r); why != "" {
+			http.Error(w, "zipin review refuses this correction: "+why, http.StatusForbidden)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if subtle.ConstantTimeCompare([]byte(r.PostFormValue("token")), []byte(token)) != 1 {
+			http.Error(w, "zipin review refuses this correction: it does not carry this session's token (reload the page)", http.StatusForbidden)
+			return
+		}
+		doc, ok := d.Doc(r.PathValue("id"))
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		target, anchor := r.PostFormValue("target"), ""
+		if seq := strings.TrimSpace(r.PostFormValue("fact")); seq != "" {
+			target, anchor = "fact:"+seq, "#fact-reviews"
+		} else {
+			anchor = "#field-" + target
+		}
+		c, err := NewCorrection(doc, target, r.PostFormValue("action"), r.PostFormValue("value"), r.PostFormValue("note"), r.PostFormValue("reviewer"), time.Now())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if err := d.Correct(c); err != nil {
+			http.Error(w, err.Error(), http.StatusConflict)
+			return
+		}
+		http.Redirect(w, r, "/doc/"+url.PathEscape(doc.Report.DocID)+anchor, http.StatusSeeOther)
+	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		f := filterFrom(r.URL.Query())
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -63,7 +107,8 @@ func Handler(d *Data) http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		if err := Render(w, doc, "/"); err != nil {
+		w.Header().Set("Cache-Control", "no-store")
+		if err := renderPage(w, doc, "/", token); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 		}
 	})
@@ -103,6 +148,23 @@ func serveOriginal(w http.ResponseWriter, r *http.Request, rep schema.Report) {
 		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	}
 	http.ServeContent(w, r, "", st.ModTime(), f)
+}
+
+// crossSite says why a request that writes did not come from a page of
+// this server, or "" when it did: a browser names the requesting site in
+// Sec-Fetch-Site and its origin in Origin; a client that sends neither
+// (curl) is judged by the token alone.
+func crossSite(r *http.Request) string {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" {
+		return "Sec-Fetch-Site is " + site
+	}
+	if o := r.Header.Get("Origin"); o != "" {
+		u, err := url.Parse(o)
+		if err != nil || u.Scheme != "http" || u.Host != r.Host {
+			return "Origin " + o + " is not this server (" + r.Host + ")"
+		}
+	}
+	return ""
 }
 
 // hostGuard answers only requests addressed to the loopback by name or IP,

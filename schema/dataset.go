@@ -26,6 +26,10 @@ const (
 	TableTexts      = "texts"
 	TableProjects   = "projects"
 	TableIndicators = "indicators"
+	// TableCorrections holds the auditors' corrections. It is not in
+	// Tables: a batch never writes or supersedes it, so re-extraction keeps
+	// every correction (AppendCorrections is its only writer).
+	TableCorrections = "corrections"
 )
 
 // Tables lists every table in the order a batch writes them. reports comes
@@ -572,6 +576,29 @@ func (d *Dataset) DocVersions() (map[string]string, error) {
 		out[r.DocID] = r.ExtractorVersion
 	}
 	return out, nil
+}
+
+// AppendCorrections adds rows to `corrections` as one new file, through
+// the same staging and manifest as a batch, so a crash leaves all the rows
+// or none. Existing files are never touched. The caller holds the writer
+// lock (Lock).
+func (d *Dataset) AppendCorrections(rows []Correction) (files []string, err error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	t, err := d.Begin()
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			t.Abort()
+		}
+	}()
+	if err := stageTable(d, t.Stage, TableCorrections, "part-"+t.id+".parquet", rows); err != nil {
+		return nil, err
+	}
+	return t.Commit()
 }
 
 // Lock takes the writer lock of the dataset at dir (an flock on DIR/.lock,

@@ -171,3 +171,30 @@ func (b *Batch) Len() int { return len(b.Reports) }
 
 // Ptr returns a pointer to v; handy for optional columns.
 func Ptr[T any](v T) *T { return &v }
+
+// Correction is one row of `corrections`: an auditor's verdict on a
+// headline field or a fact of a document, made on the review page. The
+// table is append-only and lives beside the extracted tables, which a
+// re-extraction replaces: corrections are never rewritten, so they outlast
+// every --force run and a newer extractor. The latest row for a (doc_id,
+// target) is the one that counts.
+type Correction struct {
+	DocID string `parquet:"doc_id"`
+	// Target is a reports column (budget_yuan, executed_yuan,
+	// execution_rate, self_score, organization, fiscal_year, grade, title,
+	// kind) or fact:SEQ for facts.value of the fact with that seq.
+	Target string `parquet:"target"`
+	// Action is confirm (the value is right) or correct (new_value
+	// replaces it).
+	Action string `parquet:"action"`
+	// OldValue is the value the auditor saw, NewValue the right one, both as
+	// text in the column's unit (元 with two decimals, %, 分, a year, a
+	// name); NULL for a NULL value. A confirmation repeats the old value.
+	OldValue *string `parquet:"old_value,optional"`
+	NewValue *string `parquet:"new_value,optional"`
+	Note     string  `parquet:"note"`
+	Reviewer string  `parquet:"reviewer"`
+	// ExtractorVersion is the version whose extraction was reviewed.
+	ExtractorVersion string    `parquet:"extractor_version"`
+	CorrectedAt      time.Time `parquet:"corrected_at,timestamp(millisecond)"`
+}

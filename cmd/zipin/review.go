@@ -22,15 +22,19 @@ func init() {
 		Short: "Show a document's text with every extracted fact highlighted, for auditors",
 		Long: `review writes a self-contained HTML page (no external assets; works offline) for one document: its
 normalized text page by page, every fact highlighted at its offsets and coloured by kind (hover for
-metric, value, unit and approx), and the headline fields, projects, indicators and cross-check warnings
-at the top, each linking to its place in the text.
+metric, value, unit and approx); a side panel to navigate (page index, jump, next/previous warning and
+fact of a metric, search), the cross-check warnings and the headline fields with the candidates weighed
+for each and why; the projects and indicators; and where the document came from (source URL,
+publication date, harvest time, original file).
 
 The document is a doc_id, a doc_id prefix of 6 or more characters, a source as recorded, or a unique file
 name. The page goes to standard output unless --html FILE is given.
 
 --serve ADDR starts a local server (loopback addresses only, such as 127.0.0.1:8080) that lists every
 document, with filters by organization, year, kind and warnings, and opens any review page. DOC_ID is
-optional then. Stop it with Ctrl-C.`,
+optional then. There an auditor confirms or corrects a headline field or a fact, with a note: the
+verdict is appended to the dataset's corrections table, which re-extraction keeps, and zipin query's
+reports_reviewed view applies. Stop it with Ctrl-C.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if htmlFile != "" && serve != "" {
