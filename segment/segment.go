@@ -49,6 +49,8 @@ type Segmenter struct {
 	extra  map[string]float64 // domain words gse's dictionary lacks
 	starts map[string]bool    // every prefix of a word in extra
 	total  float64            // gse's total frequency, domain words included
+	mu     sync.Mutex
+	cache  map[string][]string // sentence → its cut, at most cacheSize
 	// LoadTime is what Default spent preparing the dictionary.
 	LoadTime time.Duration
 }
@@ -62,7 +64,7 @@ func Default() (*Segmenter, error) {
 			loadErr = err
 			return
 		}
-		s := &Segmenter{dict: d, extra: map[string]float64{}, starts: map[string]bool{}, total: d.total}
+		s := &Segmenter{dict: d, extra: map[string]float64{}, starts: map[string]bool{}, total: d.total, cache: map[string][]string{}}
 		for _, w := range domainWords {
 			if f, _ := d.search(w); f == 0 {
 				s.extra[w] = domainFreq
@@ -155,8 +157,29 @@ func (s *Segmenter) gseFor(sentence string) *gse.Segmenter {
 // long strings, so callers pass sentences, and longer input is cut here.
 const maxCut = 200
 
-// Cut splits one sentence into words. Callers segment per sentence, not per document.
+// cacheSize bounds the cuts kept: the same clauses (a form's row labels,
+// the words before 万元) recur on every page and in every report of a batch.
+const cacheSize = 8192
+
+// Cut splits one sentence into words. Callers segment per sentence, not per
+// document. The result is the caller's to keep and change.
 func (s *Segmenter) Cut(sentence string) []string {
+	s.mu.Lock()
+	words, ok := s.cache[sentence]
+	s.mu.Unlock()
+	if !ok {
+		words = s.cut(sentence)
+		s.mu.Lock()
+		if len(s.cache) >= cacheSize {
+			clear(s.cache) // crude, but a batch's clauses fill it again at once
+		}
+		s.cache[sentence] = words
+		s.mu.Unlock()
+	}
+	return append([]string(nil), words...)
+}
+
+func (s *Segmenter) cut(sentence string) []string {
 	r := []rune(sentence)
 	if len(r) <= maxCut {
 		return s.gseFor(sentence).Cut(sentence, true)

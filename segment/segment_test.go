@@ -91,7 +91,7 @@ func BenchmarkCutSentence(b *testing.B) {
 	sentence := "全年开展家庭医生签约服务5.6万人次，完成适龄儿童免疫规划疫苗接种12480剂次"
 	b.SetBytes(int64(len(sentence)))
 	for i := 0; i < b.N; i++ {
-		s.Cut(sentence)
+		s.cut(sentence) // uncached: what a new clause costs
 	}
 }
 
