@@ -109,6 +109,18 @@ func findOrganization(nd *normalize.Doc, ti titleInfo) (*string, []Candidate) {
 		}
 	}
 	chosen := decideOrg(cands)
+	// A form's field that names a unit the parser cannot read still rules
+	// out a different unit from elsewhere.
+	for _, c := range cands {
+		if chosen < 0 || !c.unparsed || hasAnyPrefix(c.name.Text, sameUnitWords...) {
+			continue
+		}
+		raw := strings.TrimSuffix(c.name.Text, "本级")
+		if ch := cands[chosen].name.Text; !strings.Contains(ch, raw) && !strings.Contains(raw, ch) {
+			cands[chosen].reason = "the " + c.label + " field names another unit (" + c.name.Text + ")"
+			chosen = -1
+		}
+	}
 	var out *string
 	if chosen >= 0 {
 		full := fullName(nd, cands[chosen].name)
@@ -164,7 +176,9 @@ func decideOrg(cands []orgCandidate) int {
 		}
 		pick := idx[0]
 		if src == "label" {
-			pick = pickByRole(cands, idx)
+			if pick = pickByRole(cands, idx); pick == noFullName {
+				continue
+			}
 		}
 		if pick < 0 {
 			return -1
@@ -199,7 +213,9 @@ func decideOrg(cands []orgCandidate) int {
 // fields are swapped — the 主管部门 holds an institution (剧团, 学校) and the
 // 实施单位 a government department — the institution is the implementer.
 // Several implementers of different units (one form per project) leave the
-// common supervisor as the reporter. Returns -1 when the fields disagree.
+// common supervisor as the reporter. Returns -1 when the fields disagree,
+// noFullName when they name no unit in full (the weaker sources decide,
+// checked against what the fields do say).
 func pickByRole(cands []orgCandidate, idx []int) int {
 	byRole := map[string][]int{}
 	for _, i := range idx {
@@ -217,6 +233,15 @@ func pickByRole(cands []orgCandidate, idx []int) int {
 		}
 		return ids[0]
 	}
+	var parsedRep []int
+	for _, i := range byRole["reporter"] {
+		if cands[i].unparsed {
+			cands[i].reason = "not a full name"
+		} else {
+			parsedRep = append(parsedRep, i)
+		}
+	}
+	byRole["reporter"] = parsedRep
 	if r := consistent("reporter"); r != -1 {
 		return r
 	}
@@ -264,9 +289,15 @@ func pickByRole(cands []orgCandidate, idx []int) int {
 		return sup
 	case impl == -1 && sup >= 0:
 		return sup
+	case impl == -1 && sup == -1:
+		return noFullName
 	}
 	return -1
 }
+
+// noFullName is pickByRole's answer where the form's fields name no unit
+// in full.
+const noFullName = -3
 
 // sameUnit reports whether two names are the same unit, one written fuller
 // than the other (贯塘乡人民政府, 衡山县贯塘乡人民政府).
@@ -358,7 +389,9 @@ func orgFromLabels(nd *normalize.Doc) []orgCandidate {
 					src = "portal"
 				}
 				if n == 0 {
-					if raw := rawUnit(vr); lab.role == "implementer" && raw != "" {
+					// A field that names a unit the parser cannot read
+					// (第七师某团场, 融媒体中心) still says who reports.
+					if raw := rawUnit(vr); raw != "" && (lab.role == "implementer" || lab.role == "reporter" && lab.loose && len([]rune(raw)) >= 3) {
 						out = append(out, orgCandidate{name: orgName{Text: raw}, source: src, label: lab.label, role: lab.role, page: p.Number,
 							start: vStart, end: vStart + len([]rune(raw)), unparsed: true})
 					}
