@@ -98,6 +98,13 @@ func headerPrefix(labels []token) ([]column, int) {
 				break
 			}
 		}
+		if found == 0 && len(cols) > 0 && i+1 < len(labels) && columnLike(labels[i].text) {
+			// A column the table does not know (资金到位数) keeps its place,
+			// so the values after it stay under their own columns; it
+			// types nothing.
+			cols = append(cols, column{header: labels[i].text})
+			found = 1
+		}
 		if found == 0 {
 			// A header glued by line joining to the row label after it
 			// (全年执行数年度资金总额): the known name, then the label.
@@ -109,7 +116,19 @@ func headerPrefix(labels []token) ([]column, int) {
 		}
 		i += found
 	}
+	// An unknown column is kept only between known ones.
+	for len(cols) > 0 && cols[len(cols)-1].kind == "" && cols[len(cols)-1].metric == "" {
+		cols = cols[:len(cols)-1]
+		i--
+	}
 	return cols, i
+}
+
+// columnLike is a short cell that reads as a column name of a funding
+// block: it ends as one does (…数, …率, …额, …值, …金).
+func columnLike(s string) bool {
+	r := []rune(headerDecor.ReplaceAllString(s, ""))
+	return len(r) >= 2 && len(r) <= 8 && strings.ContainsRune("数率额值金", r[len(r)-1])
 }
 
 // gluedHeader reads a cell that starts with a column name and goes on with
@@ -147,16 +166,32 @@ func flatRows(p *normalize.Page, facts []Fact) []Fact {
 		for k < len(toks) && isValueToken(toks[k].text) {
 			k++
 		}
-		// The first place in the label run from which at least two cells
-		// parse as column names; what follows them (at most a few cells: a
-		// text column such as 原因, the row label 总额) labels the first row.
+		// The header is the first place in the label run from which at
+		// least two cells parse as column names, followed (after at most a
+		// few cells: a text column such as 原因, the row label 总额) by
+		// exactly one value per column, or by a glued run of them. With
+		// one value fewer, either the header's last "column" is the row's
+		// label (… 资金执行率 预算资金 268.5 …) or its first is the block's
+		// label carrying the unit (年度预算数（万元） 年初预算 调整后预算数 …);
+		// otherwise the cells do not line up and none is read.
 		var cols []column
 		e := j
+		first := valueRun(toks, j)
+		glued := j < len(toks) && gluedRun.MatchString(toks[j].text)
 		for s := i; s < j-1; s++ {
-			if c, n := headerPrefix(toks[s:j]); len(c) >= 2 && j-(s+n) <= 4 {
-				cols, e = c, s+n
-				break
+			c, n := headerPrefix(toks[s:j])
+			if len(c) < 2 || j-(s+n) > 4 {
+				continue
 			}
+			switch {
+			case first == len(c) || glued:
+				cols, e = c, s+n
+			case first == len(c)-1 && len(c) > 2 && s+n == j:
+				cols, e = c[:len(c)-1], j-1
+			case first == len(c)-1 && len(c) > 2 && c[0].unit != "":
+				cols, e = c[1:], s+n
+			}
+			break // the first header decides, read or not
 		}
 		if cols == nil {
 			i = max(j, i+1)
@@ -190,7 +225,9 @@ func flatRows(p *normalize.Page, facts []Fact) []Fact {
 				}
 				v++
 			}
-			if v-l < len(cols) || filled == 0 || l > at && v-l > len(cols) {
+			// exactly one value per column: more or fewer means the cells
+			// do not line up with the header, and none is read
+			if v-l != len(cols) || filled == 0 {
 				break
 			}
 			if l > at {
@@ -249,4 +286,13 @@ func hasSpan(fs []Fact, start, end int) bool {
 		}
 	}
 	return false
+}
+
+// valueRun counts the value cells from toks[i].
+func valueRun(toks []token, i int) int {
+	n := 0
+	for i+n < len(toks) && isCellValue(toks[i+n].text) {
+		n++
+	}
+	return n
 }

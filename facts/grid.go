@@ -111,7 +111,7 @@ func columnOf(h string) column {
 func (c column) known() bool {
 	name := headerDecor.ReplaceAllString(c.header, "")
 	name = strings.TrimSpace(strings.TrimSuffix(name, "%"))
-	if c.label != "" && name == c.label {
+	if c.label != "" && (name == c.label || name == c.label+"数") {
 		return true
 	}
 	for _, s := range scoreColumns {
@@ -121,6 +121,10 @@ func (c column) known() bool {
 	}
 	return false
 }
+
+// maxBareRate bounds a rate written without its % in a rate column: a
+// larger number there is a misplaced amount, not a rate.
+const maxBareRate = 200
 
 // bareCell is a cell that holds one number and nothing else, or a percent.
 var bareCell = regexp.MustCompile(`^[0-9][0-9,]*(?:\.[0-9]+)?%?$`)
@@ -268,7 +272,7 @@ func cellFact(p *normalize.Page, facts []Fact, cell gridCell, col column, tableU
 		if col.kind == quantity.Percent {
 			f.Metric, f.label = col.metric, col.label
 		}
-		if v > 1000 {
+		if v > 1000 || !strings.HasSuffix(t, "%") && v > maxBareRate {
 			return nil, false
 		}
 	case col.kind == quantity.Money:
