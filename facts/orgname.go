@@ -36,15 +36,16 @@ var orgBodyNever = []string{
 	"网站", "首页", "位置", "欢迎", "及其", "以及", "和西部", "级以",
 }
 
-// orgBodyRunes are the characters a body may hold besides Han.
+// orgBodyRune reports whether a body may hold r: Han characters only (no
+// digits, spaces or punctuation, which end a name).
 func orgBodyRune(r rune) bool { return unicode.Is(unicode.Han, r) }
 
 // parseOrgPrefix reads the longest unit name that r starts with and returns
-// it with its length in runes, or 0. next is what follows r in the text
-// ("" at a cell's end), used to tell a suffix from the start of a longer
-// word (局面, 部门). The place prefix is required: one or more divisions of
-// the gazetteer (广东省广州市番禺区), or a level word alone (县政协),
-// which marks the name Relative.
+// it with its length in runes, or 0. A suffix followed by a character that
+// makes it the start of a longer word (局面, 部门) does not end a name. The
+// place prefix is required: one or more divisions of the gazetteer
+// (广东省广州市番禺区), or a level word alone (县政协), which marks the name
+// Relative.
 func parseOrgPrefix(r []rune) (orgName, int) { return parseOrgPrefixIn(r, false) }
 
 // parseOrgPrefixIn is parseOrgPrefix; bounded is set for text known to
