@@ -130,7 +130,7 @@ func metricFor(r []rune, start int, kind string) (metric, phrase string, conditi
 			continue
 		}
 		i := strings.LastIndex(left, m.phrase)
-		if i < 0 {
+		if i < 0 || insideWord(left, i, m.phrase) {
 			continue
 		}
 		end := i + len(m.phrase)
@@ -244,4 +244,22 @@ func clauseBefore(r []rune, start, n int) string {
 		}
 	}
 	return strings.TrimSpace(string(r[from:start]))
+}
+
+// phraseBlockers are words that contain a metric phrase without meaning
+// it: 转移支付资金 is a kind of fund, not a payment.
+var phraseBlockers = map[string][]string{
+	"支付": {"转移支付"},
+}
+
+// insideWord reports whether the phrase at byte offset i of s is part of a
+// blocking word.
+func insideWord(s string, i int, phrase string) bool {
+	for _, w := range phraseBlockers[phrase] {
+		k := strings.Index(w, phrase)
+		if i-k >= 0 && strings.HasPrefix(s[i-k:], w) {
+			return true
+		}
+	}
+	return false
 }

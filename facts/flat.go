@@ -186,10 +186,10 @@ func flatRows(p *normalize.Page, facts []Fact) []Fact {
 			switch {
 			case first == len(c) || glued:
 				cols, e = c, s+n
-			case first == len(c)-1 && len(c) > 2 && s+n == j:
-				cols, e = c[:len(c)-1], j-1
 			case first == len(c)-1 && len(c) > 2 && c[0].unit != "":
 				cols, e = c[1:], s+n
+			case first == len(c)-1 && len(c) > 2 && s+n == j:
+				cols, e = c[:len(c)-1], j-1
 			}
 			break // the first header decides, read or not
 		}

@@ -71,6 +71,10 @@ type column struct {
 	unit   string // the unit the header declares (万元), if any
 }
 
+// blockLabels name a form's funding block (项目资金（万元）), never one of its
+// columns, though in prose the same words label an amount.
+var blockLabels = map[string]bool{"项目资金": true}
+
 // scoreColumns head the weight and score columns of a form: their numbers
 // are scores, never amounts, whatever unit the table declares elsewhere.
 var scoreColumns = []string{"分值", "权重", "得分", "分数", "评分"}
@@ -86,7 +90,7 @@ func columnOf(h string) column {
 		c.unit = m[1] + m[2]
 	}
 	name := headerDecor.ReplaceAllString(h, "")
-	if m, ph := metricOfHeader(name, quantity.Money); m != "" {
+	if m, ph := metricOfHeader(name, quantity.Money); m != "" && !blockLabels[ph] {
 		c.metric, c.label, c.kind = m, ph, quantity.Money
 	}
 	if m, ph := metricOfHeader(name, quantity.Percent); m != "" && len(ph) >= len(c.label) {

@@ -43,6 +43,9 @@ var tuned = []headlineCase{
 	// a flattened header with a column the table does not know (资金到位数)
 	// and the row label last (财政资金): the values keep their columns
 	{"headline/unknown-column.txt", 5400000, 4986000, 92.3, 88, ""},
+	// label variants: 预算安排数, 已支出, 预算执行进度, 经自评…得分, and a
+	// 转移支付资金 that is a fund, not a payment
+	{"headline/label-variants.txt", 4200000, 3984000, 94.86, 92.5, "优"},
 }
 
 // Held-out fixtures: written with the others but never run while the rules

@@ -100,6 +100,11 @@ func refine(f *Fact, r []rune, start int) {
 			}
 		}
 	}
+	// 经自评，本项目得分90.5分: a bare 得分 stated as the result of the
+	// self-evaluation is the total, where its scope is the document.
+	if f.Kind == quantity.Score && f.Metric == "" && selfEvalScore.MatchString(before) {
+		f.Metric, f.label = SelfScore, "经自评…得分"
+	}
 	if f.Kind == quantity.Score || f.Metric == SelfScore {
 		f.sub, f.full = scoreScope(r, start)
 	}
@@ -273,3 +278,7 @@ func inItem(r []rune, start int) bool {
 
 // itemWindow is how far back, in runes, an item's enumerator may open its sentence.
 const itemWindow = 300
+
+// selfEvalScore is a sentence that states the self-evaluation's result as
+// a bare 得分: 经自评，本项目得分, 经综合评价，该项目最终得分为.
+var selfEvalScore = regexp.MustCompile(`(?:经自评|经综合评价|经评价|自评结果)[^。；;]{0,16}?得分(?:为|是|[:：])?$`)
