@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,16 +22,17 @@ import (
 	"zipin/version"
 )
 
-// Data is a whole dataset, indexed by document.
+// Data is a dataset's reports, indexed by document. A document's other
+// rows are read when it is opened (Doc), from the files that may hold it.
 type Data struct {
-	Dir        string
-	Reports    []schema.Report // one per doc_id, by organization, year, title
-	byID       map[string]int
-	texts      map[string][]schema.Text
-	facts      map[string][]schema.Fact
-	projects   map[string][]schema.Project
-	indicators map[string][]schema.Indicator
-	origins    map[string]harvest.HarvestedDoc
+	Dir     string
+	Reports []schema.Report // one per doc_id, by organization, year, title
+	byID    map[string]int
+	origins map[string]harvest.HarvestedDoc
+
+	countOnce  sync.Once
+	factCounts map[string]int // facts by doc_id, for the list; read on first use
+	countErr   error
 
 	mu          sync.RWMutex // guards corrections, which the server appends to
 	corrections map[string][]schema.Correction
@@ -52,7 +54,8 @@ type Doc struct {
 	Corrections []schema.Correction
 }
 
-// Load reads every table of the dataset in dir.
+// Load reads the reports of the dataset in dir (and the corrections and the
+// harvest's records); Doc reads the rest of a document when it is opened.
 func Load(dir string) (*Data, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -77,32 +80,6 @@ func Load(dir string) (*Data, error) {
 	})
 	for i, r := range d.Reports {
 		d.byID[r.DocID] = i
-	}
-	if d.texts, err = group(dir, schema.TableTexts,
-		func(t schema.Text) string { return t.DocID + "/" + itoa(t.Page) },
-		func(t schema.Text) string { return t.DocID },
-		func(a, b schema.Text) int { return cmp.Compare(a.Page, b.Page) }); err != nil {
-		return nil, err
-	}
-	if d.facts, err = group(dir, schema.TableFacts,
-		func(f schema.Fact) string { return f.DocID + "/" + itoa(f.Seq) },
-		func(f schema.Fact) string { return f.DocID },
-		func(a, b schema.Fact) int { return cmp.Compare(a.Seq, b.Seq) }); err != nil {
-		return nil, err
-	}
-	if d.projects, err = group(dir, schema.TableProjects,
-		func(p schema.Project) string { return p.DocID + "/" + itoa(p.ProjectSeq) },
-		func(p schema.Project) string { return p.DocID },
-		func(a, b schema.Project) int { return cmp.Compare(a.ProjectSeq, b.ProjectSeq) }); err != nil {
-		return nil, err
-	}
-	if d.indicators, err = group(dir, schema.TableIndicators,
-		func(i schema.Indicator) string { return i.DocID + "/" + itoa(i.ProjectSeq) + "/" + itoa(i.Seq) },
-		func(i schema.Indicator) string { return i.DocID },
-		func(a, b schema.Indicator) int {
-			return cmp.Or(cmp.Compare(a.ProjectSeq, b.ProjectSeq), cmp.Compare(a.Seq, b.Seq))
-		}); err != nil {
-		return nil, err
 	}
 	if d.corrections, err = readCorrections(dir); err != nil {
 		return nil, err
@@ -153,23 +130,6 @@ func (d *Data) Correct(cs ...schema.Correction) error {
 	return nil
 }
 
-// group reads a table, keeps the last row of each key and groups the rows by
-// document, each group sorted.
-func group[T any](dir, table string, key, doc func(T) string, less func(a, b T) int) (map[string][]T, error) {
-	rows, err := schema.ReadTable[T](dir, table)
-	if err != nil {
-		return nil, fmt.Errorf("review: %w", err)
-	}
-	out := map[string][]T{}
-	for _, r := range lastByKey(rows, key) {
-		out[doc(r)] = append(out[doc(r)], r)
-	}
-	for _, g := range out {
-		slices.SortStableFunc(g, less)
-	}
-	return out, nil
-}
-
 // lastByKey drops rows whose key repeats, keeping the last: ReadTable reads
 // files in path order, and within a folder a later part-<time> name is a
 // newer batch. (The writer never leaves two rows for a key; this guards a
@@ -188,35 +148,131 @@ func lastByKey[T any](rows []T, key func(T) string) []T {
 	return out
 }
 
-// Doc returns one document's rows.
-func (d *Data) Doc(docID string) (*Doc, bool) {
+// ErrNoDocument is returned for a doc_id the dataset does not hold.
+var ErrNoDocument = errors.New("review: no such document")
+
+// Doc returns one document's rows, read from the files that may hold it.
+func (d *Data) Doc(docID string) (*Doc, error) {
 	i, ok := d.byID[docID]
 	if !ok {
-		return nil, false
+		return nil, fmt.Errorf("%w: %s in %s", ErrNoDocument, docID, d.Dir)
 	}
-	var origin *harvest.HarvestedDoc
+	doc := &Doc{Report: d.Reports[i]}
 	if o, ok := d.origins[docID]; ok {
-		origin = &o
+		doc.Origin = &o
 	}
 	d.mu.RLock()
-	corrections := slices.Clone(d.corrections[docID])
+	doc.Corrections = slices.Clone(d.corrections[docID])
 	d.mu.RUnlock()
-	return &Doc{
-		Corrections: corrections,
-		Origin:      origin,
-		Report:      d.Reports[i],
-		Texts:       d.texts[docID],
-		Facts:       d.facts[docID],
-		Projects:    d.projects[docID],
-		Indicators:  d.indicators[docID],
-	}, true
+	if err := readRows(d.Dir, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// LoadDoc reads one document of the dataset in dir by its doc_id, opening
+// only the files whose doc_id bloom filter says may hold it: the time to
+// open a report does not grow with the number of documents in the dataset
+// (BenchmarkLoadDoc).
+func LoadDoc(dir, docID string) (*Doc, error) {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("review: dataset %s: not a directory (%v)", dir, err)
+	}
+	docID = strings.ToLower(docID)
+	reports, err := readDoc(dir, schema.TableReports, docID, func(r schema.Report) string { return r.DocID }, func(r schema.Report) string { return r.DocID })
+	if err != nil {
+		return nil, err
+	}
+	if len(reports) == 0 {
+		return nil, fmt.Errorf("%w: %s in %s", ErrNoDocument, docID, dir)
+	}
+	doc := &Doc{Report: reports[0]}
+	if doc.Corrections, err = readDoc(dir, schema.TableCorrections, docID,
+		func(c schema.Correction) string { return c.DocID },
+		func(c schema.Correction) string {
+			return c.Target + "\x00" + c.CorrectedAt.String() + "\x00" + c.Reviewer
+		}); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(doc.Corrections, func(a, b schema.Correction) int { return a.CorrectedAt.Compare(b.CorrectedAt) })
+	origins, err := harvest.ReadOrigins(dir)
+	if err != nil {
+		return nil, fmt.Errorf("review: dataset %s: reading the harvest's records: %w", dir, err)
+	}
+	if o, ok := origins[docID]; ok {
+		doc.Origin = &o
+	}
+	return doc, readRows(dir, doc)
+}
+
+// IsDocID says whether s has the form of a doc_id: 64 hex digits (the
+// SHA-256 of the document's bytes).
+func IsDocID(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range strings.ToLower(s) {
+		if !strings.ContainsRune("0123456789abcdef", c) {
+			return false
+		}
+	}
+	return true
+}
+
+// readRows reads a document's texts, facts, projects and indicators.
+func readRows(dir string, doc *Doc) error {
+	id := doc.Report.DocID
+	var err error
+	if doc.Texts, err = readDoc(dir, schema.TableTexts, id, func(t schema.Text) string { return t.DocID },
+		func(t schema.Text) string { return itoa(t.Page) }); err != nil {
+		return err
+	}
+	slices.SortStableFunc(doc.Texts, func(a, b schema.Text) int { return cmp.Compare(a.Page, b.Page) })
+	if doc.Facts, err = readDoc(dir, schema.TableFacts, id, func(f schema.Fact) string { return f.DocID },
+		func(f schema.Fact) string { return itoa(f.Seq) }); err != nil {
+		return err
+	}
+	slices.SortStableFunc(doc.Facts, func(a, b schema.Fact) int { return cmp.Compare(a.Seq, b.Seq) })
+	if doc.Projects, err = readDoc(dir, schema.TableProjects, id, func(p schema.Project) string { return p.DocID },
+		func(p schema.Project) string { return itoa(p.ProjectSeq) }); err != nil {
+		return err
+	}
+	slices.SortStableFunc(doc.Projects, func(a, b schema.Project) int { return cmp.Compare(a.ProjectSeq, b.ProjectSeq) })
+	if doc.Indicators, err = readDoc(dir, schema.TableIndicators, id, func(i schema.Indicator) string { return i.DocID },
+		func(i schema.Indicator) string { return itoa(i.ProjectSeq) + "/" + itoa(i.Seq) }); err != nil {
+		return err
+	}
+	slices.SortStableFunc(doc.Indicators, func(a, b schema.Indicator) int {
+		return cmp.Or(cmp.Compare(a.ProjectSeq, b.ProjectSeq), cmp.Compare(a.Seq, b.Seq))
+	})
+	return nil
+}
+
+// FactCounts gives the number of facts of each document, reading only the
+// doc_id column of facts (once).
+func (d *Data) FactCounts() (map[string]int, error) {
+	d.countOnce.Do(func() {
+		d.factCounts = map[string]int{}
+		files, err := schema.TableFiles(d.Dir, schema.TableFacts)
+		if err != nil {
+			d.countErr = err
+			return
+		}
+		for _, rel := range files {
+			if err := countDocIDs(filepath.Join(d.Dir, rel), d.factCounts); err != nil {
+				d.countErr = fmt.Errorf("review: dataset %s: reading %s: %w", d.Dir, rel, err)
+				return
+			}
+		}
+	})
+	return d.factCounts, d.countErr
 }
 
 // Find resolves what a user typed: a doc_id, a unique doc_id prefix of at
 // least 6 characters, a source as recorded, or a unique source file name.
 func (d *Data) Find(key string) (*Doc, error) {
-	if doc, ok := d.Doc(key); ok {
-		return doc, nil
+	if _, ok := d.byID[key]; ok {
+		return d.Doc(key)
 	}
 	matchers := []struct {
 		what  string
@@ -235,8 +291,7 @@ func (d *Data) Find(key string) (*Doc, error) {
 		}
 		switch {
 		case len(hits) == 1:
-			doc, _ := d.Doc(hits[0])
-			return doc, nil
+			return d.Doc(hits[0])
 		case len(hits) > 1:
 			return nil, fmt.Errorf("review: %q matches %d documents by %s (%s …); give the doc_id", key, len(hits), m.what, strings.Join(hits[:min(3, len(hits))], ", "))
 		}

@@ -80,9 +80,9 @@ func textOf(n *html.Node) string {
 
 func render(t *testing.T, d *Data, id string) []byte {
 	t.Helper()
-	doc, ok := d.Doc(id)
-	if !ok {
-		t.Fatalf("no doc %s", id)
+	doc, err := d.Doc(id)
+	if err != nil {
+		t.Fatal(err)
 	}
 	var b bytes.Buffer
 	if err := Render(&b, doc, ""); err != nil {

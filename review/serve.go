@@ -71,9 +71,13 @@ func Handler(d *Data) http.Handler {
 			http.Error(w, "zipin review refuses this correction: it does not carry this session's token (reload the page)", http.StatusForbidden)
 			return
 		}
-		doc, ok := d.Doc(r.PathValue("id"))
-		if !ok {
+		doc, err := d.Doc(r.PathValue("id"))
+		if errors.Is(err, ErrNoDocument) {
 			http.NotFound(w, r)
+			return
+		}
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
 		target, anchor := r.PostFormValue("target"), ""
@@ -96,14 +100,23 @@ func Handler(d *Data) http.Handler {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		f := filterFrom(r.URL.Query())
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		if err := listTmpl.Execute(w, listView(d, f)); err != nil {
+		counts, err := d.FactCounts()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		if err := listTmpl.Execute(w, listView(d, f, counts)); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 		}
 	})
 	mux.HandleFunc("GET /doc/{id}", func(w http.ResponseWriter, r *http.Request) {
-		doc, ok := d.Doc(r.PathValue("id"))
-		if !ok {
+		doc, err := d.Doc(r.PathValue("id"))
+		if errors.Is(err, ErrNoDocument) {
 			http.NotFound(w, r)
+			return
+		}
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -113,9 +126,13 @@ func Handler(d *Data) http.Handler {
 		}
 	})
 	mux.HandleFunc("GET /doc/{id}/original", func(w http.ResponseWriter, r *http.Request) {
-		doc, ok := d.Doc(r.PathValue("id"))
-		if !ok {
+		doc, err := d.Doc(r.PathValue("id"))
+		if errors.Is(err, ErrNoDocument) {
 			http.NotFound(w, r)
+			return
+		}
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
 		serveOriginal(w, r, doc.Report)
@@ -290,7 +307,7 @@ type listPage struct {
 	Dir          string
 }
 
-func listView(d *Data, f filter) listPage {
+func listView(d *Data, f filter, facts map[string]int) listPage {
 	p := listPage{Filter: f, Total: len(d.Reports), Dir: d.Dir}
 	years, kinds := map[string]bool{}, map[string]bool{}
 	for _, r := range d.Reports {
@@ -313,7 +330,7 @@ func listView(d *Data, f filter) listPage {
 		rate, _ := floatField(r.ExecutionRate, "%")
 		p.Rows = append(p.Rows, listRow{
 			DocID: r.DocID, Title: r.Title, Organization: deref(r.Organization), Year: y, Kind: r.Kind,
-			Budget: budget, Rate: rate, Source: r.Source, Facts: len(d.facts[r.DocID]), Warnings: len(r.Warnings),
+			Budget: budget, Rate: rate, Source: r.Source, Facts: facts[r.DocID], Warnings: len(r.Warnings),
 		})
 	}
 	slices.Sort(p.Years)

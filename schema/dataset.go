@@ -365,6 +365,9 @@ func WriterOptions(extractorVersion string) []parquet.WriterOption {
 	return []parquet.WriterOption{
 		parquet.Compression(&parquet.Zstd),
 		parquet.MaxRowsPerRowGroup(MaxRowsPerRowGroup),
+		// A bloom filter on doc_id lets a reader of one document (zipin
+		// review) skip every file that cannot hold it, without reading it.
+		parquet.BloomFilters(parquet.SplitBlockFilter(10, "doc_id")),
 		parquet.KeyValueMetadata("zipin.schema_version", SchemaVersion),
 		parquet.KeyValueMetadata("zipin.extractor_version", extractorVersion),
 	}

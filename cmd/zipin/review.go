@@ -47,11 +47,23 @@ reports_reviewed view applies. Stop it with Ctrl-C.`,
 			} else if len(args) == 0 {
 				return usageErr(errors.New("review: which document? give a DOC_ID or SOURCE (or --serve ADDR to browse them)"))
 			}
+			var doc *review.Doc
+			if serve == "" && review.IsDocID(args[0]) {
+				// One document by its doc_id: read only the files that may
+				// hold it, however large the dataset.
+				d, err := review.LoadDoc(out, args[0])
+				if err == nil {
+					return writePage(cmd, htmlFile, d)
+				}
+				if !errors.Is(err, review.ErrNoDocument) {
+					return usageErr(err)
+				}
+				// Not a doc_id after all (a file named like one): search.
+			}
 			data, err := review.Load(out)
 			if err != nil {
 				return usageErr(err)
 			}
-			var doc *review.Doc
 			if len(args) == 1 {
 				if doc, err = data.Find(args[0]); err != nil {
 					return usageErr(err)
@@ -68,20 +80,25 @@ reports_reviewed view applies. Stop it with Ctrl-C.`,
 					fmt.Fprintf(cmd.OutOrStdout(), "serving %d documents from %s at %s (Ctrl-C stops)\n", len(data.Reports), out, u)
 				})
 			}
-			if htmlFile == "" {
-				w := bufio.NewWriter(cmd.OutOrStdout())
-				if err := review.Render(w, doc, ""); err != nil {
-					return err
-				}
-				return w.Flush()
-			}
-			return writeReview(htmlFile, doc)
+			return writePage(cmd, htmlFile, doc)
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", defaultOut, "dataset folder")
 	cmd.Flags().StringVar(&htmlFile, "html", "", "write the page to FILE")
 	cmd.Flags().StringVar(&serve, "serve", "", "serve all documents on ADDR (loopback only), such as 127.0.0.1:8080")
 	rootCmd.AddCommand(cmd)
+}
+
+// writePage writes the page of doc to standard output, or to htmlFile.
+func writePage(cmd *cobra.Command, htmlFile string, doc *review.Doc) error {
+	if htmlFile == "" {
+		w := bufio.NewWriter(cmd.OutOrStdout())
+		if err := review.Render(w, doc, ""); err != nil {
+			return err
+		}
+		return w.Flush()
+	}
+	return writeReview(htmlFile, doc)
 }
 
 // writeReview writes the page through a temporary file, so a browser that
