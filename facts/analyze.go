@@ -14,8 +14,10 @@ import (
 // 自评表 forms, then the headline fields and the cross-checks.
 func Analyze(nd *normalize.Doc, seg *segment.Segmenter) *Result {
 	res := &Result{}
-	res.Facts = extractFacts(nd, seg)
+	facts, warns := extractFacts(nd, seg)
+	res.Facts = facts
 	res.Headline = buildHeadline(nd, res.Facts)
+	res.Headline.Warnings = append(res.Headline.Warnings, warns...)
 	gradeFromScoreRow(&res.Headline, nd)
 	forms := selfeval.Extract(nd)
 	res.Projects, res.Indicators = forms.Projects, forms.Indicators

@@ -53,3 +53,24 @@ func isTotalRow(label string) bool {
 	}
 	return false
 }
+
+// headerPrefixes and headerSuffixes are words a form writes around a column
+// name without changing what the column holds: 年度预算数 is the 年度预算
+// column, 本年实际支出数 the 实际支出 one. A header cell so written is a
+// known column, not a cell to drop (dropping it shifts every value after it
+// one column to the left).
+var (
+	headerPrefixes = []string{"本年度", "年度", "全年", "本年", "当年", "项目"}
+	headerSuffixes = []string{"金额", "数", "额"}
+)
+
+// affixedHeader reports whether name is label with at most one prefix and
+// one suffix of headerPrefixes and headerSuffixes around it.
+func affixedHeader(name, label string) bool {
+	i := strings.Index(name, label)
+	if i < 0 {
+		return false
+	}
+	pre, suf := name[:i], name[i+len(label):]
+	return (pre == "" || contains(headerPrefixes, pre)) && (suf == "" || contains(headerSuffixes, suf))
+}

@@ -12,8 +12,7 @@ import (
 
 // extractFacts finds every quantity on every page, with its metric, subject
 // and section.
-func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) []Fact {
-	var out []Fact
+func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) (out []Fact, warns []string) {
 	for pi := range nd.Pages {
 		p := &nd.Pages[pi]
 		runes := p.Runes()
@@ -36,7 +35,9 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) []Fact {
 		sortFacts(page)
 		page = append(page, cellFacts(p, page)...)
 		sortFacts(page)
-		page = append(page, flatRows(p, page)...)
+		flat, w := flatRows(p, page)
+		page = append(page, flat...)
+		warns = append(warns, w...)
 		page = append(page, gluedRows(p, page)...)
 		page = withScoreRows(p, page)
 		page = append(page, unitCellFacts(p, page)...)
@@ -52,7 +53,7 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) []Fact {
 			out[i].project = out[i].item
 		}
 	}
-	return out
+	return out, warns
 }
 
 func fromQuantity(p *normalize.Page, q quantity.Quantity) Fact {

@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"fmt"
 	"strings"
 
 	"zipin/normalize"
@@ -147,9 +148,8 @@ func gluedHeader(s string) (column, bool) {
 
 // flatRows reads the flattened forms of a page (outside its grids) and
 // returns their cells as facts, updating facts already found in them.
-func flatRows(p *normalize.Page, facts []Fact) []Fact {
+func flatRows(p *normalize.Page, facts []Fact) (out []Fact, warns []string) {
 	r := p.Runes()
-	var out []Fact
 	text := p.Text
 	headers := declaredUnits(text)
 	toks := tokens(r, 0, len(r))
@@ -175,7 +175,7 @@ func flatRows(p *normalize.Page, facts []Fact) []Fact {
 		// label carrying the unit (年度预算数（万元） 年初预算 调整后预算数 …);
 		// otherwise the cells do not line up and none is read.
 		var cols []column
-		e := j
+		e, misfit := j, 0
 		first := valueRun(toks, j)
 		glued := j < len(toks) && gluedRun.MatchString(toks[j].text)
 		for s := i; s < j-1; s++ {
@@ -190,10 +190,19 @@ func flatRows(p *normalize.Page, facts []Fact) []Fact {
 				cols, e = c[1:], s+n
 			case first == len(c)-1 && len(c) > 2 && s+n == j:
 				cols, e = c[:len(c)-1], j-1
+			default:
+				misfit = len(c)
 			}
 			break // the first header decides, read or not
 		}
 		if cols == nil {
+			if misfit > 0 && first > 0 {
+				// A wrong value is worse than a missing one: the numbers
+				// under a header they do not line up with keep no label
+				// the header cells before them would give by position.
+				warns = append(warns, fmt.Sprintf("page %d: flattened form: %d values under %d columns; its values are left unread", p.Number, first, misfit))
+				unlabel(facts, p.Number, toks[j:j+first])
+			}
 			i = max(j, i+1)
 			continue
 		}
@@ -228,6 +237,15 @@ func flatRows(p *normalize.Page, facts []Fact) []Fact {
 			// exactly one value per column: more or fewer means the cells
 			// do not line up with the header, and none is read
 			if v-l != len(cols) || filled == 0 {
+				if at == e && filled > 0 {
+					warns = append(warns, fmt.Sprintf("page %d: flattened form row %q: %d values under %d columns; its values are left unread", p.Number, rowName(toks, at, l), v-l, len(cols)))
+					unlabel(facts, p.Number, toks[l:v])
+				}
+				break
+			}
+			if why := misaligned(cols, toks[l:v]); why != "" {
+				warns = append(warns, fmt.Sprintf("page %d: flattened form row %q: %s; its values are left unread", p.Number, rowName(toks, at, l), why))
+				unlabel(facts, p.Number, toks[l:v])
 				break
 			}
 			if l > at {
@@ -254,7 +272,45 @@ func flatRows(p *normalize.Page, facts []Fact) []Fact {
 		}
 		i = max(at, j)
 	}
-	return out
+	return out, warns
+}
+
+// misaligned says why the values of a flattened row, one per column, are
+// not in the header's order, or "": a percent under a column that holds no
+// percent, a score above 100 (an amount shifted into the score column).
+func misaligned(cols []column, vals []token) string {
+	for c, t := range vals {
+		if strings.HasSuffix(t.text, "%") && cols[c].kind != quantity.Percent && cols[c].kind != "" {
+			return fmt.Sprintf("%s under the %s column", t.text, cols[c].header)
+		}
+		if v, ok := quantity.ParseNumber(t.text); ok && cols[c].kind == quantity.Score && v > 100 {
+			return fmt.Sprintf("%s under the %s column", t.text, cols[c].header)
+		}
+	}
+	return ""
+}
+
+// rowName is the row's label cell, or "" where the row has none.
+func rowName(toks []token, at, l int) string {
+	if l > at {
+		return toks[l-1].text
+	}
+	return ""
+}
+
+// unlabel takes back the metric the text's labels gave the bare numbers of
+// a flattened row that could not be aligned: the label before such a cell
+// is a header cell, the same guess by position the row refused.
+func unlabel(facts []Fact, page int, vals []token) {
+	if len(vals) == 0 {
+		return
+	}
+	from, to := vals[0].start, vals[len(vals)-1].end
+	for k := range facts {
+		if f := &facts[k]; f.Page == page && f.Start >= from && f.End <= to {
+			f.Metric, f.label = "", ""
+		}
+	}
 }
 
 // flatUnit is the money unit in force for a flattened form: declared before

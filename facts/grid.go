@@ -115,7 +115,7 @@ func columnOf(h string) column {
 func (c column) known() bool {
 	name := headerDecor.ReplaceAllString(c.header, "")
 	name = strings.TrimSpace(strings.TrimSuffix(name, "%"))
-	if c.label != "" && (name == c.label || name == c.label+"数") {
+	if c.label != "" && (name == c.label || affixedHeader(name, c.label)) {
 		return true
 	}
 	for _, s := range scoreColumns {

@@ -1,0 +1,84 @@
+package facts
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"zipin/extract"
+	"zipin/normalize"
+	"zipin/segment"
+)
+
+// analyzeText reads an invented report given inline as plain text.
+func analyzeText(t *testing.T, text string) *Result {
+	t.Helper()
+	d, err := extract.Read(context.Background(), "case.txt", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nd, err := normalize.Document(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg, err := segment.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Analyze(nd, seg)
+}
+
+// flatCase is an invented flattened 自评表 and the headline values read from
+// it by hand; NaN means NULL. warn, if set, must be among the warnings.
+type flatCase struct {
+	name, text             string
+	budget, executed, rate float64
+	warn                   string
+}
+
+func checkFlat(t *testing.T, cases []flatCase) {
+	t.Helper()
+	for _, c := range cases {
+		h := analyzeText(t, c.text).Headline
+		for _, f := range []struct {
+			name string
+			got  *float64
+			want float64
+		}{{"budget", h.BudgetYuan, c.budget}, {"executed", h.ExecutedYuan, c.executed}, {"execution_rate", h.ExecutionRate, c.rate}} {
+			switch {
+			case math.IsNaN(f.want) && f.got != nil:
+				t.Errorf("%s: %s = %v, want NULL", c.name, f.name, *f.got)
+			case !math.IsNaN(f.want) && (f.got == nil || math.Abs(*f.got-f.want) > 0.001):
+				t.Errorf("%s: %s = %v, want %v", c.name, f.name, deref(f.got), f.want)
+			}
+		}
+		if c.warn != "" && !strings.Contains(strings.Join(h.Warnings, "\n"), c.warn) {
+			t.Errorf("%s: no warning with %q in %q", c.name, c.warn, h.Warnings)
+		}
+	}
+}
+
+const flatHead = "某县教育局2023年度学生资助项目支出绩效自评表\n项目名称\n学生资助项目\n主管部门\n某县教育局\n"
+
+// TestFlatFormColumns: a flattened form's values are mapped to the columns
+// its header names, or not at all; never shifted one column over.
+func TestFlatFormColumns(t *testing.T) {
+	checkFlat(t, []flatCase{
+		// 年度预算数 is the 年度预算 column written with 数: it stays a column
+		{"one cell per line", flatHead + "资金情况（万元）\n年度预算数\n实际支出\n资金执行率\n预算资金\n120.0\n108.0\n90.0%\n", 1200000, 1080000, 90, ""},
+		{"space-separated", flatHead + "资金情况（万元） 年度预算数 实际支出 资金执行率\n预算资金 120.0 108.0 90.0%\n", 1200000, 1080000, 90, ""},
+		{"pipe rows", flatHead + "| 资金情况（万元） | 年度预算数 | 实际支出 | 资金执行率 |\n| 预算资金 | 120.0 | 108.0 | 90.0% |\n", 1200000, 1080000, 90, ""},
+		{"affixed names", flatHead + "资金情况（万元）\n本年预算数\n全年实际支出数\n执行率\n合计\n64.5\n60.0\n93.02%\n", 645000, 600000, 93.02, ""},
+		// an unknown column between known ones keeps its place
+		{"unknown column", flatHead + "资金情况（万元）\n年度预算数\n资金到位数\n实际支出\n资金执行率\n预算资金\n120.0\n115.0\n108.0\n90.0%\n", 1200000, 1080000, 90, ""},
+		// one value missing from a row: which one is unknown
+		{"value missing", flatHead + "资金情况（万元）\n年初预算数\n全年预算数\n全年执行数\n执行率\n得分\n预算资金\n50.0\n48.0\n96%\n9.6\n", null, null, null, "4 values under 6 columns"},
+		// a percent under a money column: the cells are not in header order
+		{"percent under money", flatHead + "资金情况（万元）\n全年预算数\n全年执行数\n执行率\n年度资金总额\n200.0\n95%\n190.0\n", null, null, null, "95% under the 全年执行数 column"},
+		// more values than columns, with no row label to start a row
+		{"count differs", flatHead + "资金情况（万元）\n全年预算数\n全年执行数\n36.0\n30.0\n28.5\n", null, null, null, "3 values under 2 columns"},
+		// a budget heading stating the unit over its two budget columns
+		{"budget heading", flatHead + "年度预算数（万元）\n年初预算\n调整后预算数\n预算执行数\n预算执行率\n总额\n80.00\n100.00\n96.00\n96.00%\n", 1000000, 960000, 96, ""},
+	})
+}
