@@ -249,10 +249,10 @@ func TestBadInputReasons(t *testing.T) {
 			t.Errorf("%s: got %v, want an Unreadable", c.name, err)
 			continue
 		}
-		if !strings.Contains(u.Reason, c.want) {
-			t.Errorf("%s: reason %q does not mention %q", c.name, u.Reason, c.want)
+		if !strings.Contains(u.Error(), c.want) {
+			t.Errorf("%s: reason %q does not mention %q", c.name, u.Error(), c.want)
 		}
-		t.Logf("%-50s peak heap %4d MB  reason: %s", c.name, peak>>20, u.Reason)
+		t.Logf("%-50s peak heap %4d MB  reason: %s", c.name, peak>>20, u.Error())
 		if peak > 300<<20 {
 			t.Errorf("%s: peak heap %d MB, over 300 MB", c.name, peak>>20)
 		}

@@ -33,19 +33,20 @@ var readers = map[doc.Format]Reader{
 }
 
 // Read detects the format of data and extracts it. Input that cannot be read
-// yields a *doc.Unreadable whose reason names the problem; a panic inside a
+// yields a *doc.UnreadableError whose Kind and Err name the problem (name is
+// not in it: the caller adds the path); a panic inside a
 // reader is caught and reported the same way, so one bad file never stops a run.
 func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err error) {
 	if len(data) == 0 {
-		return nil, doc.Unreadablef("empty file")
+		return nil, doc.Fail(doc.ErrEmpty, "", 0, "empty file (0 bytes)")
 	}
 	f := Detect(data)
 	if f == "" {
-		return nil, doc.Unreadablef("unrecognized format: binary content that is not PDF, Office, HTML or text")
+		return nil, doc.Fail(doc.ErrUnsupported, "", 0, "unrecognized format: binary content that is not PDF, Office, HTML or text")
 	}
 	r, ok := readers[f]
 	if !ok {
-		return nil, doc.Unreadablef("no reader for %s documents in this build", f)
+		return nil, doc.Fail(doc.ErrUnsupported, f, 0, "no reader for %s documents in this build", f)
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -60,7 +61,7 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 		d.Format = f
 	}
 	if len(d.Pages) == 0 {
-		return nil, doc.Unreadablef("%s: no pages", f)
+		return nil, doc.Fail(doc.ErrEmpty, f, 0, "no pages")
 	}
 	return d, nil
 }

@@ -194,7 +194,7 @@ func handle(req Request) (resp Response) {
 	var u *doc.Unreadable
 	switch {
 	case errors.As(err, &u):
-		resp.Unreadable = u.Reason
+		resp.Unreadable = u.Error()
 	case err != nil:
 		resp.Unreadable = err.Error()
 	}

@@ -777,7 +777,7 @@ func (r *run) inProcess(ctx context.Context, path string, data []byte, o *Outcom
 	var u *doc.Unreadable
 	switch {
 	case errors.As(res.err, &u):
-		return nil, u.Reason, nil
+		return nil, u.Error(), nil
 	case res.err != nil:
 		return nil, res.err.Error(), nil
 	}

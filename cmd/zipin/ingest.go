@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"zipin/extract/doc"
 	"zipin/isolate"
 	"zipin/pipeline"
 	"zipin/query"
@@ -279,7 +280,7 @@ func reportIngest(cmd *cobra.Command, sum *pipeline.Summary, sample bool) error 
 		case pipeline.StatusQuarantined, pipeline.StatusFailed:
 			bad++
 			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: %s\n", o.Status, o.Source, o.Reason)
-			reasons[o.Reason]++
+			reasons[doc.ReasonKind(o.Reason)]++ // "PDF damaged" ×3, not three reasons of 1
 		case pipeline.StatusIgnored:
 			fmt.Fprintf(cmd.ErrOrStderr(), "ignored: %s: %s\n", o.Source, o.Reason)
 		}

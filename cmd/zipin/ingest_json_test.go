@@ -27,7 +27,7 @@ func TestIngestJSON(t *testing.T) {
 	if code != exitPartial || s.Out != out || s.Documents["ok"] != 1 || s.Documents["quarantined"] != 1 || s.InDataset != 1 {
 		t.Errorf("exit %d, summary %+v", code, s)
 	}
-	if len(s.Problems) != 1 || s.Problems[0].Source != filepath.Join(in, "empty.txt") || s.Problems[0].Reason != "empty file" {
+	if len(s.Problems) != 1 || s.Problems[0].Source != filepath.Join(in, "empty.txt") || s.Problems[0].Reason != "empty: empty file (0 bytes)" {
 		t.Errorf("problems %+v", s.Problems)
 	}
 	// r1.txt: 120.5万元 and 118万元, at least.
@@ -51,7 +51,7 @@ func TestStatusJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &s); code != 0 || err != nil {
 		t.Fatalf("exit %d, %v:\n%s\n%s", code, err, stdout, stderr)
 	}
-	if s.Documents["quarantined"] != 1 || len(s.Reasons) != 1 || s.Reasons[0].Reason != "empty file" || s.Reasons[0].Count != 1 {
+	if s.Documents["quarantined"] != 1 || len(s.Reasons) != 1 || s.Reasons[0].Reason != "empty: empty file (0 bytes)" || s.Reasons[0].Count != 1 {
 		t.Errorf("status %+v", s)
 	}
 	if len(s.Runs) != 1 || s.Runs[0].State != "done" || s.Runs[0].Quarantined != 1 {

@@ -6,7 +6,11 @@
 // sheet, an HTML page and a .txt file all look alike to the later stages.
 package doc
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
 
 // Format names the container a document came in, as detected from its bytes.
 type Format string
@@ -179,17 +183,90 @@ func (b Block) Text() string {
 	return string(s)
 }
 
-// Unreadable is the error a reader returns for input that cannot be extracted
-// (empty, damaged, encrypted, the wrong format). The pipeline quarantines the
-// document with Reason and goes on; any other error is treated as a failure
-// of zipin itself.
-type Unreadable struct {
-	Reason string
+// The kinds of unreadable input, sentinels for errors.Is on an
+// *UnreadableError (as fs.ErrNotExist is for *fs.PathError). A quarantine
+// summary counts documents by kind and format.
+var (
+	ErrEmpty       = errors.New("empty")        // no bytes, no pages, no text
+	ErrDamaged     = errors.New("damaged")      // truncated, corrupt, or not the format its bytes claim
+	ErrEncrypted   = errors.New("encrypted")    // a password zipin does not have
+	ErrUnsupported = errors.New("unsupported")  // a format or feature zipin has no reader for
+	ErrTooLarge    = errors.New("too large")    // over a limit (zip bombs, rows, cells, sheets)
+	ErrTimeout     = errors.New("out of time")  // the per-document time budget ran out
+	ErrToolMissing = errors.New("tool missing") // needs a program this machine lacks (qpdf, LibreOffice, tesseract)
+)
+
+var kinds = []error{ErrEmpty, ErrDamaged, ErrEncrypted, ErrUnsupported, ErrTooLarge, ErrTimeout, ErrToolMissing}
+
+// UnreadableError is the error a reader returns for input that cannot be
+// extracted. The pipeline quarantines the document and goes on; any other
+// error is treated as a failure of zipin itself. Like *fs.PathError and
+// *csv.ParseError it says where (Format, Page) and what (Kind, Err); unlike
+// them it does not name the file: the caller adds the path, once.
+type UnreadableError struct {
+	Format Format // the detected format; "" when not known
+	Page   int    // 1-based page the failure is on; 0 for the whole document
+	Kind   error  // one of the Err* kinds above; nil when unclassified
+	Err    error  // the cause in words
 }
 
-func (e *Unreadable) Error() string { return e.Reason }
+// Unreadable is the former name of UnreadableError.
+type Unreadable = UnreadableError
 
-// Unreadablef builds an *Unreadable with a formatted reason.
+// Error reads "PDF damaged: page 3: content stream …": format and kind first,
+// so reasons of one kind share their text up to the first ": ".
+func (e *UnreadableError) Error() string {
+	head := strings.ToUpper(string(e.Format))
+	if e.Kind != nil {
+		head = strings.TrimSpace(head + " " + e.Kind.Error())
+	}
+	msg := ""
+	if e.Err != nil {
+		msg = e.Err.Error()
+	}
+	if e.Page > 0 {
+		msg = fmt.Sprintf("page %d: %s", e.Page, msg)
+	}
+	if head == "" {
+		return msg
+	}
+	return head + ": " + msg
+}
+
+// Unwrap gives both the kind and the cause to errors.Is and errors.As.
+func (e *UnreadableError) Unwrap() []error {
+	var errs []error
+	for _, err := range []error{e.Kind, e.Err} {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
+
+// Unreadablef builds an unclassified *UnreadableError with a formatted cause.
 func Unreadablef(format string, args ...any) error {
-	return &Unreadable{Reason: fmt.Sprintf(format, args...)}
+	return &UnreadableError{Err: fmt.Errorf(format, args...)}
+}
+
+// Fail builds an *UnreadableError of a kind, for a format and page (0 for
+// the whole document), with a formatted cause (%w wraps).
+func Fail(kind error, f Format, page int, format string, args ...any) error {
+	return &UnreadableError{Format: f, Page: page, Kind: kind, Err: fmt.Errorf(format, args...)}
+}
+
+// ReasonKind is the part of a quarantine reason that names its kind ("PDF
+// damaged"), for counting reasons by kind once they are text (a worker
+// process sends them as text); a reason of no known kind is its own group.
+func ReasonKind(reason string) string {
+	head, _, ok := strings.Cut(reason, ": ")
+	if !ok {
+		return reason
+	}
+	for _, k := range kinds {
+		if head == k.Error() || strings.HasSuffix(head, " "+k.Error()) {
+			return head
+		}
+	}
+	return reason
 }

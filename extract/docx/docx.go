@@ -42,7 +42,7 @@ func ReadLimits(ctx context.Context, name string, data []byte, lim opc.Limits) (
 	body, err := pkg.Read(main)
 	if err != nil {
 		if errors.Is(err, opc.ErrMissing) {
-			return nil, doc.Unreadablef("DOCX: the package has no main document part (%s missing)", main)
+			return nil, doc.Fail(doc.ErrDamaged, doc.FormatDOCX, 0, "the package has no main document part (%s missing)", main)
 		}
 		return nil, err
 	}
@@ -50,14 +50,14 @@ func ReadLimits(ctx context.Context, name string, data []byte, lim opc.Limits) (
 	root, err := parseTree(body)
 	if err != nil {
 		if root == nil {
-			return nil, doc.Unreadablef("DOCX: %s: %v", main, err)
+			return nil, doc.Fail(doc.ErrDamaged, doc.FormatDOCX, 0, "%s: %v", main, err)
 		}
 		d.Warnings = append(d.Warnings, main+": "+err.Error())
 	}
 	r := &reader{ctx: ctx, styles: parseStyles(optionalTree(pkg, main, "styles", d)), num: parseNumbering(optionalTree(pkg, main, "numbering", d))}
 	bodyNode := root.path("document", "body")
 	if bodyNode == nil {
-		return nil, doc.Unreadablef("DOCX: %s has no w:body element", main)
+		return nil, doc.Fail(doc.ErrDamaged, doc.FormatDOCX, 0, "%s has no w:body element", main)
 	}
 	r.blocks(bodyNode)
 	if err := ctx.Err(); err != nil {
@@ -78,7 +78,7 @@ func ReadLimits(ctx context.Context, name string, data []byte, lim opc.Limits) (
 		}
 	}
 	if empty {
-		return nil, doc.Unreadablef("DOCX: the document body holds no text")
+		return nil, doc.Fail(doc.ErrEmpty, doc.FormatDOCX, 0, "the document body holds no text")
 	}
 	d.Pages = r.pages
 	d.Title = coreTitle(pkg)

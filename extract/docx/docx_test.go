@@ -182,7 +182,7 @@ func reason(t *testing.T, data []byte) string {
 	if !errors.As(err, &u) {
 		t.Fatalf("got %v, %v; want an Unreadable", d, err)
 	}
-	return u.Reason
+	return u.Error()
 }
 
 func TestUnreadable(t *testing.T) {
@@ -203,7 +203,7 @@ func TestUnreadable(t *testing.T) {
 			t.Errorf("%s: reason %q, want it to mention %q", c.name, got, c.want)
 		}
 	}
-	if got := reason(t, []byte("PK\x03\x04 truncated")); !strings.Contains(got, "damaged zip") {
+	if got := reason(t, []byte("PK\x03\x04 truncated")); !strings.Contains(got, "DOCX damaged: zip container") {
 		t.Errorf("truncated zip: %q", got)
 	}
 }

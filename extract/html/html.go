@@ -28,12 +28,12 @@ import (
 // paragraphs as lines, tables with rowspan/colspan, and links to attachments.
 func Read(ctx context.Context, name string, data []byte) (*doc.Document, error) {
 	if len(data) > maxPage {
-		return nil, doc.Unreadablef("HTML: page of %d MB, over the %d MB limit", len(data)>>20, maxPage>>20)
+		return nil, doc.Fail(doc.ErrTooLarge, doc.FormatHTML, 0, "page of %d MB, over the %d MB limit", len(data)>>20, maxPage>>20)
 	}
 	s, enc := DecodePage(data)
 	root, err := html.Parse(strings.NewReader(s))
 	if err != nil {
-		return nil, doc.Unreadablef("HTML: cannot parse: %v", err)
+		return nil, doc.Fail(doc.ErrDamaged, doc.FormatHTML, 0, "cannot parse: %v", err)
 	}
 	d := &doc.Document{Format: doc.FormatHTML}
 	if t := find(root, atom.Title); t != nil {
@@ -53,11 +53,11 @@ func Read(ctx context.Context, name string, data []byte) (*doc.Document, error) 
 		return nil, err
 	}
 	if len(w.out) == 0 {
-		reason := "HTML: the page has no text in its body"
+		reason := "the page has no text in its body"
 		if !bytes.Contains(bytes.ToLower(data[max(0, len(data)-4096):]), []byte("</html")) {
 			reason += fmt.Sprintf(" (the page looks truncated: %d bytes without a closing </html>)", len(data))
 		}
-		return nil, doc.Unreadablef("%s", reason)
+		return nil, doc.Fail(doc.ErrEmpty, doc.FormatHTML, 0, "%s", reason)
 	}
 	q := 1.0
 	if n := strings.Count(s, "\uFFFD"); n > 0 {

@@ -145,7 +145,7 @@ func TestTruncated(t *testing.T) {
 	// Cut inside the head: no text, and the reason says why.
 	_, err = Read(context.Background(), "t.html", data[:300])
 	var u *doc.Unreadable
-	if !errors.As(err, &u) || !strings.Contains(u.Reason, "truncated") {
+	if !errors.As(err, &u) || !strings.Contains(u.Error(), "truncated") {
 		t.Errorf("head-only page: %v", err)
 	}
 }
@@ -155,7 +155,7 @@ func TestTruncated(t *testing.T) {
 func TestDeepNesting(t *testing.T) {
 	_, err := Read(context.Background(), "t.html", []byte(strings.Repeat("<div>", 100000)+"x"))
 	var u *doc.Unreadable
-	if !errors.As(err, &u) || !strings.Contains(u.Reason, "512") {
+	if !errors.As(err, &u) || !strings.Contains(u.Error(), "512") {
 		t.Errorf("got %v", err)
 	}
 }

@@ -62,11 +62,11 @@ func read(ctx context.Context, name string, data []byte, f doc.Format) (*doc.Doc
 	// A password-protected DOCX/XLSX is an OLE file holding an
 	// EncryptedPackage stream; LibreOffice would only fail on it.
 	if bytes.Contains(data, utf16("EncryptedPackage")) {
-		return nil, doc.Unreadablef("%s: the document is password-protected (encrypted Office package)", f)
+		return nil, doc.Fail(doc.ErrEncrypted, f, 0, "the document is password-protected (encrypted Office package)")
 	}
 	bin := Soffice()
 	if bin == "" {
-		return nil, doc.Unreadablef("%s: converting legacy %s files needs LibreOffice, which is not installed (apt-get install %s)", f, c.ext, c.pkg)
+		return nil, doc.Fail(doc.ErrToolMissing, f, 0, "converting legacy %s files needs LibreOffice, which is not installed (apt-get install %s)", c.ext, c.pkg)
 	}
 	out, err := Convert(ctx, bin, data, c.ext, c.target)
 	if err != nil {
@@ -112,7 +112,7 @@ func Convert(ctx context.Context, bin string, data []byte, ext, target string) (
 	err = cmd.Run()
 	if ctx.Err() != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, doc.Unreadablef("%s: LibreOffice conversion to %s timed out after %s", ext, target, Timeout)
+			return nil, doc.Fail(doc.ErrTimeout, doc.Format(ext), 0, "LibreOffice conversion to %s timed out after %s", target, Timeout)
 		}
 		return nil, ctx.Err()
 	}
@@ -122,7 +122,7 @@ func Convert(ctx context.Context, bin string, data []byte, ext, target string) (
 		if err != nil {
 			msg = err.Error() + ": " + msg
 		}
-		return nil, doc.Unreadablef("%s: LibreOffice could not convert the file to %s (damaged or encrypted?): %s", ext, target, firstLine(msg))
+		return nil, doc.Fail(doc.ErrDamaged, doc.Format(ext), 0, "LibreOffice could not convert the file to %s (damaged or encrypted?): %s", target, firstLine(msg))
 	}
 	return out, nil
 }

@@ -18,7 +18,7 @@ func unreadable(t *testing.T, err error) string {
 	if !errors.As(err, &u) {
 		t.Fatalf("got %v, want an Unreadable", err)
 	}
-	return u.Reason
+	return u.Error()
 }
 
 func TestNoLibreOffice(t *testing.T) {

@@ -147,7 +147,7 @@ func TestXrefHugeSubsection(t *testing.T) {
 	data = bytes.Replace(data, []byte(" n \n0000000"), []byte(" n \n4294967296 3\n0000000"), 1)
 	_, err := Read(context.Background(), "huge.pdf", data)
 	var u *doc.Unreadable
-	if !errors.As(err, &u) || !strings.Contains(u.Reason, "cross-reference") || !strings.Contains(u.Reason, "4294967296") {
+	if !errors.As(err, &u) || !strings.Contains(u.Error(), "cross-reference") || !strings.Contains(u.Error(), "4294967296") {
 		t.Errorf("err = %v, want Unreadable naming the cross-reference subsection", err)
 	}
 }
@@ -231,5 +231,21 @@ func TestUnsupportedFilter(t *testing.T) {
 		if r := unreadableReason(err); !strings.Contains(r, "unsupported stream filter "+filter) {
 			t.Errorf("%s: reason %q", filter, r)
 		}
+	}
+}
+
+// The reader's error is typed and does not name the file: the caller adds
+// the path once (it used to read "in/b.pdf: in/b.pdf: damaged…").
+func TestUnreadableLeavesThePathToTheCaller(t *testing.T) {
+	_, err := Read(context.Background(), "in/b.pdf", []byte("%PDF-1.4\nnothing but a header and this line\n"))
+	var u *doc.UnreadableError
+	if !errors.As(err, &u) || !errors.Is(err, doc.ErrDamaged) || u.Format != doc.FormatPDF {
+		t.Fatalf("err = %#v, want a damaged-PDF *doc.UnreadableError", err)
+	}
+	if strings.Contains(err.Error(), "b.pdf") {
+		t.Errorf("reason names the file: %q", err)
+	}
+	if !strings.HasPrefix(err.Error(), "PDF damaged: ") {
+		t.Errorf("reason %q does not start with its kind", err)
 	}
 }

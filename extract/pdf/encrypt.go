@@ -15,7 +15,7 @@ import (
 // qpdfDecrypt removes AES-256 encryption with the empty user password.
 func qpdfDecrypt(ctx context.Context, name string, data []byte) ([]byte, error) {
 	if _, err := exec.LookPath("qpdf"); err != nil {
-		return nil, doc.Unreadablef("%s: PDF uses AES-256 encryption, which needs qpdf to open (Debian: apt-get install qpdf)", name)
+		return nil, doc.Fail(doc.ErrToolMissing, doc.FormatPDF, 0, "AES-256 encryption needs qpdf to open (Debian: apt-get install qpdf)")
 	}
 	dir, err := os.MkdirTemp("", "zipin-qpdf-")
 	if err != nil {
@@ -32,9 +32,9 @@ func qpdfDecrypt(ctx context.Context, name string, data []byte) ([]byte, error) 
 	// Exit status 3 is qpdf's "succeeded with warnings".
 	if ee, ok := err.(*exec.ExitError); err != nil && !(ok && ee.ExitCode() == 3) {
 		if bytes.Contains(msg, []byte("invalid password")) {
-			return nil, doc.Unreadablef("%s: PDF is encrypted with a user password; zipin only opens PDFs whose user password is empty", name)
+			return nil, doc.Fail(doc.ErrEncrypted, doc.FormatPDF, 0, "encrypted with a user password; zipin only opens PDFs whose user password is empty")
 		}
-		return nil, doc.Unreadablef("%s: AES-256 PDF could not be decrypted: %s", name, bytes.TrimSpace(msg))
+		return nil, doc.Fail(doc.ErrEncrypted, doc.FormatPDF, 0, "AES-256 encryption could not be removed: %s", bytes.TrimSpace(msg))
 	}
 	return os.ReadFile(out)
 }

@@ -293,7 +293,7 @@ func TestAES256(t *testing.T) {
 func unreadableReason(err error) string {
 	var u *doc.Unreadable
 	if errors.As(err, &u) {
-		return u.Reason
+		return u.Error()
 	}
 	return fmt.Sprintf("not Unreadable: %v", err)
 }
@@ -355,7 +355,7 @@ func TestOCR(t *testing.T) {
 		t.Setenv("PATH", t.TempDir())
 		_, err := Read(context.Background(), "scan.pdf", data)
 		var u *doc.Unreadable
-		if !errors.As(err, &u) || !strings.Contains(u.Reason, "tesseract-ocr-chi-sim") {
+		if !errors.As(err, &u) || !strings.Contains(u.Error(), "tesseract-ocr-chi-sim") {
 			t.Errorf("err = %v, want Unreadable naming tesseract-ocr-chi-sim", err)
 		}
 	})

@@ -87,7 +87,7 @@ func ocrPages(ctx context.Context, name string, data []byte, pages []*pageData, 
 	}
 	if err := ocrTools(); err != nil {
 		if usable == 0 {
-			return doc.Unreadablef("%s: scanned PDF without a text layer (%d pages), OCR unavailable (%v): %s", name, len(need), err, ocrInstall)
+			return doc.Fail(doc.ErrToolMissing, doc.FormatPDF, 0, "scanned, without a text layer (%d pages), OCR unavailable (%v): %s", len(need), err, ocrInstall)
 		}
 		for _, pd := range need {
 			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: page %d has no usable text layer and OCR is unavailable (%v): %s", name, pd.number, err, ocrInstall))
@@ -106,7 +106,7 @@ func ocrPages(ctx context.Context, name string, data []byte, pages []*pageData, 
 	han := expectHan(pages)
 	for _, pd := range need {
 		if err := ctx.Err(); err != nil {
-			return doc.Unreadablef("%s: time budget exhausted during OCR at page %d", name, pd.number)
+			return doc.Fail(doc.ErrTimeout, doc.FormatPDF, pd.number, "time budget exhausted during OCR")
 		}
 		text, err := ocrPage(ctx, src, dir, pd.number)
 		if err != nil {

@@ -37,7 +37,7 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 		// in the caller.
 		if p := recover(); p != nil {
 			notePanic(p)
-			d, err = nil, doc.Unreadablef("%s: damaged PDF: %v", name, p)
+			d, err = nil, doc.Fail(doc.ErrDamaged, doc.FormatPDF, 0, "%v", p)
 		}
 	}()
 	r, repaired, err := openRepairing(name, data)
@@ -71,14 +71,14 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 		// library does not decode: say so rather than read empty pages.
 		for _, w := range warnings {
 			if i := strings.Index(w, "unsupported stream filter"); i >= 0 {
-				return nil, doc.Unreadablef("%s: PDF page content uses an %s, which zipin cannot decode", name, w[i:])
+				return nil, doc.Fail(doc.ErrUnsupported, doc.FormatPDF, 0, "page content uses an %s, which zipin cannot decode", w[i:])
 			}
 		}
 	}
 	if repaired != nil && allEmpty(pages) {
 		// A rebuilt table that leads to nothing readable is a damaged file,
 		// quarantined for its real cause.
-		return nil, doc.Unreadablef("%s: damaged PDF: cross-reference table damaged (%s); the objects found by scanning hold no text", name, repaired.reason)
+		return nil, doc.Fail(doc.ErrDamaged, doc.FormatPDF, 0, "cross-reference table damaged (%s); the objects found by scanning hold no text", repaired.reason)
 	}
 	if repaired != nil {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("%s: cross-reference table damaged (%s); rebuilt by scanning the file for objects", name, repaired.reason))
@@ -125,13 +125,17 @@ func readPages(ctx context.Context, name string, r *lpdf.Reader) ([]*pageData, [
 	var pages []*pageData
 	for i := 1; i <= n; i++ {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, doc.Unreadablef("%s: time budget exhausted at page %d of %d", name, i, n)
+			return nil, nil, doc.Fail(doc.ErrTimeout, doc.FormatPDF, i, "time budget exhausted (%d pages)", n)
 		}
 		pd, perr := readPage(ctx, r, pageVals[i-1], i, fonts)
 		if perr != nil {
 			var be budgetError
 			if errors.As(perr, &be) {
-				return nil, nil, doc.Unreadablef("%s: page %d: %v", name, i, perr)
+				kind := doc.ErrTooLarge // too many content operators
+				if ctx.Err() != nil {
+					kind = doc.ErrTimeout
+				}
+				return nil, nil, doc.Fail(kind, doc.FormatPDF, i, "%w", perr)
 			}
 			warnings = append(warnings, fmt.Sprintf("%s: page %d: %v", name, i, perr))
 		}
@@ -228,15 +232,15 @@ func openRepairing(name string, data []byte) (r *lpdf.Reader, repaired *xrefDama
 	}
 	switch {
 	case !objHeader.Match(data):
-		return nil, nil, doc.Unreadablef("%s: not a PDF: no PDF object in the file", name)
+		return nil, nil, doc.Fail(doc.ErrDamaged, doc.FormatPDF, 0, "not a PDF: no PDF object in the file")
 	case err != nil && strings.Contains(err.Error(), "crypt"):
 		return nil, nil, encryptionError(name, err)
 	case err != nil && !damage.fatal && damage.reason == err.Error():
-		return nil, nil, doc.Unreadablef("%s: damaged or not a PDF: %v", name, err)
+		return nil, nil, doc.Fail(doc.ErrDamaged, doc.FormatPDF, 0, "damaged or not a PDF: %v", err)
 	case r != nil:
-		return nil, nil, doc.Unreadablef("%s: PDF has no pages (page tree damaged or empty, and no page found by scanning the file for objects)", name)
+		return nil, nil, doc.Fail(doc.ErrEmpty, doc.FormatPDF, 0, "no pages (page tree damaged or empty, and no page found by scanning the file for objects)")
 	}
-	return nil, nil, doc.Unreadablef("%s: damaged PDF: cross-reference table damaged (%s), and no page found by scanning the file for objects", name, damage.reason)
+	return nil, nil, doc.Fail(doc.ErrDamaged, doc.FormatPDF, 0, "cross-reference table damaged (%s), and no page found by scanning the file for objects", damage.reason)
 }
 
 // countPages walks the page tree; an object that fails to load on the way
@@ -270,9 +274,9 @@ func openRebuilt(data []byte) *lpdf.Reader {
 
 func encryptionError(name string, err error) error {
 	if errors.Is(err, lpdf.ErrInvalidPassword) {
-		return doc.Unreadablef("%s: PDF is encrypted with a user password; zipin only opens PDFs whose user password is empty", name)
+		return doc.Fail(doc.ErrEncrypted, doc.FormatPDF, 0, "encrypted with a user password; zipin only opens PDFs whose user password is empty")
 	}
-	return doc.Unreadablef("%s: PDF encryption not supported: %v", name, err)
+	return doc.Fail(doc.ErrUnsupported, doc.FormatPDF, 0, "encryption not supported: %v", err)
 }
 
 var sizeEntry = regexp.MustCompile(`/Size\s+(\d{1,19})`)

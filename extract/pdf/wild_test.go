@@ -46,7 +46,7 @@ func TestWild(t *testing.T) {
 			d, err := Read(context.Background(), c.file, data)
 			if c.want == "" && c.why != "" && err != nil {
 				var u *doc.Unreadable
-				if !errors.As(err, &u) || !strings.Contains(u.Reason, c.why) {
+				if !errors.As(err, &u) || !strings.Contains(u.Error(), c.why) {
 					t.Errorf("err = %v, want a quarantine naming %q", err, c.why)
 				}
 				return

@@ -9,6 +9,7 @@ package text
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -30,7 +31,7 @@ func Read(_ context.Context, _ string, data []byte) (*doc.Document, error) {
 		return nil, err
 	}
 	if strings.TrimSpace(s) == "" {
-		return nil, doc.Unreadablef("no text: the file holds only whitespace")
+		return nil, doc.Fail(doc.ErrEmpty, doc.FormatTXT, 0, "no text: the file holds only whitespace")
 	}
 	d := &doc.Document{Format: doc.FormatTXT}
 	if replaced > 0 {
@@ -102,7 +103,7 @@ func decode(data []byte) (string, string, int, error) {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
 		s, n := lenientUTF8(data[3:])
 		if n > allowedReplacements(utf8.RuneCountInString(s)) {
-			return "", "", 0, doc.Unreadablef("invalid UTF-8 after a UTF-8 byte-order mark at byte %d (%d undecodable sequences)", 3+invalidUTF8At(data[3:]), n)
+			return "", "", 0, doc.Fail(doc.ErrDamaged, doc.FormatTXT, 0, "invalid UTF-8 after a UTF-8 byte-order mark at byte %d (%d undecodable sequences)", 3+invalidUTF8At(data[3:]), n)
 		}
 		return s, "utf-8", n, nil
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
@@ -124,7 +125,11 @@ func decode(data []byte) (string, string, int, error) {
 	if gbErr == nil {
 		return gb, "gb18030", ngb, nil
 	}
-	return "", "", 0, doc.Unreadablef("not UTF-8 (invalid at byte %d) and not GBK/GB18030 either: %v", invalidUTF8At(data), gbErr)
+	var u *doc.UnreadableError
+	if errors.As(gbErr, &u) {
+		gbErr = u.Err // its kind and format are this error's: say them once
+	}
+	return "", "", 0, doc.Fail(doc.ErrDamaged, doc.FormatTXT, 0, "not UTF-8 (invalid at byte %d) and not GBK/GB18030 either: %w", invalidUTF8At(data), gbErr)
 }
 
 // lenientUTF8 decodes data as UTF-8, each invalid sequence becoming U+FFFD,
@@ -149,7 +154,7 @@ func lenientUTF8(data []byte) (string, int) {
 func decodeCounted(data []byte, e encoding.Encoding, name string) (string, string, int, error) {
 	out, err := e.NewDecoder().Bytes(data)
 	if err != nil {
-		return "", "", 0, doc.Unreadablef("invalid %s: %v", name, err)
+		return "", "", 0, doc.Fail(doc.ErrDamaged, doc.FormatTXT, 0, "invalid %s: %v", name, err)
 	}
 	n := bytes.Count(out, []byte("\uFFFD"))
 	if n > 0 && bytes.Contains(data, []byte("\uFFFD")) {
@@ -157,7 +162,7 @@ func decodeCounted(data []byte, e encoding.Encoding, name string) (string, strin
 	}
 	if n > allowedReplacements(utf8.RuneCount(out)) {
 		i := bytes.Index(out, []byte("\uFFFD"))
-		return "", "", 0, doc.Unreadablef("invalid or truncated %s: %d undecodable byte sequences, the first near output byte %d", name, n, i)
+		return "", "", 0, doc.Fail(doc.ErrDamaged, doc.FormatTXT, 0, "invalid or truncated %s: %d undecodable byte sequences, the first near output byte %d", name, n, i)
 	}
 	return string(out), name, n, nil
 }

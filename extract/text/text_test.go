@@ -63,7 +63,7 @@ func TestBadInputIsUnreadable(t *testing.T) {
 		}
 		_, err = Read(context.Background(), file, data)
 		var u *doc.Unreadable
-		if !errors.As(err, &u) || !strings.Contains(u.Reason, reason) {
+		if !errors.As(err, &u) || !strings.Contains(u.Error(), reason) {
 			t.Errorf("%s: got %v, want an Unreadable mentioning %q", file, err, reason)
 		}
 	}

@@ -57,14 +57,14 @@ func ReadLimits(ctx context.Context, name string, data []byte, lim Limits) (*doc
 		return nil, err
 	}
 	if len(parts) > lim.MaxSheets {
-		return nil, doc.Unreadablef("XLSX: %d sheets, more than the limit of %d", len(parts), lim.MaxSheets)
+		return nil, doc.Fail(doc.ErrTooLarge, doc.FormatXLSX, 0, "%d sheets, more than the limit of %d", len(parts), lim.MaxSheets)
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    lim.Package.MaxTotal,
 		UnzipXMLSizeLimit: min(16<<20, lim.Package.MaxTotal),
 	})
 	if err != nil {
-		return nil, doc.Unreadablef("XLSX: cannot open workbook: %v", err)
+		return nil, doc.Fail(doc.ErrDamaged, doc.FormatXLSX, 0, "cannot open workbook: %v", err)
 	}
 	defer f.Close()
 
@@ -97,7 +97,7 @@ func ReadLimits(ctx context.Context, name string, data []byte, lim Limits) (*doc
 		d.Pages = append(d.Pages, page)
 	}
 	if !anyValue {
-		return nil, doc.Unreadablef("XLSX: no cell values in any sheet (%s)", strings.Join(empties, ", "))
+		return nil, doc.Fail(doc.ErrEmpty, doc.FormatXLSX, 0, "no cell values in any sheet (%s)", strings.Join(empties, ", "))
 	}
 	return d, nil
 }
@@ -136,7 +136,7 @@ func readSheet(ctx context.Context, f *excelize.File, pkg *opc.Package, part, sh
 		}
 		cols, err := rows.Columns()
 		if err != nil {
-			return nil, "", doc.Unreadablef("XLSX: sheet %q, row %d: %v", sheet, r, err)
+			return nil, "", doc.Fail(doc.ErrDamaged, doc.FormatXLSX, 0, "sheet %q, row %d: %v", sheet, r, err)
 		}
 		first, last := -1, -1
 		for j, c := range cols {
@@ -158,7 +158,7 @@ func readSheet(ctx context.Context, f *excelize.File, pkg *opc.Package, part, sh
 		}
 		lastKept = r
 		if b.rows--; b.rows < 0 {
-			return nil, "", doc.Unreadablef("XLSX: sheet %q: more than %d non-empty rows in the workbook (row %d); not a report table", sheet, DefaultLimits.MaxRows, r)
+			return nil, "", doc.Fail(doc.ErrTooLarge, doc.FormatXLSX, 0, "sheet %q: more than %d non-empty rows in the workbook (row %d); not a report table", sheet, DefaultLimits.MaxRows, r)
 		}
 		if minCol < 0 || first < minCol {
 			minCol = first
@@ -167,7 +167,7 @@ func readSheet(ctx context.Context, f *excelize.File, pkg *opc.Package, part, sh
 		kept = append(kept, row{r - 1, cols[:last+1]})
 	}
 	if err := rows.Error(); err != nil {
-		return nil, "", doc.Unreadablef("XLSX: sheet %q after row %d: %v", sheet, r, err)
+		return nil, "", doc.Fail(doc.ErrDamaged, doc.FormatXLSX, 0, "sheet %q after row %d: %v", sheet, r, err)
 	}
 	if len(kept) == 0 {
 		return nil, "", nil
@@ -182,7 +182,7 @@ func readSheet(ctx context.Context, f *excelize.File, pkg *opc.Package, part, sh
 	}
 	nr, nc := r1-r0+1, maxCol-minCol+1
 	if b.cells -= nr * nc; b.cells < 0 {
-		return nil, "", doc.Unreadablef("XLSX: sheet %q: used range %d×%d exceeds the cell limit of %d", sheet, nr, nc, DefaultLimits.MaxCells)
+		return nil, "", doc.Fail(doc.ErrTooLarge, doc.FormatXLSX, 0, "sheet %q: used range %d×%d exceeds the cell limit of %d", sheet, nr, nc, DefaultLimits.MaxCells)
 	}
 	// Values go into a grid; merged ranges then become one anchor cell each.
 	grid := make([][]string, nr)
@@ -235,7 +235,7 @@ func sheetParts(pkg *opc.Package) (map[string]string, error) {
 	b, err := pkg.Read("xl/workbook.xml")
 	if err != nil {
 		if errors.Is(err, opc.ErrMissing) {
-			return nil, doc.Unreadablef("XLSX: the package has no workbook part (xl/workbook.xml missing)")
+			return nil, doc.Fail(doc.ErrDamaged, doc.FormatXLSX, 0, "the package has no workbook part (xl/workbook.xml missing)")
 		}
 		return nil, err
 	}
@@ -246,7 +246,7 @@ func sheetParts(pkg *opc.Package) (map[string]string, error) {
 		} `xml:"sheets>sheet"`
 	}
 	if err := opc.Unmarshal(b, &wb); err != nil {
-		return nil, doc.Unreadablef("XLSX: xl/workbook.xml: %v", err)
+		return nil, doc.Fail(doc.ErrDamaged, doc.FormatXLSX, 0, "xl/workbook.xml: %v", err)
 	}
 	rels, err := pkg.Rels("xl/workbook.xml")
 	if err != nil {

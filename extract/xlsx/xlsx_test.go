@@ -143,7 +143,7 @@ func TestMillionEmptyRows(t *testing.T) {
 	}
 	_, err = Read(context.Background(), "t.xlsx", EmptyRows(t, 1_000_000, ""))
 	var u *doc.Unreadable
-	if !errors.As(err, &u) || !strings.Contains(u.Reason, "no cell values") {
+	if !errors.As(err, &u) || !strings.Contains(u.Error(), "no cell values") {
 		t.Errorf("all-empty sheet: %v", err)
 	}
 }
@@ -156,7 +156,7 @@ func TestRowCap(t *testing.T) {
 	lim.MaxRows = 0
 	_, err := ReadLimits(context.Background(), "t.xlsx", data, lim)
 	var u *doc.Unreadable
-	if !errors.As(err, &u) || !strings.Contains(u.Reason, "non-empty rows") {
+	if !errors.As(err, &u) || !strings.Contains(u.Error(), "non-empty rows") {
 		t.Errorf("row cap: %v", err)
 	}
 }

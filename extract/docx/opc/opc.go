@@ -50,21 +50,21 @@ type Package struct {
 func Open(kind string, data []byte, lim Limits) (*Package, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, doc.Unreadablef("%s: damaged zip container: %v", kind, err)
+		return nil, doc.Fail(doc.ErrDamaged, format(kind), 0, "zip container: %v", err)
 	}
 	if len(zr.File) > lim.MaxEntries {
-		return nil, doc.Unreadablef("%s: zip has %d entries, more than the limit of %d (zip bomb?)", kind, len(zr.File), lim.MaxEntries)
+		return nil, doc.Fail(doc.ErrTooLarge, format(kind), 0, "zip has %d entries, more than the limit of %d (zip bomb?)", len(zr.File), lim.MaxEntries)
 	}
 	p := &Package{kind: kind, files: make(map[string]*zip.File, len(zr.File)), limits: lim}
 	var total uint64
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
 		if total > uint64(lim.MaxTotal) {
-			return nil, doc.Unreadablef("%s: entries declare more than %d MB uncompressed (zip bomb?)", kind, lim.MaxTotal>>20)
+			return nil, doc.Fail(doc.ErrTooLarge, format(kind), 0, "entries declare more than %d MB uncompressed (zip bomb?)", lim.MaxTotal>>20)
 		}
 		if f.UncompressedSize64 > uint64(lim.RatioMinSize) && f.CompressedSize64 > 0 &&
 			f.UncompressedSize64/f.CompressedSize64 > uint64(lim.MaxRatio) {
-			return nil, doc.Unreadablef("%s: entry %s inflates %d times (zip bomb?)", kind, f.Name, f.UncompressedSize64/f.CompressedSize64)
+			return nil, doc.Fail(doc.ErrTooLarge, format(kind), 0, "entry %s inflates %d times (zip bomb?)", f.Name, f.UncompressedSize64/f.CompressedSize64)
 		}
 		// Part names are case-insensitive (ECMA-376 part 2); some producers
 		// write "Word/Document.xml" or a leading slash.
@@ -99,7 +99,7 @@ func (p *Package) Read(name string) ([]byte, error) {
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, doc.Unreadablef("%s: entry %s: %v", p.kind, name, err)
+		return nil, doc.Fail(doc.ErrDamaged, format(p.kind), 0, "entry %s: %v", name, err)
 	}
 	defer rc.Close()
 	limit := min(p.limits.MaxPart, p.limits.MaxTotal-p.read)
@@ -110,19 +110,19 @@ func (p *Package) Read(name string) ([]byte, error) {
 	n, err := io.Copy(&buf, io.LimitReader(rc, limit+1))
 	p.read += n
 	if n > limit {
-		return nil, doc.Unreadablef("%s: entry %s inflates past the %d MB limit (zip bomb?)", p.kind, name, limit>>20)
+		return nil, doc.Fail(doc.ErrTooLarge, format(p.kind), 0, "entry %s inflates past the %d MB limit (zip bomb?)", name, limit>>20)
 	}
 	if errors.Is(err, zip.ErrFormat) {
 		// archive/zip stops an entry that inflates past its declared size.
-		return nil, doc.Unreadablef("%s: entry %s inflates past the size the zip directory declares (zip bomb or damaged file)", p.kind, name)
+		return nil, doc.Fail(doc.ErrDamaged, format(p.kind), 0, "entry %s inflates past the size the zip directory declares (zip bomb or damaged file)", name)
 	}
 	if err != nil {
-		return nil, doc.Unreadablef("%s: entry %s: damaged data: %v", p.kind, name, err)
+		return nil, doc.Fail(doc.ErrDamaged, format(p.kind), 0, "entry %s: data: %v", name, err)
 	}
 	b := buf.Bytes()
 	if strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels") {
 		if err := CheckXML(b); err != nil {
-			return nil, doc.Unreadablef("%s: entry %s: %v", p.kind, name, err)
+			return nil, doc.Fail(doc.ErrDamaged, format(p.kind), 0, "entry %s: %v", name, err)
 		}
 	}
 	return b, nil
@@ -159,7 +159,7 @@ func (p *Package) Rels(part string) (map[string]string, error) {
 		} `xml:"Relationship"`
 	}
 	if err := Unmarshal(b, &x); err != nil {
-		return nil, doc.Unreadablef("%s: relationships of %s: %v", p.kind, part, err)
+		return nil, doc.Fail(doc.ErrDamaged, format(p.kind), 0, "relationships of %s: %v", part, err)
 	}
 	m := make(map[string]string, len(x.Rels))
 	for _, r := range x.Rels {
@@ -176,3 +176,6 @@ func (p *Package) Rels(part string) (map[string]string, error) {
 	}
 	return m, nil
 }
+
+// format is the doc.Format of a package kind ("DOCX" → docx).
+func format(kind string) doc.Format { return doc.Format(strings.ToLower(kind)) }
