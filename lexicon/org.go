@@ -1,6 +1,10 @@
 package lexicon
 
-import "strings"
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
 
 // Kinds of unit an organization suffix names.
 const (
@@ -137,11 +141,8 @@ func OrgSuffixAt(r []rune) []OrgSuffix {
 			out = append(out, x)
 		}
 	}
-	for i := 1; i < len(out); i++ { // insertion sort: longest first
-		for j := i; j > 0 && len(out[j].Word) > len(out[j-1].Word); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	// Longest first; stable, so equal lengths keep the table's order.
+	slices.SortStableFunc(out, func(a, b OrgSuffix) int { return cmp.Compare(len(b.Word), len(a.Word)) })
 	return out
 }
 

@@ -40,7 +40,6 @@ var DefaultLimits = Limits{
 type Package struct {
 	kind   string // "DOCX", "XLSX": for messages
 	files  map[string]*zip.File
-	names  []string
 	limits Limits
 	read   int64 // bytes inflated so far, over all parts
 }
@@ -71,7 +70,6 @@ func Open(kind string, data []byte, lim Limits) (*Package, error) {
 		name := strings.ToLower(strings.TrimPrefix(f.Name, "/"))
 		if _, dup := p.files[name]; !dup {
 			p.files[name] = f
-			p.names = append(p.names, name)
 		}
 	}
 	return p, nil
@@ -82,9 +80,6 @@ func (p *Package) Has(name string) bool {
 	_, ok := p.files[strings.ToLower(name)]
 	return ok
 }
-
-// Names lists the part names, lower-cased, in zip order.
-func (p *Package) Names() []string { return p.names }
 
 // ErrMissing is wrapped by Read for a part the package lacks.
 var ErrMissing = errors.New("part missing")
