@@ -144,6 +144,20 @@ func TestCorrectInBrowser(t *testing.T) {
 	}
 	checkReviewed(t, out, id, "8800000.00")
 
+	// A click on a fact puts it into the fact form; confirm it.
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS("#f-2")),
+		chromedp.SetValue(chromedp.CSS(`#correct-fact select[name=action]`), "confirm"),
+		chromedp.SetValue(chromedp.CSS(`#correct-fact input[name=reviewer]`), "李审计"),
+		chromedp.Click(chromedp.CSS(`#correct-fact button`)),
+		chromedp.WaitVisible(chromedp.CSS("li.fact-review")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if got := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("li.fact-review").innerText`)); !strings.Contains(got, "fact #2 ✔ confirmed by 李审计") || !strings.Contains(got, "the extraction agrees") {
+		t.Errorf("fact review shows %q", got)
+	}
+
 	// A page of another origin posts a correction with the right token: the
 	// browser sends its Origin and Sec-Fetch-Site, and the server refuses.
 	token := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("input[name=token]").value`))
@@ -157,8 +171,8 @@ func TestCorrectInBrowser(t *testing.T) {
 	}
 	res := run(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`fetch(%q, {method: "POST", headers: {"Content-Type": "application/x-www-form-urlencoded"}, body: %q}).then(r => "status " + r.status, e => "blocked")`,
 		page+"/corrections", form.Encode()), chromedp.EvalAwaitPromise))
-	if p := log.last(); len(p) != 2 || p[1] != http.StatusForbidden {
-		t.Errorf("cross-origin POST (%s): statuses of the POSTs %v, want the second refused with 403", res, p)
+	if p := log.last(); len(p) != 3 || p[2] != http.StatusForbidden {
+		t.Errorf("cross-origin POST (%s): statuses of the POSTs %v, want the third refused with 403", res, p)
 	}
 	// Without the token, even from no browser at all.
 	resp, err := http.PostForm(page+"/corrections", url.Values{"target": {"budget_yuan"}, "action": {"confirm"}, "reviewer": {"curl"}})
@@ -169,8 +183,8 @@ func TestCorrectInBrowser(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a POST without the token: %d", resp.StatusCode)
 	}
-	if rows, _ := schema.ReadTable[schema.Correction](out, schema.TableCorrections); len(rows) != 1 {
-		t.Errorf("%d corrections after refused posts, want 1", len(rows))
+	if rows, _ := schema.ReadTable[schema.Correction](out, schema.TableCorrections); len(rows) != 2 {
+		t.Errorf("%d corrections after refused posts, want 2", len(rows))
 	}
 
 	// Re-extract with --force: the correction stays, and the page says the

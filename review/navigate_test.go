@@ -107,14 +107,15 @@ func TestNavigateLongReport(t *testing.T) {
 	}
 
 	// Warning after warning: the rate's goes to the stated rate on page 3
-	// (its rejected evidence), the project's to its form's page 52, and on.
+	// (its rejected evidence), the project's to its row in the projects
+	// table, and on.
 	rateFact := ""
 	for _, f := range b.Facts {
 		if f.Page == longRatePage && f.Text == "97%" {
 			rateFact = fmt.Sprintf("#f-%d", f.Seq)
 		}
 	}
-	for i, want := range []string{rateFact, "#page-52"} {
+	for i, want := range []string{rateFact, "#project-2"} {
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#warn-next"))); err != nil {
 			t.Fatal(err)
 		}

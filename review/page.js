@@ -5,6 +5,9 @@
     if (!m) { detail.style.display = "none"; return; }
     detail.textContent = m.getAttribute("title");
     detail.style.display = "block";
+    // Served, the fact correction form takes the clicked fact.
+    var seq = document.querySelector("#correct-fact input[name=fact]");
+    if (seq) seq.value = m.dataset.seq;
   });
   document.querySelectorAll(".legend input[data-kind]").forEach(function (box) {
     box.addEventListener("change", function () {

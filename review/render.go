@@ -59,6 +59,15 @@ type table struct {
 	ID      string
 	Headers []string
 	Rows    [][]cell
+	RowIDs  []string // an id for each row, for links to it, or none
+}
+
+// RowID is the id of row i, or "".
+func (t table) RowID(i int) string {
+	if i < len(t.RowIDs) {
+		return t.RowIDs[i]
+	}
+	return ""
 }
 
 // kindCount is one entry of the colour legend.
@@ -369,8 +378,9 @@ func build(doc *Doc, back string) view {
 		}
 		if m := projectWarning.FindStringSubmatch(w); m != nil && wv.Href == "" {
 			if seq, err := strconv.Atoi(m[1]); err == nil {
-				if p := projectPage(doc.Projects, int32(seq)); p > 0 {
-					wv.Href = fmt.Sprintf("#page-%d", p)
+				if projectPage(doc.Projects, int32(seq)) > 0 {
+					wv.Href = fmt.Sprintf("#project-%d", seq)
+					wv.Fields = append(wv.Fields, cell{Text: fmt.Sprintf("P%d page", seq), Href: fmt.Sprintf("#page-%d", projectPage(doc.Projects, int32(seq)))})
 				}
 			}
 		}
@@ -448,6 +458,7 @@ func build(doc *Doc, back string) view {
 				{Text: budget}, {Text: exec, Href: href}, {Text: rate}, {Text: score},
 				{Text: itoa(p.Page), Href: fmt.Sprintf("#page-%d", p.Page)},
 			})
+			t.RowIDs = append(t.RowIDs, fmt.Sprintf("project-%d", p.ProjectSeq))
 		}
 		v.Tables = append(v.Tables, t)
 	}
