@@ -31,6 +31,7 @@ const (
 	reasonCondition = "a condition on the number (未达到90%的…), not its value"
 	reasonUnranked  = "label too weak for the headline"
 	reasonProject   = "about one item (一是…) of a summary of several projects"
+	reasonPerUnit   = "an amount per person or period (每人…, 标准), not a total"
 )
 
 // decide chooses a headline field's value among the facts of its metric.
@@ -63,6 +64,8 @@ func decide(facts []Fact, metric string) (*float64, []Candidate, string) {
 			c.Reason = reasonCondition
 		case f.project:
 			c.Reason, c.Scope = reasonProject, "project"
+		case f.perUnit:
+			c.Reason = reasonPerUnit
 		case rank < 0:
 			c.Reason = reasonUnranked
 		case best < 0 || rank < best:

@@ -333,3 +333,12 @@ func TestFormatsFixtures(t *testing.T) {
 		}
 	}
 }
+
+// An amount per person or period is never the report's total: the
+// spending is the 86.4万元 paid out, not the 300元 each receives.
+func TestPerUnitAmountIsNoTotal(t *testing.T) {
+	h := analyze(t, "为全县高龄老人每人每月发放300元，全年共发放高龄补贴86.4万元。").Headline
+	if h.ExecutedYuan == nil || *h.ExecutedYuan != 864000 {
+		t.Errorf("executed = %v, want 864000", deref(h.ExecutedYuan))
+	}
+}

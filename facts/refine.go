@@ -109,7 +109,15 @@ func refine(f *Fact, r []rune, start int) {
 		f.sub, f.full = scoreScope(r, start)
 	}
 	f.item = inItem(r, start)
+	if f.Kind == quantity.Money && perUnitRe.MatchString(clauseOf(before)) {
+		f.perUnit = true
+	}
 }
+
+// perUnitRe marks an amount per person, household or period (每人每月发放
+// 300元, 按生均1000元, 补助标准为): a rate of pay, never a budget or a total
+// spent.
+var perUnitRe = regexp.MustCompile(`每(?:人|户|名|生|月|年|季|亩|平方米|公里|次)|生均|人均|户均|标准`)
 
 // sentenceBefore returns the text of the sentence before start, at most 80 runes.
 func sentenceBefore(r []rune, start int) string {

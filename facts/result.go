@@ -27,6 +27,7 @@ type Fact struct {
 	row         string  // the label of the table row it sits in, if any
 	cell        bool    // read from a grid cell
 	part        bool    // in a row that holds a part of the total (其中：中央资金)
+	perUnit     bool    // an amount per person, household or period (每人300元), not a total
 	item        bool    // in a sentence that is one item of a list (一是…)
 	project     bool    // about one project of a summary of several, not the report's
 	ctx         bool    // a bare number typed by a unit declared around it, not by its own words
