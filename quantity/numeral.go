@@ -196,7 +196,7 @@ func digitRat(c rune) *big.Rat { return big.NewRat(int64(chineseDigits[c]), 1) }
 
 // ratOf reads an Arabic decimal with optional thousands separators and sign.
 func ratOf(s string) *big.Rat {
-	v, ok := new(big.Rat).SetString(strings.ReplaceAll(s, ",", ""))
+	v, ok := new(big.Rat).SetString(thousandsPlain.Replace(s))
 	if !ok {
 		return new(big.Rat)
 	}
@@ -205,12 +205,20 @@ func ratOf(s string) *big.Rat {
 
 // readArabic reads digits with thousands groups (exactly three digits after
 // each comma) and a decimal part at i.
+//
+// A full-width comma groups thousands too (３，４０８户, 1，234.5万元, as
+// full-width text writes them), but it is also the clause comma, so it is
+// read as a separator only where nothing else fits: one to three digits
+// before the first, exactly three after each, and a unit right after the
+// number (3，4，5 and 共12，345 stay a list).
 func readArabic(r []rune, i int) (string, int) {
 	j := i
 	for j < len(r) && isASCIIDigit(r[j]) && j-i <= maxNumeralRunes {
 		j++
 	}
-	for j+3 < len(r) && j-i <= maxNumeralRunes && r[j] == ',' && isASCIIDigit(r[j+1]) && isASCIIDigit(r[j+2]) && isASCIIDigit(r[j+3]) && (j+4 >= len(r) || !isASCIIDigit(r[j+4])) {
+	lead, wide := j-i, false
+	for j+3 < len(r) && j-i <= maxNumeralRunes && (r[j] == ',' || r[j] == '，' && lead <= 3) && isASCIIDigit(r[j+1]) && isASCIIDigit(r[j+2]) && isASCIIDigit(r[j+3]) && (j+4 >= len(r) || !isASCIIDigit(r[j+4])) {
+		wide = wide || r[j] == '，'
 		j += 4
 	}
 	if j+1 < len(r) && r[j] == '.' && isASCIIDigit(r[j+1]) {
@@ -219,8 +227,16 @@ func readArabic(r []rune, i int) (string, int) {
 			j++
 		}
 	}
+	if wide {
+		if _, n := matchUnit(r, j); n == 0 {
+			return readArabic(r[:i+lead], i) // no unit: the comma ends a clause
+		}
+	}
 	return string(r[i:j]), j
 }
+
+// thousandsPlain drops both the ASCII and the full-width thousands separator.
+var thousandsPlain = strings.NewReplacer(",", "", "，", "")
 
 // evalNumeral gives the value of a token sequence, and for a sequence with
 // an adjacent pair (六七十) the value with the pair's upper digit as hi; hi is
@@ -506,7 +522,7 @@ func ParseNumber(s string) (float64, bool) {
 
 // arabicPlain drops thousands separators and writes any minus sign as '-',
 // the form big.Rat reads.
-var arabicPlain = strings.NewReplacer(",", "", "−", "-", "－", "-")
+var arabicPlain = strings.NewReplacer(",", "", "，", "", "−", "-", "－", "-")
 
 func parseArabic(s string) (float64, bool) {
 	v, ok := new(big.Rat).SetString(arabicPlain.Replace(s))
