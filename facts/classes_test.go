@@ -82,3 +82,50 @@ func TestFlatFormColumns(t *testing.T) {
 		{"budget heading", flatHead + "年度预算数（万元）\n年初预算\n调整后预算数\n预算执行数\n预算执行率\n总额\n80.00\n100.00\n96.00\n96.00%\n", 1000000, 960000, 96, ""},
 	})
 }
+
+// TestCorpsRegimentOrganization: a 兵团 regiment (第N师 + a number in Chinese
+// numerals + 团, also after the 师市 form 第N师X市) is a unit of its own, and
+// as a project form's 实施单位 it is the reporter, not the 主管部门.
+func TestCorpsRegimentOrganization(t *testing.T) {
+	for _, c := range []struct{ name, text, want string }{
+		{"implementer row", "2023年度项目支出绩效自评表\n| 项目名称 | 团场节水灌溉改造 |\n| 主管部门 | 第七师水利局 | 实施单位 | 第七师一二三团 |\n| 资金情况（万元） | 全年预算数 | 全年执行数 | 执行率 |\n| 年度资金总额 | 300 | 291 | 97% |\n", "第七师一二三团"},
+		{"implementer lines", "2023年度项目支出绩效自评表\n项目名称\n棉田高效节水项目\n主管部门\n第八师农业农村局\n实施单位\n第八师一四三团\n", "第八师一四三团"},
+		{"department header", "部门：第二师二十二团\n2022年度部门整体支出绩效自评报告\n一、部门基本情况\n本团承担辖区农业生产与公共服务。\n", "第二师二十二团"},
+		{"division city form", "第三师图木舒克市四十五团2023年度团场基层组织运转经费绩效自评报告\n一、项目基本情况\n", "第三师图木舒克市四十五团"},
+		{"ordinary 团 words", "2023年度项目支出绩效自评表\n| 项目名称 | 文艺下乡 |\n| 主管部门 | 昌吉市文化体育广播电视和旅游局 | 实施单位 | 昌吉市豫剧团 |\n", "昌吉市豫剧团"},
+	} {
+		h := analyzeText(t, c.text).Headline
+		if got := str(h.Organization); got != c.want {
+			t.Errorf("%s: organization = %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// TestFullWidthThousandsFacts: in full-width text a number grouped with ，
+// is one fact with its whole span, not its last group.
+func TestFullWidthThousandsFacts(t *testing.T) {
+	res := analyzeText(t, "某县农业农村局2023年度项目支出绩效自评报告\n项目惠及居民３，４０８户，批复总投资１，２５０万元，分三批实施，完成３，４，５号泵站改造。\n")
+	// spans are of the normalized text, where digits are half-width
+	want := map[string]float64{"3，408户": 3408, "1，250万元": 12500000}
+	for _, f := range res.Facts {
+		if v, ok := want[f.Text]; ok && f.Value == v {
+			delete(want, f.Text)
+		}
+		if f.Text == "408户" || f.Text == "250万元" {
+			t.Errorf("fact %q cut at the thousands comma", f.Text)
+		}
+	}
+	for text, v := range want {
+		t.Errorf("no fact %q = %v", text, v)
+	}
+}
+
+// TestTotalInvestmentYields: a project's total investment is its budget only
+// where the report states no figure for the year.
+func TestTotalInvestmentYields(t *testing.T) {
+	checkFlat(t, []flatCase{
+		{"year's budget stated", "某县住房和城乡建设局2023年度项目支出绩效自评报告\n本项目批复总投资2,400万元，其中2023年度预算资金900万元，全年实际支出855万元，预算执行率95%。\n", 9000000, 8550000, 95, ""},
+		{"full-width groups", "某县住房和城乡建设局2023年度项目支出绩效自评报告\n本项目批复总投资２，４００万元，其中２０２３年度预算资金９００万元。\n", 9000000, null, null, ""},
+		{"total investment alone", "某县住房和城乡建设局2023年度项目支出绩效自评报告\n本项目批复总投资1,250万元，当年完成投资1,100万元。\n", 12500000, null, null, ""},
+	})
+}

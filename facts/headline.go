@@ -14,11 +14,13 @@ import (
 // set a reports field, strongest first. A number labelled only by a weaker
 // phrase (项目预算, 安排资金) is a fact but not the report's budget.
 var headlineRank = map[string][]string{
-	// The allocation wordings (预算资金 … 安排…资金) come last: they are the
-	// budget only where no stronger label names one.
+	// The allocation wordings (预算资金 … 安排…资金) come late: they are the
+	// budget only where no stronger label names one. A project's total
+	// investment (总投资) comes last: it spans the project's years, so it is
+	// the budget only where no figure for the year is stated.
 	BudgetTotal: {"全年预算数", "调整后预算数", "调整后预算", "全年预算", "预算总金额", "预算总额", "总预算", "年度预算", "预算数",
-		"预算安排数", "预算批复数", "年度预算安排", "预算安排资金", "预算金额", "计划投资", "总投资", "投入资金", "安排资金",
-		"预算资金", "资金总额", "批复总投资", "补助资金共计", "下达…资金", "安排…资金", "项目资金"},
+		"预算安排数", "预算批复数", "年度预算安排", "预算安排资金", "预算金额", "投入资金", "安排资金",
+		"预算资金", "资金总额", "补助资金共计", "下达…资金", "安排…资金", "项目资金", "计划投资", "总投资", "批复总投资"},
 	Executed:      {"全年执行数", "预算执行数", "全年执行", "执行数", "实际支出", "全年支出", "支出共计", "实际使用", "已使用", "已支出", "执行金额", "完成拨付", "已拨付", "支付", "执行资金", "支出", "发放"},
 	ExecutionRate: {"预算执行率", "预算完成率", "资金执行率", "执行率", "支付率", "完成预算的", "完成率", "预算执行进度"},
 	// A bare 总分 is not here: in a form's 总分 row the first number is the
