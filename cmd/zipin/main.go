@@ -45,7 +45,7 @@ func usageErr(err error) error { return &exitError{code: exitUsage, err: err} }
 var rootCmd = &cobra.Command{
 	Use:           "zipin",
 	Short:         "Extract typed data from Chinese budget-performance self-evaluation reports",
-	Long:          "zipin reads 绩效自评报告 and 绩效自评表 (PDF, DOCX, XLSX, HTML, text) and writes a Parquet dataset of\nreports, facts, texts, projects and indicators, every number traced to its page and span.",
+	Long:          "zipin reads 绩效自评报告 and 绩效自评表 (PDF, DOCX, XLSX, HTML, text and legacy .doc/.xls/.wps/.et)\nand writes a Parquet dataset of reports, facts, texts, projects and indicators, every number traced\nto its page and span.",
 	SilenceUsage:  true,
 	SilenceErrors: true,
 }
