@@ -13,18 +13,18 @@ import (
 )
 
 // qpdfDecrypt removes AES-256 encryption with the empty user password.
-func qpdfDecrypt(ctx context.Context, name string, data []byte) ([]byte, error) {
+func qpdfDecrypt(ctx context.Context, data []byte) ([]byte, error) {
 	if _, err := exec.LookPath("qpdf"); err != nil {
 		return nil, doc.Fail(doc.ErrToolMissing, doc.FormatPDF, 0, "AES-256 encryption needs qpdf to open (Debian: apt-get install qpdf)")
 	}
 	dir, err := os.MkdirTemp("", "zipin-qpdf-")
 	if err != nil {
-		return nil, fmt.Errorf("%s: temp dir for qpdf: %w", name, err)
+		return nil, fmt.Errorf("temp dir for qpdf: %w", err)
 	}
 	defer os.RemoveAll(dir)
 	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
 	if err := os.WriteFile(in, data, 0o600); err != nil {
-		return nil, fmt.Errorf("%s: temp file for qpdf: %w", name, err)
+		return nil, fmt.Errorf("temp file for qpdf: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()

@@ -74,7 +74,7 @@ func methods(d *doc.Document) []string {
 }
 
 func readPageForTest(data []byte, page int) (*pageData, error) {
-	r, err := openReader("test", data)
+	r, err := openReader(data)
 	if err != nil {
 		return nil, err
 	}

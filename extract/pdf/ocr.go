@@ -72,7 +72,7 @@ func checkOCRTools() error {
 // a document that has no usable page at all is quarantined with the install
 // hint; one with only some scanned pages (a stamped signature page) keeps
 // its text and gets a warning per page.
-func ocrPages(ctx context.Context, name string, data []byte, pages []*pageData, d *doc.Document) error {
+func ocrPages(ctx context.Context, data []byte, pages []*pageData, d *doc.Document) error {
 	var need []*pageData
 	usable := 0
 	for _, pd := range pages {
@@ -90,18 +90,18 @@ func ocrPages(ctx context.Context, name string, data []byte, pages []*pageData, 
 			return doc.Fail(doc.ErrToolMissing, doc.FormatPDF, 0, "scanned, without a text layer (%d pages), OCR unavailable (%v): %s", len(need), err, ocrInstall)
 		}
 		for _, pd := range need {
-			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: page %d has no usable text layer and OCR is unavailable (%v): %s", name, pd.number, err, ocrInstall))
+			d.Warnings = append(d.Warnings, fmt.Sprintf("page %d has no usable text layer and OCR is unavailable (%v): %s", pd.number, err, ocrInstall))
 		}
 		return nil
 	}
 	dir, err := os.MkdirTemp("", "zipin-ocr-")
 	if err != nil {
-		return fmt.Errorf("%s: OCR temp dir: %w", name, err)
+		return fmt.Errorf("OCR temp dir: %w", err)
 	}
 	defer os.RemoveAll(dir)
 	src := filepath.Join(dir, "in.pdf")
 	if err := os.WriteFile(src, data, 0o600); err != nil {
-		return fmt.Errorf("%s: OCR temp file: %w", name, err)
+		return fmt.Errorf("OCR temp file: %w", err)
 	}
 	han := expectHan(pages)
 	for _, pd := range need {
@@ -110,7 +110,7 @@ func ocrPages(ctx context.Context, name string, data []byte, pages []*pageData, 
 		}
 		text, err := ocrPage(ctx, src, dir, pd.number)
 		if err != nil {
-			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: page %d: OCR failed: %v", name, pd.number, err))
+			d.Warnings = append(d.Warnings, fmt.Sprintf("page %d: OCR failed: %v", pd.number, err))
 			continue
 		}
 		pd.ocrLines = nil
@@ -129,7 +129,7 @@ func ocrPages(ctx context.Context, name string, data []byte, pages []*pageData, 
 		pd.method = methodOCR
 		// OCR text is never as sure as a text layer: cap below 1.
 		pd.quality = 0.9 * scriptQuality(all.String(), han)
-		d.Warnings = append(d.Warnings, fmt.Sprintf("%s: page %d read by OCR (quality %.2f)", name, pd.number, pd.quality))
+		d.Warnings = append(d.Warnings, fmt.Sprintf("page %d read by OCR (quality %.2f)", pd.number, pd.quality))
 	}
 	return nil
 }

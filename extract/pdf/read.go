@@ -29,7 +29,8 @@ const defaultBudget = 2 * time.Minute
 // maxPages bounds the work on one file; budget reports run to a few hundred.
 const maxPages = 3000
 
-// Read extracts a PDF. name is only used in messages.
+// Read extracts a PDF. name is unused: errors and warnings leave the path to
+// the caller, which adds it once; it keeps the signature of extract.Reader.
 func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err error) {
 	defer func() {
 		// Reading the xref and trailer happens in ledongthuc, which panics on
@@ -40,14 +41,14 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 			d, err = nil, doc.Fail(doc.ErrDamaged, doc.FormatPDF, 0, "%v", p)
 		}
 	}()
-	r, repaired, err := openRepairing(name, data)
+	r, repaired, err := openRepairing(data)
 	if err != nil && strings.Contains(err.Error(), "256-bit encryption") {
 		// decrypt.go handles AES-256; should it fail on a variant, qpdf
 		// (when installed) is the second chance.
 		var plain []byte
-		if plain, err = qpdfDecrypt(ctx, name, data); err == nil {
+		if plain, err = qpdfDecrypt(ctx, data); err == nil {
 			data = plain
-			r, repaired, err = openRepairing(name, data)
+			r, repaired, err = openRepairing(data)
 		}
 	}
 	if err != nil {
@@ -62,7 +63,7 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 		defer cancel()
 	}
 	d = &doc.Document{Format: doc.FormatPDF, Title: r.Trailer().Key("Info").Key("Title").Text()}
-	pages, warnings, err := readPages(pctx, name, r)
+	pages, warnings, err := readPages(pctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -81,20 +82,20 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 		return nil, doc.Fail(doc.ErrDamaged, doc.FormatPDF, 0, "cross-reference table damaged (%s); the objects found by scanning hold no text", repaired.reason)
 	}
 	if repaired != nil {
-		d.Warnings = append(d.Warnings, fmt.Sprintf("%s: cross-reference table damaged (%s); rebuilt by scanning the file for objects", name, repaired.reason))
+		d.Warnings = append(d.Warnings, fmt.Sprintf("cross-reference table damaged (%s); rebuilt by scanning the file for objects", repaired.reason))
 	} else if failedToLoad(pages) {
 		// A table that looked sound still sent an object lookup to the
 		// wrong place: rebuild it and read again, keeping whichever
 		// reading lost fewer pages.
 		if r2 := openRebuilt(data); r2 != nil {
-			if p2, w2, err2 := readPages(pctx, name, r2); err2 == nil && countFailed(p2) < countFailed(pages) {
+			if p2, w2, err2 := readPages(pctx, r2); err2 == nil && countFailed(p2) < countFailed(pages) {
 				pages, warnings = p2, w2
-				d.Warnings = append(d.Warnings, name+": an object failed to load through the cross-reference table; rebuilt it by scanning the file for objects")
+				d.Warnings = append(d.Warnings, "an object failed to load through the cross-reference table; rebuilt it by scanning the file for objects")
 			}
 		}
 	}
 	d.Warnings = append(d.Warnings, warnings...)
-	if err := ocrPages(ctx, name, data, pages, d); err != nil {
+	if err := ocrPages(ctx, data, pages, d); err != nil {
 		return nil, err
 	}
 	removeFurniture(pages)
@@ -109,7 +110,7 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 	if len(empty) > 0 {
 		// Nothing is lost silently: a page without text is said, so that a
 		// page lost to damage is never mistaken for a blank one.
-		d.Warnings = append(d.Warnings, fmt.Sprintf("%s: %s no text", name, pageNumbers(empty)))
+		d.Warnings = append(d.Warnings, fmt.Sprintf("%s: no text", pageNumbers(empty)))
 	}
 	mergeContinuedTables(d, pages)
 	return d, nil
@@ -117,7 +118,7 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 
 // readPages reads every page's text layer; per-page problems become
 // warnings, a spent time budget an error.
-func readPages(ctx context.Context, name string, r *lpdf.Reader) ([]*pageData, []string, error) {
+func readPages(ctx context.Context, r *lpdf.Reader) ([]*pageData, []string, error) {
 	pageVals := pageList(r)
 	n := len(pageVals)
 	var warnings []string
@@ -137,7 +138,7 @@ func readPages(ctx context.Context, name string, r *lpdf.Reader) ([]*pageData, [
 				}
 				return nil, nil, doc.Fail(kind, doc.FormatPDF, i, "%w", perr)
 			}
-			warnings = append(warnings, fmt.Sprintf("%s: page %d: %v", name, i, perr))
+			warnings = append(warnings, fmt.Sprintf("page %d: %v", i, perr))
 		}
 		pages = append(pages, pd)
 	}
@@ -185,21 +186,21 @@ func pageNumbers(nums []int) string {
 	return "pages " + b.String() + " have"
 }
 
-func openReader(name string, data []byte) (*lpdf.Reader, error) {
-	r, _, err := openRepairing(name, data)
+func openReader(data []byte) (*lpdf.Reader, error) {
+	r, _, err := openRepairing(data)
 	return r, err
 }
 
 // openRepairing opens data, rebuilding the xref table when checkXref finds
 // it damaged, when the library refuses the file, or when the page tree it
 // leads to is empty; repaired says why the table was rebuilt.
-func openRepairing(name string, data []byte) (r *lpdf.Reader, repaired *xrefDamage, err error) {
+func openRepairing(data []byte) (r *lpdf.Reader, repaired *xrefDamage, err error) {
 	data = trimToHeader(data)
 	if isEncrypted(data) {
 		plain, derr := decryptPDF(data)
 		switch {
 		case errors.Is(derr, errUserPassword):
-			return nil, nil, encryptionError(name, lpdf.ErrInvalidPassword)
+			return nil, nil, encryptionError(lpdf.ErrInvalidPassword)
 		case derr == nil:
 			// Decrypting rewrote strings, so offsets moved: the table
 			// is always rebuilt for the plain copy.
@@ -222,7 +223,7 @@ func openRepairing(name string, data []byte) (r *lpdf.Reader, repaired *xrefDama
 		if err == nil {
 			damage = &xrefDamage{reason: "page tree empty"}
 		} else if errors.Is(err, lpdf.ErrInvalidPassword) || strings.Contains(err.Error(), "256-bit") {
-			return nil, nil, encryptionError(name, err)
+			return nil, nil, encryptionError(err)
 		} else {
 			damage = &xrefDamage{reason: err.Error()}
 		}
@@ -234,7 +235,7 @@ func openRepairing(name string, data []byte) (r *lpdf.Reader, repaired *xrefDama
 	case !objHeader.Match(data):
 		return nil, nil, doc.Fail(doc.ErrDamaged, doc.FormatPDF, 0, "not a PDF: no PDF object in the file")
 	case err != nil && strings.Contains(err.Error(), "crypt"):
-		return nil, nil, encryptionError(name, err)
+		return nil, nil, encryptionError(err)
 	case err != nil && !damage.fatal && damage.reason == err.Error():
 		return nil, nil, doc.Fail(doc.ErrDamaged, doc.FormatPDF, 0, "damaged or not a PDF: %v", err)
 	case r != nil:
@@ -272,7 +273,7 @@ func openRebuilt(data []byte) *lpdf.Reader {
 	return r
 }
 
-func encryptionError(name string, err error) error {
+func encryptionError(err error) error {
 	if errors.Is(err, lpdf.ErrInvalidPassword) {
 		return doc.Fail(doc.ErrEncrypted, doc.FormatPDF, 0, "encrypted with a user password; zipin only opens PDFs whose user password is empty")
 	}
