@@ -78,10 +78,27 @@ func TestProvenance(t *testing.T) {
 		t.Errorf("no %s on the page", c)
 	}
 
-	// Served, the original is a route of the server, and a PDF opens inline.
-	req := httptest.NewRequest("GET", "/doc/"+longDocID+"/original", nil)
+	// The list names the source URL and the publication date, not the path.
+	req := httptest.NewRequest("GET", "/", nil)
 	req.Host = "127.0.0.1:1"
 	rec := httptest.NewRecorder()
+	Handler(d).ServeHTTP(rec, req)
+	list := rec.Body.Bytes()
+	for _, e := range findAll(t, list, func(_ string, a map[string]string) bool {
+		return a["class"] == "source-url" || a["class"] == "published"
+	}) {
+		if want := map[string]string{"source-url": "https://www.example.gov.cn/zwgk/2024/report.pdf", "published": "2024-03-15"}[e.attrs["class"]]; e.text != want {
+			t.Errorf("list: %s shows %q, want %q", e.attrs["class"], e.text, want)
+		}
+	}
+	if strings.Contains(string(list), orig) || !strings.Contains(string(list), "2024-03-15") {
+		t.Errorf("the list shows the local path, or no date")
+	}
+
+	// Served, the original is a route of the server, and a PDF opens inline.
+	req = httptest.NewRequest("GET", "/doc/"+longDocID+"/original", nil)
+	req.Host = "127.0.0.1:1"
+	rec = httptest.NewRecorder()
 	Handler(d).ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK || rec.Body.String() != "%PDF-1.4 invented\n" || !strings.HasPrefix(rec.Header().Get("Content-Disposition"), "inline") {
 		t.Errorf("original: %d %q %q", rec.Code, rec.Header().Get("Content-Disposition"), rec.Body.String())

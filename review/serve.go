@@ -1,6 +1,7 @@
 package review
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -296,6 +297,7 @@ func (f filter) keep(r schema.Report) bool {
 
 type listRow struct {
 	DocID, Title, Organization, Year, Kind, Budget, Rate, Source string
+	SourceURL, Published                                         string // from the harvest, when harvested
 	Facts, Warnings                                              int
 }
 
@@ -331,7 +333,13 @@ func listView(d *Data, f filter, facts map[string]int) listPage {
 		p.Rows = append(p.Rows, listRow{
 			DocID: r.DocID, Title: r.Title, Organization: deref(r.Organization), Year: y, Kind: r.Kind,
 			Budget: budget, Rate: rate, Source: r.Source, Facts: facts[r.DocID], Warnings: len(r.Warnings),
+			SourceURL: deref(r.SourceURL),
 		})
+		if o, ok := d.origins[r.DocID]; ok {
+			row := &p.Rows[len(p.Rows)-1]
+			row.SourceURL = cmp.Or(row.SourceURL, o.SourceURL, o.FinalURL)
+			row.Published = o.Published
+		}
 	}
 	slices.Sort(p.Years)
 	slices.Sort(p.Kinds)
@@ -348,5 +356,5 @@ var listTmpl = template.Must(template.Must(tmpl.Clone()).New("list").Parse(`<!DO
 <label>warnings <select name="warnings"><option value="">any</option><option value="yes"{{if eq .Filter.Warnings "yes"}} selected{{end}}>with warnings</option><option value="no"{{if eq .Filter.Warnings "no"}} selected{{end}}>without</option></select></label>
 <button type="submit">filter</button> <a href="/">clear</a></form></section>
 <section class="box"><table id="documents"><tr><th>title</th><th>organization</th><th>year</th><th>kind</th><th>budget</th><th>rate</th><th>facts</th><th>warnings</th></tr>
-{{range .Rows}}<tr class="doc" data-doc="{{.DocID}}"><td><a href="/doc/{{.DocID}}">{{.Title}}</a><br><small style="color:#777">{{.Source}}</small></td><td>{{.Organization}}</td><td>{{.Year}}</td><td>{{.Kind}}</td><td>{{.Budget}}</td><td>{{.Rate}}</td><td>{{.Facts}}</td><td{{if .Warnings}} class="warn"{{end}}>{{.Warnings}}</td></tr>
+{{range .Rows}}<tr class="doc" data-doc="{{.DocID}}"><td><a href="/doc/{{.DocID}}">{{.Title}}</a><br><small style="color:#777">{{if .SourceURL}}<a class="source-url" href="{{.SourceURL}}" rel="noreferrer noopener" target="_blank">{{.SourceURL}}</a>{{else}}{{.Source}}{{end}}{{if .Published}} · published <span class="published">{{.Published}}</span>{{end}}</small></td><td>{{.Organization}}</td><td>{{.Year}}</td><td>{{.Kind}}</td><td>{{.Budget}}</td><td>{{.Rate}}</td><td>{{.Facts}}</td><td{{if .Warnings}} class="warn"{{end}}>{{.Warnings}}</td></tr>
 {{end}}</table></section></main></body></html>`))
