@@ -342,3 +342,12 @@ func TestPerUnitAmountIsNoTotal(t *testing.T) {
 		t.Errorf("executed = %v, want 864000", deref(h.ExecutedYuan))
 	}
 }
+
+// 标准 in a project's name (高标准农田, the national farmland programme) is
+// no rate of pay: its budget is the report's.
+func TestStandardInProjectNameIsNoRate(t *testing.T) {
+	h := analyze(t, "2023年度高标准农田建设项目全年预算数为850万元，实际支出820万元，预算执行率96.47%。补助标准为每亩1500元。").Headline
+	if h.BudgetYuan == nil || *h.BudgetYuan != 8500000 {
+		t.Errorf("budget = %v, want 8500000", deref(h.BudgetYuan))
+	}
+}

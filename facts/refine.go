@@ -116,8 +116,10 @@ func refine(f *Fact, r []rune, start int) {
 
 // perUnitRe marks an amount per person, household or period (每人每月发放
 // 300元, 按生均1000元, 补助标准为): a rate of pay, never a budget or a total
-// spent.
-var perUnitRe = regexp.MustCompile(`每(?:人|户|名|生|月|年|季|亩|平方米|公里|次)|生均|人均|户均|标准`)
+// spent. 标准 counts only as a rate's name (补助标准, 标准为): bare, it is
+// also in project names (高标准农田建设, 标准化考场), whose budgets are totals.
+var perUnitRe = regexp.MustCompile(`每(?:人|户|名|生|月|年|季|亩|平方米|公里|次)|生均|人均|户均|` +
+	`(?:补助|补贴|发放|资助|奖励|救助|保障|收费|支付|计发|工资)标准|标准(?:为|是|[:：])`)
 
 // sentenceBefore returns the text of the sentence before start, at most 80 runes.
 func sentenceBefore(r []rune, start int) string {
