@@ -129,3 +129,49 @@ func TestTotalInvestmentYields(t *testing.T) {
 		{"total investment alone", "某县住房和城乡建设局2023年度项目支出绩效自评报告\n本项目批复总投资1,250万元，当年完成投资1,100万元。\n", 12500000, null, null, ""},
 	})
 }
+
+// scoreCase is an invented report and its self_score read by hand (NaN: NULL).
+type scoreCase struct {
+	name, text string
+	score      float64
+}
+
+// TestLabelVariants: budget, spending and total-score wordings of other
+// templates, each in an invented sentence; the figures are read by hand.
+func TestLabelVariants(t *testing.T) {
+	const head = "某市民政局2023年度项目支出绩效自评报告\n"
+	checkFlat(t, []flatCase{
+		{"预算安排数", head + "2023年预算安排数500万元，全年实际支出480万元，预算执行率96%。\n", 5000000, 4800000, 96, ""},
+		{"預算安排數 traditional", head + "2023年預算安排數500萬元，全年實際支出480萬元。\n", 5000000, 4800000, null, ""},
+		{"预算安排", head + "本年度预算安排320万元，已支出304万元，执行率95%。\n", 3200000, 3040000, 95, ""},
+		{"年度预算安排", head + "项目年度预算安排资金86.5万元，执行金额80.2万元。\n", 865000, 802000, null, ""},
+		{"项目资金 in 元", head + "项目资金800,000元，已支出760,000元，执行率95%。\n", 800000, 760000, 95, ""},
+		{"执行金额", head + "全年预算300万元，执行金额290万元。\n", 3000000, 2900000, null, ""},
+	})
+	for _, c := range []scoreCase{
+		{"综合评分", head + "经评价，部门整体支出绩效综合评分95.2分，评价等级为优。\n", 95.2},
+		{"经自评 得分", head + "经自评，本项目得分90.5分，等级为优。\n", 90.5},
+		{"自评 得分 with weights", head + "本项目总分100分，自评得分88分。\n", 88},
+		{"sub-scores only", head + "经自评，投入指标得分18分，产出指标得分45分。\n", null},
+		{"two totals disagree", head + "经自评，本项目得分90.5分。\n复核后，经自评，本项目得分86分。\n", null},
+	} {
+		h := analyzeText(t, c.text).Headline
+		switch {
+		case math.IsNaN(c.score) && h.SelfScore != nil:
+			t.Errorf("%s: self_score = %v, want NULL", c.name, *h.SelfScore)
+		case !math.IsNaN(c.score) && (h.SelfScore == nil || *h.SelfScore != c.score):
+			t.Errorf("%s: self_score = %v, want %v", c.name, deref(h.SelfScore), c.score)
+		}
+	}
+}
+
+// TestFlatFormFullWidth: flattened forms in full-width text (95.3％,
+// １２０．０, 1，200，000 in a cell) read as their half-width twins.
+func TestFlatFormFullWidth(t *testing.T) {
+	checkFlat(t, []flatCase{
+		{"wide percent lines", flatHead + "资金情况（万元）\n年度预算数\n实际支出\n资金执行率\n预算资金\n120.0\n108.0\n90.0％\n", 1200000, 1080000, 90, ""},
+		{"wide percent spaces", flatHead + "资金情况（万元） 年度预算数 实际支出 资金执行率\n预算资金 120.0 108.0 90.0％\n", 1200000, 1080000, 90, ""},
+		{"wide digits", flatHead + "资金情况（万元）\n年度预算数\n实际支出\n资金执行率\n预算资金\n１２０．０\n１０８．０\n９０．０％\n", 1200000, 1080000, 90, ""},
+		{"wide comma", flatHead + "资金情况（元）\n年度预算数\n实际支出\n资金执行率\n预算资金\n1，200，000\n1，080，000\n90％\n", 1200000, 1080000, 90, ""},
+	})
+}

@@ -280,7 +280,7 @@ func flatRows(p *normalize.Page, facts []Fact) (out []Fact, warns []string) {
 // percent, a score above 100 (an amount shifted into the score column).
 func misaligned(cols []column, vals []token) string {
 	for c, t := range vals {
-		if strings.HasSuffix(t.text, "%") && cols[c].kind != quantity.Percent && cols[c].kind != "" {
+		if percentCell(t.text) && cols[c].kind != quantity.Percent && cols[c].kind != "" {
 			return fmt.Sprintf("%s under the %s column", t.text, cols[c].header)
 		}
 		if v, ok := quantity.ParseNumber(t.text); ok && cols[c].kind == quantity.Score && v > 100 {

@@ -131,7 +131,20 @@ func (c column) known() bool {
 const maxBareRate = 200
 
 // bareCell is a cell that holds one number and nothing else, or a percent.
-var bareCell = regexp.MustCompile(`^[0-9][0-9,]*(?:\.[0-9]+)?%?$`)
+// Full-width text writes the sign ％ and may group thousands with ，: a cell
+// is one number, so 1，200，000 there (groups of exactly three) is grouped.
+var bareCell = regexp.MustCompile(`^(?:[0-9][0-9,]*|[0-9]{1,3}(?:，[0-9]{3})+)(?:\.[0-9]+)?[%％]?$`)
+
+// percentCell reports whether a cell's number carries a percent sign.
+func percentCell(t string) bool { return strings.HasSuffix(t, "%") || strings.HasSuffix(t, "％") }
+
+// percentSign is the percent sign as the cell writes it.
+func percentSign(t string) string {
+	if strings.HasSuffix(t, "％") {
+		return "％"
+	}
+	return "%"
+}
 
 // partRows label the rows of a funding table that hold a part of the total
 // (其中：中央资金): their figures never outvote the total's.
@@ -261,22 +274,22 @@ func cellFact(p *normalize.Page, facts []Fact, cell gridCell, col column, tableU
 	s := cell.start + len([]rune(raw[:off]))
 	e := s + len([]rune(t))
 	f = &Fact{Page: p.Number, Start: s, End: e, Text: t, Section: p.SectionAt(s)}
-	num := strings.TrimSuffix(t, "%")
+	num := strings.TrimSuffix(strings.TrimSuffix(t, "%"), "％")
 	v, ok := quantity.ParseNumber(num)
 	if !ok || v == 0 {
 		return nil, false
 	}
 	switch {
-	case strings.HasSuffix(t, "%") || col.kind == quantity.Percent:
+	case percentCell(t) || col.kind == quantity.Percent:
 		// A 86% cell is a rate whatever unit the table declares.
 		if col.kind != quantity.Percent && col.kind != quantity.Money {
 			return nil, false
 		}
-		f.Value, f.Unit, f.UnitText, f.Kind = v, "%", "%", quantity.Percent
+		f.Value, f.Unit, f.UnitText, f.Kind = v, "%", percentSign(t), quantity.Percent
 		if col.kind == quantity.Percent {
 			f.Metric, f.label = col.metric, col.label
 		}
-		if v > 1000 || !strings.HasSuffix(t, "%") && v > maxBareRate {
+		if v > 1000 || !percentCell(t) && v > maxBareRate {
 			return nil, false
 		}
 	case col.kind == quantity.Money:

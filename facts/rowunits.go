@@ -44,7 +44,7 @@ func unitCellFacts(p *normalize.Page, facts []Fact) []Fact {
 		}
 	}
 	for i, t := range toks {
-		if !bareCell.MatchString(t.text) || strings.HasSuffix(t.text, "%") {
+		if !bareCell.MatchString(t.text) || percentCell(t.text) {
 			continue
 		}
 		if idx.overlaps(t.start, t.end) || overlaps(out, t.start, t.end) {

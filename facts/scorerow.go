@@ -67,7 +67,7 @@ func totalScoreRows(p *normalize.Page) []scoreRow {
 		}
 		w, ok1 := quantity.ParseNumber(weight.text)
 		v, ok2 := quantity.ParseNumber(score.text)
-		if !ok1 || !ok2 || w != formFullMark || v > w || strings.HasSuffix(score.text, "%") {
+		if !ok1 || !ok2 || w != formFullMark || v > w || percentCell(score.text) {
 			continue
 		}
 		sr := scoreRow{score: Fact{
