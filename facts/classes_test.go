@@ -78,6 +78,12 @@ func TestFlatFormColumns(t *testing.T) {
 		{"percent under money", flatHead + "资金情况（万元）\n全年预算数\n全年执行数\n执行率\n年度资金总额\n200.0\n95%\n190.0\n", null, null, null, "95% under the 全年执行数 column"},
 		// more values than columns, with no row label to start a row
 		{"count differs", flatHead + "资金情况（万元）\n全年预算数\n全年执行数\n36.0\n30.0\n28.5\n", null, null, null, "3 values under 2 columns"},
+		// an unknown column before the first known one: no safe place
+		{"unknown first column", flatHead + "资金情况（万元）\n资金到位数\n全年预算数\n全年执行数\n执行率\n年度资金总额\n90.0\n100.0\n92.0\n92%\n", null, null, null, "4 values under 3 columns"},
+		// columns in another order are read in theirs
+		{"rate before spending", flatHead + "资金情况（万元） 全年预算数 执行率 全年执行数\n预算资金 200.0 95% 190.0\n", 2000000, 1900000, 95, ""},
+		// the same row with the rate cell moved: a percent under an amount
+		{"rate cell moved", flatHead + "资金情况（万元） 全年预算数 执行率 全年执行数\n预算资金 200.0 190.0 95%\n", null, null, null, "95% under the 全年执行数 column"},
 		// a budget heading stating the unit over its two budget columns
 		{"budget heading", flatHead + "年度预算数（万元）\n年初预算\n调整后预算数\n预算执行数\n预算执行率\n总额\n80.00\n100.00\n96.00\n96.00%\n", 1000000, 960000, 96, ""},
 	})
@@ -173,5 +179,21 @@ func TestFlatFormFullWidth(t *testing.T) {
 		{"wide percent spaces", flatHead + "资金情况（万元） 年度预算数 实际支出 资金执行率\n预算资金 120.0 108.0 90.0％\n", 1200000, 1080000, 90, ""},
 		{"wide digits", flatHead + "资金情况（万元）\n年度预算数\n实际支出\n资金执行率\n预算资金\n１２０．０\n１０８．０\n９０．０％\n", 1200000, 1080000, 90, ""},
 		{"wide comma", flatHead + "资金情况（元）\n年度预算数\n实际支出\n资金执行率\n预算资金\n1，200，000\n1，080，000\n90％\n", 1200000, 1080000, 90, ""},
+	})
+}
+
+// TestFlatFundRow: flattened forms whose funding row is 年度资金总额, the
+// row the 自评表 stage reads too: neither reader guesses a column. Where the
+// form's arithmetic (96% = 96 ÷ 100) settles a missing cell, the value is
+// known, not guessed.
+func TestFlatFundRow(t *testing.T) {
+	checkFlat(t, []flatCase{
+		{"unknown middle", flatHead + "资金情况（万元）\n年度预算数\n资金到位数\n实际支出\n资金执行率\n年度资金总额\n120.0\n115.0\n108.0\n90.0%\n", 1200000, 1080000, 90, ""},
+		{"unknown middle spaces", flatHead + "资金情况（万元） 年初预算数 全年预算数 资金到位数 全年执行数 分值 执行率 得分\n年度资金总额 100 120.0 115.0 108.0 10 90.0% 9\n", 1200000, 1080000, 90, ""},
+		{"unknown first", flatHead + "资金情况（万元） 资金到位数 全年预算数 全年执行数 执行率\n年度资金总额 90.0 100.0 92.0 92%\n", null, null, null, ""},
+		{"rate moved", flatHead + "资金情况（万元） 全年预算数 执行率 全年执行数\n年度资金总额 200.0 190.0 95%\n", null, null, null, ""},
+		{"missing cell", flatHead + "资金情况（万元）\n年初预算数\n全年预算数\n全年执行数\n分值\n执行率\n得分\n年度资金总额\n100\n96\n10\n96%\n9.6\n", 1000000, 960000, 96, ""},
+		// a score column glued by line joining to the row label after it
+		{"glued score header", flatHead + "项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n年度资金总额 50.0 60.0 57.0 10 95% 9.5\n", 600000, 570000, 95, ""},
 	})
 }

@@ -143,6 +143,13 @@ func gluedHeader(s string) (column, bool) {
 			}
 		}
 	}
+	// A score column glued to the funding row label after it
+	// (得分年度资金总额): the column, when the rest is such a label.
+	for _, sc := range scoreColumns {
+		if rest, ok := strings.CutPrefix(s, sc); ok && best.header == "" && (isFundRowLabel(rest) || isTotalRow(rest)) {
+			best = columnOf(sc)
+		}
+	}
 	return best, best.header != ""
 }
 
