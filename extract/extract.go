@@ -5,8 +5,9 @@ package extract
 
 import (
 	"context"
-	"fmt"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
 
 	"zipin/extract/doc"
 	"zipin/extract/docx"
@@ -50,7 +51,7 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			d, err = nil, doc.Unreadablef("%s reader crashed: %v\n%s", f, p, firstFrames(debug.Stack()))
+			d, err = nil, doc.Unreadablef("%s reader crashed: %v%s", f, p, crashSite(debug.Stack()))
 		}
 	}()
 	d, err = r(ctx, name, data)
@@ -66,10 +67,27 @@ func Read(ctx context.Context, name string, data []byte) (d *doc.Document, err e
 	return d, nil
 }
 
-func firstFrames(stack []byte) string {
-	const max = 600
-	if len(stack) > max {
-		return fmt.Sprintf("%s…", stack[:max])
+// crashSite names, in one line, the project source line where a reader
+// panicked (" (at extract/docx/styles.go:39)"), so a quarantine reason points
+// a developer at the bug without carrying a multi-line stack trace.
+func crashSite(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	for i, l := range lines {
+		// Frames are a function line then a tab-indented "file:line +0x…"
+		// line; skip the runtime, the recover and this package's own frame.
+		if !strings.HasPrefix(l, "zipin/") || strings.HasPrefix(l, "zipin/extract.Read") || i+1 >= len(lines) {
+			continue
+		}
+		loc := strings.TrimSpace(lines[i+1])
+		if k := strings.LastIndex(loc, " +0x"); k > 0 {
+			loc = loc[:k]
+		}
+		if k := strings.Index(loc, "/extract/"); k >= 0 {
+			loc = loc[k+1:]
+		} else {
+			loc = filepath.Base(loc)
+		}
+		return " (at " + loc + ")"
 	}
-	return string(stack)
+	return ""
 }

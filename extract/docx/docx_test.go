@@ -342,3 +342,25 @@ func FuzzDocx(f *testing.F) {
 		}
 	})
 }
+
+// TestStylesAndNumberingCutShort: a styles.xml or numbering.xml cut off
+// before its root element closes (a truncated download, a damaged package)
+// costs only formatting. It once dereferenced the missing root and crashed
+// the reader, quarantining a readable report.
+func TestStylesAndNumberingCutShort(t *testing.T) {
+	body := docStart + `<w:p><w:r><w:t>全年预算数120万元</w:t></w:r></w:p></w:body></w:document>`
+	for _, cut := range []string{"", "<", "<w:sty", `<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:style w:type="paragraph" w:styleId="1"><w:name w:val="hea`} {
+		parts := map[string]string{
+			"word/document.xml":  body,
+			"word/styles.xml":    cut,
+			"word/numbering.xml": strings.Replace(cut, "styles", "numbering", 1),
+		}
+		d, err := Read(context.Background(), "t.docx", pkg(t, parts))
+		if err != nil {
+			t.Fatalf("styles.xml %q: %v", cut, err)
+		}
+		if got := d.Pages[0].Blocks[0].Text(); !strings.Contains(got, "全年预算数120万元") {
+			t.Errorf("styles.xml %q: first line %q", cut, got)
+		}
+	}
+}

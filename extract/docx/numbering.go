@@ -41,7 +41,7 @@ func parseNumbering(root *node) *numbering {
 	if root == nil {
 		return nb
 	}
-	for _, n := range root.path("numbering").kids {
+	for _, n := range root.path("numbering").children() {
 		switch n.name {
 		case "abstractNum":
 			levels := map[int]*lvl{}

@@ -36,7 +36,7 @@ func parseStyles(root *node) *styles {
 	if root == nil {
 		return s
 	}
-	for _, n := range root.path("styles").kids {
+	for _, n := range root.path("styles").children() {
 		if n.name != "style" || (n.attr("type") != "paragraph" && n.attr("type") != "") {
 			continue
 		}

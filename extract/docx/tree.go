@@ -153,6 +153,15 @@ func (n *node) path(names ...string) *node {
 	return n
 }
 
+// children returns n's child elements; a missing element (nil, as child and
+// path return for a part cut short) has none, so callers never dereference nil.
+func (n *node) children() []*node {
+	if n == nil {
+		return nil
+	}
+	return n.kids
+}
+
 // find returns the first descendant (depth-first) with the given name.
 func (n *node) find(name string) *node {
 	if n == nil {
