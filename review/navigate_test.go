@@ -135,6 +135,13 @@ func TestNavigateLongReport(t *testing.T) {
 	if h := hash(); h != rateFact {
 		t.Errorf("previous warning went to %q, want %q", h, rateFact)
 	}
+	// The key n goes to the next warning.
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("n")); err != nil {
+		t.Fatal(err)
+	}
+	if h := hash(); h != "#project-2" {
+		t.Errorf("key n went to %q, want #project-2", h)
+	}
 	// The rate warning's page is marked in the index.
 	if !run(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector('#pageindex a[data-page="%d"]').classList.contains("has-warn")`, longRatePage))) {
 		t.Error("the rate warning's page is not marked in the page index")

@@ -127,5 +127,17 @@
   }
   byId("search").addEventListener("submit", function (e) { e.preventDefault(); search(1); });
   byId("q-prev").addEventListener("click", function () { search(-1); });
+  // Keys, outside the form fields: n/N next/previous warning, j/k next/
+  // previous fact of the metric, / search, g go to a page.
+  document.addEventListener("keydown", function (e) {
+    var t = e.target.tagName;
+    if (e.ctrlKey || e.metaKey || e.altKey || t === "INPUT" || t === "SELECT" || t === "TEXTAREA") return;
+    var act = {
+      n: function () { warn(1); }, N: function () { warn(-1); },
+      j: function () { if (byId("metric")) fact(1); }, k: function () { if (byId("metric")) fact(-1); },
+      "/": function () { byId("q").focus(); }, g: function () { byId("jump-page").focus(); }
+    }[e.key];
+    if (act) { e.preventDefault(); act(); }
+  });
   here();
 })();
