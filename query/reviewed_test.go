@@ -75,6 +75,14 @@ func TestReportsReviewed(t *testing.T) {
 		t.Errorf("reports_reviewed columns %v %v, want %v %v", b.Columns, b.Types, a.Columns, a.Types)
 	}
 
+	r, err = e.Run(ctx, `SELECT seq, value, reviewed FROM facts_reviewed WHERE doc_id = ? AND seq IN (3, 4) ORDER BY seq`, fixture.Education2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(cells(t, r)[1:]); got != "[[3 98 false] [4 6230 true]]" {
+		t.Errorf("facts_reviewed: %s", got)
+	}
+
 	r, err = e.Run(ctx, `SELECT target, new_value, reviews, agrees FROM corrections_status WHERE doc_id = ? ORDER BY target`, fixture.Education2023)
 	if err != nil {
 		t.Fatal(err)

@@ -53,7 +53,7 @@ var reviewedColumns = []struct{ name, typ string }{
 
 // reviewedViews are the views over the views: the latest correction of each
 // (doc_id, target) with how the extraction now stands to it, and reports
-// with those corrections applied.
+// and facts with those corrections applied.
 func reviewedViews() []string {
 	latest := `CREATE VIEW corrections_latest AS
 SELECT c.*, count(*) OVER (PARTITION BY doc_id, target) AS reviews
@@ -77,7 +77,11 @@ SELECT l.*, r.extractor_version AS current_extractor,
     ELSE TRY_CAST(l.new_value AS DOUBLE) IS NOT DISTINCT FROM (SELECT f.value FROM facts f WHERE f.doc_id = l.doc_id AND 'fact:' || f.seq = l.target)
   END AS agrees
 FROM corrections_latest l LEFT JOIN reports r ON r.doc_id = l.doc_id`, strings.Join(agree, "\n    "))
-	return []string{latest, reviewed, status}
+	facts := `CREATE VIEW facts_reviewed AS
+SELECT f.* REPLACE (CASE WHEN l.doc_id IS NULL THEN f.value ELSE TRY_CAST(l.new_value AS DOUBLE) END AS value),
+  l.doc_id IS NOT NULL AS reviewed
+FROM facts f LEFT JOIN corrections_latest l ON l.doc_id = f.doc_id AND l.target = 'fact:' || f.seq`
+	return []string{latest, reviewed, status, facts}
 }
 
 // Result is a query's columns and rows, as the driver returned them.
