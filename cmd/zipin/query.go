@@ -22,8 +22,10 @@ func init() {
 		Use:   "query [--out DIR] [--format table|csv|json] [--list] [--name NAME --param k=v] [SQL]",
 		Short: "Run SQL or a named query over the dataset (embedded DuckDB)",
 		Long: `query runs one SQL statement over the dataset in DIR through an embedded DuckDB. The views reports,
-facts, texts, projects and indicators are predefined; fiscal_year is an INTEGER, NULL where unknown, and a
-filter on it skips other years' files. Money columns are DECIMAL(18,2) in 元.
+facts, texts, projects, indicators and corrections are predefined; fiscal_year is an INTEGER, NULL where
+unknown, and a filter on it skips other years' files. Money columns are DECIMAL(18,2) in 元.
+reports_reviewed and facts_reviewed apply the corrections auditors made in zipin review --serve, and
+corrections_status says whether the current extraction agrees with each.
 
 --list shows the named queries and their parameters; --name runs one, with --param NAME=VALUE as needed.
 SQL "-" reads the statement from standard input.
