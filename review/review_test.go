@@ -394,4 +394,9 @@ func TestScriptAllowedByHashOnly(t *testing.T) {
 	if scriptSrc != want {
 		t.Errorf("script-src %q, want exactly %q (CSP %q)", scriptSrc, want, csp)
 	}
+	for _, d := range []string{"form-action 'self'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, d) {
+			t.Errorf("CSP %q lacks %s", csp, d)
+		}
+	}
 }

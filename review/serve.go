@@ -198,7 +198,11 @@ func hostGuard(next http.Handler) http.Handler {
 			return
 		}
 		// The page's one script is allowed by its hash, never 'unsafe-inline'.
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src "+ScriptCSP()+"; img-src data:")
+		// Its forms post only here, and no other site may frame it (a framed
+		// page could be clicked into saving a correction).
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src "+ScriptCSP()+
+			"; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		w.Header().Set("X-Frame-Options", "DENY")
 		next.ServeHTTP(w, r)
 	})
 }
