@@ -132,10 +132,13 @@ func TestSIGKILLAtRandomPointsLosesNothing(t *testing.T) {
 		want20 = n
 	}
 	kills, rounds := 0, 0
-	deadline := time.Now().Add(150 * time.Second)
 	for kills < want20 {
-		if time.Now().After(deadline) {
-			t.Fatalf("only %d kills in the time allowed", kills)
+		// Bounded by rounds, not by the clock: on a loaded machine each run
+		// is slower, which changes how long this takes, not whether the
+		// kills land (a kill fires after the run's first commit, or at a
+		// random point of the quiet run's length, usually within it).
+		if rounds >= 4*want20 {
+			t.Fatalf("only %d kills in %d rounds", kills, rounds)
 		}
 		rounds++
 		out := filepath.Join(t.TempDir(), "crash")
