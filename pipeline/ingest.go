@@ -124,7 +124,7 @@ type Options struct {
 type Progress struct {
 	Total, Done                      int
 	OK, Skipped, Quarantined, Failed int
-	Ignored                          int // inputs left out by name
+	Ignored                          int // inputs left out by name or as no report
 	Pages, Facts                     int
 	Elapsed                          time.Duration
 	Last                             Outcome
@@ -314,6 +314,7 @@ type run struct {
 	unfinished map[string]catalog.InProgress // left in progress by killed runs
 	mu         sync.Mutex
 	claimed    map[string]string // doc_id → the path that claimed it in this run
+	named      map[string]bool   // files named as such in the paths given
 }
 
 // Ingest reads every file under paths and commits the extracted rows to the
@@ -437,6 +438,12 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 		go segment.Default()
 	}
 	files, problems := collect(ctx, paths)
+	r.named = map[string]bool{}
+	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			r.named[p] = true
+		}
+	}
 	todo := make(chan string)
 	results := make(chan result, opts.Jobs)
 	wctx, cancel := context.WithCancel(ctx)
@@ -545,6 +552,22 @@ loop:
 	return sum, ferr
 }
 
+// notAReport reads the head of the file at path and says what it is when
+// that is no report (extract.NotAReport), or "".
+func notAReport(path string, size int64) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("cannot read file: %v", pathErr(err))
+	}
+	defer f.Close()
+	head := make([]byte, extract.NotAReportHead)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return "", fmt.Errorf("cannot read file: %v", pathErr(err))
+	}
+	return extract.NotAReport(head[:n], int64(n) == size), nil
+}
+
 // presentDocs reads what the dataset holds: one reports row per document.
 func presentDocs(dir string) (map[string]catalog.Present, error) {
 	rows, err := schema.ReadTable[struct {
@@ -586,6 +609,17 @@ func (r *run) process(ctx context.Context, w *isolate.Worker, path string) resul
 	if r.opts.MaxInput > 0 && st.Size() > r.opts.MaxInput {
 		// Refused unread: hashing it would cost seconds, reading it memory.
 		return quarantine(fmt.Sprintf("input too large: %s, more than the %s limit (--max-input)", sizeMB(st.Size()), sizeMB(r.opts.MaxInput)))
+	}
+	if !r.named[path] {
+		// A walked folder holds more than reports (code, data, images);
+		// those are left out and listed, not turned into rows. A file the
+		// user named is read whatever it looks like (docs/bulk.md).
+		if what, err := notAReport(path, st.Size()); err != nil {
+			return quarantine(err.Error())
+		} else if what != "" {
+			o.Status, o.Reason = StatusIgnored, "not a report: "+what
+			return result{o: o, input: &catalog.Input{Path: path, Status: o.Status, Reason: o.Reason}}
+		}
 	}
 	var input *catalog.Input
 	if c, ok := r.inputs[path]; ok && c.DocID != "" && c.Size == st.Size() && c.MtimeNS == st.ModTime().UnixNano() {

@@ -263,3 +263,63 @@ func mustRead(t testing.TB, p string) []byte {
 	}
 	return b
 }
+
+// A walked folder's files that are no reports (source code, JSON lines, an
+// image) are left out, each listed as ignored with what it is; the reports
+// beside them are written. A file the user names is read whatever it looks
+// like (docs/bulk.md), so a rule that mistook a report is never the end.
+func TestFilesThatAreNoReportsAreListedNotIngested(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "in")
+	good := corpus(t, in, 2)
+	write := func(name, data string) string {
+		p := filepath.Join(in, name)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("samples.go", "// Package samples embeds 示例报告.\npackage samples\n\nimport \"embed\"\n\n//go:embed *.txt\nvar files embed.FS\n")
+	write("gold.jsonl", "{\"file\":\"01.txt\",\"budget_total\":\"100.00万元\"}\n{\"file\":\"02.txt\",\"budget_total\":null}\n")
+	write("cover.png", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
+	named := filepath.Join(t.TempDir(), "named.go")
+	if err := os.WriteFile(named, []byte("package main\n\n// 全年预算数100.00万元，全年执行数95.00万元，预算执行率95%。\nfunc main() {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	sum, err := Ingest(context.Background(), Options{Out: out, Jobs: 2, Timeout: 3 * time.Minute}, []string{in, named})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := outcomes(sum)
+	for name, want := range map[string]string{
+		"samples.go": "not a report: source code",
+		"gold.jsonl": "not a report: JSON lines",
+		"cover.png":  "not a report: a PNG image",
+	} {
+		if o := got[name]; o.Status != StatusIgnored || o.Reason != want {
+			t.Errorf("%s: %s %q, want ignored %q", name, o.Status, o.Reason, want)
+		}
+	}
+	for _, p := range append(good, named) {
+		if o := got[filepath.Base(p)]; o.Status != StatusOK {
+			t.Errorf("%s: %s %q, want ok", p, o.Status, o.Reason)
+		}
+	}
+	if sum.InDataset != 3 || sum.Count(StatusIgnored) != 3 {
+		t.Errorf("%d in the dataset, %d ignored; want 3, 3", sum.InDataset, sum.Count(StatusIgnored))
+	}
+	cat, err := catalog.OpenReadOnly(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cat.Close()
+	ignored, err := cat.Ignored(10)
+	if err != nil || len(ignored) != 3 {
+		t.Fatalf("catalog lists %d ignored inputs (%v), want 3", len(ignored), err)
+	}
+	for _, i := range ignored {
+		if !strings.HasPrefix(i.Reason, "not a report: ") {
+			t.Errorf("catalog: %s %q", i.Path, i.Reason)
+		}
+	}
+}

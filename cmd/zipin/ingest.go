@@ -299,7 +299,7 @@ func reportIngest(cmd *cobra.Command, sum *pipeline.Summary, sample bool) error 
 	fmt.Fprintf(w, "facts:     %d\n", sum.Facts())
 	fmt.Fprintf(w, "output:    %s\n", sum.Out)
 	if n := sum.Count(pipeline.StatusIgnored); n > 0 {
-		fmt.Fprintf(w, "ignored:   %d inputs by name (hidden or the catalog; listed above, zipin status lists them)\n", n)
+		fmt.Fprintf(w, "ignored:   %d inputs by name or content (hidden, the catalog, not a report; listed above, zipin status lists them)\n", n)
 	}
 	fmt.Fprintf(w, "dataset:   %d documents\n", sum.InDataset)
 	if sum.CommitError != nil {

@@ -76,7 +76,7 @@ func init() {
 				return err
 			}
 			if len(ignored) > 0 {
-				fmt.Fprintf(w, "\nignored inputs (by name, last run; %d shown):\n", len(ignored))
+				fmt.Fprintf(w, "\nignored inputs (by name or as no report, last run; %d shown):\n", len(ignored))
 				for _, i := range ignored {
 					fmt.Fprintf(w, "  %s: %s\n", i.Path, i.Reason)
 				}

@@ -36,7 +36,7 @@ func TestStatusListsIgnoredAndKilledReadOnly(t *testing.T) {
 		t.Fatalf("ingest: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	hidden := filepath.Join(in, ".draft.txt") + `: hidden name (starts with "."); name it on the command line to ingest it`
-	if !strings.Contains(stdout, "ignored:   1 inputs by name") || !strings.Contains(stderr, "ignored: "+hidden) || !strings.Contains(stdout, "dataset:   1 documents") {
+	if !strings.Contains(stdout, "ignored:   1 inputs by name or content") || !strings.Contains(stderr, "ignored: "+hidden) || !strings.Contains(stdout, "dataset:   1 documents") {
 		t.Errorf("summary does not list the hidden file:\n%s\n%s", stdout, stderr)
 	}
 	// A run that never finished, as kill -9 leaves it.
