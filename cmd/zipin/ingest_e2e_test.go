@@ -96,7 +96,7 @@ func TestIngestBadInput(t *testing.T) {
 	// Same text in three encodings is three different files (doc_id is the hash of the bytes).
 	bad := map[string]string{
 		"empty.txt":         "empty file",
-		"image-named.txt":   "unrecognized format",
+		"image-named.txt":   "not a report: a PNG image", // listed as ignored
 		"truncated-gbk.txt": "truncated",
 		"not-text.txt":      "not UTF-8",
 	}
