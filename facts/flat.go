@@ -203,10 +203,11 @@ func flatRows(p *normalize.Page, facts []Fact) (out []Fact, warns []string) {
 			break // the first header decides, read or not
 		}
 		if cols == nil {
-			if misfit > 0 && first > 0 {
+			if misfit > 0 && first > 1 {
 				// A wrong value is worse than a missing one: the numbers
 				// under a header they do not line up with keep no label
-				// the header cells before them would give by position.
+				// the header cells before them would give by position. A
+				// lone number after a header is no row of the form.
 				warns = append(warns, fmt.Sprintf("page %d: flattened form: %d values under %d columns; its values are left unread", p.Number, first, misfit))
 				unlabel(facts, p.Number, toks[j:j+first])
 			}
