@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"zipin/extract/doc"
 	"zipin/extract/docx"
@@ -118,11 +120,11 @@ func Convert(ctx context.Context, bin string, data []byte, ext, target string) (
 	}
 	out, rerr := os.ReadFile(filepath.Join(outDir, "in."+target))
 	if rerr != nil {
-		msg := strings.TrimSpace(stderr.String())
+		msg := reasonLine(strings.ReplaceAll(stderr.String(), dir+string(filepath.Separator), ""))
 		if err != nil {
 			msg = err.Error() + ": " + msg
 		}
-		return nil, doc.Fail(doc.ErrDamaged, doc.Format(ext), 0, "LibreOffice could not convert the file to %s (damaged or encrypted?): %s", target, firstLine(msg))
+		return nil, doc.Fail(doc.ErrDamaged, doc.Format(ext), 0, "LibreOffice could not convert the file to %s (damaged or encrypted?): %s", target, msg)
 	}
 	return out, nil
 }
@@ -135,12 +137,61 @@ func utf16(s string) []byte {
 	return b
 }
 
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
+// noiseLines are what LibreOffice prints on every run, failed or not, on
+// machines without Java or a display: none says why a conversion failed.
+// A line containing any of them is passed over.
+var noiseLines = []string{
+	"javaldx",                // "Warning: failed to launch javaldx - java may not function correctly"
+	"Java Runtime",           // "javaldx: Could not find a Java Runtime Environment!"
+	"-WARNING **",            // GLib/Gtk/dconf warnings
+	"Fontconfig ",            // font configuration warnings
+	"Failed to open display", // headless without an X server
+	"Overwriting: ",          // an output file replaced
+}
+
+// reasonLine turns LibreOffice's output into one line that says why it
+// failed: the first line starting with "Error" (soffice's own message, e.g.
+// "Error: source file could not be loaded"), else the first line that is
+// not known noise, else "no message". Control bytes and invalid UTF-8 become
+// "?", and the line is cut at 300 bytes on a character boundary, so no raw
+// file bytes or multi-line output reach a quarantine reason.
+func reasonLine(out string) string {
+	var first string
+	for _, l := range strings.Split(out, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || containsAny(l, noiseLines) || strings.HasPrefix(l, "convert ") {
+			continue // "convert in.doc -> out/in.txt using filter : Text" is progress
+		}
+		if strings.HasPrefix(strings.ToLower(l), "error") {
+			first = l
+			break
+		}
+		if first == "" {
+			first = l
+		}
 	}
-	if len(s) > 300 {
-		s = s[:300]
+	if first == "" {
+		return "no message"
 	}
-	return s
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(first, "\uFFFD") {
+		if r == '\uFFFD' || unicode.IsControl(r) {
+			r = '?'
+		}
+		if b.Len()+utf8.RuneLen(r) > 300 {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"zipin/extract/doc"
 )
@@ -125,9 +127,11 @@ func TestDamaged(t *testing.T) {
 	needSoffice(t)
 	junk := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 600)...)
 	_, err := ReadDOC(context.Background(), "bad.doc", junk)
-	if r := unreadable(t, err); !strings.Contains(r, "LibreOffice") {
+	r := unreadable(t, err)
+	if !strings.Contains(r, "LibreOffice") || strings.Contains(r, "javaldx") || strings.Contains(r, "\n") {
 		t.Errorf("reason %q", r)
 	}
+	t.Logf("reason: %s", r)
 }
 
 func TestTimeout(t *testing.T) {
@@ -146,5 +150,44 @@ func TestTimeout(t *testing.T) {
 	}
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("a timed-out conversion took %s to return", d)
+	}
+}
+
+// The reason keeps LibreOffice's real complaint, not the Java warning it
+// prints first: outputs as soffice writes them on a machine without Java.
+func TestReasonLineSkipsNoise(t *testing.T) {
+	for out, want := range map[string]string{
+		"javaldx: Could not find a Java Runtime Environment!\nWarning: failed to read path from javaldx\nError: source file could not be loaded\n": "Error: source file could not be loaded",
+		"Warning: failed to launch javaldx - java may not function correctly\nconvert in.doc -> out/in.txt using filter : Text\n" +
+			"Error: Please verify input parameters... (SfxBaseModel::impl_store <file:///out/in.txt> failed: 0x507)\n": "Error: Please verify input parameters... (SfxBaseModel::impl_store <file:///out/in.txt> failed: 0x507)",
+		"(soffice:42): dconf-WARNING **: unable to open file\nI/O error in the filter\n": "I/O error in the filter",
+		"javaldx: Could not find a Java Runtime Environment!\n":                          "no message",
+		"": "no message",
+		"Error: bad \x00\x01\xff\xfe bytes\tin line": "Error: bad ??? bytes?in line", // a run of invalid bytes is one ?
+	} {
+		if got := reasonLine(out); got != want {
+			t.Errorf("reasonLine(%q) = %q, want %q", out, got, want)
+		}
+	}
+	long := reasonLine("Error: " + strings.Repeat("错", 200))
+	if len(long) > 300+len("…") || !strings.HasSuffix(long, "…") || !utf8.ValidString(long) {
+		t.Errorf("long line: %d bytes, %q", len(long), long)
+	}
+}
+
+// Through the reader, with a stand-in soffice on PATH that fails as the
+// real one does: the quarantine reason is one line with the real error.
+func TestFailedConversionNamesTheRealError(t *testing.T) {
+	bin := t.TempDir()
+	script := "#!/bin/sh\necho 'javaldx: Could not find a Java Runtime Environment!' >&2\n" +
+		"echo 'Warning: failed to read path from javaldx' >&2\necho 'Error: source file could not be loaded'\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(bin, "soffice"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	_, err := ReadDOC(context.Background(), "bad.doc", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, utf16("WordDocument")...))
+	r := unreadable(t, err)
+	if !strings.HasSuffix(r, "exit status 1: Error: source file could not be loaded") || strings.Contains(r, "\n") || strings.Contains(r, "javaldx") {
+		t.Errorf("reason %q", r)
 	}
 }
