@@ -467,8 +467,8 @@ func (r *Result) Print(w io.Writer, verbose, byFormat bool) {
 		for _, n := range r.FormatNames() {
 			f := r.Formats[n]
 			h := f.Headline()
-			fmt.Fprintf(w, "format %-5s %3d docs  headline %5.1f%% / %5.1f%%  fact recall %d/%d = %.1f%%  provenance %d/%d = %.1f%%\n",
-				n, f.Docs, 100*h.Precision(), 100*h.Recall(), f.FoundFacts, f.GoldFacts, 100*f.FactRecall(),
+			fmt.Fprintf(w, "format %-5s %3d docs  headline %5.1f%% / %5.1f%%  fact recall %s  provenance %d/%d = %.1f%%\n",
+				n, f.Docs, 100*h.Precision(), 100*h.Recall(), f.factRecallText(),
 				f.ExactOffsets, f.Facts, 100*f.Provenance())
 		}
 	}
@@ -488,6 +488,15 @@ func (r *Result) Print(w io.Writer, verbose, byFormat bool) {
 	}
 }
 
+// factRecallText is "FOUND/GOLD = P%", or "no gold facts" when the gold
+// labels none: 0/0 is no measurement, and printing it as 100% read as a pass.
+func (r *Result) factRecallText() string {
+	if r.GoldFacts == 0 {
+		return "no gold facts"
+	}
+	return fmt.Sprintf("%d/%d = %.1f%%", r.FoundFacts, r.GoldFacts, 100*r.FactRecall())
+}
+
 func (r *Result) printTable(w io.Writer) {
 	fmt.Fprintf(w, "%-14s %6s %6s %6s %9s %7s\n", "field", "gold", "ours", "right", "precision", "recall")
 	for _, name := range Fields {
@@ -496,6 +505,6 @@ func (r *Result) printTable(w io.Writer) {
 	}
 	h := r.Headline()
 	fmt.Fprintf(w, "%-14s %6d %6d %6d %8.1f%% %6.1f%%\n", "headline", h.Gold, h.Predicted, h.Correct, 100*h.Precision(), 100*h.Recall())
-	fmt.Fprintf(w, "fact recall:       %d/%d = %.1f%%\n", r.FoundFacts, r.GoldFacts, 100*r.FactRecall())
+	fmt.Fprintf(w, "fact recall:       %s\n", r.factRecallText())
 	fmt.Fprintf(w, "provenance exact:  %d/%d = %.1f%%\n", r.ExactOffsets, r.Facts, 100*r.Provenance())
 }

@@ -31,7 +31,9 @@ Every file whose name without extension is a gold id is scored, so NN.txt, NN.pd
 are three documents for gold NN; the figures are given overall and per format.
 
 Without --gold, each PATH folder's gold.jsonl is used. With --min-* floors, eval exits 1 when a
-figure falls below its floor, overall or for any one format.`,
+figure falls below its floor, overall or for any one format. When the gold labels no facts
+(overall or for a format), fact recall prints "no gold facts", and --min-fact-recall fails:
+a floor that nothing measured is not met.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, a := range args {
@@ -136,6 +138,12 @@ figure falls below its floor, overall or for any one format.`,
 					{"fact recall", r.FactRecall(), minFacts},
 					{"provenance", r.Provenance(), minOffsets},
 				} {
+					if c.name == "fact recall" && c.floor > 0 && r.GoldFacts == 0 {
+						// No gold facts means nothing was measured: a floor
+						// that cannot be checked fails rather than passing.
+						failed = append(failed, fmt.Sprintf("%sfact recall has no gold facts to hold to floor %.1f%%", where, 100*c.floor))
+						continue
+					}
 					if c.got+1e-12 < c.floor {
 						failed = append(failed, fmt.Sprintf("%s%s %.1f%% < floor %.1f%%", where, c.name, 100*c.got, 100*c.floor))
 					}

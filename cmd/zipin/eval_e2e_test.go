@@ -79,3 +79,20 @@ func TestEvalMissingFolder(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr, missing+" does not exist")
 	}
 }
+
+// Gold that labels no facts measures no fact recall: the line says so
+// instead of 0/0 = 100%, and a fact-recall floor cannot pass on it.
+func TestEvalNoGoldFacts(t *testing.T) {
+	dir := writeEvalFolder(t, `{"id": "r1", "kind": "project", "year": 2023}`+"\n")
+	stdout, stderr, code := run(t, "eval", dir)
+	if code != 0 || !strings.Contains(stdout, "fact recall:       no gold facts\n") {
+		t.Errorf("no floor: exit %d, want 0 and 'fact recall: no gold facts'\n%s\n%s", code, stdout, stderr)
+	}
+	if strings.Contains(stdout, "0/0") {
+		t.Errorf("output still prints 0/0:\n%s", stdout)
+	}
+	_, stderr, code = run(t, "eval", "--min-fact-recall", "0.5", dir)
+	if code != 1 || !strings.Contains(stderr, "fact recall has no gold facts to hold to floor 50.0%") {
+		t.Errorf("floor: exit %d, stderr %q; want 1 and the unmeasured floor", code, stderr)
+	}
+}
