@@ -96,3 +96,21 @@ func TestEvalNoGoldFacts(t *testing.T) {
 		t.Errorf("floor: exit %d, stderr %q; want 1 and the unmeasured floor", code, stderr)
 	}
 }
+
+// A missing argument names the command and shows its usage line, not only
+// cobra's "requires at least 1 arg(s)".
+func TestUsageErrorNamesCommand(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"eval"}, "zipin: eval: requires at least 1 arg(s), only received 0\nusage: zipin eval [--gold FILE]"},
+		{[]string{"status", "a", "b"}, "zipin: status: accepts at most 1 arg(s), received 2\nusage: zipin status "},
+		{[]string{"ingest", "--bogus"}, "zipin: ingest: unknown flag: --bogus\nusage: zipin ingest "},
+	} {
+		_, stderr, code := run(t, c.args...)
+		if code != 2 || !strings.HasPrefix(stderr, c.want) {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", c.args, code, stderr, c.want)
+		}
+	}
+}

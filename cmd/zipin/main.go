@@ -50,13 +50,24 @@ var rootCmd = &cobra.Command{
 	SilenceErrors: true,
 }
 
+// usageLineErr is a usage error that names the command and shows its usage
+// line: cobra's own argument and flag messages ("requires at least 1
+// arg(s), only received 0") say neither.
+func usageLineErr(cmd *cobra.Command, err error) error {
+	msg := err.Error()
+	if !strings.Contains(msg, `"`+cmd.CommandPath()+`"`) {
+		msg = cmd.Name() + ": " + msg
+	}
+	return usageErr(fmt.Errorf("%s\nusage: %s", msg, cmd.UseLine()))
+}
+
 // markUsage makes every command's argument check report a usage error, so
 // that an error left unmarked is a runtime failure.
 func markUsage(c *cobra.Command) {
 	if args := c.Args; args != nil {
 		c.Args = func(cmd *cobra.Command, a []string) error {
 			if err := args(cmd, a); err != nil {
-				return usageErr(err)
+				return usageLineErr(cmd, err)
 			}
 			return nil
 		}
@@ -67,7 +78,7 @@ func markUsage(c *cobra.Command) {
 }
 
 func main() {
-	rootCmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErr(err) })
+	rootCmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageLineErr(c, err) })
 	markUsage(rootCmd)
 	stopProfile := startCPUProfile()
 	err := rootCmd.Execute()
