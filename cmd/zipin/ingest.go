@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -93,7 +95,13 @@ holds; 130 interrupted by SIGINT or SIGTERM (finished documents committed).`,
 			}
 			for _, a := range args {
 				if _, err := os.Lstat(a); err != nil {
-					return usageErr(fmt.Errorf("ingest: %v", err))
+					// "PATH: no such file or directory", not the syscall's
+					// "lstat PATH: …", which reads like an internal fault.
+					var pe *fs.PathError
+					if errors.As(err, &pe) {
+						err = pe.Err
+					}
+					return usageErr(fmt.Errorf("ingest: %s: %v", a, err))
 				}
 			}
 			if jobs == 0 {

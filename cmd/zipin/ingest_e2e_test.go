@@ -196,3 +196,19 @@ func TestProvenanceOnSeed(t *testing.T) {
 		}
 	}
 }
+
+// A path that does not exist is a usage error said plainly — the path and
+// "no such file or directory", not lstat's syscall wording — and nothing is
+// written (CONTRACT.md: exit 2).
+func TestIngestMissingPath(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "ds")
+	missing := filepath.Join(t.TempDir(), "reports")
+	_, stderr, code := run(t, "ingest", "--out", out, missing)
+	want := "zipin: ingest: " + missing + ": no such file or directory\n"
+	if code != 2 || stderr != want {
+		t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr, want)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("dataset folder %s written for a usage error: %v", out, err)
+	}
+}
