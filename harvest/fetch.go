@@ -66,6 +66,10 @@ type host struct {
 	last       time.Time    // when the last answer came back
 	robotsOnce sync.Once
 	robots     *Robots
+	// robotsErr is why robots.txt could not be read (5xx, DNS, refused,
+	// timeout), nil when it was: robots is then DisallowAll for the run,
+	// which is an outage, not the portal's wish.
+	robotsErr error
 }
 
 // Request is one GET; the validators make it conditional.
@@ -113,6 +117,13 @@ func (e *FetchError) Unwrap() error { return e.Err }
 
 // ErrDisallowed is returned for a URL that robots.txt forbids.
 var ErrDisallowed = errors.New("disallowed by robots.txt")
+
+// ErrRobotsUnreachable is wrapped (with the cause) by the error of a URL
+// whose host's robots.txt could not be read this run (5xx, no such host,
+// refused, timeout). RFC 9309 §2.3.1.4 says to assume complete disallow, so
+// the host is not crawled this run; unlike ErrDisallowed it is a failure,
+// retried on the next run, not a link the portal asked us to leave.
+var ErrRobotsUnreachable = errors.New("robots.txt unreachable, host not crawled this run")
 
 // ErrTooLarge is wrapped by errors about responses over Config.MaxBytes.
 var ErrTooLarge = errors.New("response too large")
@@ -175,8 +186,8 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 	if err := f.checkAddress(req.Context(), req.URL); err != nil {
 		return fmt.Errorf("redirect from %s: %w", via[len(via)-1].URL, err)
 	}
-	if !f.allowed(req.Context(), req.URL) {
-		return fmt.Errorf("redirect to %s: %w", req.URL, ErrDisallowed)
+	if err := f.denied(req.Context(), req.URL); err != nil {
+		return fmt.Errorf("redirect to %s: %w", req.URL, err)
 	}
 	return nil
 }
@@ -233,24 +244,36 @@ func (f *Fetcher) host(u *url.URL) *host {
 
 // allowed fetches the host's robots.txt once per run and checks u against it.
 // A Crawl-delay slower than our rate replaces it.
-func (f *Fetcher) allowed(ctx context.Context, u *url.URL) bool {
+func (f *Fetcher) allowed(ctx context.Context, u *url.URL) bool { return f.denied(ctx, u) == nil }
+
+// denied is nil when u may be fetched, else ErrDisallowed (robots.txt
+// forbids it) or an error wrapping ErrRobotsUnreachable (robots.txt could
+// not be read, so the whole host is off for the run).
+func (f *Fetcher) denied(ctx context.Context, u *url.URL) error {
 	if f.cfg.IgnoreRobots {
-		return true
+		return nil
 	}
 	h := f.host(u)
 	h.robotsOnce.Do(func() {
-		h.robots = f.loadRobots(ctx, u, h)
+		h.robots, h.robotsErr = f.loadRobots(ctx, u, h)
 		if d := h.robots.CrawlDelay; d > time.Duration(h.interval.Load()) {
 			h.interval.Store(int64(d))
 			f.log.Info("crawl-delay from robots.txt", "host", u.Host, "delay", d)
 		}
 	})
-	return h.robots.Allowed(u.RequestURI())
+	if h.robots.Allowed(u.RequestURI()) {
+		return nil
+	}
+	if h.robotsErr != nil {
+		return fmt.Errorf("%w: %v", ErrRobotsUnreachable, h.robotsErr)
+	}
+	return ErrDisallowed
 }
 
 // loadRobots fetches the host's robots.txt, conditionally when the cache
-// holds an earlier copy with validators.
-func (f *Fetcher) loadRobots(ctx context.Context, u *url.URL, h *host) *Robots {
+// holds an earlier copy with validators. The error says why robots.txt
+// could not be read when the policy is DisallowAll for that reason.
+func (f *Fetcher) loadRobots(ctx context.Context, u *url.URL, h *host) (*Robots, error) {
 	ru := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
 	key := hostKey(u)
 	var cached CachedRobots
@@ -264,7 +287,7 @@ func (f *Fetcher) loadRobots(ctx context.Context, u *url.URL, h *host) *Robots {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ru.String(), nil)
 	if err != nil {
-		return DisallowAll
+		return DisallowAll, err
 	}
 	req.Header.Set("User-Agent", f.ua)
 	if have && cached.Status == http.StatusOK {
@@ -290,31 +313,31 @@ func (f *Fetcher) loadRobots(ctx context.Context, u *url.URL, h *host) *Robots {
 		if errors.Is(err, ErrInternalAddress) {
 			f.note(fmt.Sprintf("%s: robots.txt redirect refused (%v); host not crawled", ru, err))
 		}
-		return DisallowAll
+		return DisallowAll, err
 	}
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusNotModified && have:
-		return ParseRobots(cached.Body, f.cfg.UserAgent)
+		return ParseRobots(cached.Body, f.cfg.UserAgent), nil
 	case resp.StatusCode >= 500:
 		f.log.Warn("robots.txt server error; not crawling the host this run", "url", ru.String(), "status", resp.StatusCode)
-		return DisallowAll
+		return DisallowAll, fmt.Errorf("GET %s: HTTP %d", ru, resp.StatusCode)
 	case resp.StatusCode >= 400:
 		f.saveRobots(key, CachedRobots{Status: resp.StatusCode})
-		return AllowAll // no robots.txt: everything is allowed
+		return AllowAll, nil // no robots.txt: everything is allowed
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxRobotsBytes+1))
 	if err != nil {
-		return DisallowAll
+		return DisallowAll, fmt.Errorf("GET %s: %w", ru, err)
 	}
 	if len(body) > MaxRobotsBytes {
 		msg := fmt.Sprintf("%s is larger than %d KB: host treated as disallowed (rules past that point could not be read)", ru, MaxRobotsBytes>>10)
 		f.log.Warn(msg)
 		f.note(msg)
-		return DisallowAll
+		return DisallowAll, nil // read, and too long to honour in part: a disallow, not an outage
 	}
 	f.saveRobots(key, CachedRobots{Status: resp.StatusCode, ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"), Body: body})
-	return ParseRobots(body, f.cfg.UserAgent)
+	return ParseRobots(body, f.cfg.UserAgent), nil
 }
 
 func (f *Fetcher) saveRobots(key string, r CachedRobots) {
@@ -335,8 +358,8 @@ func (f *Fetcher) Get(ctx context.Context, req Request) (*Response, error) {
 	if err := f.checkAddress(ctx, u); err != nil {
 		return nil, &FetchError{URL: req.URL, Err: err}
 	}
-	if !f.allowed(ctx, u) {
-		return nil, &FetchError{URL: req.URL, Err: ErrDisallowed}
+	if err := f.denied(ctx, u); err != nil {
+		return nil, &FetchError{URL: req.URL, Err: err}
 	}
 	for attempt := 1; ; attempt++ {
 		resp, retryAfter, err := f.once(ctx, u, req)
@@ -391,7 +414,8 @@ func retryable(err error) bool {
 	if errors.As(err, &st) {
 		return st == http.StatusTooManyRequests || st == http.StatusRequestTimeout || st >= 500
 	}
-	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrDisallowed) || errors.Is(err, ErrInternalAddress) {
+	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrDisallowed) || errors.Is(err, ErrRobotsUnreachable) ||
+		errors.Is(err, ErrInternalAddress) {
 		return false
 	}
 	// Timeouts, resets, truncated bodies: the network may do better next time.

@@ -2,6 +2,7 @@ package harvest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -215,5 +216,51 @@ func TestOversizedRobots(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(sum.Notes, "\n"), "larger than 512 KB: host treated as disallowed") {
 		t.Errorf("notes %q: want the oversized robots.txt said", sum.Notes)
+	}
+}
+
+// A robots.txt that cannot be read (here HTTP 503) keeps the host out for
+// the run, as RFC 9309 asks, but it is an outage, not the portal's wish:
+// the failure says "robots.txt unreachable", nothing is recorded as
+// disallowed, and the next run, robots.txt answering 404, crawls the host.
+func TestRobotsUnreachableIsNoDisallow(t *testing.T) {
+	var log hitLog
+	var mu sync.Mutex
+	robotsStatus := http.StatusServiceUnavailable
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.add(r.URL.Path)
+		if r.URL.Path == "/robots.txt" {
+			mu.Lock()
+			defer mu.Unlock()
+			w.WriteHeader(robotsStatus)
+			return
+		}
+		fmt.Fprint(w, `<html><body>no reports yet</body></html>`)
+	}))
+	defer srv.Close()
+	cfg, err := harvest.ParseConfig("t.toml", []byte(fmt.Sprintf("contact = \"t\"\nrate = \"1ms\"\nretries = -1\n[[source]]\nname = \"s\"\nurl = \"%s/list.html\"\n", srv.URL)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	sum, _ := harvest.Run(context.Background(), harvest.Options{Config: cfg, Out: out, Log: testLog(t)})
+	if got := log.get(); fmt.Sprint(got) != "[/robots.txt]" {
+		t.Errorf("run 1 requests %v; want only robots.txt", got)
+	}
+	if sum.Disallowed != 0 || len(sum.Failures) != 1 {
+		t.Fatalf("run 1: %d disallowed, failures %v; want 0 and the list page failed", sum.Disallowed, sum.Failures)
+	}
+	if ferr := sum.Failures[0].Err; !errors.Is(ferr, harvest.ErrRobotsUnreachable) || errors.Is(ferr, harvest.ErrDisallowed) ||
+		!strings.Contains(ferr.Error(), "robots.txt unreachable") || !strings.Contains(ferr.Error(), "HTTP 503") {
+		t.Errorf("run 1 failure %q: want robots.txt unreachable (HTTP 503), not disallowed", ferr)
+	}
+	mu.Lock()
+	robotsStatus = http.StatusNotFound
+	mu.Unlock()
+	if _, err := harvest.Run(context.Background(), harvest.Options{Config: cfg, Out: out, Log: testLog(t)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := log.get(); fmt.Sprint(got) != "[/robots.txt /robots.txt /list.html]" {
+		t.Errorf("requests %v; want run 2 to read the list page", got)
 	}
 }
