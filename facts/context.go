@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"zipin/lexicon"
@@ -79,7 +80,7 @@ func contextTyped(p *normalize.Page) []Fact {
 			}
 			// A （元） header beside a count column (培训人次补贴金额（元）)
 			// types amounts only: a whole number there may be the count.
-			if cu.kind == quantity.Money && !strings.Contains(n.Text, ".") && countBesideUnit(text, headers, s) {
+			if cu.kind == quantity.Money && !strings.Contains(n.Text, ".") && countBesideUnit(runes, headers, s) {
 				continue
 			}
 			f := Fact{
@@ -168,8 +169,7 @@ func declaredUnit(ds []declared, runeOff int) string {
 // percentAcrossCells reads "100 |" followed by a "%" cell as 100%.
 func percentAcrossCells(p *normalize.Page, lines []lineSpan, li int, n quantity.Number, s, e int) (Fact, bool) {
 	runes := p.Runes()
-	rest := strings.TrimSpace(string(runes[e:lines[li].end]))
-	if strings.Trim(rest, " |") != "" || li+1 >= len(lines) {
+	if li+1 >= len(lines) || !onlyBlankCells(runes[e:lines[li].end]) {
 		return Fact{}, false
 	}
 	next := lines[li+1]
@@ -187,10 +187,10 @@ func percentAcrossCells(p *normalize.Page, lines []lineSpan, li int, n quantity.
 // is a score label: "评价得分 |" then "91.47 |".
 func labelledCell(p *normalize.Page, lines []lineSpan, li int, line string, n quantity.Number, s, e int) (Fact, bool) {
 	runes := p.Runes()
-	label := strings.TrimSpace(strings.Trim(string(runes[lines[li].start:s]), " |:："))
+	label := cellLabel(runes, lines[li].start, s)
 	if label == "" && li > 0 {
 		prev := lines[li-1]
-		label = strings.TrimSpace(strings.Trim(string(runes[prev.start:prev.end]), " |:："))
+		label = cellLabel(runes, prev.start, prev.end)
 	}
 	if len([]rune(label)) > 8 || !strings.HasSuffix(label, "分") {
 		return Fact{}, false
@@ -208,6 +208,40 @@ func labelledCell(p *normalize.Page, lines []lineSpan, li int, line string, n qu
 		}
 	}
 	return Fact{}, false
+}
+
+// onlyBlankCells reports whether r is nothing but spaces and cell bars once
+// trimmed ("  | "): the number before it ends its line's last filled cell.
+// A rune that is neither a space nor a bar survives any trim, so the scan
+// stops there; only the line's last number copies the rest of its line.
+func onlyBlankCells(r []rune) bool {
+	for _, c := range r {
+		if c != '|' && !unicode.IsSpace(c) {
+			return false
+		}
+	}
+	return strings.Trim(strings.TrimSpace(string(r)), " |") == ""
+}
+
+// maxCellLabel is the longest label, in runes, that labelledCell reads.
+const maxCellLabel = 8
+
+// cellLabel returns the text of r[from:to) trimmed of spaces, bars and
+// colons — the label before a number in its row. It is exact when that
+// label is at most maxCellLabel runes; a longer result means only "too
+// long". It trims a window before to, doubled until the label is longer
+// than that or the window reaches from, so a number in a row of thousands
+// of cells does not copy the whole row before it: the trimmed window is a
+// suffix of the trimmed whole, so a window label that is already too long
+// means the whole one is too (TestCellLabelAsWhole).
+func cellLabel(r []rune, from, to int) string {
+	for w := 4 * maxCellLabel; ; w *= 2 {
+		lo := max(from, to-w)
+		l := strings.TrimSpace(strings.Trim(string(r[lo:to]), " |:："))
+		if lo == from || utf8.RuneCountInString(l) > maxCellLabel {
+			return l
+		}
+	}
 }
 
 // labelledAmounts reads, in prose under a declared money unit, bare numbers
@@ -263,6 +297,9 @@ var bracketUnits = map[string]struct {
 func labelUnitFacts(p *normalize.Page) []Fact {
 	var out []Fact
 	text := p.Text
+	// matches come in order: count runes on from the last one, not from
+	// the start of the page for each (quadratic in a long text)
+	runeAt, byteAt := 0, 0
 	for _, m := range labelUnitRe.FindAllStringSubmatchIndex(text, -1) {
 		// the number must end there: not the start of a longer run of digits or a unit
 		if m[1] < len(text) && strings.ContainsAny(text[m[1]:m[1]+1], "0123456789.%") {
@@ -294,7 +331,9 @@ func labelUnitFacts(p *normalize.Page) []Fact {
 		if metric == "" {
 			continue
 		}
-		s := utf8.RuneCountInString(text[:m[4]])
+		runeAt += utf8.RuneCountInString(text[byteAt:m[4]])
+		byteAt = m[4]
+		s := runeAt
 		v := quantity.Scale(num, bu.factor)
 		if bu.kind == quantity.Score && v > 100 || bu.kind == quantity.Percent && v > 1000 {
 			continue
@@ -309,12 +348,11 @@ func labelUnitFacts(p *normalize.Page) []Fact {
 
 // countBesideUnit reports whether the line that declares the unit in force
 // at runeOff also names a count column (人次, 人数, 户数 …).
-func countBesideUnit(text string, ds []declared, runeOff int) bool {
+func countBesideUnit(r []rune, ds []declared, runeOff int) bool {
 	i := sort.Search(len(ds), func(i int) bool { return ds[i].at >= runeOff })
 	if i == 0 {
 		return false
 	}
-	r := []rune(text)
 	at := ds[i-1].at
 	from, to := at, at
 	for from > 0 && r[from-1] != '\n' && at-from < 60 {
