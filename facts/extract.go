@@ -27,8 +27,15 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) (out []Fact, warns 
 			f.Subject = subjectFor(runes, q, seg)
 			page = append(page, f)
 		}
+		// a set of the spans taken, not a scan of the page per fact
+		// (quadratic on a page of thousands of numbers)
+		taken := make(map[[2]int]bool, len(page))
+		for _, f := range page {
+			taken[[2]int{f.Start, f.End}] = true
+		}
 		for _, f := range append(contextTyped(p), labelUnitFacts(p)...) {
-			if !hasSpan(page, f.Start, f.End) {
+			if !taken[[2]int{f.Start, f.End}] {
+				taken[[2]int{f.Start, f.End}] = true
 				page = append(page, f)
 			}
 		}
