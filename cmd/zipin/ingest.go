@@ -323,11 +323,16 @@ func reportIngest(cmd *cobra.Command, sum *pipeline.Summary, sample bool) error 
 	secs := sum.Elapsed.Seconds()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "\nrun %d\t\n", sum.RunID)
-	fmt.Fprintf(tw, "  extracted\t%d documents, %d pages\n", sum.Extracted, sum.Pages())
+	// "read", not "extracted": Extracted counts every document opened this
+	// run, the quarantined and failed with the ok, so the split is given.
+	ok, quarantined, failed := sum.Count(pipeline.StatusOK), sum.Count(pipeline.StatusQuarantined), sum.Count(pipeline.StatusFailed)
+	fmt.Fprintf(tw, "  read\t%d documents (%d ok, %d quarantined, %d failed), %d pages\n", ok+quarantined+failed,
+		ok, quarantined, failed, sum.Pages())
 	if secs > 0 {
 		fmt.Fprintf(tw, "  time\t%s (%.1f docs/s, %.1f pages/s)\n", sum.Elapsed.Round(time.Millisecond), float64(sum.Extracted)/secs, float64(sum.Pages())/secs)
 	}
-	fmt.Fprintf(tw, "  files written\t%d\n", len(sum.Files))
+	// Files are Parquet files, one per table a commit, not one per document.
+	fmt.Fprintf(tw, "  parquet files\t%d written (one per table a commit)\n", len(sum.Files))
 	fmt.Fprintf(tw, "  peak RSS\t%d MB (this process), %d MB (largest worker)\n", sum.PeakRSSKB>>10, sum.WorkerPeakRSSKB>>10)
 	if sum.WorkerCPU > 0 {
 		fmt.Fprintf(tw, "  CPU\t%s (this process), %s (workers): %.1f %%\n", sum.CPU.Round(time.Millisecond), sum.WorkerCPU.Round(time.Millisecond), 100*sum.CPU.Seconds()/sum.WorkerCPU.Seconds())

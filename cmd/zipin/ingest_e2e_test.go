@@ -212,3 +212,27 @@ func TestIngestMissingPath(t *testing.T) {
 		t.Errorf("dataset folder %s written for a usage error: %v", out, err)
 	}
 }
+
+// The run block's words match what they count: "read" is every document
+// opened, split into ok and quarantined (2 reports and an empty file here),
+// and the Parquet files are one per table of the one commit, not one per
+// document: reports, facts and texts (the two reports have no 自评表, so
+// projects and indicators get no rows and no file).
+func TestIngestSummaryWords(t *testing.T) {
+	in, out := t.TempDir(), t.TempDir()
+	copyFile(t, "../../testdata/text/report-utf8.txt", filepath.Join(in, "a.txt"))
+	copyFile(t, "../../testdata/text/report-gbk.txt", filepath.Join(in, "b.txt"))
+	copyFile(t, "../../testdata/text/bad/empty.txt", filepath.Join(in, "empty.txt"))
+	stdout, stderr, code := run(t, "ingest", "--out", out, in)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{
+		"  read           3 documents (2 ok, 1 quarantined, 0 failed), ",
+		"  parquet files  3 written (one per table a commit)\n",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+}
