@@ -16,6 +16,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -531,26 +532,50 @@ type Reason struct {
 }
 
 // TopReasons returns the n most frequent reasons for quarantined or failed
-// documents and unreadable paths. Reasons are grouped on their first 80
-// characters, so reasons that differ only in a trailing detail add up.
-func (c *Catalog) TopReasons(n int) ([]Reason, error) {
-	rows, err := c.db.Query(`SELECT substr(reason, 1, 80) AS r, COUNT(*) AS n FROM (
+// documents and unreadable paths, most frequent first. kind maps a reason
+// to its group (the caller's, e.g. doc.ReasonKind, so that "PDF damaged:
+// xref at 1234" and "PDF damaged: no trailer" add up); nil groups on the
+// first 80 runes, so reasons that differ only in a trailing detail add up.
+func (c *Catalog) TopReasons(n int, kind func(reason string) string) ([]Reason, error) {
+	rows, err := c.db.Query(`SELECT reason, COUNT(*) FROM (
 			SELECT reason FROM documents WHERE status IN ('quarantined', 'failed')
 			UNION ALL SELECT reason FROM inputs WHERE status != '' AND status != 'ignored' AND doc_id = '')
-		GROUP BY r ORDER BY n DESC, r LIMIT ?`, n)
+		GROUP BY reason`)
 	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
 	defer rows.Close()
-	var out []Reason
+	if kind == nil {
+		kind = func(r string) string {
+			if rs := []rune(r); len(rs) > 80 {
+				return string(rs[:80])
+			}
+			return r
+		}
+	}
+	counts := map[string]int{}
 	for rows.Next() {
-		var r Reason
-		if err := rows.Scan(&r.Reason, &r.Count); err != nil {
+		var r string
+		var k int
+		if err := rows.Scan(&r, &k); err != nil {
 			return nil, err
 		}
-		out = append(out, r)
+		counts[kind(r)] += k
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]Reason, 0, len(counts))
+	for r, k := range counts {
+		out = append(out, Reason{Reason: r, Count: k})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Count > out[j].Count || out[i].Count == out[j].Count && out[i].Reason < out[j].Reason
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out, nil
 }
 
 // Ignored returns the input paths left out by name, with the reason, in

@@ -1,6 +1,8 @@
 package catalog_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"zipin/catalog"
@@ -73,7 +75,7 @@ func TestRecordReconcileAndReport(t *testing.T) {
 			t.Errorf("counts[%s] = %d, want %d (all %v)", k, counts[k], v, counts)
 		}
 	}
-	top, err := c.TopReasons(5)
+	top, err := c.TopReasons(5, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,5 +88,38 @@ func TestRecordReconcileAndReport(t *testing.T) {
 	runs, err := c.Runs(1)
 	if err != nil || len(runs) != 1 || runs[0].Extracted != 2 || runs[0].State != "done" {
 		t.Fatalf("runs = %+v %v", runs, err)
+	}
+}
+
+// TopReasons groups by the caller's kind: two damaged PDFs with different
+// details are one reason counted twice, ahead of the single timeout.
+func TestTopReasonsByKind(t *testing.T) {
+	c, err := catalog.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	run, err := c.StartRun("1.0", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Record(run, []catalog.Doc{
+		{DocID: "a", Source: "a.pdf", Status: catalog.StatusQuarantined, Reason: "PDF damaged: xref at 1234", ExtractorVersion: "1.0"},
+		{DocID: "b", Source: "b.pdf", Status: catalog.StatusQuarantined, Reason: "PDF damaged: no trailer", ExtractorVersion: "1.0"},
+		{DocID: "c", Source: "c.pdf", Status: catalog.StatusFailed, Reason: "timeout after 1s", ExtractorVersion: "1.0"},
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := func(r string) string { h, _, _ := strings.Cut(r, ": "); return h }
+	top, err := c.TopReasons(5, head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(top) != "[{PDF damaged 2} {timeout after 1s 1}]" {
+		t.Errorf("by kind: %v, want PDF damaged ×2, timeout after 1s ×1", top)
+	}
+	if top, _ := c.TopReasons(1, head); len(top) != 1 || top[0].Reason != "PDF damaged" {
+		t.Errorf("top 1: %v", top)
 	}
 }

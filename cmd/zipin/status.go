@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"zipin/catalog"
+	"zipin/extract/doc"
 	"zipin/schema"
 )
 
@@ -61,7 +62,7 @@ func init() {
 			fmt.Fprintf(tw, "total\t%d\n", total)
 			tw.Flush()
 
-			reasons, err := cat.TopReasons(top)
+			reasons, err := cat.TopReasons(top, doc.ReasonKind) // by kind, as the ingest summary counts them
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"zipin/catalog"
+	"zipin/extract/doc"
 	"zipin/schema"
 )
 
@@ -22,7 +23,7 @@ type statusSummary struct {
 }
 
 type statusReason struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason"` // the kind (doc.ReasonKind): "PDF damaged", not each detail
 	Count  int    `json:"count"`
 }
 
@@ -54,7 +55,7 @@ func writeStatusJSON(w io.Writer, cat *catalog.Catalog, out string, top int) err
 	if s.Documents, err = cat.Counts(); err != nil {
 		return err
 	}
-	reasons, err := cat.TopReasons(top)
+	reasons, err := cat.TopReasons(top, doc.ReasonKind) // by kind, as the ingest summary counts them
 	if err != nil {
 		return err
 	}
