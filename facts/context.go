@@ -297,9 +297,7 @@ var bracketUnits = map[string]struct {
 func labelUnitFacts(p *normalize.Page) []Fact {
 	var out []Fact
 	text := p.Text
-	// matches come in order: count runes on from the last one, not from
-	// the start of the page for each (quadratic in a long text)
-	runeAt, byteAt := 0, 0
+	at := runeCursor{text: text}
 	for _, m := range labelUnitRe.FindAllStringSubmatchIndex(text, -1) {
 		// the number must end there: not the start of a longer run of digits or a unit
 		if m[1] < len(text) && strings.ContainsAny(text[m[1]:m[1]+1], "0123456789.%") {
@@ -331,9 +329,7 @@ func labelUnitFacts(p *normalize.Page) []Fact {
 		if metric == "" {
 			continue
 		}
-		runeAt += utf8.RuneCountInString(text[byteAt:m[4]])
-		byteAt = m[4]
-		s := runeAt
+		s := at.at(m[4])
 		v := quantity.Scale(num, bu.factor)
 		if bu.kind == quantity.Score && v > 100 || bu.kind == quantity.Percent && v > 1000 {
 			continue
@@ -344,6 +340,25 @@ func labelUnitFacts(p *normalize.Page) []Fact {
 		})
 	}
 	return out
+}
+
+// runeCursor turns the byte offsets of a text's regexp matches, which come
+// in order, into rune offsets, counting on from the last one asked: a count
+// from the start of the text for each match is quadratic in a long text.
+type runeCursor struct {
+	text           string
+	byteAt, runeAt int // the last byte offset asked and its rune offset
+}
+
+// at returns the rune offset of byte offset b (a rune boundary). An offset
+// before the last one asked is counted again from the start.
+func (c *runeCursor) at(b int) int {
+	if b < c.byteAt {
+		c.byteAt, c.runeAt = 0, 0
+	}
+	c.runeAt += utf8.RuneCountInString(c.text[c.byteAt:b])
+	c.byteAt = b
+	return c.runeAt
 }
 
 // countBesideUnit reports whether the line that declares the unit in force

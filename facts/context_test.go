@@ -44,3 +44,15 @@ func TestCellLabelAsWhole(t *testing.T) {
 		check(string(r))
 	}
 }
+
+// TestRuneCursor checks the counted-on rune offsets against counting from
+// the start, forwards and after a step back.
+func TestRuneCursor(t *testing.T) {
+	text := "总分10098 | 年度资金总额（万元）303010100% ab"
+	c := runeCursor{text: text}
+	for _, b := range []int{0, 3, 6, 11, 11, 38, 14, len(text)} {
+		if got, want := c.at(b), utf8.RuneCountInString(text[:b]); got != want {
+			t.Errorf("at(%d) = %d, want %d", b, got, want)
+		}
+	}
+}

@@ -82,12 +82,13 @@ func gluedRows(p *normalize.Page, facts []Fact) []Fact {
 	}
 	// Text with no separators at all: the row label inside a longer run
 	// (…得分年度资金总额303010100%其中:当年财政拨款…).
+	at := runeCursor{text: text}
 	for _, m := range gluedInText.FindAllStringSubmatchIndex(text, -1) {
 		if m[1] < len(text) && strings.ContainsAny(text[m[1]:m[1]+1], "0123456789.%") {
 			continue
 		}
-		s := len([]rune(text[:m[2]]))
-		t := token{s, s + len([]rune(text[m[2]:m[1]])), text[m[2]:m[1]]}
+		s := at.at(m[2])
+		t := token{s, at.at(m[1]), text[m[2]:m[1]]}
 		if idx.overlaps(t.start, t.end) || overlaps(out, t.start, t.end) {
 			continue
 		}

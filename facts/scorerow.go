@@ -83,8 +83,9 @@ func totalScoreRows(p *normalize.Page) []scoreRow {
 		out = append(out, sr)
 	}
 	// Glued: the cells of a flattened form run together (总分10098).
+	cur := runeCursor{text: p.Text}
 	for _, m := range gluedTotal.FindAllStringSubmatchIndex(p.Text, -1) {
-		at := func(b int) int { return len([]rune(p.Text[:b])) }
+		at := cur.at
 		if m[1] < len(p.Text) && strings.ContainsAny(p.Text[m[1]:m[1]+1], "0123456789.%") {
 			continue
 		}
