@@ -73,6 +73,11 @@ type Options struct {
 	RetryQuarantined bool
 	// SourceURLs maps a path to the URL it was fetched from (the harvester sets it).
 	SourceURLs map[string]string
+	// SourceNames maps a path to the name recorded as its source
+	// (reports.source, the catalog, the messages) in place of the path:
+	// the built-in samples are read from a temporary folder deleted after
+	// the run, and are recorded as "sample:NAME" instead.
+	SourceNames map[string]string
 	// Accept, if set, sees each analyzed document's rows before they are
 	// written; a non-empty answer skips the document with that reason (the
 	// harvester keeps notices and blank forms out this way).
@@ -592,6 +597,9 @@ func presentDocs(dir string) (map[string]catalog.Present, error) {
 // extract, analyze, rows.
 func (r *run) process(ctx context.Context, w *isolate.Worker, path string) result {
 	o := Outcome{Source: path}
+	if n := r.opts.SourceNames[path]; n != "" {
+		o.Source = n
+	}
 	quarantine := func(reason string) result {
 		o.Status, o.Reason = StatusQuarantined, reason
 		return result{o: o, input: &catalog.Input{Path: path, Status: o.Status, Reason: reason}}
@@ -698,6 +706,11 @@ func (r *run) process(ctx context.Context, w *isolate.Worker, path string) resul
 			if why := r.opts.Accept(path, b); why != "" {
 				res.o.Status, res.o.Reason = StatusSkipped, why
 				return res
+			}
+		}
+		if o.Source != path {
+			for i := range b.Reports {
+				b.Reports[i].Source = o.Source // SourceNames
 			}
 		}
 		res.batch = b

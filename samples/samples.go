@@ -15,6 +15,12 @@ import (
 //go:embed *.txt *.docx *.pdf *.xlsx
 var files embed.FS
 
+// SourceName is what the sample written at path is recorded as (reports.source):
+// "sample:" and its file name, e.g. "sample:minqing-farmland-2022-gbk.txt".
+// The folder WriteTo writes into is temporary, so its path would name a
+// file that no longer exists.
+func SourceName(path string) string { return "sample:" + filepath.Base(path) }
+
 // WriteTo copies the sample reports into dir and returns their paths.
 func WriteTo(dir string) ([]string, error) {
 	entries, err := fs.ReadDir(files, ".")

@@ -93,6 +93,13 @@ holds; 130 interrupted by SIGINT or SIGTERM (finished documents committed).`,
 					return err
 				}
 			}
+			var sourceNames map[string]string
+			if sample {
+				sourceNames = map[string]string{}
+				for _, p := range args {
+					sourceNames[p] = samples.SourceName(p)
+				}
+			}
 			for _, a := range args {
 				if _, err := os.Lstat(a); err != nil {
 					// "PATH: no such file or directory", not the syscall's
@@ -110,7 +117,7 @@ holds; 130 interrupted by SIGINT or SIGTERM (finished documents committed).`,
 			if maxInputMB < 0 || maxFacts < 0 || commitEvery < 0 {
 				return usageErr(fmt.Errorf("ingest: --max-input, --max-facts-per-page and --commit-every must not be negative"))
 			}
-			opts := pipeline.Options{Out: out, Force: force, RetryQuarantined: retry, Timeout: timeout, Jobs: jobs,
+			opts := pipeline.Options{Out: out, Force: force, SourceNames: sourceNames, RetryQuarantined: retry, Timeout: timeout, Jobs: jobs,
 				Isolate: isolation, WorkerMemory: workerMemMB << 20, MaxInput: maxInputMB << 20,
 				MaxFactsPerPage: maxFacts, FlushInterval: commitEvery}
 			if verbose {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,6 +71,18 @@ func TestIngestSamples(t *testing.T) {
 	reports, err := schema.ReadTable[schema.Report](out, schema.TableReports)
 	if err != nil || len(reports) != 5 {
 		t.Fatalf("reports %d, %v", len(reports), err)
+	}
+	// The samples are read from a temporary folder deleted after the run:
+	// each is recorded by a stable name, not that path.
+	var sources []string
+	for _, r := range reports {
+		sources = append(sources, r.Source)
+	}
+	sort.Strings(sources)
+	want := "[sample:jiangning-civil-affairs-2023.txt sample:jiangning-relief-table-2023.pdf sample:jiangning-relief-table-2023.xlsx" +
+		" sample:minqing-farmland-2022-gbk.txt sample:qingchuan-agriculture-2023.docx]"
+	if fmt.Sprint(sources) != want {
+		t.Errorf("sources %v, want %s", sources, want)
 	}
 }
 
