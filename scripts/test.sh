@@ -30,6 +30,7 @@ have tesseract || need+=(tesseract-ocr tesseract-ocr-chi-sim)
 have soffice || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 have qpdf || need+=(qpdf)
 [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+[ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && have apt-get; then
     echo "installing test dependencies: ${need[*]}"
@@ -48,4 +49,6 @@ fi
 go vet ./...
 export ZIPIN_SLOW=1
 # The duckdb tag builds `zipin query` and its tests (cgo, embedded DuckDB).
-go test -tags duckdb -count=1 ./...
+# -timeout: the slow tests (ZIPIN_SLOW) of one package can pass Go's default
+# 10 minutes on a loaded 2-core machine; a hang still ends the run.
+go test -tags duckdb -count=1 -timeout 30m ./...
