@@ -11,7 +11,6 @@ import (
 
 	"zipin/extract"
 	"zipin/normalize"
-	"zipin/segment"
 )
 
 // headlineGold is the part of a fixture's gold line these tests check: the
@@ -101,19 +100,7 @@ func analyzeFixture(t *testing.T, path string) *Result {
 	if strings.HasSuffix(path, ".txt") {
 		return analyze(t, string(data))
 	}
-	d, err := extract.Read(context.Background(), filepath.Base(path), data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nd, err := normalize.Document(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seg, err := segment.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Analyze(nd, seg)
+	return analyzeBytes(t, filepath.Base(path), data)
 }
 
 func intOr0(p *int) int {

@@ -1,32 +1,15 @@
 package facts
 
 import (
-	"context"
 	"math"
 	"strings"
 	"testing"
-
-	"zipin/extract"
-	"zipin/normalize"
-	"zipin/segment"
 )
 
 // analyzeText reads an invented report given inline as plain text.
 func analyzeText(t *testing.T, text string) *Result {
 	t.Helper()
-	d, err := extract.Read(context.Background(), "case.txt", []byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	nd, err := normalize.Document(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seg, err := segment.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Analyze(nd, seg)
+	return analyzeBytes(t, "case.txt", []byte(text))
 }
 
 // flatCase is an invented flattened 自评表 and the headline values read from

@@ -1,11 +1,13 @@
 package facts
 
 import (
+	"context"
 	"math"
 	"os"
 	"strings"
 	"testing"
 
+	"zipin/extract"
 	"zipin/extract/doc"
 	textreader "zipin/extract/text"
 	"zipin/internal/testenv"
@@ -15,7 +17,24 @@ import (
 
 func analyze(t *testing.T, s string) *Result {
 	t.Helper()
-	d := &doc.Document{Format: doc.FormatTXT, Pages: []doc.Page{{Number: 1, Blocks: textreader.Blocks(s)}}}
+	return analyzeDoc(t, &doc.Document{Format: doc.FormatTXT, Pages: []doc.Page{{Number: 1, Blocks: textreader.Blocks(s)}}})
+}
+
+// analyzeBytes runs a file's bytes, named name (the name extract.Read sees),
+// through the real extract, normalize and segment stages into Analyze. The
+// facts tests share it so each reads its input the way the pipeline does.
+func analyzeBytes(t *testing.T, name string, data []byte) *Result {
+	t.Helper()
+	d, err := extract.Read(context.Background(), name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return analyzeDoc(t, d)
+}
+
+// analyzeDoc normalizes and segments an extracted document and analyzes it.
+func analyzeDoc(t *testing.T, d *doc.Document) *Result {
+	t.Helper()
 	nd, err := normalize.Document(d)
 	if err != nil {
 		t.Fatal(err)

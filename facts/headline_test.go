@@ -104,19 +104,7 @@ func analyzeFile(t *testing.T, path string) *Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := extract.Read(context.Background(), path, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nd, err := normalize.Document(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seg, err := segment.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Analyze(nd, seg)
+	return analyzeBytes(t, path, data)
 }
 
 // checkEvidence: every chosen candidate's span is its fact's text in the
