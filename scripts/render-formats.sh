@@ -15,15 +15,8 @@ src=$1
 out=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cat >"$tmp/fonts.conf" <<XML
-<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig>
-  <dir>/usr/share/fonts/truetype/wqy</dir>
-  <cachedir>$tmp/fc-cache</cachedir>
-  <match target="pattern"><edit name="family" mode="assign" binding="strong"><string>WenQuanYi Micro Hei</string></edit></match>
-</fontconfig>
-XML
+. "$(dirname "$0")/lib/fonts.sh"
+fonts_conf "$tmp"
 for style in ragged justified; do
 	mkdir -p "$tmp/$style"
 	python3 - "$src" "$tmp/$style" "$style" <<'PY'

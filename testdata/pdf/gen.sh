@@ -13,15 +13,8 @@ trap 'rm -rf "$tmp"' EXIT
 # closest to Word/WPS output; the CFF Noto CJK fonts would come out as
 # Type 3. A private fontconfig offers it only WenQuanYi Micro Hei
 # (fonts-wqy-microhei), whatever family the page asks for.
-cat >"$tmp/fonts.conf" <<XML
-<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig>
-  <dir>/usr/share/fonts/truetype/wqy</dir>
-  <cachedir>$tmp/fc-cache</cachedir>
-  <match target="pattern"><edit name="family" mode="assign" binding="strong"><string>WenQuanYi Micro Hei</string></edit></match>
-</fontconfig>
-XML
+. "$here/../../scripts/lib/fonts.sh"
+fonts_conf "$tmp"
 chrome() { # chrome in.html out.pdf
 	FONTCONFIG_FILE="$tmp/fonts.conf" chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
 		--disable-component-update --no-first-run --user-data-dir="$tmp/profile" \

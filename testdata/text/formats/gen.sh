@@ -8,15 +8,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cat >"$tmp/fonts.conf" <<XML
-<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig>
-  <dir>/usr/share/fonts/truetype/wqy</dir>
-  <cachedir>$tmp/fc-cache</cachedir>
-  <match target="pattern"><edit name="family" mode="assign" binding="strong"><string>WenQuanYi Micro Hei</string></edit></match>
-</fontconfig>
-XML
+. "$here/../../../scripts/lib/fonts.sh"
+fonts_conf "$tmp"
 for f in "$here/../headline/grid-table.html" "$here/../heldout/grid-units.html"; do
 	name=$(basename "$f" .html)
 	FONTCONFIG_FILE="$tmp/fonts.conf" chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
