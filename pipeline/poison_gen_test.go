@@ -5,46 +5,25 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"zipin/internal/testpdf"
 )
 
 // The poison documents of the robustness tests, built here so each test
 // says what is in its input.
-
-// pdfWithObjects writes a PDF of the given objects (1-based, in order) with
-// a correct xref table; object 1 is the catalog.
-func pdfWithObjects(objs ...string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
-}
-
-func stream(dict, data string) string {
-	return fmt.Sprintf("<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(data), data)
-}
 
 // cutCMapPDF is a one-page PDF whose font's ToUnicode CMap is cut off right
 // after a "<", as a truncated download leaves it.
 func cutCMapPDF() []byte {
 	content := "BT /F1 12 Tf 72 720 Td (ABC) Tj ET"
 	cmap := "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CMapName /Cut def\n1 begincodespacerange\n<00> <FF>\nendcodespacerange\n2 beginbfchar\n<41> <4E00>\n<42> <"
-	return pdfWithObjects(
+	return testpdf.Build(
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-		stream("", content),
+		testpdf.Stream("", content),
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
-		stream("", cmap),
+		testpdf.Stream("", cmap),
 	)
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"zipin/internal/testpdf"
+
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/korean"
@@ -76,7 +78,7 @@ func TestCIDCollection(t *testing.T) {
 			font := fmt.Sprintf("<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [6 0 R] >>", c.name)
 			desc := fmt.Sprintf("<< /Type /Font /Subtype /%s /BaseFont /%s /CIDSystemInfo << /Registry (Adobe) /Ordering (%s) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 >>", c.subtype, c.name, c.ordering)
 			fd := fmt.Sprintf("<< /Type /FontDescriptor /FontName /%s /Flags 4 /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 %s >>", c.name, c.file)
-			data := onePage("BT /F1 12 Tf 72 700 Td "+hexOf(code)+" Tj ET", font, desc, fd, stream("", "not a font program"))
+			data := onePage("BT /F1 12 Tf 72 700 Td "+hexOf(code)+" Tj ET", font, desc, fd, testpdf.Stream("", "not a font program"))
 			pd, err := readPageForTest(data, 1)
 			if err != nil {
 				t.Fatal(err)
@@ -122,7 +124,7 @@ func TestEmbeddedEncodingCMap(t *testing.T) {
 		"1 begincidrange <0201> <0201> 3747 endcidrange\n" +
 		"endcmap CMapName currentdict /CMap defineresource pop end end"
 	font := "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding 7 0 R /DescendantFonts [6 0 R] >>"
-	pd, err := readPageForTest(onePage("BT /F1 12 Tf 72 700 Td <01010102010301040201> Tj ET", font, desc, stream("/Type /CMap /CMapName /Custom-H", cmap)), 1)
+	pd, err := readPageForTest(onePage("BT /F1 12 Tf 72 700 Td <01010102010301040201> Tj ET", font, desc, testpdf.Stream("/Type /CMap /CMapName /Custom-H", cmap)), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +137,7 @@ func TestEmbeddedEncodingCMap(t *testing.T) {
 	}
 	// An embedded GBK-EUC-H.
 	font2 := "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding 7 0 R /DescendantFonts [6 0 R] >>"
-	pd, err = readPageForTest(onePage("BT /F1 12 Tf 72 700 Td "+hexOf(gbk(t, "预算执行率"))+" Tj ET", font2, desc, stream("/Type /CMap /CMapName /GBK-EUC-H", "% a copy of Adobe's GBK-EUC-H")), 1)
+	pd, err = readPageForTest(onePage("BT /F1 12 Tf 72 700 Td "+hexOf(gbk(t, "预算执行率"))+" Tj ET", font2, desc, testpdf.Stream("/Type /CMap /CMapName /GBK-EUC-H", "% a copy of Adobe's GBK-EUC-H")), 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"zipin/extract/doc"
+	"zipin/internal/testpdf"
 )
 
 // The damaged-file classes of the readers issue, each built from a sound
@@ -26,12 +27,12 @@ func twoPages() []byte {
 	page := func(content int) string {
 		return fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 7 0 R >> >> /Contents %d 0 R >>", content)
 	}
-	return buildPDF(
+	return testpdf.Build(
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
 		page(5), page(6),
-		stream("", "BT /F1 12 Tf 72 700 Td (Budget 412.60) Tj ET"),
-		stream("", "BT /F1 12 Tf 72 700 Td (Spent 398.15) Tj ET"),
+		testpdf.Stream("", "BT /F1 12 Tf 72 700 Td (Budget 412.60) Tj ET"),
+		testpdf.Stream("", "BT /F1 12 Tf 72 700 Td (Spent 398.15) Tj ET"),
 		helvetica,
 	)
 }
@@ -137,11 +138,11 @@ func TestXrefHugeSubsection(t *testing.T) {
 			t.Errorf("%s: warnings %q", start, d.Warnings)
 		}
 	}
-	empty := buildPDF(
+	empty := testpdf.Build(
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-		stream("", ""),
+		testpdf.Stream("", ""),
 	)
 	data := bytes.Replace(empty, []byte("xref\n0 5\n"), []byte("xref\n0 2\n"), 1)
 	data = bytes.Replace(data, []byte(" n \n0000000"), []byte(" n \n4294967296 3\n0000000"), 1)
@@ -220,11 +221,11 @@ func TestXrefStreamRebuild(t *testing.T) {
 // empty pages.
 func TestUnsupportedFilter(t *testing.T) {
 	for _, filter := range []string{"JBIG2Decode", "CCITTFaxDecode"} {
-		data := buildPDF(
+		data := testpdf.Build(
 			"<< /Type /Catalog /Pages 2 0 R >>",
 			"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 			"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-			stream("/Filter /"+filter, "\x80\x0b\x60\x50\x22\x0c\x0c\x85\x01"),
+			testpdf.Stream("/Filter /"+filter, "\x80\x0b\x60\x50\x22\x0c\x0c\x85\x01"),
 			helvetica,
 		)
 		_, err := Read(context.Background(), "f.pdf", data)

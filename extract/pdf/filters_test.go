@@ -8,6 +8,8 @@ import (
 	"math/bits"
 	"strings"
 	"testing"
+
+	"zipin/internal/testpdf"
 )
 
 // lzwEncode is a PDF LZW encoder (EarlyChange 1) for the test, written
@@ -118,7 +120,7 @@ func TestOwnFilters(t *testing.T) {
 			if !strings.HasPrefix(dict, "/Filter") {
 				dict = "/Filter " + dict
 			}
-			data := buildPDF(
+			data := testpdf.Build(
 				"<< /Type /Catalog /Pages 2 0 R >>",
 				"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 				"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",

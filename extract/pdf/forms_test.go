@@ -3,6 +3,8 @@ package pdf
 import (
 	"strings"
 	"testing"
+
+	"zipin/internal/testpdf"
 )
 
 // TestFormFields: values that live only in a filled form's widgets — drawn
@@ -18,14 +20,14 @@ func TestFormFields(t *testing.T) {
 		"BT /F1 12 Tf 190 610 Td " + hexOf(utf16be("良")) + " Tj ET"
 	// The appearance is drawn in its own space: BBox 0 0 200 20, scaled
 	// by Matrix 0.5 and so fitted twice as large into the Rect.
-	ap := stream("/Type /XObject /Subtype /Form /BBox [0 0 200 20] /Matrix [0.5 0 0 0.5 0 0] /Resources << /Font << /F1 5 0 R >> >>",
+	ap := testpdf.Stream("/Type /XObject /Subtype /Form /BBox [0 0 200 20] /Matrix [0.5 0 0 0.5 0 0] /Resources << /Font << /F1 5 0 R >> >>",
 		"/Tx BMC BT /F1 12 Tf 4 8 Td "+hexOf(utf16be("乡村道路硬化"))+" Tj ET EMC")
 	page := "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R /Annots [6 0 R 7 0 R 8 0 R 9 0 R 11 0 R 12 0 R] >>"
 	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R 7 0 R 8 0 R 9 0 R 11 0 R 12 0 R] >> >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		page,
-		stream("", labels),
+		testpdf.Stream("", labels),
 		font,
 		"<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /Rect [170 692 370 712] /AP << /N 10 0 R >> /V <FEFF4E614E5190538DEF786C5316> >>",
 		"<< /Type /Annot /Subtype /Widget /FT /Tx /T (budget) /Rect [190 666 290 686] /V (412.60) >>",
@@ -36,7 +38,7 @@ func TestFormFields(t *testing.T) {
 		"<< /Type /Annot /Subtype /Widget /FT /Btn /T (g1) /Rect [136 608 148 620] /AS /Off /AP << /N << /Yes 10 0 R /Off 10 0 R >> >> >>",
 		"<< /Type /Annot /Subtype /Widget /FT /Btn /T (g2) /Rect [176 608 188 620] /AS /Yes /AP << /N << /Yes 10 0 R /Off 10 0 R >> >> >>",
 	}
-	d := readBytes(t, buildPDF(objs...))
+	d := readBytes(t, testpdf.Build(objs...))
 	got := strings.Join(pageLines(d), "|")
 	want := "项目名称：乡村道路硬化|预算金额（万元）：412.60|自评得分：92.5|评价等级：☐优☑良"
 	if strings.ReplaceAll(got, " ", "") != want {

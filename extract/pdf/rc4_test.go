@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"zipin/internal/testpdf"
 )
 
 // rc4Encrypt encrypts a plain PDF with the standard handler, RC4 with a
@@ -98,11 +100,11 @@ func rc4Encrypt(plain []byte, bits int) []byte {
 // min(n+5, 16) bytes. The encryptor shares objectKey with the reader; the
 // qpdf-made fixtures (TestEncryption) check 40 and 128 bits independently.
 func TestRC4KeyLengths(t *testing.T) {
-	plain := buildPDF(
+	plain := testpdf.Build(
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-		stream("", "BT /F1 12 Tf 72 700 Td (Budget 412.60) Tj ET"),
+		testpdf.Stream("", "BT /F1 12 Tf 72 700 Td (Budget 412.60) Tj ET"),
 		helvetica,
 		"<< /Title (Budget report 2023) >>",
 	)

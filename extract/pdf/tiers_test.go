@@ -11,33 +11,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
-	"unicode/utf16"
+
+	"zipin/internal/testpdf"
 )
-
-// buildPDF writes a PDF from object bodies (object i+1 is objs[i]; object 1
-// must be the catalog) with a correct xref table.
-func buildPDF(objs ...string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
-	return b.Bytes()
-}
-
-func stream(dict, data string) string {
-	return fmt.Sprintf("<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(data), data)
-}
 
 // onePage builds a one-page PDF: objects 1 catalog, 2 pages, 3 page,
 // 4 content, 5 the font F1, then extra objects from 6 on.
@@ -46,10 +25,10 @@ func onePage(content, font string, extra ...string) []byte {
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-		stream("", content),
+		testpdf.Stream("", content),
 		font,
 	}
-	return buildPDF(append(objs, extra...)...)
+	return testpdf.Build(append(objs, extra...)...)
 }
 
 func hexOf(b []byte) string { return fmt.Sprintf("<%X>", b) }
@@ -144,8 +123,8 @@ func tierCases(t testing.TB) []tierCase {
 			"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+WenQuanYiMicroHei /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
 			"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+WenQuanYiMicroHei /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /DW 1000 /CIDToGIDMap 9 0 R >>",
 			"<< /Type /FontDescriptor /FontName /ABCDEF+WenQuanYiMicroHei /Flags 4 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 8 0 R >>",
-			stream("", string(ttf)),
-			stream("", string(c2g)),
+			testpdf.Stream("", string(ttf)),
+			testpdf.Stream("", string(c2g)),
 		)})
 	}
 	return cases
@@ -199,14 +178,14 @@ func TestFontTiers(t *testing.T) {
 // warning; the other page is still read.
 func TestBadPageSurvives(t *testing.T) {
 	font := "<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /UniGB-UCS2-H /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 >>] >>"
-	data := buildPDF(
+	data := testpdf.Build(
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /Resources << /Font << /F1 5 0 R >> >> /MediaBox [0 0 595 842] >>",
 		"<< /Type /Page /Parent 2 0 R /Contents 6 0 R >>",
 		"<< /Type /Page /Parent 2 0 R /Contents 7 0 R >>",
 		font,
-		stream("", "BT /F1 12 Tf 72 700 Td "+hexOf(utf16be("第一页正文"))+" Tj ET"),
-		stream("/Filter /FlateDecode", "this is not zlib data at all"),
+		testpdf.Stream("", "BT /F1 12 Tf 72 700 Td "+hexOf(utf16be("第一页正文"))+" Tj ET"),
+		testpdf.Stream("/Filter /FlateDecode", "this is not zlib data at all"),
 	)
 	d, err := Read(context.Background(), "bad-page.pdf", data)
 	if err != nil {
@@ -225,13 +204,13 @@ func TestBadPageSurvives(t *testing.T) {
 func TestFormCycleAndSpacing(t *testing.T) {
 	font := "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 126 /Widths [" + strings.TrimSpace(strings.Repeat("500 ", 95)) + "] >>"
 	cjk := "<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /UniGB-UCS2-H /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 >>] >>"
-	form := stream("/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 5 0 R /F2 7 0 R >> /XObject << /X1 6 0 R >> >>",
+	form := testpdf.Stream("/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 5 0 R /F2 7 0 R >> /XObject << /X1 6 0 R >> >>",
 		"BT /F1 10 Tf 72 700 Td [(Budget)-300(total)] TJ ET BT /F2 10 Tf 72 680 Td "+hexOf(utf16be("自评"))+" Tj /F1 10 Tf (96) Tj ET /X1 Do")
-	data := buildPDF(
+	data := testpdf.Build(
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /X1 6 0 R >> >> /Contents 4 0 R >>",
-		stream("", "q 1 0 0 1 0 0 cm /X1 Do Q"),
+		testpdf.Stream("", "q 1 0 0 1 0 0 cm /X1 Do Q"),
 		font,
 		form,
 		cjk,
@@ -288,12 +267,12 @@ func multiPage(pages ...[]pline) []byte {
 		}
 		objs = append(objs,
 			fmt.Sprintf("<< /Type /Page /Parent 2 0 R /Contents %d 0 R >>", 4+2*i),
-			stream("", c.String()))
+			testpdf.Stream("", c.String()))
 		kids += fmt.Sprintf("%d 0 R ", 3+2*i)
 	}
 	objs[1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d /MediaBox [0 0 595 842] /Resources << /Font << /F1 %s >> >> >>", kids, n, font)
 	objs = append(objs, "<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /UniGB-UCS2-H /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 >>] >>")
-	return buildPDF(objs...)
+	return testpdf.Build(objs...)
 }
 
 // TestFurnitureRules: page numbers in their usual forms and a running
@@ -355,11 +334,11 @@ func TestRotatedPage(t *testing.T) {
 	// Runs go up the unrotated page (0 1 -1 0 Tm), so they read left to
 	// right once the page is turned; the run at x=100 displays above the
 	// one at x=130.
-	data := buildPDF(
+	data := testpdf.Build(
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Rotate 90 /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-		stream("", "BT /F1 12 Tf 0 1 -1 0 100 100 Tm "+hexOf(utf16be("第一行"))+" Tj 0 1 -1 0 130 100 Tm "+hexOf(utf16be("第二行"))+" Tj ET"),
+		testpdf.Stream("", "BT /F1 12 Tf 0 1 -1 0 100 100 Tm "+hexOf(utf16be("第一行"))+" Tj 0 1 -1 0 130 100 Tm "+hexOf(utf16be("第二行"))+" Tj ET"),
 		font,
 	)
 	d, err := Read(context.Background(), "rot.pdf", data)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"zipin/extract/doc"
+	"zipin/internal/testpdf"
 )
 
 // TestVerticalWriting: WMode 1 fonts (Identity-V, UniGB-UCS2-V, GBK-EUC-V)
@@ -63,9 +64,9 @@ func TestVerticalWriting(t *testing.T) {
 			"<< /Type /Catalog /Pages 2 0 R >>",
 			"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 			"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R /F2 7 0 R >> >> /Contents 4 0 R >>",
-			stream("", content), font, desc, helvetica,
+			testpdf.Stream("", content), font, desc, helvetica,
 		}
-		lines := pageLines(readBytes(t, buildPDF(objs...)))
+		lines := pageLines(readBytes(t, testpdf.Build(objs...)))
 		if strings.Join(lines, "|") != "Budget report|"+right+"|"+left {
 			t.Errorf("lines %q", lines)
 		}
