@@ -72,13 +72,8 @@ func Handler(d *Data) http.Handler {
 			http.Error(w, "zipin review refuses this correction: it does not carry this session's token (reload the page)", http.StatusForbidden)
 			return
 		}
-		doc, err := d.Doc(r.PathValue("id"))
-		if errors.Is(err, ErrNoDocument) {
-			http.NotFound(w, r)
-			return
-		}
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
+		doc := pathDoc(w, r, d)
+		if doc == nil {
 			return
 		}
 		target, anchor := r.PostFormValue("target"), ""
@@ -111,13 +106,8 @@ func Handler(d *Data) http.Handler {
 		}
 	})
 	mux.HandleFunc("GET /doc/{id}", func(w http.ResponseWriter, r *http.Request) {
-		doc, err := d.Doc(r.PathValue("id"))
-		if errors.Is(err, ErrNoDocument) {
-			http.NotFound(w, r)
-			return
-		}
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
+		doc := pathDoc(w, r, d)
+		if doc == nil {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -127,18 +117,29 @@ func Handler(d *Data) http.Handler {
 		}
 	})
 	mux.HandleFunc("GET /doc/{id}/original", func(w http.ResponseWriter, r *http.Request) {
-		doc, err := d.Doc(r.PathValue("id"))
-		if errors.Is(err, ErrNoDocument) {
-			http.NotFound(w, r)
-			return
-		}
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
+		doc := pathDoc(w, r, d)
+		if doc == nil {
 			return
 		}
 		serveOriginal(w, r, doc.Report)
 	})
 	return hostGuard(mux)
+}
+
+// pathDoc is the document the request's {id} names. When there is none it
+// answers 404, when it cannot be read 500, and returns nil: the caller then
+// has nothing more to write.
+func pathDoc(w http.ResponseWriter, r *http.Request, d *Data) *Doc {
+	doc, err := d.Doc(r.PathValue("id"))
+	if errors.Is(err, ErrNoDocument) {
+		http.NotFound(w, r)
+		return nil
+	}
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return nil
+	}
+	return doc
 }
 
 // serveOriginal sends the file a report was read from, as recorded in
