@@ -12,16 +12,11 @@ command -v soffice >/dev/null || { echo "soffice not found" >&2; exit 1; }
 dir=testdata/blind
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. scripts/lib/office.sh
 mkdir -p "$dir/formats"
 for id in 01 03 05 08 11 14 15 22; do
 	cp "$dir/$id.txt" "$tmp/$id.txt"
 	for target in docx pdf; do
-		# LibreOffice stamps the time into its output: render only what is
-		# missing, so reruns leave the committed files alone.
-		[ -z "${FORCE:-}" ] && [ -e "$dir/formats/$id.$target" ] && continue
-		soffice -env:UserInstallation=file://$tmp/profile --headless --norestore \
-			--infilter="Text (encoded):UTF8,LF,,," --convert-to "$target" \
-			--outdir "$tmp/out" "$tmp/$id.txt" >/dev/null 2>&1
-		mv "$tmp/out/$id.$target" "$dir/formats/$id.$target"
+		office_txt "$tmp" "$id" "$target" "$dir/formats"
 	done
 done

@@ -9,6 +9,7 @@ set -eu
 command -v soffice >/dev/null || { echo "soffice not found" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. scripts/lib/office.sh
 for set in tuning heldout; do
 	dir=testdata/headline/$set
 	mkdir -p "$dir/formats"
@@ -16,14 +17,7 @@ for set in tuning heldout; do
 		id=$(basename "$f" .txt)
 		cp "$f" "$tmp/$id.txt"
 		for target in docx pdf; do
-			# LibreOffice stamps the time into its output: render only what
-			# is missing (FORCE=1 renders all), so reruns leave the
-			# committed files alone.
-			[ -z "${FORCE:-}" ] && [ -e "$dir/formats/$id.$target" ] && continue
-			soffice -env:UserInstallation=file://$tmp/profile --headless --norestore \
-				--infilter="Text (encoded):UTF8,LF,,," --convert-to "$target" \
-				--outdir "$tmp/out" "$tmp/$id.txt" >/dev/null 2>&1
-			mv "$tmp/out/$id.$target" "$dir/formats/$id.$target"
+			office_txt "$tmp" "$id" "$target" "$dir/formats"
 		done
 	done
 done
