@@ -17,7 +17,9 @@ import (
 )
 
 // screenshot is where the browser test leaves its picture of a review page
-// (described in docs/query.md).
+// (described in docs/query.md) when ZIPIN_UPDATE_SCREENSHOT=1; otherwise the
+// picture goes to the test's temporary folder, so a test run never rewrites a
+// tracked file.
 const screenshot = "../testdata/review/review.png"
 
 // browser starts headless Chromium, or skips the test when there is none.
@@ -186,10 +188,14 @@ func TestReviewInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	png := run(t, ctx, chromedp.FullScreenshot(100))
-	if err := os.MkdirAll(filepath.Dir(screenshot), 0o755); err != nil {
+	shot := filepath.Join(t.TempDir(), "review.png")
+	if os.Getenv("ZIPIN_UPDATE_SCREENSHOT") == "1" {
+		shot = screenshot
+	}
+	if err := os.MkdirAll(filepath.Dir(shot), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(screenshot, png, 0o644); err != nil {
+	if err := os.WriteFile(shot, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
 
