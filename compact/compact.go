@@ -15,6 +15,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"zipin/dataset"
 	"zipin/schema"
 	"zipin/version"
 )
@@ -33,17 +34,17 @@ type Result struct {
 
 // Compact compacts the dataset at dir. Within a table, the newest copy of a
 // document wins: the file whose rows were extracted last (its origin batch,
-// see schema.Origin) keeps the document's rows, every other file loses them.
+// see dataset.Origin) keeps the document's rows, every other file loses them.
 func Compact(dir string) (*Result, error) {
 	if _, err := os.Stat(filepath.Join(dir, schema.TableReports)); err != nil {
 		return nil, fmt.Errorf("compact: %s is not a zipin dataset: %w", dir, err)
 	}
-	unlock, err := schema.Lock(dir)
+	unlock, err := dataset.Lock(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	ds, err := schema.Open(dir, version.Extractor)
+	ds, err := dataset.Open(dir, version.Extractor)
 	if err != nil {
 		return nil, err
 	}
@@ -78,9 +79,9 @@ func Compact(dir string) (*Result, error) {
 	return res, nil
 }
 
-func compactTable[T any](dir string, t *schema.Txn, table string, docID func(T) string) (TableStats, error) {
+func compactTable[T any](dir string, t *dataset.Txn, table string, docID func(T) string) (TableStats, error) {
 	var st TableStats
-	files, err := schema.TableFiles(dir, table)
+	files, err := dataset.TableFiles(dir, table)
 	if err != nil {
 		return st, err
 	}
@@ -91,7 +92,7 @@ func compactTable[T any](dir string, t *schema.Txn, table string, docID func(T) 
 	winner := map[string]string{}
 	holds := map[string]map[string]bool{}
 	for _, f := range files {
-		ids, err := schema.FileDocIDs(filepath.Join(dir, f))
+		ids, err := dataset.FileDocIDs(filepath.Join(dir, f))
 		if err != nil {
 			return st, fmt.Errorf("compact: reading %s: %w", f, err)
 		}
@@ -184,7 +185,7 @@ func compactTable[T any](dir string, t *schema.Txn, table string, docID func(T) 
 
 // newer says whether file a holds a later extraction than file b.
 func newer(a, b string) bool {
-	oa, ob := schema.Origin(a), schema.Origin(b)
+	oa, ob := dataset.Origin(a), dataset.Origin(b)
 	if oa != ob {
 		return oa > ob
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"zipin/compact"
+	"zipin/dataset"
 	"zipin/schema"
 )
 
@@ -25,7 +26,7 @@ func batch(version string, year int32, ids ...string) *schema.Batch {
 
 func TestCompactKeepsOneRowPerKeyAndTheNewest(t *testing.T) {
 	dir := t.TempDir()
-	ds, err := schema.Open(dir, "1")
+	ds, err := dataset.Open(dir, "1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func TestCompactKeepsOneRowPerKeyAndTheNewest(t *testing.T) {
 	// are the stale duplicates an older zipin or a hand copy leaves behind.
 	stale := map[string][]byte{}
 	for _, table := range []string{schema.TableReports, schema.TableFacts, schema.TableTexts} {
-		files, _ := schema.TableFiles(dir, table)
+		files, _ := dataset.TableFiles(dir, table)
 		for _, f := range files {
 			b, _ := os.ReadFile(filepath.Join(dir, f))
 			stale[f] = b
@@ -48,7 +49,7 @@ func TestCompactKeepsOneRowPerKeyAndTheNewest(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ds2, _ := schema.Open(dir, "2")
+	ds2, _ := dataset.Open(dir, "2")
 	if _, err := ds2.Commit(batch("2", 2022, "d1")); err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestCompactKeepsOneRowPerKeyAndTheNewest(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	before, _ := schema.ReadTable[schema.Report](dir, schema.TableReports)
+	before, _ := dataset.ReadTable[schema.Report](dir, schema.TableReports)
 	if len(before) != 7 {
 		t.Fatalf("set-up: %d report rows, want 7 (5 documents, 2 stale)", len(before))
 	}
@@ -67,7 +68,7 @@ func TestCompactKeepsOneRowPerKeyAndTheNewest(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%+v", res.Tables)
-	reports, _ := schema.ReadTable[schema.Report](dir, schema.TableReports)
+	reports, _ := dataset.ReadTable[schema.Report](dir, schema.TableReports)
 	seen := map[string]schema.Report{}
 	for _, r := range reports {
 		if _, dup := seen[r.DocID]; dup {
@@ -81,7 +82,7 @@ func TestCompactKeepsOneRowPerKeyAndTheNewest(t *testing.T) {
 	if r := seen["d1"]; r.ExtractorVersion != "2" || r.FiscalYear == nil || *r.FiscalYear != 2022 {
 		t.Errorf("d1 kept the stale row: %+v", r)
 	}
-	texts, _ := schema.ReadTable[schema.Text](dir, schema.TableTexts)
+	texts, _ := dataset.ReadTable[schema.Text](dir, schema.TableTexts)
 	for _, x := range texts {
 		if x.DocID == "d1" && x.Text != "v2" {
 			t.Errorf("texts: d1 kept the stale row %q", x.Text)
@@ -92,7 +93,7 @@ func TestCompactKeepsOneRowPerKeyAndTheNewest(t *testing.T) {
 	}
 	// One file per table, in the table's folder.
 	for _, table := range []string{schema.TableReports, schema.TableFacts, schema.TableTexts} {
-		files, _ := schema.TableFiles(dir, table)
+		files, _ := dataset.TableFiles(dir, table)
 		parts := map[string]int{}
 		for _, f := range files {
 			parts[filepath.Dir(f)]++
@@ -123,14 +124,14 @@ func TestCompactKeepsOneRowPerKeyAndTheNewest(t *testing.T) {
 // reports/fiscal_year=2021/) compacts into the flat layout, rows intact.
 func TestCompactMovesPartitionFoldersOut(t *testing.T) {
 	dir := t.TempDir()
-	ds, err := schema.Open(dir, "1")
+	ds, err := dataset.Open(dir, "1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ds.Commit(batch("1", 2021, "d1", "d2")); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := schema.TableFiles(dir, schema.TableReports)
+	files, _ := dataset.TableFiles(dir, schema.TableReports)
 	old := filepath.Join(dir, schema.TableReports, "fiscal_year=2021", filepath.Base(files[0]))
 	if err := os.MkdirAll(filepath.Dir(old), 0o755); err != nil {
 		t.Fatal(err)
@@ -141,14 +142,14 @@ func TestCompactMovesPartitionFoldersOut(t *testing.T) {
 	if _, err := compact.Compact(dir); err != nil {
 		t.Fatal(err)
 	}
-	files, _ = schema.TableFiles(dir, schema.TableReports)
+	files, _ = dataset.TableFiles(dir, schema.TableReports)
 	if len(files) != 1 || filepath.Dir(files[0]) != schema.TableReports {
 		t.Errorf("reports files after compaction: %v, want one in reports/", files)
 	}
 	if _, err := os.Stat(filepath.Dir(old)); !os.IsNotExist(err) {
 		t.Errorf("empty partition folder left: %v", err)
 	}
-	rows, _ := schema.ReadTable[schema.Report](dir, schema.TableReports)
+	rows, _ := dataset.ReadTable[schema.Report](dir, schema.TableReports)
 	if len(rows) != 2 || rows[0].FiscalYear == nil || *rows[0].FiscalYear != 2021 {
 		t.Errorf("rows after compaction: %+v", rows)
 	}

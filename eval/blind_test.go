@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"zipin/dataset"
 	"zipin/eval"
 	"zipin/pipeline"
 	"zipin/schema"
@@ -68,13 +69,13 @@ func TestBlindSet(t *testing.T) {
 		}
 	}
 	ds := &eval.Dataset{}
-	if ds.Reports, err = schema.ReadTable[schema.Report](out, schema.TableReports); err != nil {
+	if ds.Reports, err = dataset.ReadTable[schema.Report](out, schema.TableReports); err != nil {
 		t.Fatal(err)
 	}
-	if ds.Facts, err = schema.ReadTable[schema.Fact](out, schema.TableFacts); err != nil {
+	if ds.Facts, err = dataset.ReadTable[schema.Fact](out, schema.TableFacts); err != nil {
 		t.Fatal(err)
 	}
-	if ds.Texts, err = schema.ReadTable[schema.Text](out, schema.TableTexts); err != nil {
+	if ds.Texts, err = dataset.ReadTable[schema.Text](out, schema.TableTexts); err != nil {
 		t.Fatal(err)
 	}
 	res := eval.Compare(golds, docs, ds)

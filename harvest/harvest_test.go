@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"zipin/dataset"
 	"zipin/harvest"
 	"zipin/harvest/portaltest"
 	"zipin/samples"
@@ -240,7 +241,7 @@ func checkDataset(t *testing.T, p *portaltest.Portal, out string) {
 		t.Errorf("harvest_originals: %d rows, %d not ingested; want %d rows, all ingested", n, pending, len(files)+len(lookalike))
 	}
 	// Every reports row is unique and traceable to a URL whose file has its sha.
-	reports, err := schema.ReadTable[schema.Report](out, schema.TableReports)
+	reports, err := dataset.ReadTable[schema.Report](out, schema.TableReports)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"zipin/catalog"
+	"zipin/dataset"
 	"zipin/internal/testenv"
 	"zipin/isolate/isolatetest"
 	"zipin/schema"
@@ -79,24 +80,24 @@ func snapshot(t *testing.T, dir string) map[string][]string {
 		}
 		sort.Strings(out[table])
 	}
-	reports, err := schema.ReadTable[schema.Report](dir, schema.TableReports)
+	reports, err := dataset.ReadTable[schema.Report](dir, schema.TableReports)
 	for i := range reports {
 		reports[i].ExtractedAt = time.Time{}
 	}
 	add(schema.TableReports, reports, err)
-	facts, err := schema.ReadTable[schema.Fact](dir, schema.TableFacts)
+	facts, err := dataset.ReadTable[schema.Fact](dir, schema.TableFacts)
 	add(schema.TableFacts, facts, err)
-	texts, err := schema.ReadTable[schema.Text](dir, schema.TableTexts)
+	texts, err := dataset.ReadTable[schema.Text](dir, schema.TableTexts)
 	add(schema.TableTexts, texts, err)
-	projects, err := schema.ReadTable[schema.Project](dir, schema.TableProjects)
+	projects, err := dataset.ReadTable[schema.Project](dir, schema.TableProjects)
 	add(schema.TableProjects, projects, err)
-	inds, err := schema.ReadTable[schema.Indicator](dir, schema.TableIndicators)
+	inds, err := dataset.ReadTable[schema.Indicator](dir, schema.TableIndicators)
 	add(schema.TableIndicators, inds, err)
 	return out
 }
 
 func reportFiles(dir string) int {
-	files, _ := schema.TableFiles(dir, schema.TableReports)
+	files, _ := dataset.TableFiles(dir, schema.TableReports)
 	return len(files)
 }
 

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"zipin/catalog"
+	"zipin/dataset"
 	"zipin/extract"
 	"zipin/extract/doc"
 	"zipin/isolate"
@@ -392,12 +393,12 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 	if opts.FlushInterval <= 0 {
 		opts.FlushInterval = DefaultFlushInterval
 	}
-	unlock, err := schema.Lock(opts.Out)
+	unlock, err := dataset.Lock(opts.Out)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	ds, err := schema.Open(opts.Out, version.Extractor)
+	ds, err := dataset.Open(opts.Out, version.Extractor)
 	if err != nil {
 		return nil, err
 	}
@@ -575,7 +576,7 @@ func notAReport(path string, size int64) (string, error) {
 
 // presentDocs reads what the dataset holds: one reports row per document.
 func presentDocs(dir string) (map[string]catalog.Present, error) {
-	rows, err := schema.ReadTable[struct {
+	rows, err := dataset.ReadTable[struct {
 		DocID            string `parquet:"doc_id"`
 		Source           string `parquet:"source"`
 		Format           string `parquet:"format"`
@@ -928,7 +929,7 @@ func sizeMB(n int64) string {
 // writer is the single goroutine that commits batches and catalog rows.
 type writer struct {
 	r     *run
-	ds    *schema.Dataset
+	ds    *dataset.Dataset
 	cat   *catalog.Catalog
 	sum   *Summary
 	start time.Time
@@ -961,7 +962,7 @@ func (w *writer) add(res result) error {
 			Extract: o.Extract, Analyze: o.Analyze, Pages: o.Pages, Facts: o.Facts}
 		if res.batch != nil && len(res.batch.Reports) > 0 {
 			// Until the commit names the file, remember the partition.
-			d.Files = []string{schema.PartitionDir(res.batch.Reports[0].FiscalYear)}
+			d.Files = []string{dataset.PartitionDir(res.batch.Reports[0].FiscalYear)}
 		}
 		w.docs = append(w.docs, d)
 	}
@@ -1025,7 +1026,7 @@ func (w *writer) flush() error {
 		}
 		w.sum.Files = append(w.sum.Files, files...)
 		if len(files) > 0 {
-			batchID = schema.Origin(files[0])
+			batchID = dataset.Origin(files[0])
 		}
 		for _, i := range w.pending {
 			w.committed[w.sum.Outcomes[i].DocID] = true

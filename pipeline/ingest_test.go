@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"zipin/catalog"
+	"zipin/dataset"
 	"zipin/extract"
 	"zipin/extract/doc"
 	"zipin/isolate/isolatetest"
@@ -146,7 +147,7 @@ func TestIngestGoodAndBadFilesInParallel(t *testing.T) {
 	if sum.Count("ok") != nOK {
 		t.Errorf("ok = %d, want %d", sum.Count("ok"), nOK)
 	}
-	reports, err := schema.ReadTable[schema.Report](out, schema.TableReports)
+	reports, err := dataset.ReadTable[schema.Report](out, schema.TableReports)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +210,7 @@ func TestForceReextractsWithoutDuplicates(t *testing.T) {
 	if _, err := Ingest(context.Background(), opts, []string{in}); err != nil {
 		t.Fatal(err)
 	}
-	first, _ := schema.ReadTable[schema.Report](out, schema.TableReports)
+	first, _ := dataset.ReadTable[schema.Report](out, schema.TableReports)
 	opts.Force = true
 	sum, err := Ingest(context.Background(), opts, []string{in})
 	if err != nil {
@@ -222,7 +223,7 @@ func TestForceReextractsWithoutDuplicates(t *testing.T) {
 		ids := map[string]int{}
 		switch table {
 		case schema.TableReports:
-			rows, _ := schema.ReadTable[schema.Report](out, table)
+			rows, _ := dataset.ReadTable[schema.Report](out, table)
 			for _, r := range rows {
 				ids[r.DocID]++
 			}
@@ -237,12 +238,12 @@ func TestForceReextractsWithoutDuplicates(t *testing.T) {
 				}
 			}
 		case schema.TableTexts:
-			rows, _ := schema.ReadTable[schema.Text](out, table)
+			rows, _ := dataset.ReadTable[schema.Text](out, table)
 			for _, r := range rows {
 				ids[fmt.Sprint(r.DocID, r.Page)]++
 			}
 		case schema.TableFacts:
-			rows, _ := schema.ReadTable[schema.Fact](out, table)
+			rows, _ := dataset.ReadTable[schema.Fact](out, table)
 			for _, r := range rows {
 				ids[fmt.Sprint(r.DocID, r.Seq)]++
 			}

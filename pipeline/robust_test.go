@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"zipin/catalog"
+	"zipin/dataset"
 	"zipin/internal/testenv"
 	"zipin/isolate"
 	"zipin/isolate/isolatetest"
@@ -112,7 +113,7 @@ func TestPoisonDocumentsEachQuarantined(t *testing.T) {
 			if len(got) != len(good)+len(rc.poison) {
 				t.Errorf("%d outcomes, want %d", len(got), len(good)+len(rc.poison))
 			}
-			reports, err := schema.ReadTable[schema.Report](out, schema.TableReports)
+			reports, err := dataset.ReadTable[schema.Report](out, schema.TableReports)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -309,7 +310,7 @@ func TestCommitsByTimeAndStopsWhenTold(t *testing.T) {
 		done <- ret{s, err}
 	}()
 	for {
-		rows, _ := schema.ReadTable[schema.Report](out, schema.TableReports)
+		rows, _ := dataset.ReadTable[schema.Report](out, schema.TableReports)
 		if len(rows) == 3 {
 			break
 		}
@@ -416,7 +417,7 @@ func TestSIGTERMDuringAStuckDocument(t *testing.T) {
 			t.Fatalf("ingest ended (%v) before the looping document", err)
 		case <-time.After(50 * time.Millisecond):
 		}
-		rows, _ := schema.ReadTable[schema.Report](out, schema.TableReports)
+		rows, _ := dataset.ReadTable[schema.Report](out, schema.TableReports)
 		if len(rows) == 1 && len(childPIDsOf(cmd.Process.Pid)) > 0 {
 			break
 		}
@@ -479,7 +480,7 @@ func TestFailedCommitSummaryTellsWhatIsWritten(t *testing.T) {
 	if err == nil || sum == nil || sum.CommitError == nil {
 		t.Fatalf("want a commit error, got %v", err)
 	}
-	reports, _ := schema.ReadTable[schema.Report](out, schema.TableReports)
+	reports, _ := dataset.ReadTable[schema.Report](out, schema.TableReports)
 	if len(reports) != 2 || sum.InDataset != 2 || sum.Count(StatusOK) != 2 || sum.Count(StatusFailed) != 2 {
 		t.Errorf("dataset %d reports; summary: %d in dataset, %d ok, %d failed; want 2, 2, 2, 2", len(reports), sum.InDataset, sum.Count(StatusOK), sum.Count(StatusFailed))
 	}

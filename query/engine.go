@@ -10,9 +10,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/duckdb/duckdb-go/v2" // also registers the "duckdb" database/sql driver
+	"zipin/dataset"
 
-	"zipin/schema"
+	"github.com/duckdb/duckdb-go/v2" // also registers the "duckdb" database/sql driver
 )
 
 // Available says whether this build has the DuckDB engine.
@@ -60,13 +60,13 @@ func Open(dir string) (*Engine, error) {
 
 // createView defines one table's view.
 //
-// The writer no longer partitions (schema/dataset.go), and fiscal_year is a
+// The writer no longer partitions (dataset/dataset.go), and fiscal_year is a
 // column inside every file. hive_partitioning=false keeps it so for datasets
 // written partitioned by an older zipin (fiscal_year=2021/ folders, whose
 // files carry the column too), where DuckDB would otherwise take the value
 // from the folder name and type it BIGINT.
 func (e *Engine) createView(v view) error {
-	files, err := schema.TableFiles(e.dir, v.table)
+	files, err := dataset.TableFiles(e.dir, v.table)
 	if err != nil {
 		return fmt.Errorf("query: listing %s: %w", filepath.Join(e.dir, v.table), err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"zipin/dataset"
 	"zipin/query/fixture"
 	"zipin/schema"
 )
@@ -223,7 +224,7 @@ func TestFiscalYear(t *testing.T) {
 // columns, rather than an error.
 func TestEmptyTables(t *testing.T) {
 	dir := t.TempDir()
-	ds, err := schema.Open(dir, "t")
+	ds, err := dataset.Open(dir, "t")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +277,7 @@ func TestEmptyTables(t *testing.T) {
 // INTEGER. The folder name here disagrees with the file, to show which wins.
 func TestOldPartitionFoldersReadFromFiles(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := schema.Open(dir, "t"); err != nil {
+	if _, err := dataset.Open(dir, "t"); err != nil {
 		t.Fatal(err)
 	}
 	part := filepath.Join(dir, "reports", "fiscal_year=2021")

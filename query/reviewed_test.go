@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"zipin/dataset"
 	"zipin/query/fixture"
 	"zipin/schema"
 )
@@ -19,7 +20,7 @@ func TestReportsReviewed(t *testing.T) {
 	if _, err := fixture.Write(dir); err != nil {
 		t.Fatal(err)
 	}
-	ds, err := schema.Open(dir, "test")
+	ds, err := dataset.Open(dir, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

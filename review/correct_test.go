@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"zipin/dataset"
 	"zipin/pipeline"
 	"zipin/schema"
 )
@@ -134,7 +135,7 @@ func TestCorrectInBrowser(t *testing.T) {
 	if got := run(t, ctx, chromedp.Evaluate[string](reviewText)); !strings.Contains(got, want) {
 		t.Errorf("after a reload, the page shows %q", got)
 	}
-	rows, err := schema.ReadTable[schema.Correction](out, schema.TableCorrections)
+	rows, err := dataset.ReadTable[schema.Correction](out, schema.TableCorrections)
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("corrections table: %v, %+v", err, rows)
 	}
@@ -183,7 +184,7 @@ func TestCorrectInBrowser(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a POST without the token: %d", resp.StatusCode)
 	}
-	if rows, _ := schema.ReadTable[schema.Correction](out, schema.TableCorrections); len(rows) != 2 {
+	if rows, _ := dataset.ReadTable[schema.Correction](out, schema.TableCorrections); len(rows) != 2 {
 		t.Errorf("%d corrections after refused posts, want 2", len(rows))
 	}
 

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 
+	"zipin/dataset"
 	"zipin/harvest"
 	"zipin/schema"
 	"zipin/version"
@@ -65,7 +66,7 @@ func Load(dir string) (*Data, error) {
 		return nil, fmt.Errorf("review: dataset %s: not a directory", dir)
 	}
 	d := &Data{Dir: dir, byID: map[string]int{}}
-	reports, err := schema.ReadTable[schema.Report](dir, schema.TableReports)
+	reports, err := dataset.ReadTable[schema.Report](dir, schema.TableReports)
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
@@ -92,7 +93,7 @@ func Load(dir string) (*Data, error) {
 
 // readCorrections reads the corrections table by document, oldest first.
 func readCorrections(dir string) (map[string][]schema.Correction, error) {
-	rows, err := schema.ReadTable[schema.Correction](dir, schema.TableCorrections)
+	rows, err := dataset.ReadTable[schema.Correction](dir, schema.TableCorrections)
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
@@ -110,12 +111,12 @@ func readCorrections(dir string) (map[string][]schema.Correction, error) {
 // the dataset's writer lock, so it fails while an ingest writes) and shows
 // them from then on.
 func (d *Data) Correct(cs ...schema.Correction) error {
-	unlock, err := schema.Lock(d.Dir)
+	unlock, err := dataset.Lock(d.Dir)
 	if err != nil {
 		return fmt.Errorf("review: %w", err)
 	}
 	defer unlock()
-	ds, err := schema.Open(d.Dir, version.Extractor)
+	ds, err := dataset.Open(d.Dir, version.Extractor)
 	if err != nil {
 		return fmt.Errorf("review: %w", err)
 	}
@@ -253,7 +254,7 @@ func readRows(dir string, doc *Doc) error {
 func (d *Data) FactCounts() (map[string]int, error) {
 	d.countOnce.Do(func() {
 		d.factCounts = map[string]int{}
-		files, err := schema.TableFiles(d.Dir, schema.TableFacts)
+		files, err := dataset.TableFiles(d.Dir, schema.TableFacts)
 		if err != nil {
 			d.countErr = err
 			return

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"zipin/dataset"
 	"zipin/schema"
 )
 
@@ -138,7 +139,7 @@ func writeLong(t *testing.T) (*Data, *schema.Batch) {
 // writeBatch commits a batch to the dataset in dir.
 func writeBatch(t *testing.T, dir string, b *schema.Batch) {
 	t.Helper()
-	ds, err := schema.Open(dir, "test")
+	ds, err := dataset.Open(dir, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

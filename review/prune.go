@@ -6,9 +6,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/parquet-go/parquet-go"
+	"zipin/dataset"
 
-	"zipin/schema"
+	"github.com/parquet-go/parquet-go"
 )
 
 // mayHold says whether the Parquet file at path may hold rows of docID, by
@@ -50,7 +50,7 @@ func mayHold(path, docID string) (bool, error) {
 // readDoc reads one document's rows of a table, opening only the files
 // that may hold it; like Load, the last row of a key wins.
 func readDoc[T any](dir, table, docID string, doc func(T) string, key func(T) string) ([]T, error) {
-	files, err := schema.TableFiles(dir, table)
+	files, err := dataset.TableFiles(dir, table)
 	if err != nil {
 		return nil, fmt.Errorf("review: dataset %s: %w", dir, err)
 	}

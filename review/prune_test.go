@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"zipin/dataset"
 	"zipin/schema"
 )
 
@@ -37,7 +38,7 @@ func synthetic(n, from int) *schema.Batch {
 // writeSynthetic writes n synthetic reports in batches of 100, as an
 // import commits them.
 func writeSynthetic(tb testing.TB, dir string, n int) {
-	ds, err := schema.Open(dir, "bench")
+	ds, err := dataset.Open(dir, "bench")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -54,7 +55,7 @@ func TestLoadDocPrunes(t *testing.T) {
 	dir := t.TempDir()
 	writeSynthetic(t, dir, 300) // three batches: three files per table
 	id := synthetic(1, 150).Reports[0].DocID
-	files, err := schema.TableFiles(dir, schema.TableFacts)
+	files, err := dataset.TableFiles(dir, schema.TableFacts)
 	if err != nil || len(files) != 3 {
 		t.Fatalf("%v, %v", files, err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"golang.org/x/net/html"
 
+	"zipin/dataset"
 	"zipin/query/fixture"
 	"zipin/schema"
 )
@@ -265,7 +266,7 @@ func TestDuplicateDocKeepsLastFile(t *testing.T) {
 	if _, err := fixture.Write(dir); err != nil {
 		t.Fatal(err)
 	}
-	files, err := schema.TableFiles(dir, schema.TableReports)
+	files, err := dataset.TableFiles(dir, schema.TableReports)
 	if err != nil {
 		t.Fatal(err)
 	}

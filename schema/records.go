@@ -1,7 +1,8 @@
-// Package schema holds the typed records of the zipin dataset and writes
-// them as Parquet. The tables and columns follow CONTRACT.md (docs/SCHEMA.md
-// in this repository documents each one); columns may be added, never renamed
-// or dropped.
+// Package schema holds the typed records of the zipin dataset and their
+// Parquet schema: table names and the options every file is written with.
+// Package dataset writes and reads them. The tables and columns follow
+// CONTRACT.md (docs/SCHEMA.md in this repository documents each one);
+// columns may be added, never renamed or dropped.
 package schema
 
 import "time"

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"zipin/dataset"
 	"zipin/eval"
 	"zipin/pipeline"
 	"zipin/schema"
@@ -115,13 +116,13 @@ a floor that nothing measured is not met.`,
 				}
 			}
 			ds := &eval.Dataset{}
-			if ds.Reports, err = schema.ReadTable[schema.Report](out, schema.TableReports); err != nil {
+			if ds.Reports, err = dataset.ReadTable[schema.Report](out, schema.TableReports); err != nil {
 				return err
 			}
-			if ds.Facts, err = schema.ReadTable[schema.Fact](out, schema.TableFacts); err != nil {
+			if ds.Facts, err = dataset.ReadTable[schema.Fact](out, schema.TableFacts); err != nil {
 				return err
 			}
-			if ds.Texts, err = schema.ReadTable[schema.Text](out, schema.TableTexts); err != nil {
+			if ds.Texts, err = dataset.ReadTable[schema.Text](out, schema.TableTexts); err != nil {
 				return err
 			}
 			res := eval.Compare(all, docs, ds)

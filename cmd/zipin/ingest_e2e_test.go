@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"zipin/dataset"
 	"zipin/internal/testenv"
 	"zipin/isolate/isolatetest"
 	"zipin/schema"
@@ -68,7 +69,7 @@ func TestIngestSamples(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
 		}
 	}
-	reports, err := schema.ReadTable[schema.Report](out, schema.TableReports)
+	reports, err := dataset.ReadTable[schema.Report](out, schema.TableReports)
 	if err != nil || len(reports) != 5 {
 		t.Fatalf("reports %d, %v", len(reports), err)
 	}
@@ -145,7 +146,7 @@ func TestIngestBadInput(t *testing.T) {
 	if strings.Contains(stderr, "panic") {
 		t.Errorf("panic:\n%s", stderr)
 	}
-	reports, err := schema.ReadTable[schema.Report](out, schema.TableReports)
+	reports, err := dataset.ReadTable[schema.Report](out, schema.TableReports)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,8 +173,8 @@ func TestIngestTwiceKeepsOneRowPerDoc(t *testing.T) {
 	if _, stderr, code := run(t, "ingest", "--force", "--out", out, in); code != 0 {
 		t.Fatalf("forced run: exit %d: %s", code, stderr)
 	}
-	reports, _ := schema.ReadTable[schema.Report](out, schema.TableReports)
-	texts, _ := schema.ReadTable[schema.Text](out, schema.TableTexts)
+	reports, _ := dataset.ReadTable[schema.Report](out, schema.TableReports)
+	texts, _ := dataset.ReadTable[schema.Text](out, schema.TableTexts)
 	seen := map[string]int{}
 	for _, r := range reports {
 		seen[r.DocID]++
@@ -193,8 +194,8 @@ func TestProvenanceOnSeed(t *testing.T) {
 	if _, stderr, code := run(t, "ingest", "--out", out, seed); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	facts, _ := schema.ReadTable[schema.Fact](out, schema.TableFacts)
-	texts, _ := schema.ReadTable[schema.Text](out, schema.TableTexts)
+	facts, _ := dataset.ReadTable[schema.Fact](out, schema.TableFacts)
+	texts, _ := dataset.ReadTable[schema.Text](out, schema.TableTexts)
 	if len(facts) < 30 {
 		t.Fatalf("only %d facts", len(facts))
 	}

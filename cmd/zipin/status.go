@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"zipin/catalog"
+	"zipin/dataset"
 	"zipin/extract/doc"
 	"zipin/schema"
 )
@@ -130,7 +131,7 @@ func init() {
 			}
 			fmt.Fprintln(w, "\ndataset files:")
 			for _, t := range schema.Tables {
-				files, err := schema.TableFiles(out, t)
+				files, err := dataset.TableFiles(out, t)
 				if err != nil {
 					return err
 				}
@@ -146,7 +147,7 @@ func init() {
 }
 
 // ingestRunning says whether a process holds the dataset's write lock
-// (schema.Lock), probed with a shared lock on a read-only descriptor so it
+// (dataset.Lock), probed with a shared lock on a read-only descriptor so it
 // works where status may not write.
 func ingestRunning(dir string) bool {
 	f, err := os.Open(filepath.Join(dir, ".lock"))

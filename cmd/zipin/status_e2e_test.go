@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"zipin/catalog"
+	"zipin/dataset"
 	"zipin/isolate/isolatetest"
 	"zipin/schema"
 )
@@ -113,7 +114,7 @@ func TestStatusListsIgnoredAndKilledReadOnly(t *testing.T) {
 // A run that fails at run time has its own exit status, not the usage one.
 func TestRuntimeFailureExitStatus(t *testing.T) {
 	out := t.TempDir()
-	unlock, err := schema.Lock(out)
+	unlock, err := dataset.Lock(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +162,7 @@ func TestInterruptedIngestExitStatus(t *testing.T) {
 			t.Fatalf("ingest ended (%v) early:\n%s\n%s", err, o.String(), e.String())
 		case <-time.After(50 * time.Millisecond):
 		}
-		rows, _ := schema.ReadTable[schema.Report](out, schema.TableReports)
+		rows, _ := dataset.ReadTable[schema.Report](out, schema.TableReports)
 		if len(rows) != 1 {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"zipin/catalog"
+	"zipin/dataset"
 	"zipin/extract/doc"
 	"zipin/schema"
 )
@@ -83,7 +84,7 @@ func writeStatusJSON(w io.Writer, cat *catalog.Catalog, out string, top int) err
 			r.Extracted, r.Skipped, r.Ignored, r.Quarantined, r.Failed, r.Pages, r.Facts})
 	}
 	for _, t := range schema.Tables {
-		files, err := schema.TableFiles(out, t)
+		files, err := dataset.TableFiles(out, t)
 		if err != nil {
 			return err
 		}

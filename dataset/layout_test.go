@@ -1,4 +1,4 @@
-package schema_test
+package dataset_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
+	"zipin/dataset"
 	"zipin/query/fixture"
 	"zipin/schema"
 )
@@ -33,7 +34,7 @@ func TestLayoutReadsAsOneArrowDataset(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A second batch, so tables have several files; its report has no year.
-	ds, err := schema.Open(dir, "test")
+	ds, err := dataset.Open(dir, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestLayoutReadsAsOneArrowDataset(t *testing.T) {
 	// money DECIMAL(18,2) exact.
 	years := map[string]string{}
 	budgets := map[string]string{}
-	files, _ := schema.TableFiles(dir, schema.TableReports)
+	files, _ := dataset.TableFiles(dir, schema.TableReports)
 	for _, f := range files {
 		tbl := readArrow(t, filepath.Join(dir, f))
 		sch := tbl.Schema()

@@ -1,4 +1,9 @@
-package schema
+// Package dataset is the engine of the zipin output folder: the run lock,
+// staged transactions, the MANIFEST commit and crash recovery on Open,
+// superseding a re-extracted document's rows, and the readers of its tables.
+// The rows it writes and their Parquet schema (table names, writer options)
+// are package schema's.
+package dataset
 
 import (
 	"crypto/rand"
@@ -17,39 +22,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"zipin/internal/atomicfile"
+	"zipin/schema"
 )
-
-// Table names, which are also the dataset's folder names.
-const (
-	TableReports    = "reports"
-	TableFacts      = "facts"
-	TableTexts      = "texts"
-	TableProjects   = "projects"
-	TableIndicators = "indicators"
-	// TableCorrections holds the auditors' corrections. It is not in
-	// Tables: a batch never writes or supersedes it, so re-extraction keeps
-	// every correction (AppendCorrections is its only writer).
-	TableCorrections = "corrections"
-)
-
-// Tables lists every table in the order a batch writes them. reports comes
-// last so that a reader polling the folder sees a document's details before
-// its headline row.
-var Tables = []string{TableTexts, TableFacts, TableProjects, TableIndicators, TableReports}
-
-// A table's files sit directly in its folder, not in Hive partition folders.
-// Partitioning by fiscal_year wrote the column both in the folder name and in
-// the files, which pandas/pyarrow refuse to merge (int32 vs dictionary) and
-// Spark refuses as a duplicate column; with the column only in the path,
-// DuckDB would type it BIGINT and lose it when one file is read alone. Flat
-// folders read the same in DuckDB, pyarrow/pandas and Spark with their
-// defaults, and DuckDB still skips row groups by their fiscal_year
-// statistics. Datasets written partitioned still read (the files carry the
-// column); `zipin compact` moves their rows into the flat layout.
-
-// MaxRowsPerRowGroup bounds the rows a writer buffers, so memory does not
-// grow with the corpus.
-const MaxRowsPerRowGroup = 50_000
 
 const stagingDir = ".staging"
 
@@ -81,7 +55,7 @@ func Open(dir, extractorVersion string) (*Dataset, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", dir, err)
 	}
-	for _, t := range Tables {
+	for _, t := range schema.Tables {
 		if err := os.MkdirAll(filepath.Join(dir, t), 0o755); err != nil {
 			return nil, fmt.Errorf("dataset %s: %w", dir, err)
 		}
@@ -200,7 +174,7 @@ func newBatchID() string {
 // documents in the batch that already sit in older files are dropped from
 // those files (which are rewritten as new files), so no query sees two rows
 // for a doc_id.
-func (d *Dataset) Commit(b *Batch) (files []string, err error) {
+func (d *Dataset) Commit(b *schema.Batch) (files []string, err error) {
 	if b.Len() == 0 && len(b.Texts) == 0 {
 		return nil, nil
 	}
@@ -219,19 +193,19 @@ func (d *Dataset) Commit(b *Batch) (files []string, err error) {
 	}
 	stage := t.Stage
 	name := "part-" + t.id + ".parquet"
-	if err := stageTable(d, stage, TableTexts, name, b.Texts); err != nil {
+	if err := stageTable(d, stage, schema.TableTexts, name, b.Texts); err != nil {
 		return nil, err
 	}
-	if err := stageTable(d, stage, TableFacts, name, b.Facts); err != nil {
+	if err := stageTable(d, stage, schema.TableFacts, name, b.Facts); err != nil {
 		return nil, err
 	}
-	if err := stageTable(d, stage, TableProjects, name, b.Projects); err != nil {
+	if err := stageTable(d, stage, schema.TableProjects, name, b.Projects); err != nil {
 		return nil, err
 	}
-	if err := stageTable(d, stage, TableIndicators, name, b.Indicators); err != nil {
+	if err := stageTable(d, stage, schema.TableIndicators, name, b.Indicators); err != nil {
 		return nil, err
 	}
-	if err := stageTable(d, stage, TableReports, name, b.Reports); err != nil {
+	if err := stageTable(d, stage, schema.TableReports, name, b.Reports); err != nil {
 		return nil, err
 	}
 	// Old files holding rows of replaced documents are rewritten without them.
@@ -332,6 +306,16 @@ func stageTable[T any](d *Dataset, stage stager, table, name string, rows []T) e
 	return nil
 }
 
+// A table's files sit directly in its folder, not in Hive partition folders.
+// Partitioning by fiscal_year wrote the column both in the folder name and in
+// the files, which pandas/pyarrow refuse to merge (int32 vs dictionary) and
+// Spark refuses as a duplicate column; with the column only in the path,
+// DuckDB would type it BIGINT and lose it when one file is read alone. Flat
+// folders read the same in DuckDB, pyarrow/pandas and Spark with their
+// defaults, and DuckDB still skips row groups by their fiscal_year
+// statistics. Datasets written partitioned still read (the files carry the
+// column); `zipin compact` moves their rows into the flat layout.
+
 // PartitionDir is the folder, under its table's, of the file that holds a
 // row of fiscal year y: "", since tables are no longer partitioned.
 func PartitionDir(y *int32) string { return "" }
@@ -343,7 +327,7 @@ func writeParquet[T any](path string, rows []T, extractorVersion string) error {
 	if err != nil {
 		return err
 	}
-	w := parquet.NewGenericWriter[T](f, WriterOptions(extractorVersion)...)
+	w := parquet.NewGenericWriter[T](f, schema.WriterOptions(extractorVersion)...)
 	if _, err := w.Write(rows); err != nil {
 		f.Close()
 		return err
@@ -357,20 +341,6 @@ func writeParquet[T any](path string, rows []T, extractorVersion string) error {
 		return err
 	}
 	return f.Close()
-}
-
-// WriterOptions are the options of every dataset file: zstd, bounded row
-// groups and the version metadata.
-func WriterOptions(extractorVersion string) []parquet.WriterOption {
-	return []parquet.WriterOption{
-		parquet.Compression(&parquet.Zstd),
-		parquet.MaxRowsPerRowGroup(MaxRowsPerRowGroup),
-		// A bloom filter on doc_id lets a reader of one document (zipin
-		// review) skip every file that cannot hold it, without reading it.
-		parquet.BloomFilters(parquet.SplitBlockFilter(10, "doc_id")),
-		parquet.KeyValueMetadata("zipin.schema_version", SchemaVersion),
-		parquet.KeyValueMetadata("zipin.extractor_version", extractorVersion),
-	}
 }
 
 // ReadTable reads every row of one table (all files, all partitions).
@@ -437,19 +407,19 @@ func (d *Dataset) supersede(replace map[string]bool, t *Txn) error {
 	if d.fileIDs == nil {
 		d.fileIDs = map[string]map[string]bool{}
 	}
-	for _, tb := range Tables {
+	for _, tb := range schema.Tables {
 		var err error
 		switch tb {
-		case TableReports:
-			err = rewriteWithout(d, t, tb, replace, func(r Report) string { return r.DocID })
-		case TableFacts:
-			err = rewriteWithout(d, t, tb, replace, func(r Fact) string { return r.DocID })
-		case TableTexts:
-			err = rewriteWithout(d, t, tb, replace, func(r Text) string { return r.DocID })
-		case TableProjects:
-			err = rewriteWithout(d, t, tb, replace, func(r Project) string { return r.DocID })
-		case TableIndicators:
-			err = rewriteWithout(d, t, tb, replace, func(r Indicator) string { return r.DocID })
+		case schema.TableReports:
+			err = rewriteWithout(d, t, tb, replace, func(r schema.Report) string { return r.DocID })
+		case schema.TableFacts:
+			err = rewriteWithout(d, t, tb, replace, func(r schema.Fact) string { return r.DocID })
+		case schema.TableTexts:
+			err = rewriteWithout(d, t, tb, replace, func(r schema.Text) string { return r.DocID })
+		case schema.TableProjects:
+			err = rewriteWithout(d, t, tb, replace, func(r schema.Project) string { return r.DocID })
+		case schema.TableIndicators:
+			err = rewriteWithout(d, t, tb, replace, func(r schema.Indicator) string { return r.DocID })
 		}
 		if err != nil {
 			return err
@@ -570,7 +540,7 @@ func (d *Dataset) DocVersions() (map[string]string, error) {
 	rows, err := ReadTable[struct {
 		DocID            string `parquet:"doc_id"`
 		ExtractorVersion string `parquet:"extractor_version"`
-	}](d.Dir, TableReports)
+	}](d.Dir, schema.TableReports)
 	if err != nil {
 		return nil, err
 	}
@@ -585,7 +555,7 @@ func (d *Dataset) DocVersions() (map[string]string, error) {
 // the same staging and manifest as a batch, so a crash leaves all the rows
 // or none. Existing files are never touched. The caller holds the writer
 // lock (Lock).
-func (d *Dataset) AppendCorrections(rows []Correction) (files []string, err error) {
+func (d *Dataset) AppendCorrections(rows []schema.Correction) (files []string, err error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -598,7 +568,7 @@ func (d *Dataset) AppendCorrections(rows []Correction) (files []string, err erro
 			t.Abort()
 		}
 	}()
-	if err := stageTable(d, t.Stage, TableCorrections, "part-"+t.id+".parquet", rows); err != nil {
+	if err := stageTable(d, t.Stage, schema.TableCorrections, "part-"+t.id+".parquet", rows); err != nil {
 		return nil, err
 	}
 	return t.Commit()

@@ -1,8 +1,10 @@
-package schema
+package dataset
 
 import (
 	"path/filepath"
 	"testing"
+
+	"zipin/schema"
 )
 
 // Re-extracting one document of a batch again and again rewrites the file
@@ -12,8 +14,8 @@ import (
 func TestRepeatedSupersedeKeepsNamesBoundedAndOrigin(t *testing.T) {
 	dir := t.TempDir()
 	ds, _ := Open(dir, "1")
-	b := sampleBatch("d1", Ptr(int32(2021)), nil)
-	b.Append(sampleBatch("d2", Ptr(int32(2021)), nil))
+	b := sampleBatch("d1", schema.Ptr(int32(2021)), nil)
+	b.Append(sampleBatch("d2", schema.Ptr(int32(2021)), nil))
 	files, err := ds.Commit(b)
 	if err != nil {
 		t.Fatal(err)
@@ -23,11 +25,11 @@ func TestRepeatedSupersedeKeepsNamesBoundedAndOrigin(t *testing.T) {
 		t.Fatalf("no origin in %s", files[0])
 	}
 	for i := 0; i < 12; i++ {
-		if _, err := ds.Commit(sampleBatch("d1", Ptr(int32(2021)), nil)); err != nil {
+		if _, err := ds.Commit(sampleBatch("d1", schema.Ptr(int32(2021)), nil)); err != nil {
 			t.Fatalf("re-commit %d: %v", i, err)
 		}
 	}
-	rel, _ := TableFiles(dir, TableReports)
+	rel, _ := TableFiles(dir, schema.TableReports)
 	found := false
 	for _, f := range rel {
 		if n := len(filepath.Base(f)); n > 100 {
@@ -44,7 +46,7 @@ func TestRepeatedSupersedeKeepsNamesBoundedAndOrigin(t *testing.T) {
 	if !found {
 		t.Error("d2 lost")
 	}
-	rows, _ := ReadTable[Report](dir, TableReports)
+	rows, _ := ReadTable[schema.Report](dir, schema.TableReports)
 	if len(rows) != 2 {
 		t.Errorf("%d report rows, want 2", len(rows))
 	}

@@ -1,4 +1,4 @@
-package schema
+package dataset
 
 import (
 	"os"
@@ -11,24 +11,25 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"zipin/internal/atomicfile"
+	"zipin/schema"
 )
 
-func sampleBatch(docID string, year *int32, budget *float64) *Batch {
-	b := &Batch{}
-	b.Reports = append(b.Reports, Report{
+func sampleBatch(docID string, year *int32, budget *float64) *schema.Batch {
+	b := &schema.Batch{}
+	b.Reports = append(b.Reports, schema.Report{
 		DocID: docID, Source: "a/" + docID + ".txt", Format: "txt", Pages: 1, Title: "某局2021年部门整体支出绩效自评报告",
-		Kind: "department", Organization: Ptr("某局"), FiscalYear: year, BudgetYuan: MoneyPtr(budget),
-		ExecutionRate: Ptr(86.0), Warnings: []string{"w1"}, ExtractorVersion: "test",
+		Kind: "department", Organization: schema.Ptr("某局"), FiscalYear: year, BudgetYuan: schema.MoneyPtr(budget),
+		ExecutionRate: schema.Ptr(86.0), Warnings: []string{"w1"}, ExtractorVersion: "test",
 		ExtractedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 	})
 	if budget != nil {
-		b.Reports[0].Evidence = []Evidence{
+		b.Reports[0].Evidence = []schema.Evidence{
 			{Field: "budget", Value: "135659700", Page: 1, Start: 3, End: 12, Label: "预算数", Source: "prose", Scope: "document", Chosen: true, Reason: "strongest label"},
 			{Field: "budget", Value: "1000000", Page: 1, Start: 20, End: 25, Label: "安排…资金", Source: "prose", Scope: "document", Reason: "weaker label than 预算数"},
 		}
 	}
-	b.Facts = append(b.Facts, Fact{DocID: docID, Seq: 1, Page: 1, Start: 3, End: 12, Text: "13565.97万元", Value: 135659700, Unit: "元", UnitText: "万元", Kind: "money", FiscalYear: year})
-	b.Texts = append(b.Texts, Text{DocID: docID, Page: 1, Text: "预算数13565.97万元", Method: "text-utf-8", Quality: 1})
+	b.Facts = append(b.Facts, schema.Fact{DocID: docID, Seq: 1, Page: 1, Start: 3, End: 12, Text: "13565.97万元", Value: 135659700, Unit: "元", UnitText: "万元", Kind: "money", FiscalYear: year})
+	b.Texts = append(b.Texts, schema.Text{DocID: docID, Page: 1, Text: "预算数13565.97万元", Method: "text-utf-8", Quality: 1})
 	return b
 }
 
@@ -39,15 +40,15 @@ func TestWriteAndReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	budget := 135659700.0
-	if _, err := ds.Commit(sampleBatch("d1", Ptr(int32(2021)), &budget)); err != nil {
+	if _, err := ds.Commit(sampleBatch("d1", schema.Ptr(int32(2021)), &budget)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ds.Commit(sampleBatch("d2", nil, nil)); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := TableFiles(dir, TableReports)
+	files, _ := TableFiles(dir, schema.TableReports)
 	// One file per batch, directly in the table's folder (no partitions).
-	if len(files) != 2 || filepath.Dir(files[0]) != TableReports || filepath.Dir(files[1]) != TableReports {
+	if len(files) != 2 || filepath.Dir(files[0]) != schema.TableReports || filepath.Dir(files[1]) != schema.TableReports {
 		t.Fatalf("reports files %v", files)
 	}
 	// Physical types through parquet-go's own schema reader: DECIMAL(18,2)
@@ -70,13 +71,13 @@ func TestWriteAndReadBack(t *testing.T) {
 	if lt == nil || lt.String() != "DECIMAL(18,2)" || col.Node.Type().Kind() != parquet.Int64 || !col.Node.Optional() {
 		t.Errorf("budget_yuan type %v kind %v optional=%v", lt, col.Node.Type().Kind(), col.Node.Optional())
 	}
-	if v, ok := pf.Lookup("zipin.schema_version"); !ok || v != SchemaVersion {
+	if v, ok := pf.Lookup("zipin.schema_version"); !ok || v != schema.SchemaVersion {
 		t.Errorf("schema_version = %q", v)
 	}
 	if v, ok := pf.Lookup("zipin.extractor_version"); !ok || v != "9.9.9" {
 		t.Errorf("extractor_version = %q", v)
 	}
-	reports, err := ReadTable[Report](dir, TableReports)
+	reports, err := ReadTable[schema.Report](dir, schema.TableReports)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,32 +104,32 @@ func TestWriteAndReadBack(t *testing.T) {
 func TestRecommitSupersedesOldRows(t *testing.T) {
 	dir := t.TempDir()
 	ds, _ := Open(dir, "1")
-	b1 := sampleBatch("d1", Ptr(int32(2021)), nil)
-	b1.Append(sampleBatch("d2", Ptr(int32(2021)), nil))
+	b1 := sampleBatch("d1", schema.Ptr(int32(2021)), nil)
+	b1.Append(sampleBatch("d2", schema.Ptr(int32(2021)), nil))
 	if _, err := ds.Commit(b1); err != nil {
 		t.Fatal(err)
 	}
 	ds2, _ := Open(dir, "2")
-	b2 := sampleBatch("d1", Ptr(int32(2022)), nil)
+	b2 := sampleBatch("d1", schema.Ptr(int32(2022)), nil)
 	b2.Reports[0].ExtractorVersion = "2"
 	if _, err := ds2.Commit(b2); err != nil {
 		t.Fatal(err)
 	}
-	for _, table := range []string{TableReports, TableFacts, TableTexts} {
+	for _, table := range []string{schema.TableReports, schema.TableFacts, schema.TableTexts} {
 		var ids []string
 		switch table {
-		case TableReports:
-			rows, _ := ReadTable[Report](dir, table)
+		case schema.TableReports:
+			rows, _ := ReadTable[schema.Report](dir, table)
 			for _, r := range rows {
 				ids = append(ids, r.DocID)
 			}
-		case TableFacts:
-			rows, _ := ReadTable[Fact](dir, table)
+		case schema.TableFacts:
+			rows, _ := ReadTable[schema.Fact](dir, table)
 			for _, r := range rows {
 				ids = append(ids, r.DocID)
 			}
-		case TableTexts:
-			rows, _ := ReadTable[Text](dir, table)
+		case schema.TableTexts:
+			rows, _ := ReadTable[schema.Text](dir, table)
 			for _, r := range rows {
 				ids = append(ids, r.DocID)
 			}
@@ -150,15 +151,15 @@ func TestRecovery(t *testing.T) {
 	dir := t.TempDir()
 	ds, _ := Open(dir, "1")
 	// An uncommitted batch: files staged, no manifest.
-	orphan := filepath.Join(dir, stagingDir, "x", TableReports)
+	orphan := filepath.Join(dir, stagingDir, "x", schema.TableReports)
 	os.MkdirAll(orphan, 0o755)
 	if err := writeParquet(filepath.Join(orphan, "part-x.parquet"), sampleBatch("lost", nil, nil).Reports, "1"); err != nil {
 		t.Fatal(err)
 	}
 	// A committed one whose publish was cut short.
 	done := filepath.Join(dir, stagingDir, "y")
-	os.MkdirAll(filepath.Join(done, TableReports), 0o755)
-	if err := writeParquet(filepath.Join(done, TableReports, "part-y.parquet"), sampleBatch("kept", nil, nil).Reports, "1"); err != nil {
+	os.MkdirAll(filepath.Join(done, schema.TableReports), 0o755)
+	if err := writeParquet(filepath.Join(done, schema.TableReports, "part-y.parquet"), sampleBatch("kept", nil, nil).Reports, "1"); err != nil {
 		t.Fatal(err)
 	}
 	if err := atomicfile.Write(filepath.Join(done, "MANIFEST"), []byte(`{"files":["reports/part-y.parquet"]}`)); err != nil {
@@ -168,7 +169,7 @@ func TestRecovery(t *testing.T) {
 	if _, err := Open(dir, "1"); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := ReadTable[Report](dir, TableReports)
+	rows, err := ReadTable[schema.Report](dir, schema.TableReports)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,14 +189,14 @@ func TestPublishRemovesEmptiedPartitionFolder(t *testing.T) {
 	if _, err := Open(dir, "1"); err != nil {
 		t.Fatal(err)
 	}
-	part := filepath.Join(dir, TableFacts, "fiscal_year=2021")
+	part := filepath.Join(dir, schema.TableFacts, "fiscal_year=2021")
 	os.MkdirAll(part, 0o755)
 	if err := writeParquet(filepath.Join(part, "part-old.parquet"), sampleBatch("old", nil, nil).Facts, "1"); err != nil {
 		t.Fatal(err)
 	}
 	done := filepath.Join(dir, stagingDir, "y")
-	os.MkdirAll(filepath.Join(done, TableReports), 0o755)
-	if err := writeParquet(filepath.Join(done, TableReports, "part-y.parquet"), sampleBatch("kept", nil, nil).Reports, "1"); err != nil {
+	os.MkdirAll(filepath.Join(done, schema.TableReports), 0o755)
+	if err := writeParquet(filepath.Join(done, schema.TableReports, "part-y.parquet"), sampleBatch("kept", nil, nil).Reports, "1"); err != nil {
 		t.Fatal(err)
 	}
 	m := `{"files":["reports/part-y.parquet"],"remove":["facts/fiscal_year=2021/part-old.parquet"]}`
@@ -217,15 +218,15 @@ func TestPublishRemovesEmptiedPartitionFolder(t *testing.T) {
 	if _, err := Open(dir, "1"); err != nil {
 		t.Fatalf("recovery of a published batch: %v", err)
 	}
-	rows, err := ReadTable[Report](dir, TableReports)
+	rows, err := ReadTable[schema.Report](dir, schema.TableReports)
 	if err != nil || len(rows) != 1 || rows[0].DocID != "kept" {
 		t.Errorf("reports after recovery: %+v, %v", rows, err)
 	}
 }
 
 func TestYuanRounding(t *testing.T) {
-	for v, want := range map[float64]Money{135659700: 13565970000, 0.005: 1, 89.974 * 1e4: 89974000, -1.5: -150} {
-		if got := Yuan(v); got != want {
+	for v, want := range map[float64]schema.Money{135659700: 13565970000, 0.005: 1, 89.974 * 1e4: 89974000, -1.5: -150} {
+		if got := schema.Yuan(v); got != want {
 			t.Errorf("Yuan(%v) = %d, want %d", v, got, want)
 		}
 	}
