@@ -27,17 +27,23 @@ import (
 // underscore keeps it apart from the table folders that readers glob.
 const FileName = "_catalog.sqlite"
 
-// Document statuses.
+// Status is what became of a document or an input path: one of the
+// constants below. Its string is the value stored in the catalog's status
+// columns and printed in summaries and JSON, so the values never change.
+type Status string
+
+// Document and input statuses.
 const (
-	StatusOK          = "ok"
-	StatusQuarantined = "quarantined"
-	StatusFailed      = "failed"
+	StatusOK          Status = "ok"
+	StatusSkipped     Status = "skipped"     // already in the dataset, or a copy of another input
+	StatusQuarantined Status = "quarantined" // the document cannot be read; the reason says why
+	StatusFailed      Status = "failed"      // not the document's fault (I/O, a commit that failed)
 	// StatusPending marks a document the catalog thought done but the
 	// dataset does not hold (an interrupted run); it is extracted again.
-	StatusPending = "pending"
+	StatusPending Status = "pending"
 	// StatusIgnored marks an input path left out by its name (a hidden
 	// file, the dataset's own catalog), in the inputs table.
-	StatusIgnored = "ignored"
+	StatusIgnored Status = "ignored"
 )
 
 // Catalog is an open catalog database.
@@ -194,7 +200,7 @@ type Doc struct {
 	Source           string
 	Size             int64
 	Format           string
-	Status           string
+	Status           Status
 	Reason           string
 	ExtractorVersion string
 	Read, Extract    time.Duration
@@ -210,7 +216,7 @@ type Input struct {
 	Size    int64
 	MtimeNS int64
 	DocID   string // empty when the path could not be read
-	Status  string // set only for a path-level problem (unreadable, loop)
+	Status  Status // set only for a path-level problem (unreadable, loop)
 	Reason  string
 }
 
@@ -235,7 +241,7 @@ func (c *Catalog) Record(runID int64, docs []Doc, inputs []Input) error {
 	}
 	defer doc.Close()
 	for _, d := range docs {
-		if _, err := doc.Exec(d.DocID, d.Source, d.Size, d.Format, d.Status, d.Reason, d.ExtractorVersion,
+		if _, err := doc.Exec(d.DocID, d.Source, d.Size, d.Format, string(d.Status), d.Reason, d.ExtractorVersion,
 			d.Read.Milliseconds(), d.Extract.Milliseconds(), d.Analyze.Milliseconds(), d.Pages, d.Facts,
 			d.Batch, strings.Join(d.Files, "\n"), runID, ts, ts); err != nil {
 			return fmt.Errorf("catalog %s: recording %s: %w", c.Path, d.Source, err)
@@ -249,7 +255,7 @@ func (c *Catalog) Record(runID int64, docs []Doc, inputs []Input) error {
 	}
 	defer in.Close()
 	for _, i := range inputs {
-		if _, err := in.Exec(i.Path, i.Size, i.MtimeNS, i.DocID, i.Status, i.Reason, ts); err != nil {
+		if _, err := in.Exec(i.Path, i.Size, i.MtimeNS, i.DocID, string(i.Status), i.Reason, ts); err != nil {
 			return fmt.Errorf("catalog %s: recording input %s: %w", c.Path, i.Path, err)
 		}
 	}
@@ -287,7 +293,7 @@ func (c *Catalog) Inputs() (map[string]Input, error) {
 // and the same bytes would be quarantined again). Documents with rows are
 // decided from the dataset itself.
 func (c *Catalog) Settled(v string) (map[string]Doc, error) {
-	rows, err := c.db.Query(`SELECT doc_id, source, status, reason FROM documents WHERE status = ? AND extractor_version = ?`, StatusQuarantined, v)
+	rows, err := c.db.Query(`SELECT doc_id, source, status, reason FROM documents WHERE status = ? AND extractor_version = ?`, string(StatusQuarantined), v)
 	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
@@ -316,7 +322,10 @@ type Present struct {
 // document the catalog calls ok but the dataset lacks becomes pending. It
 // returns how many rows it changed.
 func (c *Catalog) Reconcile(present map[string]Present) (int, error) {
-	type row struct{ status, version string }
+	type row struct {
+		status  Status
+		version string
+	}
 	have := map[string]row{}
 	rows, err := c.db.Query(`SELECT doc_id, status, extractor_version FROM documents`)
 	if err != nil {
@@ -344,7 +353,7 @@ func (c *Catalog) Reconcile(present map[string]Present) (int, error) {
 	for id, r := range have {
 		if _, ok := present[id]; r.status == StatusOK && !ok {
 			if _, err := tx.Exec(`UPDATE documents SET status=?, reason=?, updated_at=? WHERE doc_id=?`,
-				StatusPending, "recorded as done but not in the dataset (interrupted run); extracting again", ts, id); err != nil {
+				string(StatusPending), "recorded as done but not in the dataset (interrupted run); extracting again", ts, id); err != nil {
 				return 0, fmt.Errorf("catalog %s: %w", c.Path, err)
 			}
 			changed++
@@ -358,7 +367,7 @@ func (c *Catalog) Reconcile(present map[string]Present) (int, error) {
 			VALUES (?,?,?,?,?,?,?,?,?,?)
 			ON CONFLICT(doc_id) DO UPDATE SET status=excluded.status, reason=excluded.reason,
 			extractor_version=excluded.extractor_version, pages=excluded.pages, updated_at=excluded.updated_at`,
-			id, p.Source, p.Size, p.Format, StatusOK, "", p.ExtractorVersion, p.Pages, ts, ts); err != nil {
+			id, p.Source, p.Size, p.Format, string(StatusOK), "", p.ExtractorVersion, p.Pages, ts, ts); err != nil {
 			return 0, fmt.Errorf("catalog %s: %w", c.Path, err)
 		}
 		changed++

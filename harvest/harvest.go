@@ -660,7 +660,7 @@ func (r *run) ingest(ctx context.Context) error {
 	r.sum.Ingest = isum
 	if isum != nil {
 		for _, o := range isum.Outcomes {
-			status := o.Status
+			status := string(o.Status) // plus harvest's own "lookalike"
 			if status == "skipped" && strings.HasPrefix(o.Reason, notReportPrefix) {
 				status = "lookalike"
 			}

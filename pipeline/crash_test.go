@@ -198,7 +198,7 @@ func TestSIGKILLAtRandomPointsLosesNothing(t *testing.T) {
 		}
 		counts, err := cat.Counts()
 		cat.Close()
-		if err != nil || counts[catalog.StatusOK] != len(paths) || counts[catalog.StatusPending] != 0 {
+		if err != nil || counts[string(catalog.StatusOK)] != len(paths) || counts[string(catalog.StatusPending)] != 0 {
 			t.Errorf("round %d: catalog counts %v, want %d ok", rounds, counts, len(paths))
 		}
 	}

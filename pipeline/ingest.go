@@ -56,13 +56,16 @@ const (
 	IsolateNone  = "none"  // nothing: parse in this process (no memory cap)
 )
 
+// Status is what became of one input; the catalog stores the same values.
+type Status = catalog.Status
+
 // Outcome statuses.
 const (
-	StatusOK          = "ok"
-	StatusSkipped     = "skipped"     // already in the dataset, or a copy of another input
-	StatusQuarantined = "quarantined" // the document cannot be read; reason says why
-	StatusFailed      = "failed"      // not the document's fault (I/O, a commit that failed)
-	StatusIgnored     = "ignored"     // left out by its name (hidden, the catalog); listed, never silent
+	StatusOK          = catalog.StatusOK
+	StatusSkipped     = catalog.StatusSkipped     // already in the dataset, or a copy of another input
+	StatusQuarantined = catalog.StatusQuarantined // the document cannot be read; reason says why
+	StatusFailed      = catalog.StatusFailed      // not the document's fault (I/O, a commit that failed)
+	StatusIgnored     = catalog.StatusIgnored     // left out by its name (hidden, the catalog); listed, never silent
 )
 
 // Options configure an ingest run.
@@ -140,7 +143,7 @@ type Progress struct {
 type Outcome struct {
 	Source string
 	DocID  string
-	Status string // StatusOK, StatusSkipped, StatusQuarantined, StatusFailed, StatusIgnored
+	Status Status // StatusOK, StatusSkipped, StatusQuarantined, StatusFailed, StatusIgnored
 	Reason string // one line; for an ok document, a note (retried after a worker died)
 	Facts  int
 	Pages  int
@@ -187,7 +190,7 @@ type Summary struct {
 }
 
 // Count returns how many outcomes have the given status.
-func (s *Summary) Count(status string) int {
+func (s *Summary) Count(status Status) int {
 	n := 0
 	for _, o := range s.Outcomes {
 		if o.Status == status {

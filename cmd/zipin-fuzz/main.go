@@ -175,13 +175,13 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		if rep.ByFormat[m.format] == nil {
 			rep.ByFormat[m.format] = map[string]int{}
 		}
-		rep.ByFormat[m.format][o.Status]++
+		rep.ByFormat[m.format][string(o.Status)]++
 		if o.Reason != "" && o.Status != pipeline.StatusOK {
 			rep.Reasons[firstRunes(o.Reason, 60)]++
 		}
 		if costly(o) {
 			rep.Findings = append(rep.Findings, finding{File: filepath.Base(o.Source), Format: m.format, How: m.how,
-				Status: o.Status, Reason: o.Reason, Seed: m.seed})
+				Status: string(o.Status), Reason: o.Reason, Seed: m.seed})
 		}
 	}
 	for p, m := range mutants {
@@ -217,7 +217,7 @@ func costly(o pipeline.Outcome) bool {
 func (r *report) broken() []finding {
 	var out []finding
 	for _, f := range r.Findings {
-		if f.Status == pipeline.StatusFailed || f.Status == "missing" || strings.Contains(f.Reason, "goroutine ") ||
+		if f.Status == string(pipeline.StatusFailed) || f.Status == "missing" || strings.Contains(f.Reason, "goroutine ") ||
 			strings.ContainsAny(f.Reason, "\n\r\x00") {
 			out = append(out, f)
 		}
@@ -247,7 +247,7 @@ func (r *report) print(w io.Writer) {
 		for _, c := range m {
 			n += c
 		}
-		fmt.Fprintf(w, "%-6s %6d %6d %12d %8d %8d\n", f, n, m[pipeline.StatusOK], m[pipeline.StatusQuarantined], m[pipeline.StatusSkipped], m[pipeline.StatusFailed])
+		fmt.Fprintf(w, "%-6s %6d %6d %12d %8d %8d\n", f, n, m[string(pipeline.StatusOK)], m[string(pipeline.StatusQuarantined)], m[string(pipeline.StatusSkipped)], m[string(pipeline.StatusFailed)])
 	}
 	type rc struct {
 		r string

@@ -111,7 +111,7 @@ a floor that nothing measured is not met.`,
 				return err
 			}
 			for _, o := range sum.Outcomes {
-				if o.Status == "quarantined" || o.Status == "failed" {
+				if o.Status == pipeline.StatusQuarantined || o.Status == pipeline.StatusFailed {
 					fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: %s\n", o.Status, o.Source, o.Reason)
 				}
 			}

@@ -11,34 +11,34 @@ import (
 // the text summary: one object with the same figures, for cron jobs and
 // scripts. The exit status is the same as without --json.
 type ingestSummary struct {
-	Out       string         `json:"out"`
-	RunID     int64          `json:"run_id"`
-	Documents map[string]int `json:"documents"` // by status: ok, skipped, quarantined, failed, ignored
-	Facts     int            `json:"facts"`
-	Pages     int            `json:"pages"`
-	InDataset int            `json:"in_dataset"` // documents the dataset holds after the run
-	Files     []string       `json:"files_written"`
-	ElapsedS  float64        `json:"elapsed_s"`
-	PeakRSSMB int64          `json:"peak_rss_mb"`
+	Out       string                  `json:"out"`
+	RunID     int64                   `json:"run_id"`
+	Documents map[pipeline.Status]int `json:"documents"` // by status: ok, skipped, quarantined, failed, ignored
+	Facts     int                     `json:"facts"`
+	Pages     int                     `json:"pages"`
+	InDataset int                     `json:"in_dataset"` // documents the dataset holds after the run
+	Files     []string                `json:"files_written"`
+	ElapsedS  float64                 `json:"elapsed_s"`
+	PeakRSSMB int64                   `json:"peak_rss_mb"`
 	// Problems lists every document not written, with its reason.
 	Problems    []ingestProblem `json:"problems"`
 	CommitError string          `json:"commit_error,omitempty"`
 }
 
 type ingestProblem struct {
-	Source string `json:"source"`
-	Status string `json:"status"`
-	Reason string `json:"reason"`
+	Source string          `json:"source"`
+	Status pipeline.Status `json:"status"`
+	Reason string          `json:"reason"`
 }
 
 func writeIngestJSON(w io.Writer, sum *pipeline.Summary) error {
-	s := ingestSummary{Out: sum.Out, RunID: sum.RunID, Documents: map[string]int{}, Facts: sum.Facts(),
+	s := ingestSummary{Out: sum.Out, RunID: sum.RunID, Documents: map[pipeline.Status]int{}, Facts: sum.Facts(),
 		Pages: sum.Pages(), InDataset: sum.InDataset, Files: sum.Files, ElapsedS: sum.Elapsed.Seconds(),
 		PeakRSSMB: max(sum.PeakRSSKB, sum.WorkerPeakRSSKB) >> 10, Problems: []ingestProblem{}}
 	if s.Files == nil {
 		s.Files = []string{}
 	}
-	for _, st := range []string{pipeline.StatusOK, pipeline.StatusSkipped, pipeline.StatusQuarantined, pipeline.StatusFailed, pipeline.StatusIgnored} {
+	for _, st := range []pipeline.Status{pipeline.StatusOK, pipeline.StatusSkipped, pipeline.StatusQuarantined, pipeline.StatusFailed, pipeline.StatusIgnored} {
 		s.Documents[st] = sum.Count(st)
 	}
 	for _, o := range sum.Outcomes {
