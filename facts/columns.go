@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -37,7 +38,7 @@ func splitPipeRow(r []rune, start, end int) []pipeCell {
 // for a number of this kind.
 func metricOfHeader(h, kind string) (metric, phrase string) {
 	for _, m := range metricPhrases {
-		if contains(m.kinds, kind) && strings.Contains(h, m.phrase) && len(m.phrase) > len(phrase) {
+		if slices.Contains(m.kinds, kind) && strings.Contains(h, m.phrase) && len(m.phrase) > len(phrase) {
 			metric, phrase = m.metric, m.phrase
 		}
 	}
@@ -72,5 +73,5 @@ func affixedHeader(name, label string) bool {
 		return false
 	}
 	pre, suf := name[:i], name[i+len(label):]
-	return (pre == "" || contains(headerPrefixes, pre)) && (suf == "" || contains(headerSuffixes, suf))
+	return (pre == "" || slices.Contains(headerPrefixes, pre)) && (suf == "" || slices.Contains(headerSuffixes, suf))
 }

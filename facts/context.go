@@ -2,6 +2,7 @@ package facts
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -259,7 +260,7 @@ func labelledAmounts(p *normalize.Page, text string, headers []declared, lineSta
 		left := strings.TrimRight(string(runes[max(0, s-8):s]), "：:为是 ")
 		var label string
 		for _, m := range metricPhrases {
-			if contains(m.kinds, quantity.Money) && strings.HasSuffix(left, m.phrase) && len(m.phrase) > len(label) {
+			if slices.Contains(m.kinds, quantity.Money) && strings.HasSuffix(left, m.phrase) && len(m.phrase) > len(label) {
 				label = m.phrase
 			}
 		}
@@ -313,7 +314,7 @@ func labelUnitFacts(p *normalize.Page) []Fact {
 		before := text[:m[0]]
 		phrase := ""
 		for _, mp := range metricPhrases {
-			if len(mp.phrase) > len(phrase) && contains(mp.kinds, bu.kind) && strings.HasSuffix(before, mp.phrase) {
+			if len(mp.phrase) > len(phrase) && slices.Contains(mp.kinds, bu.kind) && strings.HasSuffix(before, mp.phrase) {
 				phrase = mp.phrase
 			}
 		}
@@ -322,7 +323,7 @@ func labelUnitFacts(p *normalize.Page) []Fact {
 		}
 		metric := ""
 		for _, mp := range metricPhrases {
-			if mp.phrase == phrase && contains(mp.kinds, bu.kind) {
+			if mp.phrase == phrase && slices.Contains(mp.kinds, bu.kind) {
 				metric = mp.metric
 			}
 		}

@@ -3,6 +3,7 @@ package facts
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -52,7 +53,7 @@ func decide(facts []Fact, metric string) (*float64, []Candidate, string) {
 			continue
 		}
 		c := candidateOf(f, field)
-		rank := indexOf(headlineRank[metric], f.label)
+		rank := slices.Index(headlineRank[metric], f.label)
 		switch {
 		case f.Approx != "":
 			c.Reason = reasonApprox
@@ -87,7 +88,7 @@ func decide(facts []Fact, metric string) (*float64, []Candidate, string) {
 		v := facts0(liveFacts, live, keep[0]).Value
 		chosen := false
 		for _, k := range live {
-			if !contains2(keep, k) {
+			if !slices.Contains(keep, k) {
 				continue
 			}
 			if !chosen {
@@ -110,7 +111,7 @@ func decide(facts []Fact, metric string) (*float64, []Candidate, string) {
 	}
 	if len(totals) > 0 && agreeIdx(cands, totals) {
 		for _, k := range live {
-			if !contains2(totals, k) {
+			if !slices.Contains(totals, k) {
 				cands[k].Reason = reasonPart
 			}
 		}
@@ -125,7 +126,7 @@ func decide(facts []Fact, metric string) (*float64, []Candidate, string) {
 	}
 	if len(whole) > 0 && len(whole) < len(live) && agreeIdx(cands, whole) {
 		for _, k := range live {
-			if !contains2(whole, k) {
+			if !slices.Contains(whole, k) {
 				cands[k].Reason, cands[k].Scope = "in a 其中 row: a part of the total", "section"
 			}
 		}
@@ -146,7 +147,7 @@ func decide(facts []Fact, metric string) (*float64, []Candidate, string) {
 		}
 		if len(full) > 0 && agreeIdx(cands, full) {
 			for _, k := range whole {
-				if !contains2(full, k) {
+				if !slices.Contains(full, k) {
 					cands[k].Reason = "not out of the full mark 100"
 				}
 			}
@@ -186,15 +187,6 @@ func facts0(fs []*Fact, live []int, k int) *Fact {
 		}
 	}
 	return nil
-}
-
-func contains2(list []int, k int) bool {
-	for _, x := range list {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 func agree(fs []*Fact) bool {

@@ -2,6 +2,7 @@ package facts
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -134,7 +135,7 @@ func metricFor(r []rune, start int, kind string) (metric, phrase string, conditi
 	left := string(r[from:start])
 	best, bestPhrase, bestEnd, bestLen := "", "", -1, 0
 	for _, m := range metricPhrases {
-		if !contains(m.kinds, kind) {
+		if !slices.Contains(m.kinds, kind) {
 			continue
 		}
 		i := strings.LastIndex(left, m.phrase)
@@ -153,7 +154,7 @@ func metricFor(r []rune, start int, kind string) (metric, phrase string, conditi
 		// (全年执行数（元）执行率中央资金3,200,000.00): the label heads a
 		// column of a table flattened into one line, not this number.
 		for _, m := range metricPhrases {
-			if !contains(m.kinds, kind) && strings.Contains(between, m.phrase) {
+			if !slices.Contains(m.kinds, kind) && strings.Contains(between, m.phrase) {
 				return "", "", false
 			}
 		}
@@ -164,15 +165,6 @@ func metricFor(r []rune, start int, kind string) (metric, phrase string, conditi
 // conditionWords between a label and its number make the number a threshold
 // or a condition (预算执行率未达到90%的需说明原因), not the value stated.
 var conditionWords = []string{"未达到", "未达", "低于", "高于", "不足", "超过", "如", "若", "应"}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 // functionWords are dropped from the edges of a subject: they glue the
 // subject to the number without naming anything.

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"zipin/normalize"
-	"zipin/quantity"
 )
 
 // headlineRank orders, for each headline metric, the phrases strong enough to
@@ -103,15 +102,4 @@ func crossCheck(h *Headline) {
 			h.Warnings = append(h.Warnings, fmt.Sprintf("grade %s does not fit score %.2f (expected %g–%g)", *h.Grade, *h.SelfScore, lo, hi))
 		}
 	}
-}
-
-var _ = quantity.Money
-
-func indexOf(list []string, s string) int {
-	for i, x := range list {
-		if x == s {
-			return i
-		}
-	}
-	return -1
 }

@@ -2,6 +2,7 @@ package facts
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"zipin/normalize"
@@ -81,7 +82,7 @@ func refine(f *Fact, r []rune, start int) {
 			}
 		}
 	}
-	if f.Kind == quantity.Money && (f.Metric == "" || f.Metric == BudgetTotal && indexOf(headlineRank[BudgetTotal], f.label) < 0) && !strings.Contains(clauseOf(before), "其中") {
+	if f.Kind == quantity.Money && (f.Metric == "" || f.Metric == BudgetTotal && slices.Index(headlineRank[BudgetTotal], f.label) < 0) && !strings.Contains(clauseOf(before), "其中") {
 		for _, a := range allocations {
 			if a.re.MatchString(before) {
 				f.Metric, f.label = BudgetTotal, a.label
@@ -167,7 +168,7 @@ func sentenceMetric(sentence, kind string) (metric, phrase string) {
 		if i < 0 {
 			continue
 		}
-		if !contains(m.kinds, kind) {
+		if !slices.Contains(m.kinds, kind) {
 			return "", ""
 		}
 		if metric != "" && m.metric != metric {
@@ -204,7 +205,7 @@ func labelOnLineBefore(r []rune, start int, kind string) (metric, phrase string)
 		return "", ""
 	}
 	for _, m := range metricPhrases {
-		if contains(m.kinds, kind) && strings.HasSuffix(prev, m.phrase) && len(m.phrase) > len(phrase) {
+		if slices.Contains(m.kinds, kind) && strings.HasSuffix(prev, m.phrase) && len(m.phrase) > len(phrase) {
 			metric, phrase = m.metric, m.phrase
 		}
 	}

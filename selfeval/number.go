@@ -2,7 +2,6 @@ package selfeval
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"zipin/quantity"
 )
@@ -93,31 +92,6 @@ func thousands(s string) bool {
 		}
 	}
 	return true
-}
-
-// firstNum returns the first number written in s (as for "20分" or "95.4"),
-// tolerating a unit after it.
-func firstNum(s string) (num, bool) {
-	s = strings.TrimSpace(s)
-	start := -1
-	for i, r := range s {
-		if r >= '0' && r <= '9' {
-			start = i
-			break
-		}
-	}
-	if start < 0 {
-		return num{}, false
-	}
-	end := start
-	for end < len(s) {
-		r, w := utf8.DecodeRuneInString(s[end:])
-		if !(r >= '0' && r <= '9' || r == '.' || r == ',' || r == '%' || r == '％') {
-			break
-		}
-		end += w
-	}
-	return parseNum(s[start:end])
 }
 
 // cellNum reads a score, weight or amount cell: a bare number, a number with
