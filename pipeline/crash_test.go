@@ -30,7 +30,7 @@ func maybeRunIngestChild() {
 	if out == "" {
 		return
 	}
-	opts := Options{Out: out, Jobs: 2, FlushDocs: 1, Timeout: time.Minute, Isolate: os.Getenv("ZIPIN_TEST_ISOLATE")}
+	opts := Options{Out: out, Jobs: 2, FlushDocs: 1, Timeout: time.Minute, Isolate: Isolation(os.Getenv("ZIPIN_TEST_ISOLATE"))}
 	if os.Getenv("ZIPIN_TEST_VERBOSE") != "" {
 		opts.Log = func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }
 	}

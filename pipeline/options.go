@@ -29,11 +29,15 @@ const (
 	DefaultRetries = 2
 )
 
-// Isolation modes: which documents are parsed in a worker child process.
+// Isolation says which documents are parsed in a worker child process. Its
+// values are the words of zipin ingest's --isolate flag.
+type Isolation string
+
+// The isolation modes; no other value is accepted by Ingest.
 const (
-	IsolateAll   = "all"   // every document (the default: the overhead is small, see docs/bulk.md)
-	IsolateRisky = "risky" // everything but plain text and HTML
-	IsolateNone  = "none"  // nothing: parse in this process (no memory cap)
+	IsolateAll   Isolation = "all"   // every document (the default: the overhead is small, see docs/bulk.md)
+	IsolateRisky Isolation = "risky" // everything but plain text and HTML
+	IsolateNone  Isolation = "none"  // nothing: parse in this process (no memory cap)
 )
 
 // Options configure an ingest run.
@@ -65,7 +69,7 @@ type Options struct {
 	// Isolate says which documents are processed in a child process. Empty
 	// means IsolateAll in zipin (which registers its worker mode) and
 	// IsolateNone in programs that cannot serve as workers.
-	Isolate string
+	Isolate Isolation
 	// WorkerCommand is the child's argv; empty means this executable's
 	// hidden "__worker" subcommand.
 	WorkerCommand []string

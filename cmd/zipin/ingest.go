@@ -77,7 +77,7 @@ holds; 130 interrupted by SIGINT or SIGTERM (finished documents committed).`,
 			if jobs < 0 {
 				return usageErr(fmt.Errorf("ingest: --jobs must be positive"))
 			}
-			switch isolation {
+			switch pipeline.Isolation(isolation) {
 			case pipeline.IsolateAll, pipeline.IsolateRisky, pipeline.IsolateNone:
 			default:
 				return usageErr(fmt.Errorf("ingest: --isolate must be all, risky or none, not %q", isolation))
@@ -118,7 +118,7 @@ holds; 130 interrupted by SIGINT or SIGTERM (finished documents committed).`,
 				return usageErr(fmt.Errorf("ingest: --max-input, --max-facts-per-page and --commit-every must not be negative"))
 			}
 			opts := pipeline.Options{Out: out, Force: force, SourceNames: sourceNames, RetryQuarantined: retry, Timeout: timeout, Jobs: jobs,
-				Isolate: isolation, WorkerMemory: workerMemMB << 20, MaxInput: maxInputMB << 20,
+				Isolate: pipeline.Isolation(isolation), WorkerMemory: workerMemMB << 20, MaxInput: maxInputMB << 20,
 				MaxFactsPerPage: maxFacts, FlushInterval: commitEvery}
 			if verbose {
 				opts.Log = func(f string, a ...any) { fmt.Fprintf(cmd.ErrOrStderr(), f+"\n", a...) }
@@ -164,7 +164,7 @@ holds; 130 interrupted by SIGINT or SIGTERM (finished documents committed).`,
 	cmd.Flags().DurationVar(&timeout, "timeout", 2*time.Minute, "time budget per document")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print one line per document")
 	cmd.Flags().IntVarP(&jobs, "jobs", "j", 0, "documents processed at once (default: one per CPU)")
-	cmd.Flags().StringVar(&isolation, "isolate", pipeline.IsolateAll, "parse in worker processes: all, risky (not text/HTML) or none")
+	cmd.Flags().StringVar(&isolation, "isolate", string(pipeline.IsolateAll), "parse in worker processes: all, risky (not text/HTML) or none")
 	cmd.Flags().Int64Var(&workerMemMB, "worker-memory", isolate.DefaultMemoryLimit>>20, "memory a worker process may map beyond what it has at start-up, in MB (RLIMIT_AS)")
 	cmd.Flags().StringVar(&logFormat, "log-format", "text", "progress log lines when not on a terminal: text or json")
 	cmd.Flags().DurationVar(&logEvery, "log-interval", 5*time.Second, "time between progress log lines")
