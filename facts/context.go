@@ -29,8 +29,9 @@ var contextUnits = func() map[string]contextUnit {
 }()
 
 type contextUnit struct {
-	unit, kind string
-	factor     float64
+	unit   string
+	kind   quantity.Kind
+	factor float64
 }
 
 // scoreLabels head a cell whose number, in the next cell, is a score.
@@ -287,8 +288,9 @@ var labelUnitRe = regexp.MustCompile(`\s*[（(]\s*(分|%|万元|元|亿元|千�
 
 // bracketUnits says what a bracketed unit makes of the number after it.
 var bracketUnits = map[string]struct {
-	unit, kind string
-	factor     float64
+	unit   string
+	kind   quantity.Kind
+	factor float64
 }{
 	"分": {"分", quantity.Score, 1},
 	"%": {"%", quantity.Percent, 1},

@@ -124,7 +124,7 @@ const clauseStops = "。；;\n|，,！？!?"
 
 // metricFor names the number starting at start from the nearest metric
 // phrase before it in the same clause.
-func metricFor(r []rune, start int, kind string) (metric, phrase string, conditional bool) {
+func metricFor(r []rune, start int, kind quantity.Kind) (metric, phrase string, conditional bool) {
 	from := max(0, start-metricWindow)
 	for i := start - 1; i >= from; i-- {
 		if strings.ContainsRune(clauseStops, r[i]) {

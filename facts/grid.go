@@ -65,10 +65,10 @@ func pageGrids(p *normalize.Page) []grid {
 // column is what a header cell makes of the bare numbers under it.
 type column struct {
 	header string
-	metric string // the metric its phrase names, or ""
-	label  string // that phrase
-	kind   string // money, percent, score; "" when the header types nothing
-	unit   string // the unit the header declares (万元), if any
+	metric string        // the metric its phrase names, or ""
+	label  string        // that phrase
+	kind   quantity.Kind // money, percent, score; "" when the header types nothing
+	unit   string        // the unit the header declares (万元), if any
 }
 
 // blockLabels name a form's funding block (项目资金（万元）), never one of its
@@ -323,7 +323,7 @@ func cellFact(p *normalize.Page, facts []Fact, cell gridCell, col column, tableU
 	return f, true
 }
 
-func kindFits(c column, kind string) bool {
+func kindFits(c column, kind quantity.Kind) bool {
 	return c.kind == kind || c.kind == "" && kind == quantity.Money
 }
 

@@ -196,7 +196,7 @@ func TestGridCellsTakeTheirColumn(t *testing.T) {
 			continue
 		}
 		found++
-		if f.Value != w.value || f.Unit != w.unit || f.Kind != w.kind {
+		if f.Value != w.value || f.Unit != w.unit || string(f.Kind) != w.kind {
 			t.Errorf("%s: %v %s %s, want %v %s %s", f.Text, f.Value, f.Unit, f.Kind, w.value, w.unit, w.kind)
 		}
 	}
@@ -253,7 +253,7 @@ func checkFacts(t *testing.T, file string, want []wantFact) (right int) {
 				continue
 			}
 			found = true
-			if math.Abs(f.Value-w.value) > 1e-6 || f.Unit != w.unit || f.Kind != w.kind || f.Op != w.op {
+			if math.Abs(f.Value-w.value) > 1e-6 || f.Unit != w.unit || string(f.Kind) != w.kind || f.Op != w.op {
 				t.Errorf("%s: %q = %v %s %s %q, want %v %s %s %q", file, w.text, f.Value, f.Unit, f.Kind, f.Op, w.value, w.unit, w.kind, w.op)
 			} else {
 				right++

@@ -21,12 +21,12 @@ const (
 type metricPhrase struct {
 	phrase string
 	metric string
-	kinds  []string
+	kinds  []quantity.Kind
 }
 
-var money = []string{quantity.Money}
-var percent = []string{quantity.Percent}
-var score = []string{quantity.Score}
+var money = []quantity.Kind{quantity.Money}
+var percent = []quantity.Kind{quantity.Percent}
+var score = []quantity.Kind{quantity.Score}
 
 var metricPhrases = []metricPhrase{
 	{"全年预算数", BudgetTotal, money},

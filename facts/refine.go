@@ -161,7 +161,7 @@ func clauseOf(s string) string {
 // kind, when it names one only: a sentence naming two (全年预算数 … 全年执行数)
 // or a phrase of another kind (执行率) is a table's header flattened into a
 // line, and its total's column is unknown.
-func sentenceMetric(sentence, kind string) (metric, phrase string) {
+func sentenceMetric(sentence string, kind quantity.Kind) (metric, phrase string) {
 	at := -1
 	for _, m := range metricPhrases {
 		i := strings.Index(sentence, m.phrase)
@@ -184,7 +184,7 @@ func sentenceMetric(sentence, kind string) (metric, phrase string) {
 // labelOnLineBefore reads a label that a PDF layout or a one-cell-per-line
 // form put on the line before its number: "自评得分" ⏎ "90 分". The number
 // must open its line and the label must close the previous one.
-func labelOnLineBefore(r []rune, start int, kind string) (metric, phrase string) {
+func labelOnLineBefore(r []rune, start int, kind quantity.Kind) (metric, phrase string) {
 	i := start - 1
 	for i >= 0 && (r[i] == ' ' || r[i] == '|') {
 		i--

@@ -3,6 +3,7 @@
 package facts
 
 import (
+	"zipin/quantity"
 	"zipin/schema"
 )
 
@@ -12,10 +13,10 @@ type Fact struct {
 	Start, End int    // rune offsets into the page's normalized text
 	Text       string // the exact span
 	Value      float64
-	ValueHigh  *float64 // upper end of a range
-	Unit       string   // base unit: 元, %, 分, 个百分点, or the measure word
-	UnitText   string   // the unit as written
-	Kind       string   // money, count, percent, score, duration, area, other
+	ValueHigh  *float64      // upper end of a range
+	Unit       string        // base unit: 元, %, 分, 个百分点, or the measure word
+	UnitText   string        // the unit as written
+	Kind       quantity.Kind // money, count, percent, score, duration, area, other
 	Approx     string
 	Op         string // ≥ ≤ > < = for targets
 	Metric     string

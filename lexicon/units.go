@@ -1,21 +1,25 @@
 package lexicon
 
+// Kind is the kind of a quantity: one of the constants below, written as is
+// in the facts.kind column of ../shared/CONTRACT.md.
+type Kind string
+
 // Kinds of quantity (the facts.kind column of ../shared/CONTRACT.md).
 const (
-	Money    = "money"
-	Count    = "count"
-	Percent  = "percent"
-	Score    = "score"
-	Duration = "duration"
-	Area     = "area" // area only: a length is Other, so 3 km never reads as a surface
-	Other    = "other"
+	Money    Kind = "money"
+	Count    Kind = "count"
+	Percent  Kind = "percent"
+	Score    Kind = "score"
+	Duration Kind = "duration"
+	Area     Kind = "area" // area only: a length is Other, so 3 km never reads as a surface
+	Other    Kind = "other"
 )
 
 // Unit is one unit as written in a report.
 type Unit struct {
 	Written string  // as written: 万元, 人次, ㎡, km
 	Base    string  // the unit a value is stored in: 元, %, 人次, ㎡, 公里
-	Kind    string  // Money, Count, …
+	Kind    Kind    // Money, Count, …
 	Factor  float64 // base units per written unit: 万元 → 1e4 元
 	// NotBefore lists the runes that, right after the unit, show its
 	// character starts another word instead: 一次性 is not 1 次, 3分别 not 3 分.

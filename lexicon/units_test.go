@@ -5,7 +5,7 @@ import "testing"
 // The tables are data anyone may extend; these checks keep a new row from
 // breaking a reader silently.
 func TestUnitTable(t *testing.T) {
-	kinds := map[string]bool{Money: true, Count: true, Percent: true, Score: true, Duration: true, Area: true, Other: true}
+	kinds := map[Kind]bool{Money: true, Count: true, Percent: true, Score: true, Duration: true, Area: true, Other: true}
 	seen := map[string]bool{}
 	for _, u := range Units {
 		if u.Written == "" || u.Base == "" || u.Factor <= 0 || !kinds[u.Kind] {

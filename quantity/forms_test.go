@@ -13,7 +13,7 @@ type formCase struct {
 	value  float64 // in the base unit; the lower end of a range
 	high   float64 // the upper end of a range, 0 when none
 	unit   string
-	kind   string
+	kind   Kind
 	approx string
 }
 

@@ -31,7 +31,7 @@ type Quantity struct {
 	ValueHigh  *float64 // the upper end of a range (5-10个)
 	Unit       string   // the base unit (元, %, 分, 人次 …)
 	UnitText   string   // the unit as written, with multiplier and qualifier (万余封)
-	Kind       string
+	Kind       Kind
 	Approx     string // 约 / 余 / 多 / 逾 / 近 / 超 / 以上 / 以下 / 不足 / 左右 / 两三 …, as written
 	Op         string // ≥ ≤ > < = for targets
 

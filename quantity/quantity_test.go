@@ -12,7 +12,7 @@ var grammarCases = []struct {
 	text     string // expected span
 	value    float64
 	unit     string
-	kind     string
+	kind     Kind
 	approx   string
 	op       string
 	unitText string

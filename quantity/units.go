@@ -10,6 +10,9 @@ import (
 // package lexicon, the one copy every stage shares; this file only indexes
 // it for the scanner.
 
+// Kind is the kind of a quantity (the facts.kind column), lexicon's type.
+type Kind = lexicon.Kind
+
 // Kinds of quantity (the facts.kind column), as lexicon names them.
 const (
 	Money    = lexicon.Money
