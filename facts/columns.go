@@ -37,7 +37,7 @@ func splitPipeRow(r []rune, start, end int) []pipeCell {
 
 // metricOfHeader returns the metric the longest phrase in a header cell names
 // for a number of this kind.
-func metricOfHeader(h string, kind quantity.Kind) (metric, phrase string) {
+func metricOfHeader(h string, kind quantity.Kind) (metric Metric, phrase string) {
 	for _, m := range metricPhrases {
 		if slices.Contains(m.kinds, kind) && strings.Contains(h, m.phrase) && len(m.phrase) > len(phrase) {
 			metric, phrase = m.metric, m.phrase

@@ -323,7 +323,7 @@ func labelUnitFacts(p *normalize.Page) []Fact {
 		if phrase == "" {
 			continue
 		}
-		metric := ""
+		metric := Metric("")
 		for _, mp := range metricPhrases {
 			if mp.phrase == phrase && slices.Contains(mp.kinds, bu.kind) {
 				metric = mp.metric

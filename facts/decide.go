@@ -10,7 +10,7 @@ import (
 
 // fieldOf names the reports column each headline metric fills, as the
 // evidence's Field.
-var fieldOf = map[string]string{
+var fieldOf = map[Metric]string{
 	BudgetTotal:   "budget",
 	Executed:      "executed",
 	ExecutionRate: "execution_rate",
@@ -41,7 +41,7 @@ const (
 // (full mark 100, or not under a 决策/过程/投入/产出/效益/管理 dimension) wins
 // over sub-scores. Values that still disagree leave the field NULL with a
 // warning. Every candidate weighed is returned as evidence.
-func decide(facts []Fact, metric string) (*float64, []Candidate, string) {
+func decide(facts []Fact, metric Metric) (*float64, []Candidate, string) {
 	field := fieldOf[metric]
 	var cands []Candidate
 	var live []int // indexes into cands of the strongest candidates
@@ -228,7 +228,7 @@ func distinctVals(vs []float64) []float64 {
 }
 
 // pick decides one headline field and records its evidence and warning.
-func pick(h *Headline, facts []Fact, metric string) *float64 {
+func pick(h *Headline, facts []Fact, metric Metric) *float64 {
 	v, cands, warn := decide(facts, metric)
 	h.Evidence = append(h.Evidence, cands...)
 	if warn != "" {
@@ -296,7 +296,7 @@ func formatVals(vs []float64) string {
 // weighed reports whether the text gave the field any candidate of a
 // strength that could have set it; a later fallback must not overrule a
 // conflict the ranking left NULL.
-func weighed(cs []Candidate, metric string) bool {
+func weighed(cs []Candidate, metric Metric) bool {
 	for _, c := range cs {
 		if c.Field == fieldOf[metric] && (c.Chosen || c.Reason == reasonConflict) {
 			return true

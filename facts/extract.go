@@ -124,7 +124,7 @@ const clauseStops = "。；;\n|，,！？!?"
 
 // metricFor names the number starting at start from the nearest metric
 // phrase before it in the same clause.
-func metricFor(r []rune, start int, kind quantity.Kind) (metric, phrase string, conditional bool) {
+func metricFor(r []rune, start int, kind quantity.Kind) (metric Metric, phrase string, conditional bool) {
 	from := max(0, start-metricWindow)
 	for i := start - 1; i >= from; i-- {
 		if strings.ContainsRune(clauseStops, r[i]) {
@@ -133,7 +133,7 @@ func metricFor(r []rune, start int, kind quantity.Kind) (metric, phrase string, 
 		}
 	}
 	left := string(r[from:start])
-	best, bestPhrase, bestEnd, bestLen := "", "", -1, 0
+	best, bestPhrase, bestEnd, bestLen := Metric(""), "", -1, 0
 	for _, m := range metricPhrases {
 		if !slices.Contains(m.kinds, kind) {
 			continue

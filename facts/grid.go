@@ -65,7 +65,7 @@ func pageGrids(p *normalize.Page) []grid {
 // column is what a header cell makes of the bare numbers under it.
 type column struct {
 	header string
-	metric string        // the metric its phrase names, or ""
+	metric Metric        // the metric its phrase names, or ""
 	label  string        // that phrase
 	kind   quantity.Kind // money, percent, score; "" when the header types nothing
 	unit   string        // the unit the header declares (万元), if any

@@ -12,7 +12,7 @@ import (
 // headlineRank orders, for each headline metric, the phrases strong enough to
 // set a reports field, strongest first. A number labelled only by a weaker
 // phrase (项目预算, 安排资金) is a fact but not the report's budget.
-var headlineRank = map[string][]string{
+var headlineRank = map[Metric][]string{
 	// The allocation wordings (预算资金 … 安排…资金) come late: they are the
 	// budget only where no stronger label names one. A project's total
 	// investment (总投资) comes last: it spans the project's years, so it is

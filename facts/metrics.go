@@ -2,16 +2,20 @@ package facts
 
 import "zipin/quantity"
 
+// Metric is a canonical metric label: one of the constants below, written as
+// is in the facts.metric column.
+type Metric string
+
 // Canonical metric labels (the facts.metric column).
 const (
-	BudgetTotal        = "budget_total"
-	BudgetInitial      = "budget_initial"
-	Executed           = "executed"
-	ExecutionRate      = "execution_rate"
-	SelfScore          = "self_score"
-	GoalCompletionRate = "goal_completion_rate"
-	Satisfaction       = "satisfaction_rate"
-	ReceivedFunds      = "funds_received"
+	BudgetTotal        Metric = "budget_total"
+	BudgetInitial      Metric = "budget_initial"
+	Executed           Metric = "executed"
+	ExecutionRate      Metric = "execution_rate"
+	SelfScore          Metric = "self_score"
+	GoalCompletionRate Metric = "goal_completion_rate"
+	Satisfaction       Metric = "satisfaction_rate"
+	ReceivedFunds      Metric = "funds_received"
 )
 
 // metricPhrase is a label that, written shortly before a number, names what
@@ -20,7 +24,7 @@ const (
 // extends it. Longer phrases win over shorter ones they contain.
 type metricPhrase struct {
 	phrase string
-	metric string
+	metric Metric
 	kinds  []quantity.Kind
 }
 

@@ -44,7 +44,10 @@ var allocationAfter = regexp.MustCompile(`^[，,][^，,。；;0-9]{0,16}(?:下�
 // clauseLabels are labels that name a number only when they are the whole
 // clause before it, as in a department report's "2、支出：799.12万元": the
 // same word inside a longer clause (项目支出286.83万元) names a part.
-var clauseLabels = []struct{ label, metric string }{
+var clauseLabels = []struct {
+	label  string
+	metric Metric
+}{
 	{"支出", Executed},
 	{"总支出", Executed},
 	{"本年支出", Executed},
@@ -161,7 +164,7 @@ func clauseOf(s string) string {
 // kind, when it names one only: a sentence naming two (全年预算数 … 全年执行数)
 // or a phrase of another kind (执行率) is a table's header flattened into a
 // line, and its total's column is unknown.
-func sentenceMetric(sentence string, kind quantity.Kind) (metric, phrase string) {
+func sentenceMetric(sentence string, kind quantity.Kind) (metric Metric, phrase string) {
 	at := -1
 	for _, m := range metricPhrases {
 		i := strings.Index(sentence, m.phrase)
@@ -184,7 +187,7 @@ func sentenceMetric(sentence string, kind quantity.Kind) (metric, phrase string)
 // labelOnLineBefore reads a label that a PDF layout or a one-cell-per-line
 // form put on the line before its number: "自评得分" ⏎ "90 分". The number
 // must open its line and the label must close the previous one.
-func labelOnLineBefore(r []rune, start int, kind quantity.Kind) (metric, phrase string) {
+func labelOnLineBefore(r []rune, start int, kind quantity.Kind) (metric Metric, phrase string) {
 	i := start - 1
 	for i >= 0 && (r[i] == ' ' || r[i] == '|') {
 		i--

@@ -19,7 +19,7 @@ type Fact struct {
 	Kind       quantity.Kind // money, count, percent, score, duration, area, other
 	Approx     string
 	Op         string // ≥ ≤ > < = for targets
-	Metric     string
+	Metric     Metric
 	Subject    string
 	Section    string
 

@@ -161,7 +161,7 @@ func rows(in Input, d *doc.Document, nd *normalize.Doc, res *facts.Result) *sche
 		b.Facts = append(b.Facts, schema.Fact{
 			DocID: id, Seq: int32(i + 1), Page: int32(f.Page), Start: int32(f.Start), End: int32(f.End),
 			Text: f.Text, Value: f.Value, Unit: f.Unit, UnitText: f.UnitText, Kind: string(f.Kind),
-			Approx: opt(f.Approx), Metric: opt(f.Metric), Subject: opt(f.Subject), Section: opt(f.Section),
+			Approx: opt(f.Approx), Metric: opt(string(f.Metric)), Subject: opt(f.Subject), Section: opt(f.Section),
 			FiscalYear: year, Op: opt(f.Op), ValueHigh: f.ValueHigh,
 		})
 	}
