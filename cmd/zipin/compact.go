@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"text/tabwriter"
 
@@ -10,8 +11,13 @@ import (
 	"zipin/schema"
 )
 
-func init() {
-	var out string
+// compactOptions holds the flags of zipin compact.
+type compactOptions struct {
+	Out string
+}
+
+func newCompactCommand() *cobra.Command {
+	var opts compactOptions
 	cmd := &cobra.Command{
 		Use:   "compact [--out DIR]",
 		Short: "Merge the dataset's small files and drop superseded rows",
@@ -20,24 +26,29 @@ the rows of its newest extraction. The new files replace the old atomically (rea
 other), and an interrupted compaction is finished or discarded by the next zipin that writes DIR.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				out = args[0]
-			}
-			res, err := compact.Compact(out)
-			if err != nil {
-				return err
-			}
-			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintln(w, "table\tfiles before\tfiles after\trows kept\trows dropped\t")
-			for _, t := range schema.Tables {
-				st := res.Tables[t]
-				fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t\n", t, st.FilesBefore, st.FilesAfter, st.RowsKept, st.RowsDropped)
-			}
-			w.Flush()
-			fmt.Fprintf(cmd.OutOrStdout(), "output:    %s (%d files written)\n", out, len(res.Files))
-			return nil
+			return runCompact(cmd.Context(), streamsOf(cmd), opts, args)
 		},
 	}
-	cmd.Flags().StringVarP(&out, "out", "o", defaultOut, "dataset folder")
-	rootCmd.AddCommand(cmd)
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", defaultOut, "dataset folder")
+	return cmd
+}
+
+// runCompact runs zipin compact with opts; it writes to s.
+func runCompact(ctx context.Context, s streams, opts compactOptions, args []string) error {
+	if len(args) == 1 {
+		opts.Out = args[0]
+	}
+	res, err := compact.Compact(opts.Out)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(s.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "table\tfiles before\tfiles after\trows kept\trows dropped\t")
+	for _, t := range schema.Tables {
+		st := res.Tables[t]
+		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t\n", t, st.FilesBefore, st.FilesAfter, st.RowsKept, st.RowsDropped)
+	}
+	w.Flush()
+	fmt.Fprintf(s.stdout, "output:    %s (%d files written)\n", opts.Out, len(res.Files))
+	return nil
 }

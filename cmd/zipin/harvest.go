@@ -12,20 +12,25 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"zipin/harvest"
 )
 
-func init() {
-	var (
-		config, data, out string
-		dryRun, sweep     bool
-		maxPages          int
-		jsonLogs          bool
-	)
+// harvestOptions holds the flags of zipin harvest.
+type harvestOptions struct {
+	Config   string
+	Data     string
+	Out      string
+	DryRun   bool
+	Sweep    bool
+	MaxPages int
+	JSONLogs bool
+}
+
+func newHarvestCommand() *cobra.Command {
+	var opts harvestOptions
 	cmd := &cobra.Command{
 		Use:   "harvest --config FILE [--data DIR] [--out DIR] [--dry-run] [--max-pages N] [--sweep]",
 		Short: "Collect newly published reports from portals and ingest them (run nightly from cron)",
@@ -44,53 +49,58 @@ Exit status: 0 ok; 1 some URLs failed or some documents were quarantined; 2 conf
 3 another harvest is running; 130 interrupted by SIGINT or SIGTERM.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if config == "" {
-				return usageErr(errors.New("harvest: --config FILE is required"))
-			}
-			cfg, err := harvest.LoadConfig(config)
-			if err != nil {
-				return usageErr(err)
-			}
-			var h slog.Handler = slog.NewTextHandler(cmd.ErrOrStderr(), nil)
-			if jsonLogs {
-				h = slog.NewJSONHandler(cmd.ErrOrStderr(), nil)
-			}
-			// SIGTERM from systemd or cron's kill stops between two URLs;
-			// whatever is stored by then stays stored.
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			sum, err := harvest.Run(ctx, harvest.Options{
-				Config: cfg, Out: out, Data: data, DryRun: dryRun, MaxPages: maxPages, Sweep: sweep,
-				IngestTimeout: 2 * time.Minute, Log: slog.New(h),
-			})
-			code := harvest.ExitCode(sum, err)
-			if sum != nil {
-				printHarvest(cmd, sum, dryRun)
-			}
-			if err != nil && errors.Is(err, context.Canceled) {
-				// As ingest: 130, so that cron and systemd tell a stop from
-				// a failure; what was stored stays, and the next run resumes.
-				err = fmt.Errorf("harvest: interrupted; what was fetched is kept, a re-run resumes: %w", err)
-				code = exitInterrupted
-			}
-			if code != exitOK {
-				return &exitError{code: code, err: err}
-			}
-			return nil
+			return runHarvest(cmd.Context(), streamsOf(cmd), opts, args)
 		},
 	}
-	cmd.Flags().StringVarP(&config, "config", "c", "", "harvest configuration (TOML; see docs/harvest.example.toml)")
-	cmd.Flags().StringVarP(&out, "out", "o", defaultOut, "dataset folder (holds _catalog.sqlite and the lock)")
-	cmd.Flags().StringVar(&data, "data", "", "folder for the originals (DATA/originals); default: the dataset folder")
-	cmd.Flags().BoolVarP(&dryRun, "dry-run", "n", false, "fetch list pages and print what would be fetched; store nothing")
-	cmd.Flags().IntVar(&maxPages, "max-pages", 0, "visit at most N list pages per source (0: the config's max_pages)")
-	cmd.Flags().BoolVar(&sweep, "sweep", false, "page through every list to its end, as the first run does, instead of stopping at the first known link")
-	cmd.Flags().BoolVar(&jsonLogs, "json", false, "write logs as JSON lines")
-	rootCmd.AddCommand(cmd)
+	cmd.Flags().StringVarP(&opts.Config, "config", "c", "", "harvest configuration (TOML; see docs/harvest.example.toml)")
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", defaultOut, "dataset folder (holds _catalog.sqlite and the lock)")
+	cmd.Flags().StringVar(&opts.Data, "data", "", "folder for the originals (DATA/originals); default: the dataset folder")
+	cmd.Flags().BoolVarP(&opts.DryRun, "dry-run", "n", false, "fetch list pages and print what would be fetched; store nothing")
+	cmd.Flags().IntVar(&opts.MaxPages, "max-pages", 0, "visit at most N list pages per source (0: the config's max_pages)")
+	cmd.Flags().BoolVar(&opts.Sweep, "sweep", false, "page through every list to its end, as the first run does, instead of stopping at the first known link")
+	cmd.Flags().BoolVar(&opts.JSONLogs, "json", false, "write logs as JSON lines")
+	return cmd
 }
 
-func printHarvest(cmd *cobra.Command, sum *harvest.Summary, dryRun bool) {
-	w := cmd.OutOrStdout()
+// runHarvest runs zipin harvest with opts; it writes to s.
+func runHarvest(ctx context.Context, s streams, opts harvestOptions, args []string) error {
+	if opts.Config == "" {
+		return usageErr(errors.New("harvest: --config FILE is required"))
+	}
+	cfg, err := harvest.LoadConfig(opts.Config)
+	if err != nil {
+		return usageErr(err)
+	}
+	var h slog.Handler = slog.NewTextHandler(s.stderr, nil)
+	if opts.JSONLogs {
+		h = slog.NewJSONHandler(s.stderr, nil)
+	}
+	// SIGTERM from systemd or cron's kill stops between two URLs;
+	// whatever is stored by then stays stored.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sum, err := harvest.Run(ctx, harvest.Options{
+		Config: cfg, Out: opts.Out, Data: opts.Data, DryRun: opts.DryRun, MaxPages: opts.MaxPages, Sweep: opts.Sweep,
+		Log: slog.New(h), // IngestTimeout 0: pipeline.DefaultTimeout, as ingest --timeout
+	})
+	code := harvest.ExitCode(sum, err)
+	if sum != nil {
+		printHarvest(s, sum, opts.DryRun)
+	}
+	if err != nil && errors.Is(err, context.Canceled) {
+		// As ingest: 130, so that cron and systemd tell a stop from
+		// a failure; what was stored stays, and the next run resumes.
+		err = fmt.Errorf("harvest: interrupted; what was fetched is kept, a re-run resumes: %w", err)
+		code = exitInterrupted
+	}
+	if code != exitOK {
+		return &exitError{code: code, err: err}
+	}
+	return nil
+}
+
+func printHarvest(s streams, sum *harvest.Summary, dryRun bool) {
+	w := s.stdout
 	if dryRun {
 		for _, u := range sum.WouldFetch {
 			fmt.Fprintln(w, "would fetch:", u)
@@ -99,10 +109,10 @@ func printHarvest(cmd *cobra.Command, sum *harvest.Summary, dryRun bool) {
 		return
 	}
 	for _, f := range sum.Failures {
-		fmt.Fprintf(cmd.ErrOrStderr(), "failed: %s: %v\n", f.Source, f.Err)
+		fmt.Fprintf(s.stderr, "failed: %s: %v\n", f.Source, f.Err)
 	}
 	for _, n := range sum.Notes {
-		fmt.Fprintln(cmd.ErrOrStderr(), "note:", n)
+		fmt.Fprintln(s.stderr, "note:", n)
 	}
 	fmt.Fprintf(w, "harvest: %d new, %d unchanged (%d duplicate content), %d failed, %d ingested, %d quarantined, %d not reports (kept, not ingested), %d links skipped by title, %d list pages, %d disallowed by robots.txt\n",
 		sum.New, sum.Unchanged, sum.Duplicates, sum.Failed, sum.Ingested, sum.Quarantined, sum.LookAlikes, sum.Skipped, sum.Pages, sum.Disallowed)

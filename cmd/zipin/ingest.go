@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime"
 	"runtime/debug"
 	"sort"
 	"sync"
@@ -29,24 +29,28 @@ import (
 
 const defaultOut = "zipin-out"
 
-func init() {
-	var (
-		out         string
-		force       bool
-		retry       bool
-		timeout     time.Duration
-		verbose     bool
-		jobs        int
-		isolation   string
-		workerMemMB int64
-		logFormat   string
-		logEvery    time.Duration
-		progress    string
-		memLimitMB  int64
-		maxInputMB  int64
-		maxFacts    int
-		commitEvery time.Duration
-	)
+// ingestOptions holds the flags of zipin ingest.
+type ingestOptions struct {
+	Out              string
+	Force            bool
+	RetryQuarantined bool
+	Timeout          time.Duration
+	Verbose          bool
+	Jobs             int
+	Isolate          string
+	WorkerMemoryMB   int64
+	LogFormat        string
+	LogInterval      time.Duration
+	Progress         string
+	MemoryLimitMB    int64
+	MaxInputMB       int64
+	MaxFactsPerPage  int
+	CommitEvery      time.Duration
+	JSON             bool
+}
+
+func newIngestCommand() *cobra.Command {
+	var opts ingestOptions
 	cmd := &cobra.Command{
 		Use:   "ingest [--out DIR] [PATH...]",
 		Short: "Extract reports from files and folders into the Parquet dataset",
@@ -68,112 +72,114 @@ the rest written; 2 usage error, nothing written; 3 the run failed at run time (
 dataset locked by another run) — what was committed stays, and the summary says what the dataset
 holds; 130 interrupted by SIGINT or SIGTERM (finished documents committed).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if logFormat != "text" && logFormat != "json" {
-				return usageErr(fmt.Errorf("ingest: --log-format must be text or json, not %q", logFormat))
-			}
-			if progress != "auto" && progress != "bar" && progress != "log" && progress != "none" {
-				return usageErr(fmt.Errorf("ingest: --progress must be auto, bar, log or none, not %q", progress))
-			}
-			if jobs < 0 {
-				return usageErr(fmt.Errorf("ingest: --jobs must be positive"))
-			}
-			switch pipeline.Isolation(isolation) {
-			case pipeline.IsolateAll, pipeline.IsolateRisky, pipeline.IsolateNone:
-			default:
-				return usageErr(fmt.Errorf("ingest: --isolate must be all, risky or none, not %q", isolation))
-			}
-			sample := len(args) == 0
-			if sample {
-				dir, err := os.MkdirTemp("", "zipin-samples-")
-				if err != nil {
-					return err
-				}
-				defer os.RemoveAll(dir)
-				if args, err = samples.WriteTo(dir); err != nil {
-					return err
-				}
-			}
-			var sourceNames map[string]string
-			if sample {
-				sourceNames = map[string]string{}
-				for _, p := range args {
-					sourceNames[p] = samples.SourceName(p)
-				}
-			}
-			for _, a := range args {
-				if _, err := os.Lstat(a); err != nil {
-					// "PATH: no such file or directory", not the syscall's
-					// "lstat PATH: …", which reads like an internal fault.
-					var pe *fs.PathError
-					if errors.As(err, &pe) {
-						err = pe.Err
-					}
-					return usageErr(fmt.Errorf("ingest: %s: %v", a, err))
-				}
-			}
-			if jobs == 0 {
-				jobs = runtime.NumCPU()
-			}
-			if maxInputMB < 0 || maxFacts < 0 || commitEvery < 0 {
-				return usageErr(fmt.Errorf("ingest: --max-input, --max-facts-per-page and --commit-every must not be negative"))
-			}
-			opts := pipeline.Options{Out: out, Force: force, SourceNames: sourceNames, RetryQuarantined: retry, Timeout: timeout, Jobs: jobs,
-				Isolate: pipeline.Isolation(isolation), WorkerMemory: workerMemMB << 20, MaxInput: maxInputMB << 20,
-				MaxFactsPerPage: maxFacts, FlushInterval: commitEvery}
-			if verbose {
-				opts.Log = func(f string, a ...any) { fmt.Fprintf(cmd.ErrOrStderr(), f+"\n", a...) }
-			}
-			mode := progress
-			if mode == "auto" {
-				mode = "log"
-				if f, ok := cmd.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(f.Fd())) && !verbose {
-					mode = "bar"
-				}
-			}
-			rep := newReporter(cmd.ErrOrStderr(), mode, logFormat, logEvery)
-			opts.Progress = rep.update
-			// Ctrl-C or SIGTERM stop the run cleanly: documents in flight are
-			// dropped, everything finished before is committed. (A kill -9 is
-			// safe too; the next run recovers.)
-			if memLimitMB > 0 {
-				// A soft limit for this process's Go heap: the GC runs harder
-				// as it nears, which keeps peak RSS flat on large corpora.
-				debug.SetMemoryLimit(memLimitMB << 20)
-			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			sum, err := pipeline.Ingest(ctx, opts, args)
-			rep.finish()
-			if err != nil {
-				if sum != nil {
-					// Whatever was committed before the error stays; say so.
-					_ = reportIngest(cmd, sum, false)
-				}
-				if ctx.Err() != nil && sum != nil && sum.CommitError == nil {
-					return &exitError{code: exitInterrupted, err: fmt.Errorf("ingest: interrupted; finished documents are committed, a re-run resumes")}
-				}
-				return &exitError{code: exitFailure, err: err}
-			}
-			return reportIngest(cmd, sum, sample)
+			return runIngest(cmd.Context(), streamsOf(cmd), opts, args)
 		},
 	}
-	cmd.Flags().StringVarP(&out, "out", "o", defaultOut, "dataset folder")
-	cmd.Flags().Bool("json", false, "print the summary as one JSON object on stdout")
-	cmd.Flags().BoolVar(&force, "force", false, "re-extract every document, even those already in the dataset or quarantined before")
-	cmd.Flags().BoolVar(&retry, "retry-quarantined", false, "extract again documents quarantined by this extractor version (say, after raising --timeout)")
-	cmd.Flags().DurationVar(&timeout, "timeout", 2*time.Minute, "time budget per document")
-	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print one line per document")
-	cmd.Flags().IntVarP(&jobs, "jobs", "j", 0, "documents processed at once (default: one per CPU)")
-	cmd.Flags().StringVar(&isolation, "isolate", string(pipeline.IsolateAll), "parse in worker processes: all, risky (not text/HTML) or none")
-	cmd.Flags().Int64Var(&workerMemMB, "worker-memory", isolate.DefaultMemoryLimit>>20, "memory a worker process may map beyond what it has at start-up, in MB (RLIMIT_AS)")
-	cmd.Flags().StringVar(&logFormat, "log-format", "text", "progress log lines when not on a terminal: text or json")
-	cmd.Flags().DurationVar(&logEvery, "log-interval", 5*time.Second, "time between progress log lines")
-	cmd.Flags().Int64Var(&memLimitMB, "memory-limit", 320, "soft limit of this process's Go heap, in MB (0: none; workers have --worker-memory)")
-	cmd.Flags().Int64Var(&maxInputMB, "max-input", pipeline.DefaultMaxInput>>20, "refuse inputs larger than this, in MB, unread (0: the default)")
-	cmd.Flags().IntVar(&maxFacts, "max-facts-per-page", pipeline.DefaultMaxFactsPerPage, "quarantine a document with a page holding more facts than this")
-	cmd.Flags().DurationVar(&commitEvery, "commit-every", pipeline.DefaultFlushInterval, "commit finished documents at least this often (a kill loses at most this much work)")
-	cmd.Flags().StringVar(&progress, "progress", "auto", "progress display: auto (bar on a terminal, else log lines), bar, log or none")
-	rootCmd.AddCommand(cmd)
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", defaultOut, "dataset folder")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the summary as one JSON object on stdout")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "re-extract every document, even those already in the dataset or quarantined before")
+	cmd.Flags().BoolVar(&opts.RetryQuarantined, "retry-quarantined", false, "extract again documents quarantined by this extractor version (say, after raising --timeout)")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", pipeline.DefaultTimeout, "time budget per document")
+	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "print one line per document")
+	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 0, "documents processed at once (default: one per CPU)")
+	cmd.Flags().StringVar(&opts.Isolate, "isolate", string(pipeline.IsolateAll), "parse in worker processes: all, risky (not text/HTML) or none")
+	cmd.Flags().Int64Var(&opts.WorkerMemoryMB, "worker-memory", isolate.DefaultMemoryLimit>>20, "memory a worker process may map beyond what it has at start-up, in MB (RLIMIT_AS)")
+	cmd.Flags().StringVar(&opts.LogFormat, "log-format", "text", "progress log lines when not on a terminal: text or json")
+	cmd.Flags().DurationVar(&opts.LogInterval, "log-interval", 5*time.Second, "time between progress log lines")
+	cmd.Flags().Int64Var(&opts.MemoryLimitMB, "memory-limit", 320, "soft limit of this process's Go heap, in MB (0: none; workers have --worker-memory)")
+	cmd.Flags().Int64Var(&opts.MaxInputMB, "max-input", pipeline.DefaultMaxInput>>20, "refuse inputs larger than this, in MB, unread (0: the default)")
+	cmd.Flags().IntVar(&opts.MaxFactsPerPage, "max-facts-per-page", pipeline.DefaultMaxFactsPerPage, "quarantine a document with a page holding more facts than this")
+	cmd.Flags().DurationVar(&opts.CommitEvery, "commit-every", pipeline.DefaultFlushInterval, "commit finished documents at least this often (a kill loses at most this much work)")
+	cmd.Flags().StringVar(&opts.Progress, "progress", "auto", "progress display: auto (bar on a terminal, else log lines), bar, log or none")
+	return cmd
+}
+
+// runIngest runs zipin ingest with opts; it writes to s.
+func runIngest(ctx context.Context, s streams, opts ingestOptions, args []string) error {
+	if opts.LogFormat != "text" && opts.LogFormat != "json" {
+		return usageErr(fmt.Errorf("ingest: --log-format must be text or json, not %q", opts.LogFormat))
+	}
+	if opts.Progress != "auto" && opts.Progress != "bar" && opts.Progress != "log" && opts.Progress != "none" {
+		return usageErr(fmt.Errorf("ingest: --progress must be auto, bar, log or none, not %q", opts.Progress))
+	}
+	if opts.Jobs < 0 {
+		return usageErr(fmt.Errorf("ingest: --jobs must be positive"))
+	}
+	switch pipeline.Isolation(opts.Isolate) {
+	case pipeline.IsolateAll, pipeline.IsolateRisky, pipeline.IsolateNone:
+	default:
+		return usageErr(fmt.Errorf("ingest: --isolate must be all, risky or none, not %q", opts.Isolate))
+	}
+	sample := len(args) == 0
+	if sample {
+		dir, err := os.MkdirTemp("", "zipin-samples-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		if args, err = samples.WriteTo(dir); err != nil {
+			return err
+		}
+	}
+	var sourceNames map[string]string
+	if sample {
+		sourceNames = map[string]string{}
+		for _, p := range args {
+			sourceNames[p] = samples.SourceName(p)
+		}
+	}
+	for _, a := range args {
+		if _, err := os.Lstat(a); err != nil {
+			// "PATH: no such file or directory", not the syscall's
+			// "lstat PATH: …", which reads like an internal fault.
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return usageErr(fmt.Errorf("ingest: %s: %v", a, err))
+		}
+	}
+	if opts.MaxInputMB < 0 || opts.MaxFactsPerPage < 0 || opts.CommitEvery < 0 {
+		return usageErr(fmt.Errorf("ingest: --max-input, --max-facts-per-page and --commit-every must not be negative"))
+	}
+	popts := pipeline.Options{Out: opts.Out, Force: opts.Force, SourceNames: sourceNames, RetryQuarantined: opts.RetryQuarantined, Timeout: opts.Timeout, Jobs: opts.Jobs,
+		Isolate: pipeline.Isolation(opts.Isolate), WorkerMemory: opts.WorkerMemoryMB << 20, MaxInput: opts.MaxInputMB << 20,
+		MaxFactsPerPage: opts.MaxFactsPerPage, FlushInterval: opts.CommitEvery}
+	if opts.Verbose {
+		popts.Log = func(f string, a ...any) { fmt.Fprintf(s.stderr, f+"\n", a...) }
+	}
+	mode := opts.Progress
+	if mode == "auto" {
+		mode = "log"
+		if f, ok := s.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !opts.Verbose {
+			mode = "bar"
+		}
+	}
+	rep := newReporter(s.stderr, mode, opts.LogFormat, opts.LogInterval)
+	popts.Progress = rep.update
+	// Ctrl-C or SIGTERM stop the run cleanly: documents in flight are
+	// dropped, everything finished before is committed. (A kill -9 is
+	// safe too; the next run recovers.)
+	if opts.MemoryLimitMB > 0 {
+		// A soft limit for this process's Go heap: the GC runs harder
+		// as it nears, which keeps peak RSS flat on large corpora.
+		debug.SetMemoryLimit(opts.MemoryLimitMB << 20)
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sum, err := pipeline.Ingest(ctx, popts, args)
+	rep.finish()
+	if err != nil {
+		if sum != nil {
+			// Whatever was committed before the error stays; say so.
+			_ = reportIngest(s, sum, false, opts.JSON)
+		}
+		if ctx.Err() != nil && sum != nil && sum.CommitError == nil {
+			return &exitError{code: exitInterrupted, err: fmt.Errorf("ingest: interrupted; finished documents are committed, a re-run resumes")}
+		}
+		return &exitError{code: exitFailure, err: err}
+	}
+	return reportIngest(s, sum, sample, opts.JSON)
 }
 
 // reporter shows progress as a bar on a terminal or as periodic slog lines.
@@ -286,21 +292,21 @@ func (r *reporter) finish() {
 
 // reportIngest prints the summary and turns quarantines into exit status 1.
 // Its first three lines are relied on by other tools and the README.
-func reportIngest(cmd *cobra.Command, sum *pipeline.Summary, sample bool) error {
-	w := cmd.OutOrStdout()
+func reportIngest(s streams, sum *pipeline.Summary, sample, asJSON bool) error {
+	w := s.stdout
 	bad := 0
 	reasons := map[string]int{}
 	for _, o := range sum.Outcomes {
 		switch o.Status {
 		case pipeline.StatusQuarantined, pipeline.StatusFailed:
 			bad++
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: %s\n", o.Status, o.Source, o.Reason)
+			fmt.Fprintf(s.stderr, "%s: %s: %s\n", o.Status, o.Source, o.Reason)
 			reasons[doc.ReasonKind(o.Reason)]++ // "PDF damaged" ×3, not three reasons of 1
 		case pipeline.StatusIgnored:
-			fmt.Fprintf(cmd.ErrOrStderr(), "ignored: %s: %s\n", o.Source, o.Reason)
+			fmt.Fprintf(s.stderr, "ignored: %s: %s\n", o.Source, o.Reason)
 		}
 	}
-	if asJSON, _ := cmd.Flags().GetBool("json"); asJSON {
+	if asJSON {
 		if err := writeIngestJSON(w, sum); err != nil {
 			return err
 		}

@@ -1,15 +1,19 @@
 // Command zipin turns Chinese budget-performance self-evaluation reports into
-// a typed Parquet dataset. Each subcommand lives in its own file and
-// registers itself with rootCmd in an init function.
+// a typed Parquet dataset. Each subcommand lives in its own file as a
+// constructor (newXCommand), an options struct holding its flags and a plain
+// run function (runX), as restic's cmd_*.go; newRootCommand lists them all.
 package main
 
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"zipin/isolate"
 )
 
 // Exit statuses shared by the subcommands (CONTRACT.md).
@@ -42,12 +46,45 @@ func (e *exitError) Error() string {
 // usageErr marks err as a usage or configuration problem (exit 2).
 func usageErr(err error) error { return &exitError{code: exitUsage, err: err} }
 
-var rootCmd = &cobra.Command{
-	Use:           "zipin",
-	Short:         "Extract typed data from Chinese budget-performance self-evaluation reports",
-	Long:          "zipin reads 绩效自评报告 and 绩效自评表 (PDF, DOCX, XLSX, HTML, text and legacy .doc/.xls/.wps/.et)\nand writes a Parquet dataset of reports, facts, texts, projects and indicators, every number traced\nto its page and span.",
-	SilenceUsage:  true,
-	SilenceErrors: true,
+// streams are a command's standard input and outputs. cobra's (which tests
+// and callers may set with SetIn, SetOut and SetErr) are handed to the run
+// functions, which know nothing of cobra.
+type streams struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func streamsOf(cmd *cobra.Command) streams {
+	return streams{stdin: cmd.InOrStdin(), stdout: cmd.OutOrStdout(), stderr: cmd.ErrOrStderr()}
+}
+
+// newRootCommand builds the zipin command with every subcommand, in one
+// list, and the usage-error handling that gives exit status 2.
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "zipin",
+		Short:         "Extract typed data from Chinese budget-performance self-evaluation reports",
+		Long:          "zipin reads 绩效自评报告 and 绩效自评表 (PDF, DOCX, XLSX, HTML, text and legacy .doc/.xls/.wps/.et)\nand writes a Parquet dataset of reports, facts, texts, projects and indicators, every number traced\nto its page and span.",
+		Version:       versionLine(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetVersionTemplate("zipin {{.Version}}\n")
+	root.AddCommand(
+		newIngestCommand(),
+		newHarvestCommand(),
+		newStatusCommand(),
+		newQueryCommand(),
+		newReviewCommand(),
+		newCompactCommand(),
+		newEvalCommand(),
+		newVersionCommand(),
+		newWorkerCommand(),
+	)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageLineErr(c, err) })
+	markUsage(root)
+	return root
 }
 
 // usageLineErr is a usage error that names the command and shows its usage
@@ -78,10 +115,11 @@ func markUsage(c *cobra.Command) {
 }
 
 func main() {
-	rootCmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageLineErr(c, err) })
-	markUsage(rootCmd)
+	// zipin is its own worker: ingest starts copies of this executable
+	// (newWorkerCommand) to parse documents.
+	isolate.Register()
 	stopProfile := startCPUProfile()
-	err := rootCmd.Execute()
+	err := newRootCommand().Execute()
 	stopProfile()
 	if err == nil {
 		return

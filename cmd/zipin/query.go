@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,12 +13,17 @@ import (
 	"zipin/query"
 )
 
-func init() {
-	var (
-		out, format, name string
-		params            []string
-		list              bool
-	)
+// queryOptions holds the flags of zipin query.
+type queryOptions struct {
+	Out    string
+	Format string
+	Name   string
+	Params []string
+	List   bool
+}
+
+func newQueryCommand() *cobra.Command {
+	var opts queryOptions
 	cmd := &cobra.Command{
 		Use:   "query [--out DIR] [--format table|csv|json] [--list] [--name NAME --param k=v] [SQL]",
 		Short: "Run SQL or a named query over the dataset (embedded DuckDB)",
@@ -34,69 +40,74 @@ Examples:
   zipin query "SELECT organization, fiscal_year, budget_yuan FROM reports ORDER BY 1, 2"
   zipin query --name budget-yoy --param org=民政局 --format csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			w := cmd.OutOrStdout()
-			if list {
-				if len(args) > 0 || name != "" {
-					return usageErr(errors.New("query: --list takes no SQL and no --name"))
-				}
-				return listQueries(w)
-			}
-			write, ok := query.Formats[format]
-			if !ok {
-				return usageErr(fmt.Errorf("query: --format %q: want one of %s", format, formatNames()))
-			}
-			p, err := query.ParseParams(params)
-			if err != nil {
-				return usageErr(fmt.Errorf("query: %w", err))
-			}
-			var sqlText string
-			switch {
-			case name != "" && len(args) > 0:
-				return usageErr(errors.New("query: give either SQL or --name, not both"))
-			case name != "":
-				q, ok := query.Lookup(name)
-				if !ok {
-					return usageErr(fmt.Errorf("query: no named query %q (zipin query --list shows them)", name))
-				}
-				if _, err := q.Args(p); err != nil {
-					return usageErr(err)
-				}
-			case len(params) > 0:
-				return usageErr(errors.New("query: --param goes with --name"))
-			case len(args) == 0:
-				return usageErr(errors.New("query: give an SQL statement, --name NAME or --list"))
-			case len(args) == 1 && args[0] == "-":
-				b, err := io.ReadAll(cmd.InOrStdin())
-				if err != nil {
-					return fmt.Errorf("query: reading SQL from standard input: %w", err)
-				}
-				sqlText = string(b)
-			default:
-				sqlText = strings.Join(args, " ")
-			}
-			e, err := query.Open(out)
-			if err != nil {
-				return usageErr(err)
-			}
-			defer e.Close()
-			var res *query.Result
-			if name != "" {
-				res, err = e.RunNamed(cmd.Context(), name, p)
-			} else {
-				res, err = e.Run(cmd.Context(), sqlText)
-			}
-			if err != nil {
-				return err
-			}
-			return write(w, res)
+			return runQuery(cmd.Context(), streamsOf(cmd), opts, args)
 		},
 	}
-	cmd.Flags().StringVarP(&out, "out", "o", defaultOut, "dataset folder")
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: "+formatNames())
-	cmd.Flags().BoolVarP(&list, "list", "l", false, "list the named queries")
-	cmd.Flags().StringVarP(&name, "name", "n", "", "run the named query NAME")
-	cmd.Flags().StringArrayVarP(&params, "param", "p", nil, "a named query's parameter, NAME=VALUE (repeatable)")
-	rootCmd.AddCommand(cmd)
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", defaultOut, "dataset folder")
+	cmd.Flags().StringVarP(&opts.Format, "format", "f", "table", "output format: "+formatNames())
+	cmd.Flags().BoolVarP(&opts.List, "list", "l", false, "list the named queries")
+	cmd.Flags().StringVarP(&opts.Name, "name", "n", "", "run the named query NAME")
+	cmd.Flags().StringArrayVarP(&opts.Params, "param", "p", nil, "a named query's parameter, NAME=VALUE (repeatable)")
+	return cmd
+}
+
+// runQuery runs zipin query with opts; it writes to s.
+func runQuery(ctx context.Context, s streams, opts queryOptions, args []string) error {
+	w := s.stdout
+	if opts.List {
+		if len(args) > 0 || opts.Name != "" {
+			return usageErr(errors.New("query: --list takes no SQL and no --name"))
+		}
+		return listQueries(w)
+	}
+	write, ok := query.Formats[opts.Format]
+	if !ok {
+		return usageErr(fmt.Errorf("query: --format %q: want one of %s", opts.Format, formatNames()))
+	}
+	p, err := query.ParseParams(opts.Params)
+	if err != nil {
+		return usageErr(fmt.Errorf("query: %w", err))
+	}
+	var sqlText string
+	switch {
+	case opts.Name != "" && len(args) > 0:
+		return usageErr(errors.New("query: give either SQL or --name, not both"))
+	case opts.Name != "":
+		q, ok := query.Lookup(opts.Name)
+		if !ok {
+			return usageErr(fmt.Errorf("query: no named query %q (zipin query --list shows them)", opts.Name))
+		}
+		if _, err := q.Args(p); err != nil {
+			return usageErr(err)
+		}
+	case len(opts.Params) > 0:
+		return usageErr(errors.New("query: --param goes with --name"))
+	case len(args) == 0:
+		return usageErr(errors.New("query: give an SQL statement, --name NAME or --list"))
+	case len(args) == 1 && args[0] == "-":
+		b, err := io.ReadAll(s.stdin)
+		if err != nil {
+			return fmt.Errorf("query: reading SQL from standard input: %w", err)
+		}
+		sqlText = string(b)
+	default:
+		sqlText = strings.Join(args, " ")
+	}
+	e, err := query.Open(opts.Out)
+	if err != nil {
+		return usageErr(err)
+	}
+	defer e.Close()
+	var res *query.Result
+	if opts.Name != "" {
+		res, err = e.RunNamed(ctx, opts.Name, p)
+	} else {
+		res, err = e.Run(ctx, sqlText)
+	}
+	if err != nil {
+		return err
+	}
+	return write(w, res)
 }
 
 func formatNames() string {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"os/signal"
@@ -15,8 +17,15 @@ import (
 	"zipin/review"
 )
 
-func init() {
-	var out, htmlFile, serve string
+// reviewOptions holds the flags of zipin review.
+type reviewOptions struct {
+	Out   string
+	HTML  string
+	Serve string
+}
+
+func newReviewCommand() *cobra.Command {
+	var opts reviewOptions
 	cmd := &cobra.Command{
 		Use:   "review [--out DIR] DOC_ID|SOURCE [--html FILE | --serve ADDR]",
 		Short: "Show a document's text with every extracted fact highlighted, for auditors",
@@ -37,62 +46,67 @@ verdict is appended to the dataset's corrections table, which re-extraction keep
 reports_reviewed view applies. Stop it with Ctrl-C.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if htmlFile != "" && serve != "" {
-				return usageErr(errors.New("review: give --html or --serve, not both"))
-			}
-			if serve != "" {
-				if err := review.CheckLoopback(serve); err != nil {
-					return usageErr(err)
-				}
-			} else if len(args) == 0 {
-				return usageErr(errors.New("review: which document? give a DOC_ID or SOURCE (or --serve ADDR to browse them)"))
-			}
-			var doc *review.Doc
-			if serve == "" && review.IsDocID(args[0]) {
-				// One document by its doc_id: read only the files that may
-				// hold it, however large the dataset.
-				d, err := review.LoadDoc(out, args[0])
-				if err == nil {
-					return writePage(cmd, htmlFile, d)
-				}
-				if !errors.Is(err, review.ErrNoDocument) {
-					return usageErr(err)
-				}
-				// Not a doc_id after all (a file named like one): search.
-			}
-			data, err := review.Load(out)
-			if err != nil {
-				return usageErr(err)
-			}
-			if len(args) == 1 {
-				if doc, err = data.Find(args[0]); err != nil {
-					return usageErr(err)
-				}
-			}
-			if serve != "" {
-				ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-				defer stop()
-				return review.Serve(ctx, serve, data, func(addr string) {
-					u := "http://" + addr + "/"
-					if doc != nil {
-						u += "doc/" + url.PathEscape(doc.Report.DocID)
-					}
-					fmt.Fprintf(cmd.OutOrStdout(), "serving %d documents from %s at %s (Ctrl-C stops)\n", len(data.Reports), out, u)
-				})
-			}
-			return writePage(cmd, htmlFile, doc)
+			return runReview(cmd.Context(), streamsOf(cmd), opts, args)
 		},
 	}
-	cmd.Flags().StringVarP(&out, "out", "o", defaultOut, "dataset folder")
-	cmd.Flags().StringVar(&htmlFile, "html", "", "write the page to FILE")
-	cmd.Flags().StringVar(&serve, "serve", "", "serve all documents on ADDR (loopback only), such as 127.0.0.1:8080")
-	rootCmd.AddCommand(cmd)
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", defaultOut, "dataset folder")
+	cmd.Flags().StringVar(&opts.HTML, "html", "", "write the page to FILE")
+	cmd.Flags().StringVar(&opts.Serve, "serve", "", "serve all documents on ADDR (loopback only), such as 127.0.0.1:8080")
+	return cmd
+}
+
+// runReview runs zipin review with opts; it writes to s.
+func runReview(ctx context.Context, s streams, opts reviewOptions, args []string) error {
+	if opts.HTML != "" && opts.Serve != "" {
+		return usageErr(errors.New("review: give --html or --serve, not both"))
+	}
+	if opts.Serve != "" {
+		if err := review.CheckLoopback(opts.Serve); err != nil {
+			return usageErr(err)
+		}
+	} else if len(args) == 0 {
+		return usageErr(errors.New("review: which document? give a DOC_ID or SOURCE (or --serve ADDR to browse them)"))
+	}
+	var doc *review.Doc
+	if opts.Serve == "" && review.IsDocID(args[0]) {
+		// One document by its doc_id: read only the files that may
+		// hold it, however large the dataset.
+		d, err := review.LoadDoc(opts.Out, args[0])
+		if err == nil {
+			return writePage(s.stdout, opts.HTML, d)
+		}
+		if !errors.Is(err, review.ErrNoDocument) {
+			return usageErr(err)
+		}
+		// Not a doc_id after all (a file named like one): search.
+	}
+	data, err := review.Load(opts.Out)
+	if err != nil {
+		return usageErr(err)
+	}
+	if len(args) == 1 {
+		if doc, err = data.Find(args[0]); err != nil {
+			return usageErr(err)
+		}
+	}
+	if opts.Serve != "" {
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return review.Serve(ctx, opts.Serve, data, func(addr string) {
+			u := "http://" + addr + "/"
+			if doc != nil {
+				u += "doc/" + url.PathEscape(doc.Report.DocID)
+			}
+			fmt.Fprintf(s.stdout, "serving %d documents from %s at %s (Ctrl-C stops)\n", len(data.Reports), opts.Out, u)
+		})
+	}
+	return writePage(s.stdout, opts.HTML, doc)
 }
 
 // writePage writes the page of doc to standard output, or to htmlFile.
-func writePage(cmd *cobra.Command, htmlFile string, doc *review.Doc) error {
+func writePage(stdout io.Writer, htmlFile string, doc *review.Doc) error {
 	if htmlFile == "" {
-		w := bufio.NewWriter(cmd.OutOrStdout())
+		w := bufio.NewWriter(stdout)
 		if err := review.Render(w, doc, ""); err != nil {
 			return err
 		}

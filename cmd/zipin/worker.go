@@ -9,9 +9,8 @@ import (
 // The hidden worker mode: `zipin ingest` starts copies of itself this way and
 // sends them documents to parse over stdin/stdout (package isolate), so a
 // document that hangs or eats memory kills a child, not the import.
-func init() {
-	isolate.Register()
-	rootCmd.AddCommand(&cobra.Command{
+func newWorkerCommand() *cobra.Command {
+	return &cobra.Command{
 		Use:    "__worker",
 		Short:  "Parse documents sent on stdin (internal: started by ingest)",
 		Hidden: true,
@@ -22,5 +21,5 @@ func init() {
 			}
 			return nil
 		},
-	})
+	}
 }
