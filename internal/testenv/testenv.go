@@ -1,11 +1,14 @@
 // Package testenv holds what zipin's tests share about where they run: the
-// evaluation corpus outside the repository and the switch that turns on the
-// slow, thorough tests.
+// evaluation corpus outside the repository, the PostgreSQL server, and the
+// switch that turns on the slow, thorough tests.
 //
 //	ZIPIN_CORPUS=dir  the shared corpus (default ../shared/corpus beside the
 //	                  repository; a relative dir is read from the repository root)
 //	ZIPIN_SLOW=1      run the slow tests too (scripts/test.sh, so CI, sets it)
-//	CI=...            a missing corpus fails the corpus tests instead of skipping them
+//	ZIPIN_POSTGRES_URL=url  the PostgreSQL server tests make their databases on
+//	                  (default DefaultPostgres: 127.0.0.1:5432, user postgres, trust)
+//	CI=...            a missing corpus or server fails the tests that need it
+//	                  instead of skipping them
 package testenv
 
 import (
