@@ -1,26 +1,31 @@
-// Package catalog keeps the ingest catalog: an embedded SQLite database at
-// DIR/_catalog.sqlite that records, for each document, what happened to it
-// (ok, quarantined, failed), why, with which extractor version, how long it
-// took and which dataset files hold its rows; plus a cache of input paths
-// (path, size, mtime → doc_id) so a re-run need not re-hash unchanged files,
-// and one row per run with its counters.
+// Package catalog keeps the ingest catalog: a database that records, for
+// each document, what happened to it (ok, quarantined, failed), why, with
+// which extractor version, how long it took and which dataset files hold its
+// rows; plus a cache of input paths (path, size, mtime → doc_id) so a re-run
+// need not re-hash unchanged files, and one row per run with its counters.
+//
+// On one machine it is an embedded SQLite file, DIR/_catalog.sqlite (Open);
+// for workers on many machines it is a PostgreSQL database that they all
+// write (OpenURL). The schema is written once and migrated the same way on
+// both (migrate.go); what differs between them is in one table (dialect.go).
 //
 // The dataset, not the catalog, is the truth about which rows exist: a crash
 // can fall between a dataset commit and the catalog update that follows it,
 // so Reconcile brings the catalog in line with the dataset at the start of
-// every run. Other packages (the harvester) keep their own tables in the same
-// file; this package's tables and its migration table are its own.
+// every run. Other packages (the harvester, River's queue) keep their own
+// tables in the same database; this package's tables and its migration
+// table are its own.
 package catalog
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
-
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 )
 
 // FileName is the catalog's name inside the dataset folder. The leading
@@ -46,150 +51,56 @@ const (
 	StatusIgnored Status = "ignored"
 )
 
-// Catalog is an open catalog database.
+// Catalog is an open catalog database, SQLite or PostgreSQL.
 type Catalog struct {
 	db   *sql.DB
+	d    *dialect
+	conn conn // db, with the dialect's placeholders
+	// Path is where the catalog is: the SQLite file, or the PostgreSQL URL
+	// with any password hidden.
 	Path string
 	// version is the schema version of a catalog opened read-only, which
 	// may be older than this zipin's; 0 means current.
 	version int
 }
 
-// migrations are applied in order; each entry is one version. Never edit an
-// applied entry: add a new one.
-var migrations = []string{
-	1: `
-CREATE TABLE documents (
-	doc_id            TEXT PRIMARY KEY,
-	source            TEXT NOT NULL,
-	size              INTEGER NOT NULL DEFAULT 0,
-	format            TEXT NOT NULL DEFAULT '',
-	status            TEXT NOT NULL,
-	reason            TEXT NOT NULL DEFAULT '',
-	extractor_version TEXT NOT NULL,
-	read_ms           INTEGER NOT NULL DEFAULT 0,
-	extract_ms        INTEGER NOT NULL DEFAULT 0,
-	analyze_ms        INTEGER NOT NULL DEFAULT 0,
-	pages             INTEGER NOT NULL DEFAULT 0,
-	facts             INTEGER NOT NULL DEFAULT 0,
-	batch             TEXT NOT NULL DEFAULT '',
-	files             TEXT NOT NULL DEFAULT '',
-	run_id            INTEGER,
-	first_seen        TEXT NOT NULL,
-	updated_at        TEXT NOT NULL
-);
-CREATE INDEX documents_status ON documents(status);
-CREATE TABLE inputs (
-	path     TEXT PRIMARY KEY,
-	size     INTEGER NOT NULL,
-	mtime_ns INTEGER NOT NULL,
-	doc_id   TEXT NOT NULL DEFAULT '',
-	status   TEXT NOT NULL DEFAULT '',
-	reason   TEXT NOT NULL DEFAULT '',
-	seen_at  TEXT NOT NULL
-);
-CREATE TABLE runs (
-	id                INTEGER PRIMARY KEY AUTOINCREMENT,
-	started_at        TEXT NOT NULL,
-	finished_at       TEXT,
-	extractor_version TEXT NOT NULL,
-	jobs              INTEGER NOT NULL,
-	inputs            INTEGER NOT NULL DEFAULT 0,
-	extracted         INTEGER NOT NULL DEFAULT 0,
-	skipped           INTEGER NOT NULL DEFAULT 0,
-	quarantined       INTEGER NOT NULL DEFAULT 0,
-	failed            INTEGER NOT NULL DEFAULT 0,
-	pages             INTEGER NOT NULL DEFAULT 0,
-	facts             INTEGER NOT NULL DEFAULT 0,
-	state             TEXT NOT NULL DEFAULT 'running'
-);`,
-	// 2: documents being worked on, so one that takes its process down is
-	// known on the next run; inputs left out by name are counted per run.
-	2: `
-CREATE TABLE in_progress (
-	doc_id     TEXT PRIMARY KEY,
-	source     TEXT NOT NULL,
-	run_id     INTEGER NOT NULL,
-	in_process INTEGER NOT NULL DEFAULT 0,
-	attempts   INTEGER NOT NULL DEFAULT 1,
-	started_at TEXT NOT NULL
-);
-ALTER TABLE runs ADD COLUMN ignored INTEGER NOT NULL DEFAULT 0;`,
-}
-
-// Open opens (creating if needed) the catalog of the dataset at dir and
-// brings its schema up to date.
-func Open(dir string) (*Catalog, error) {
-	path := filepath.Join(dir, FileName)
-	// WAL lets readers (zipin status, the harvester) work during a run; the
-	// busy timeout makes concurrent writers wait instead of failing.
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("catalog %s: %w", path, err)
-	}
-	c := &Catalog{db: db, Path: path}
-	if err := c.migrate(); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return c, nil
-}
-
-// OpenReadOnly opens an existing catalog for reading only (zipin status),
-// which works on a read-only file or folder: no migration, no journal
-// change. A catalog in a folder where SQLite cannot create its WAL index
-// is opened as immutable (no writer can be running there anyway).
-func OpenReadOnly(dir string) (*Catalog, error) {
-	path := filepath.Join(dir, FileName)
-	for _, mode := range []string{"mode=ro", "mode=ro&immutable=1"} {
-		db, err := sql.Open("sqlite", "file:"+path+"?"+mode+"&_pragma=busy_timeout(10000)")
-		if err != nil {
-			return nil, fmt.Errorf("catalog %s: %w", path, err)
-		}
-		var v int
-		if err = db.QueryRow(`SELECT COALESCE(MAX(version), 0) FROM catalog_migrations`).Scan(&v); err == nil {
-			return &Catalog{db: db, Path: path, version: v}, nil
-		}
-		db.Close()
-		if mode != "mode=ro" {
-			return nil, fmt.Errorf("catalog %s: %w", path, err)
-		}
-	}
-	panic("unreachable")
-}
-
 // DB is the underlying database, for packages that keep their own tables in it.
 func (c *Catalog) DB() *sql.DB { return c.db }
+
+// Driver is the database the catalog is in: "sqlite" or "postgres".
+func (c *Catalog) Driver() string { return c.d.name }
 
 // Close closes the database.
 func (c *Catalog) Close() error { return c.db.Close() }
 
-func (c *Catalog) migrate() error {
-	tx, err := c.db.Begin()
+// txAttempts bounds how often inTx runs a transaction that PostgreSQL
+// aborted for a deadlock or serialization conflict with another process.
+const txAttempts = 5
+
+// inTx runs fn in a transaction and commits it; a transaction the database
+// aborted only to break a conflict with a concurrent one is run again.
+func (c *Catalog) inTx(ctx context.Context, fn func(tx conn) error) error {
+	for attempt := 1; ; attempt++ {
+		err := c.tryTx(ctx, fn)
+		if err == nil || attempt == txAttempts || !c.d.transient(err) {
+			return err
+		}
+	}
+}
+
+func (c *Catalog) tryTx(ctx context.Context, fn func(tx conn) error) error {
+	tx, err := c.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec(`CREATE TABLE IF NOT EXISTS catalog_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+	if err := fn(conn{ctx, tx, c.d}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
-	var have int
-	if err := tx.QueryRow(`SELECT COALESCE(MAX(version), 0) FROM catalog_migrations`).Scan(&have); err != nil {
-		return fmt.Errorf("catalog %s: %w", c.Path, err)
-	}
-	if have > len(migrations)-1 {
-		return fmt.Errorf("catalog %s: schema version %d is newer than this zipin knows (%d)", c.Path, have, len(migrations)-1)
-	}
-	for v := have + 1; v < len(migrations); v++ {
-		if _, err := tx.Exec(migrations[v]); err != nil {
-			return fmt.Errorf("catalog %s: migration %d: %w", c.Path, v, err)
-		}
-		if _, err := tx.Exec(`INSERT INTO catalog_migrations VALUES (?, ?)`, v, now()); err != nil {
-			return fmt.Errorf("catalog %s: %w", c.Path, err)
-		}
-	}
-	return tx.Commit()
+	return nil
 }
 
 func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
@@ -220,15 +131,18 @@ type Input struct {
 	Reason  string
 }
 
-// Record stores the outcomes of one flushed batch in a single transaction.
+// Record stores the outcomes of one flushed batch in a single transaction:
+// upserts of documents (by doc_id) and inputs (by path), and the end of
+// their in-progress rows. Many processes may record at once (workers on
+// one PostgreSQL catalog): each row is locked in doc_id, then path order,
+// so two batches that share documents cannot deadlock, and the last
+// writer's outcome of a document wins whole.
 func (c *Catalog) Record(runID int64, docs []Doc, inputs []Input) error {
-	tx, err := c.db.Begin()
-	if err != nil {
-		return fmt.Errorf("catalog %s: %w", c.Path, err)
-	}
-	defer tx.Rollback()
-	ts := now()
-	doc, err := tx.Prepare(`INSERT INTO documents (doc_id, source, size, format, status, reason, extractor_version,
+	docs = slices.SortedFunc(slices.Values(docs), func(a, b Doc) int { return strings.Compare(a.DocID, b.DocID) })
+	inputs = slices.SortedFunc(slices.Values(inputs), func(a, b Input) int { return strings.Compare(a.Path, b.Path) })
+	return c.inTx(context.Background(), func(tx conn) error {
+		ts := now()
+		doc, err := tx.prepare(`INSERT INTO documents (doc_id, source, size, format, status, reason, extractor_version,
 		read_ms, extract_ms, analyze_ms, pages, facts, batch, files, run_id, first_seen, updated_at)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(doc_id) DO UPDATE SET source=excluded.source, size=excluded.size, format=excluded.format,
@@ -236,43 +150,41 @@ func (c *Catalog) Record(runID int64, docs []Doc, inputs []Input) error {
 		read_ms=excluded.read_ms, extract_ms=excluded.extract_ms, analyze_ms=excluded.analyze_ms,
 		pages=excluded.pages, facts=excluded.facts, batch=excluded.batch, files=excluded.files,
 		run_id=excluded.run_id, updated_at=excluded.updated_at`)
-	if err != nil {
-		return fmt.Errorf("catalog %s: %w", c.Path, err)
-	}
-	defer doc.Close()
-	for _, d := range docs {
-		if _, err := doc.Exec(d.DocID, d.Source, d.Size, d.Format, string(d.Status), d.Reason, d.ExtractorVersion,
-			d.Read.Milliseconds(), d.Extract.Milliseconds(), d.Analyze.Milliseconds(), d.Pages, d.Facts,
-			d.Batch, strings.Join(d.Files, "\n"), runID, ts, ts); err != nil {
-			return fmt.Errorf("catalog %s: recording %s: %w", c.Path, d.Source, err)
-		}
-	}
-	in, err := tx.Prepare(`INSERT INTO inputs (path, size, mtime_ns, doc_id, status, reason, seen_at) VALUES (?,?,?,?,?,?,?)
-		ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, doc_id=excluded.doc_id,
-		status=excluded.status, reason=excluded.reason, seen_at=excluded.seen_at`)
-	if err != nil {
-		return fmt.Errorf("catalog %s: %w", c.Path, err)
-	}
-	defer in.Close()
-	for _, i := range inputs {
-		if _, err := in.Exec(i.Path, i.Size, i.MtimeNS, i.DocID, string(i.Status), i.Reason, ts); err != nil {
-			return fmt.Errorf("catalog %s: recording input %s: %w", c.Path, i.Path, err)
-		}
-	}
-	for _, d := range docs {
-		if _, err := tx.Exec(`DELETE FROM in_progress WHERE doc_id = ?`, d.DocID); err != nil {
+		if err != nil {
 			return fmt.Errorf("catalog %s: %w", c.Path, err)
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("catalog %s: %w", c.Path, err)
-	}
-	return nil
+		defer doc.Close()
+		for _, d := range docs {
+			if _, err := doc.Exec(d.DocID, d.Source, d.Size, d.Format, string(d.Status), d.Reason, d.ExtractorVersion,
+				d.Read.Milliseconds(), d.Extract.Milliseconds(), d.Analyze.Milliseconds(), d.Pages, d.Facts,
+				d.Batch, strings.Join(d.Files, "\n"), runID, ts, ts); err != nil {
+				return fmt.Errorf("catalog %s: recording %s: %w", c.Path, d.Source, err)
+			}
+		}
+		in, err := tx.prepare(`INSERT INTO inputs (path, size, mtime_ns, doc_id, status, reason, seen_at) VALUES (?,?,?,?,?,?,?)
+		ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, doc_id=excluded.doc_id,
+		status=excluded.status, reason=excluded.reason, seen_at=excluded.seen_at`)
+		if err != nil {
+			return fmt.Errorf("catalog %s: %w", c.Path, err)
+		}
+		defer in.Close()
+		for _, i := range inputs {
+			if _, err := in.Exec(i.Path, i.Size, i.MtimeNS, i.DocID, string(i.Status), i.Reason, ts); err != nil {
+				return fmt.Errorf("catalog %s: recording input %s: %w", c.Path, i.Path, err)
+			}
+		}
+		for _, d := range docs {
+			if _, err := tx.exec(`DELETE FROM in_progress WHERE doc_id = ?`, d.DocID); err != nil {
+				return fmt.Errorf("catalog %s: %w", c.Path, err)
+			}
+		}
+		return nil
+	})
 }
 
 // Inputs returns the input cache keyed by path.
 func (c *Catalog) Inputs() (map[string]Input, error) {
-	rows, err := c.db.Query(`SELECT path, size, mtime_ns, doc_id, status, reason FROM inputs`)
+	rows, err := c.conn.query(`SELECT path, size, mtime_ns, doc_id, status, reason FROM inputs`)
 	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
@@ -293,7 +205,7 @@ func (c *Catalog) Inputs() (map[string]Input, error) {
 // and the same bytes would be quarantined again). Documents with rows are
 // decided from the dataset itself.
 func (c *Catalog) Settled(v string) (map[string]Doc, error) {
-	rows, err := c.db.Query(`SELECT doc_id, source, status, reason FROM documents WHERE status = ? AND extractor_version = ?`, string(StatusQuarantined), v)
+	rows, err := c.conn.query(`SELECT doc_id, source, status, reason FROM documents WHERE status = ? AND extractor_version = ?`, string(StatusQuarantined), v)
 	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
@@ -321,20 +233,25 @@ type Present struct {
 // may have come between the dataset commit and the catalog update); a
 // document the catalog calls ok but the dataset lacks becomes pending. It
 // returns how many rows it changed.
+//
+// present is a snapshot, and other processes may record documents after it
+// was taken: a row is changed only if it is still as Reconcile read it (its
+// updated_at), so a worker's newer outcome is never overwritten by an older
+// view of the dataset.
 func (c *Catalog) Reconcile(present map[string]Present) (int, error) {
 	type row struct {
-		status  Status
-		version string
+		status           Status
+		version, updated string
 	}
 	have := map[string]row{}
-	rows, err := c.db.Query(`SELECT doc_id, status, extractor_version FROM documents`)
+	rows, err := c.conn.query(`SELECT doc_id, status, extractor_version, updated_at FROM documents`)
 	if err != nil {
 		return 0, fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
 	for rows.Next() {
 		var id string
 		var r row
-		if err := rows.Scan(&id, &r.status, &r.version); err != nil {
+		if err := rows.Scan(&id, &r.status, &r.version, &r.updated); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("catalog %s: %w", c.Path, err)
 		}
@@ -344,35 +261,50 @@ func (c *Catalog) Reconcile(present map[string]Present) (int, error) {
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	tx, err := c.db.Begin()
-	if err != nil {
-		return 0, fmt.Errorf("catalog %s: %w", c.Path, err)
-	}
-	defer tx.Rollback()
-	ts, changed := now(), 0
-	for id, r := range have {
-		if _, ok := present[id]; r.status == StatusOK && !ok {
-			if _, err := tx.Exec(`UPDATE documents SET status=?, reason=?, updated_at=? WHERE doc_id=?`,
-				string(StatusPending), "recorded as done but not in the dataset (interrupted run); extracting again", ts, id); err != nil {
-				return 0, fmt.Errorf("catalog %s: %w", c.Path, err)
+	var changed int
+	err = c.inTx(context.Background(), func(tx conn) error {
+		ts := now()
+		changed = 0
+		count := func(res sql.Result) {
+			if n, err := res.RowsAffected(); err == nil {
+				changed += int(n)
 			}
-			changed++
 		}
-	}
-	for id, p := range present {
-		if r, ok := have[id]; ok && r.status == StatusOK && r.version == p.ExtractorVersion {
-			continue
+		// In doc_id order, as Record locks rows.
+		for _, id := range slices.Sorted(maps.Keys(have)) {
+			r := have[id]
+			if _, ok := present[id]; r.status != StatusOK || ok {
+				continue
+			}
+			res, err := tx.exec(`UPDATE documents SET status=?, reason=?, updated_at=? WHERE doc_id=? AND updated_at=?`,
+				string(StatusPending), "recorded as done but not in the dataset (interrupted run); extracting again", ts, id, r.updated)
+			if err != nil {
+				return fmt.Errorf("catalog %s: %w", c.Path, err)
+			}
+			count(res)
 		}
-		if _, err := tx.Exec(`INSERT INTO documents (doc_id, source, size, format, status, reason, extractor_version, pages, first_seen, updated_at)
+		for _, id := range slices.Sorted(maps.Keys(present)) {
+			p := present[id]
+			r, ok := have[id]
+			if ok && r.status == StatusOK && r.version == p.ExtractorVersion {
+				continue
+			}
+			// r.updated is "" for a row Reconcile did not see, which no
+			// stored row has: one recorded since is left as it is.
+			res, err := tx.exec(`INSERT INTO documents (doc_id, source, size, format, status, reason, extractor_version, pages, first_seen, updated_at)
 			VALUES (?,?,?,?,?,?,?,?,?,?)
 			ON CONFLICT(doc_id) DO UPDATE SET status=excluded.status, reason=excluded.reason,
-			extractor_version=excluded.extractor_version, pages=excluded.pages, updated_at=excluded.updated_at`,
-			id, p.Source, p.Size, p.Format, string(StatusOK), "", p.ExtractorVersion, p.Pages, ts, ts); err != nil {
-			return 0, fmt.Errorf("catalog %s: %w", c.Path, err)
+			extractor_version=excluded.extractor_version, pages=excluded.pages, updated_at=excluded.updated_at
+			WHERE documents.updated_at = ?`,
+				id, p.Source, p.Size, p.Format, string(StatusOK), "", p.ExtractorVersion, p.Pages, ts, ts, r.updated)
+			if err != nil {
+				return fmt.Errorf("catalog %s: %w", c.Path, err)
+			}
+			count(res)
 		}
-		changed++
-	}
-	return changed, tx.Commit()
+		return nil
+	})
+	return changed, err
 }
 
 // Run counters, stored in the runs table.
@@ -386,35 +318,41 @@ type Run struct {
 	ExtractorVersion, StartedAt, Finished string
 }
 
-// StartRun records the start of a run and returns its id.
+// StartRun records the start of a run and returns its id, unique among
+// all the processes that share the catalog.
 func (c *Catalog) StartRun(version string, jobs int) (int64, error) {
-	res, err := c.db.Exec(`INSERT INTO runs (started_at, extractor_version, jobs) VALUES (?,?,?)`, now(), version, jobs)
+	var id int64
+	err := c.conn.queryRow(`INSERT INTO runs (started_at, extractor_version, jobs) VALUES (?,?,?) RETURNING id`, now(), version, jobs).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // FinishRun stores a run's counters; state is "done", "interrupted" or
 // "failed". Documents the run began but did not finish (cut short by the
 // end of the run, not by their own doing) are no longer in progress.
 func (c *Catalog) FinishRun(r Run) error {
-	_, err := c.db.Exec(`UPDATE runs SET finished_at=?, inputs=?, extracted=?, skipped=?, quarantined=?, failed=?,
+	return c.inTx(context.Background(), func(tx conn) error {
+		_, err := tx.exec(`UPDATE runs SET finished_at=?, inputs=?, extracted=?, skipped=?, quarantined=?, failed=?,
 		pages=?, facts=?, ignored=?, state=? WHERE id=?`, now(), r.Inputs, r.Extracted, r.Skipped, r.Quarantined, r.Failed,
-		r.Pages, r.Facts, r.Ignored, r.State, r.ID)
-	if err == nil {
-		_, err = c.db.Exec(`DELETE FROM in_progress WHERE run_id = ?`, r.ID)
-	}
-	if err != nil {
-		return fmt.Errorf("catalog %s: %w", c.Path, err)
-	}
-	return nil
+			r.Pages, r.Facts, r.Ignored, r.State, r.ID)
+		if err == nil {
+			_, err = tx.exec(`DELETE FROM in_progress WHERE run_id = ?`, r.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("catalog %s: %w", c.Path, err)
+		}
+		return nil
+	})
 }
 
 // Killed marks the runs still "running" as "killed": called by a run that
 // holds the dataset lock, so no other run can be alive. It returns their ids.
+// Workers sharing a PostgreSQL catalog hold no common lock and must not
+// call it: a live worker's run would be called killed.
 func (c *Catalog) Killed(current int64) ([]int64, error) {
-	rows, err := c.db.Query(`SELECT id FROM runs WHERE state = 'running' AND id != ?`, current)
+	rows, err := c.conn.query(`SELECT id FROM runs WHERE state = 'running' AND id != ?`, current)
 	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
@@ -428,7 +366,7 @@ func (c *Catalog) Killed(current int64) ([]int64, error) {
 		ids = append(ids, id)
 	}
 	rows.Close()
-	if _, err := c.db.Exec(`UPDATE runs SET state = 'killed' WHERE state = 'running' AND id != ?`, current); err != nil {
+	if _, err := c.conn.exec(`UPDATE runs SET state = 'killed' WHERE state = 'running' AND id != ?`, current); err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
 	return ids, nil
@@ -437,7 +375,7 @@ func (c *Catalog) Killed(current int64) ([]int64, error) {
 // End records that the work on a document is over (its outcome is on its
 // way to the next commit): it can no longer take the process down.
 func (c *Catalog) End(docID string) error {
-	if _, err := c.db.Exec(`DELETE FROM in_progress WHERE doc_id = ?`, docID); err != nil {
+	if _, err := c.conn.exec(`DELETE FROM in_progress WHERE doc_id = ?`, docID); err != nil {
 		return fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
 	return nil
@@ -457,7 +395,7 @@ func (c *Catalog) Unfinished() (map[string]InProgress, error) {
 	if c.version == 1 {
 		return nil, nil // a catalog from before in_progress, opened read-only
 	}
-	rows, err := c.db.Query(`SELECT doc_id, source, run_id, in_process, attempts FROM in_progress`)
+	rows, err := c.conn.query(`SELECT doc_id, source, run_id, in_process, attempts FROM in_progress`)
 	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
@@ -465,21 +403,32 @@ func (c *Catalog) Unfinished() (map[string]InProgress, error) {
 	out := map[string]InProgress{}
 	for rows.Next() {
 		var p InProgress
-		if err := rows.Scan(&p.DocID, &p.Source, &p.RunID, &p.InProcess, &p.Attempts); err != nil {
+		var inProcess int
+		if err := rows.Scan(&p.DocID, &p.Source, &p.RunID, &inProcess, &p.Attempts); err != nil {
 			return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
 		}
+		p.InProcess = inProcess != 0
 		out[p.DocID] = p
 	}
 	return out, rows.Err()
+}
+
+// boolInt stores a flag as 0 or 1, in an INTEGER column on both databases
+// (PostgreSQL does not take a Go bool for one).
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Begin records that run is starting work on a document, before any of it
 // is done, so that a document that takes the process down is known to the
 // next run. Record (or the end of the run) clears it.
 func (c *Catalog) Begin(run int64, docID, source string, inProcess bool) error {
-	_, err := c.db.Exec(`INSERT INTO in_progress (doc_id, source, run_id, in_process, attempts, started_at) VALUES (?,?,?,?,1,?)
+	_, err := c.conn.exec(`INSERT INTO in_progress (doc_id, source, run_id, in_process, attempts, started_at) VALUES (?,?,?,?,1,?)
 		ON CONFLICT(doc_id) DO UPDATE SET source=excluded.source, run_id=excluded.run_id, in_process=excluded.in_process,
-		attempts=in_progress.attempts+1, started_at=excluded.started_at`, docID, source, run, inProcess, now())
+		attempts=in_progress.attempts+1, started_at=excluded.started_at`, docID, source, run, boolInt(inProcess), now())
 	if err != nil {
 		return fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
@@ -492,7 +441,7 @@ func (c *Catalog) Runs(n int) ([]Run, error) {
 	if c.version == 1 {
 		ignored = "0"
 	}
-	rows, err := c.db.Query(`SELECT id, jobs, inputs, extracted, skipped, quarantined, failed, pages, facts, state,
+	rows, err := c.conn.query(`SELECT id, jobs, inputs, extracted, skipped, quarantined, failed, pages, facts, state,
 		extractor_version, started_at, COALESCE(finished_at, ''), `+ignored+` FROM runs ORDER BY id DESC LIMIT ?`, n)
 	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
@@ -514,7 +463,7 @@ func (c *Catalog) Runs(n int) ([]Run, error) {
 // could not be read at all under their own status.
 func (c *Catalog) Counts() (map[string]int, error) {
 	out := map[string]int{}
-	rows, err := c.db.Query(`SELECT status, COUNT(*) FROM documents GROUP BY status
+	rows, err := c.conn.query(`SELECT status, COUNT(*) FROM documents GROUP BY status
 		UNION ALL SELECT 'unreadable path', COUNT(*) FROM inputs WHERE status != '' AND status != 'ignored' AND doc_id = ''
 		UNION ALL SELECT 'ignored path', COUNT(*) FROM inputs WHERE status = 'ignored'`)
 	if err != nil {
@@ -546,9 +495,9 @@ type Reason struct {
 // xref at 1234" and "PDF damaged: no trailer" add up); nil groups on the
 // first 80 runes, so reasons that differ only in a trailing detail add up.
 func (c *Catalog) TopReasons(n int, kind func(reason string) string) ([]Reason, error) {
-	rows, err := c.db.Query(`SELECT reason, COUNT(*) FROM (
+	rows, err := c.conn.query(`SELECT reason, COUNT(*) FROM (
 			SELECT reason FROM documents WHERE status IN ('quarantined', 'failed')
-			UNION ALL SELECT reason FROM inputs WHERE status != '' AND status != 'ignored' AND doc_id = '')
+			UNION ALL SELECT reason FROM inputs WHERE status != '' AND status != 'ignored' AND doc_id = '') AS r
 		GROUP BY reason`)
 	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
@@ -590,7 +539,7 @@ func (c *Catalog) TopReasons(n int, kind func(reason string) string) ([]Reason, 
 // Ignored returns the input paths left out by name, with the reason, in
 // path order (at most n).
 func (c *Catalog) Ignored(n int) ([]Input, error) {
-	rows, err := c.db.Query(`SELECT path, reason FROM inputs WHERE status = 'ignored' ORDER BY path LIMIT ?`, n)
+	rows, err := c.conn.query(`SELECT path, reason FROM inputs WHERE status = 'ignored' ORDER BY path LIMIT ?`, n)
 	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
@@ -609,7 +558,7 @@ func (c *Catalog) Ignored(n int) ([]Input, error) {
 // ClearIgnored forgets the paths earlier runs left out by name: each run
 // lists its own.
 func (c *Catalog) ClearIgnored() error {
-	if _, err := c.db.Exec(`DELETE FROM inputs WHERE status = 'ignored'`); err != nil {
+	if _, err := c.conn.exec(`DELETE FROM inputs WHERE status = 'ignored'`); err != nil {
 		return fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
 	return nil

@@ -1,19 +1,38 @@
 package catalog_test
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"zipin/catalog"
+	"zipin/internal/testenv"
 )
 
-func TestRecordReconcileAndReport(t *testing.T) {
-	dir := t.TempDir()
-	c, err := catalog.Open(dir)
+// onBoth runs f as a subtest on a new, empty catalog URL of each database:
+// a SQLite file and a fresh PostgreSQL database.
+func onBoth(t *testing.T, f func(t *testing.T, url string)) {
+	t.Run("sqlite", func(t *testing.T) { f(t, "sqlite:"+filepath.Join(t.TempDir(), catalog.FileName)) })
+	t.Run("postgres", func(t *testing.T) { f(t, testenv.PostgreSQL(t)) })
+}
+
+func openURL(t *testing.T, url string) *catalog.Catalog {
+	t.Helper()
+	c, err := catalog.OpenURL(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+func TestRecordReconcileAndReport(t *testing.T) {
+	onBoth(t, testRecordReconcileAndReport)
+}
+
+func testRecordReconcileAndReport(t *testing.T, url string) {
+	c := openURL(t, url)
 	run, err := c.StartRun("1.0", 2)
 	if err != nil {
 		t.Fatal(err)
@@ -34,10 +53,7 @@ func TestRecordReconcileAndReport(t *testing.T) {
 	c.Close()
 
 	// Reopening applies no migration twice.
-	c, err = catalog.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c = openURL(t, url)
 	defer c.Close()
 	settled, err := c.Settled("1.0")
 	if err != nil {
@@ -94,10 +110,11 @@ func TestRecordReconcileAndReport(t *testing.T) {
 // TopReasons groups by the caller's kind: two damaged PDFs with different
 // details are one reason counted twice, ahead of the single timeout.
 func TestTopReasonsByKind(t *testing.T) {
-	c, err := catalog.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	onBoth(t, testTopReasonsByKind)
+}
+
+func testTopReasonsByKind(t *testing.T, url string) {
+	c := openURL(t, url)
 	defer c.Close()
 	run, err := c.StartRun("1.0", 1)
 	if err != nil {
