@@ -578,6 +578,8 @@ func (d *Dataset) AppendCorrections(rows []schema.Correction) (files []string, e
 // which the kernel releases if the process dies), so two writers never
 // publish or recover batches at once. It fails at once if another process
 // holds it.
+//
+// A lock another process holds is a *LockedError.
 func Lock(dir string) (unlock func(), err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", dir, err)
@@ -588,10 +590,24 @@ func Lock(dir string) (unlock func(), err error) {
 	}
 	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("dataset %s: another zipin process is writing it (%v)", dir, err)
+		return nil, &LockedError{Dir: dir, Err: err}
 	}
 	return func() {
 		_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
 		f.Close()
 	}, nil
 }
+
+// LockedError says another process holds the dataset's lock (flock on
+// DIR/.lock), so nothing was written. The kernel releases the lock when its
+// holder dies, so it is never stale.
+type LockedError struct {
+	Dir string
+	Err error // from flock: EWOULDBLOCK
+}
+
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("dataset %s: another zipin process is writing it (%v)", e.Dir, e.Err)
+}
+
+func (e *LockedError) Unwrap() error { return e.Err }

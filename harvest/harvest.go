@@ -79,7 +79,11 @@ const (
 	ExitOK      = 0
 	ExitFailed  = 1 // some URLs failed or some documents were quarantined
 	ExitConfig  = 2
-	ExitRunning = 3 // another run holds the lock
+	ExitRuntime = 3 // the run itself failed (disk, I/O, the catalog); what was stored stays
+	// ExitRunning: another run holds the lock; nothing was done. 75 is
+	// EX_TEMPFAIL (sysexits.h), "try again later", the same status
+	// `zipin ingest` gives for a dataset another run is writing.
+	ExitRunning = 75
 )
 
 // ExitCode maps a run's outcome to the command's exit status.
@@ -92,7 +96,7 @@ func ExitCode(sum *Summary, err error) int {
 	case errors.As(err, &le):
 		return ExitRunning
 	case err != nil:
-		return ExitFailed
+		return ExitRuntime
 	case sum != nil && (sum.Failed > 0 || sum.Quarantined > 0):
 		return ExitFailed
 	}

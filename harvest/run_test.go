@@ -190,7 +190,7 @@ func TestKilledRunsResume(t *testing.T) {
 }
 
 // Two overlapping runs: the second finds the lock, names the first's pid
-// and exits 3; the first completes.
+// and exits 75 (EX_TEMPFAIL); the first completes.
 func TestConcurrentRuns(t *testing.T) {
 	p := newPortal(t, portaltest.Options{PerPage: 1, Slow: 5 * time.Millisecond})
 	config, cfg := writeConfig(t, p)
@@ -204,7 +204,7 @@ func TestConcurrentRuns(t *testing.T) {
 	err := second.err
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != harvest.ExitRunning {
-		t.Errorf("second run: %v, want exit status 3; stderr: %s", err, second.stderr)
+		t.Errorf("second run: %v, want exit status 75; stderr: %s", err, second.stderr)
 	}
 	want := "another harvest is running (pid " + strconv.Itoa(first.cmd.Process.Pid) + ";"
 	if !strings.Contains(second.stderr.String(), want) {
@@ -214,8 +214,8 @@ func TestConcurrentRuns(t *testing.T) {
 	// The same in process.
 	_, err = harvest.Run(context.Background(), harvest.Options{Config: cfg, Out: out})
 	var le *harvest.LockedError
-	if !errors.As(err, &le) || le.PID != first.cmd.Process.Pid || harvest.ExitCode(nil, err) != 3 {
-		t.Errorf("in-process run during the first: %v, want LockedError with pid %d and exit 3", err, first.cmd.Process.Pid)
+	if !errors.As(err, &le) || le.PID != first.cmd.Process.Pid || harvest.ExitCode(nil, err) != 75 {
+		t.Errorf("in-process run during the first: %v, want LockedError with pid %d and exit 75", err, first.cmd.Process.Pid)
 	}
 
 	// The first run works through: it exits 0, or 1 if a document it

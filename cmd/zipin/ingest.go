@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"zipin/dataset"
 	"zipin/extract/doc"
 	"zipin/isolate"
 	"zipin/pipeline"
@@ -176,6 +177,9 @@ func runIngest(ctx context.Context, s streams, opts ingestOptions, args []string
 		}
 		if ctx.Err() != nil && sum != nil && sum.CommitError == nil {
 			return &exitError{code: exitInterrupted, err: fmt.Errorf("ingest: interrupted; finished documents are committed, a re-run resumes")}
+		}
+		if le := (*dataset.LockedError)(nil); errors.As(err, &le) {
+			return &exitError{code: exitBusy, err: err}
 		}
 		return &exitError{code: exitFailure, err: err}
 	}

@@ -16,7 +16,8 @@ import (
 	"zipin/isolate"
 )
 
-// Exit statuses shared by the subcommands (CONTRACT.md).
+// Exit statuses shared by every subcommand (CONTRACT.md gives 0, 1 and 2);
+// package harvest states the same numbers for its library callers.
 const (
 	exitOK      = 0
 	exitPartial = 1 // some documents quarantined or failed; the rest written
@@ -25,6 +26,11 @@ const (
 	// locked by another run, a worker that cannot start). What was
 	// committed before stays; the summary says what the dataset holds.
 	exitFailure = 3
+	// exitBusy: another zipin run holds the lock on the dataset or the
+	// harvest folder; nothing was done. 75 is EX_TEMPFAIL (sysexits.h):
+	// cron wrappers and systemd treat it as "try again later", not as a
+	// failure to alert on.
+	exitBusy = 75
 	// exitInterrupted: stopped by SIGINT or SIGTERM (128 + SIGINT, as
 	// shells report it); finished documents were committed.
 	exitInterrupted = 130

@@ -111,8 +111,9 @@ func TestStatusListsIgnoredAndKilledReadOnly(t *testing.T) {
 	}
 }
 
-// A run that fails at run time has its own exit status, not the usage one.
-func TestRuntimeFailureExitStatus(t *testing.T) {
+// A dataset another run is writing gives 75 (EX_TEMPFAIL: try later), not the
+// usage or the run-time failure status.
+func TestBusyAndUsageExitStatus(t *testing.T) {
 	out := t.TempDir()
 	unlock, err := dataset.Lock(out)
 	if err != nil {
@@ -120,8 +121,8 @@ func TestRuntimeFailureExitStatus(t *testing.T) {
 	}
 	defer unlock()
 	_, stderr, code := run(t, "ingest", "--out", out)
-	if code != exitFailure || !strings.Contains(stderr, "another zipin process is writing it") {
-		t.Errorf("ingest into a locked dataset: exit %d, %s; want %d", code, stderr, exitFailure)
+	if code != 75 || !strings.Contains(stderr, "another zipin process is writing it") {
+		t.Errorf("ingest into a locked dataset: exit %d, %s; want 75", code, stderr)
 	}
 	if _, _, code := run(t, "status", "a", "b"); code != exitUsage {
 		t.Errorf("status with two folders: exit %d, want %d", code, exitUsage)
