@@ -77,12 +77,12 @@ func contextTyped(p *normalize.Page) []Fact {
 			}
 			unit := declaredUnit(headers, s)
 			cu, ok := contextUnits[unit]
-			if !ok || (!strings.Contains(n.Text, ".") && n.Value < 100 && cu.kind == quantity.Money) {
+			if !ok || (!strings.Contains(n.Text, ".") && n.Value < 100 && cu.kind == lexicon.Money) {
 				continue
 			}
 			// A （元） header beside a count column (培训人次补贴金额（元）)
 			// types amounts only: a whole number there may be the count.
-			if cu.kind == quantity.Money && !strings.Contains(n.Text, ".") && countBesideUnit(runes, headers, s) {
+			if cu.kind == lexicon.Money && !strings.Contains(n.Text, ".") && countBesideUnit(runes, headers, s) {
 				continue
 			}
 			f := Fact{
@@ -181,7 +181,7 @@ func percentAcrossCells(p *normalize.Page, lines []lineSpan, li int, n quantity.
 	end := next.start + strings.IndexRune(string(runes[next.start:next.end]), '%') + 1
 	return Fact{
 		Page: p.Number, Start: s, End: end, Text: string(runes[s:end]),
-		Value: n.Value, Unit: "%", UnitText: "%", Kind: quantity.Percent, Section: p.SectionAt(s),
+		Value: n.Value, Unit: "%", UnitText: "%", Kind: lexicon.Percent, Section: p.SectionAt(s),
 	}, true
 }
 
@@ -201,7 +201,7 @@ func labelledCell(p *normalize.Page, lines []lineSpan, li int, line string, n qu
 		if strings.HasSuffix(label, l) {
 			f := Fact{
 				Page: p.Number, Start: s, End: e, Text: n.Text,
-				Value: n.Value, Unit: "分", UnitText: "", Kind: quantity.Score, Section: p.SectionAt(s),
+				Value: n.Value, Unit: "分", UnitText: "", Kind: lexicon.Score, Section: p.SectionAt(s),
 			}
 			if l != "得分" && l != "总分" { // 总分's first number is the weight
 				f.Metric, f.label = SelfScore, l
@@ -255,13 +255,13 @@ func labelledAmounts(p *normalize.Page, text string, headers []declared, lineSta
 	for _, n := range quantity.Numbers(line) {
 		s, e := lineStart+n.Start, lineStart+n.End
 		cu, ok := contextUnits[declaredUnit(headers, s)]
-		if !ok || cu.kind != quantity.Money || n.Value == 0 {
+		if !ok || cu.kind != lexicon.Money || n.Value == 0 {
 			continue
 		}
 		left := strings.TrimRight(string(runes[max(0, s-8):s]), "：:为是 ")
 		var label string
 		for _, m := range metricPhrases {
-			if slices.Contains(m.kinds, quantity.Money) && strings.HasSuffix(left, m.phrase) && len(m.phrase) > len(label) {
+			if slices.Contains(m.kinds, lexicon.Money) && strings.HasSuffix(left, m.phrase) && len(m.phrase) > len(label) {
 				label = m.phrase
 			}
 		}
@@ -292,8 +292,8 @@ var bracketUnits = map[string]struct {
 	kind   quantity.Kind
 	factor float64
 }{
-	"分": {"分", quantity.Score, 1},
-	"%": {"%", quantity.Percent, 1},
+	"分": {"分", lexicon.Score, 1},
+	"%": {"%", lexicon.Percent, 1},
 }
 
 // labelUnitFacts returns the facts written as label (unit) number.
@@ -334,7 +334,7 @@ func labelUnitFacts(p *normalize.Page) []Fact {
 		}
 		s := at.at(m[4])
 		v := quantity.Scale(num, bu.factor)
-		if bu.kind == quantity.Score && v > 100 || bu.kind == quantity.Percent && v > 1000 {
+		if bu.kind == lexicon.Score && v > 100 || bu.kind == lexicon.Percent && v > 1000 {
 			continue
 		}
 		out = append(out, Fact{

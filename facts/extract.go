@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"zipin/lexicon"
 	"zipin/normalize"
 	"zipin/quantity"
 	"zipin/segment"
@@ -76,7 +77,7 @@ func fromQuantity(p *normalize.Page, q quantity.Quantity) Fact {
 // is table cells glued together (年度资金总额303010100%), which the 自评表
 // stage splits with the help of the form's arithmetic.
 func implausible(q quantity.Quantity) bool {
-	return q.Kind == quantity.Percent && q.Value > 1000 && !strings.Contains(q.Number, ".")
+	return q.Kind == lexicon.Percent && q.Value > 1000 && !strings.Contains(q.Number, ".")
 }
 
 // boundedRates name rates that cannot exceed 100%: a stray digit glued to
@@ -90,7 +91,7 @@ const notCounting = "每各任同第逐单唯统另"
 // impossible drops readings that cannot be what the report states: a
 // bounded rate above 100%, a count of one that is a determiner.
 func impossible(r []rune, q quantity.Quantity) bool {
-	if q.Kind == quantity.Percent && q.Value > 100 {
+	if q.Kind == lexicon.Percent && q.Value > 100 {
 		left := string(r[max(0, q.Start-12):q.Start])
 		if i := strings.LastIndexAny(left, clauseStops); i >= 0 {
 			left = left[i:]
@@ -101,7 +102,7 @@ func impossible(r []rune, q quantity.Quantity) bool {
 			}
 		}
 	}
-	if q.Kind == quantity.Count && q.Number == "一" && q.Start > 0 && strings.ContainsRune(notCounting, r[q.Start-1]) {
+	if q.Kind == lexicon.Count && q.Number == "一" && q.Start > 0 && strings.ContainsRune(notCounting, r[q.Start-1]) {
 		return true
 	}
 	return false
@@ -179,7 +180,7 @@ var functionWords = map[string]bool{
 // followed by its noun (297名自主就业退役士兵); an amount is usually preceded
 // by it (应急救助资金55.57万元).
 func subjectFor(r []rune, q quantity.Quantity, seg *segment.Segmenter) string {
-	if q.Kind == quantity.Count {
+	if q.Kind == lexicon.Count {
 		if s := clauseAfter(r, q.End, 12); s != "" {
 			words := seg.Cut(s)
 			var kept []string

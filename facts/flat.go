@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"zipin/lexicon"
 	"zipin/normalize"
 	"zipin/quantity"
 )
@@ -288,10 +289,10 @@ func flatRows(p *normalize.Page, facts []Fact) (out []Fact, warns []string) {
 // percent, a score above 100 (an amount shifted into the score column).
 func misaligned(cols []column, vals []token) string {
 	for c, t := range vals {
-		if percentCell(t.text) && cols[c].kind != quantity.Percent && cols[c].kind != "" {
+		if percentCell(t.text) && cols[c].kind != lexicon.Percent && cols[c].kind != "" {
 			return fmt.Sprintf("%s under the %s column", t.text, cols[c].header)
 		}
-		if v, ok := quantity.ParseNumber(t.text); ok && cols[c].kind == quantity.Score && v > 100 {
+		if v, ok := quantity.ParseNumber(t.text); ok && cols[c].kind == lexicon.Score && v > 100 {
 			return fmt.Sprintf("%s under the %s column", t.text, cols[c].header)
 		}
 	}
@@ -325,7 +326,7 @@ func unlabel(facts []Fact, page int, vals []token) {
 // it, or — as a flattened spreadsheet often puts the block label 资金投入情况
 // （万元） after its numbers — within the same paragraph just after it.
 func flatUnit(r []rune, headers []declared, from, to int) string {
-	if u := declaredUnit(headers, from); contextUnits[u].kind == quantity.Money {
+	if u := declaredUnit(headers, from); contextUnits[u].kind == lexicon.Money {
 		return u
 	}
 	end := min(len(r), to+flatUnitAfter)
@@ -333,7 +334,7 @@ func flatUnit(r []rune, headers []declared, from, to int) string {
 		end = to + len([]rune(string(r[to:end])[:i]))
 	}
 	if m := unitHeader.FindStringSubmatch(string(r[to:end])); m != nil {
-		if cu, ok := contextUnits[m[1]+m[2]]; ok && cu.kind == quantity.Money {
+		if cu, ok := contextUnits[m[1]+m[2]]; ok && cu.kind == lexicon.Money {
 			return m[1] + m[2]
 		}
 	}

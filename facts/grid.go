@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"zipin/lexicon"
 	"zipin/normalize"
 	"zipin/quantity"
 )
@@ -90,15 +91,15 @@ func columnOf(h string) column {
 		c.unit = m[1] + m[2]
 	}
 	name := headerDecor.ReplaceAllString(h, "")
-	if m, ph := metricOfHeader(name, quantity.Money); m != "" && !blockLabels[ph] {
-		c.metric, c.label, c.kind = m, ph, quantity.Money
+	if m, ph := metricOfHeader(name, lexicon.Money); m != "" && !blockLabels[ph] {
+		c.metric, c.label, c.kind = m, ph, lexicon.Money
 	}
-	if m, ph := metricOfHeader(name, quantity.Percent); m != "" && len(ph) >= len(c.label) {
-		c.metric, c.label, c.kind = m, ph, quantity.Percent
+	if m, ph := metricOfHeader(name, lexicon.Percent); m != "" && len(ph) >= len(c.label) {
+		c.metric, c.label, c.kind = m, ph, lexicon.Percent
 	}
 	for _, s := range scoreColumns {
-		if strings.HasSuffix(name, s) && c.kind != quantity.Percent {
-			c.metric, c.label, c.kind = "", "", quantity.Score
+		if strings.HasSuffix(name, s) && c.kind != lexicon.Percent {
+			c.metric, c.label, c.kind = "", "", lexicon.Score
 		}
 	}
 	if c.kind == "" && c.unit != "" {
@@ -261,7 +262,7 @@ func cellFact(p *normalize.Page, facts []Fact, cell gridCell, col column, tableU
 	}
 	t := strings.TrimSpace(cell.text)
 	if col.kind == "" && countHeader(col.header) {
-		col.kind = quantity.Count
+		col.kind = lexicon.Count
 	}
 	if !bareCell.MatchString(t) || col.kind == "" {
 		return nil, false
@@ -280,39 +281,39 @@ func cellFact(p *normalize.Page, facts []Fact, cell gridCell, col column, tableU
 		return nil, false
 	}
 	switch {
-	case percentCell(t) || col.kind == quantity.Percent:
+	case percentCell(t) || col.kind == lexicon.Percent:
 		// A 86% cell is a rate whatever unit the table declares.
-		if col.kind != quantity.Percent && col.kind != quantity.Money {
+		if col.kind != lexicon.Percent && col.kind != lexicon.Money {
 			return nil, false
 		}
-		f.Value, f.Unit, f.UnitText, f.Kind = v, "%", percentSign(t), quantity.Percent
-		if col.kind == quantity.Percent {
+		f.Value, f.Unit, f.UnitText, f.Kind = v, "%", percentSign(t), lexicon.Percent
+		if col.kind == lexicon.Percent {
 			f.Metric, f.label = col.metric, col.label
 		}
 		if v > 1000 || !percentCell(t) && v > maxBareRate {
 			return nil, false
 		}
-	case col.kind == quantity.Money:
+	case col.kind == lexicon.Money:
 		unit := col.unit
 		if unit == "" {
 			unit = tableUnit
 		}
 		cu, ok := contextUnits[unit]
-		if !ok || cu.kind != quantity.Money {
+		if !ok || cu.kind != lexicon.Money {
 			return nil, false // a money column with no unit stated: the amount is unknown
 		}
-		f.Value, f.Unit, f.UnitText, f.Kind = quantity.Scale(num, cu.factor), cu.unit, unit, quantity.Money
+		f.Value, f.Unit, f.UnitText, f.Kind = quantity.Scale(num, cu.factor), cu.unit, unit, lexicon.Money
 		f.Metric, f.label = col.metric, col.label
-	case col.kind == quantity.Count:
+	case col.kind == lexicon.Count:
 		if strings.Contains(num, ".") {
 			return nil, false
 		}
-		f.Value, f.Unit, f.Kind = v, countUnit(col.header), quantity.Count
-	case col.kind == quantity.Score:
+		f.Value, f.Unit, f.Kind = v, countUnit(col.header), lexicon.Count
+	case col.kind == lexicon.Score:
 		if v > 100 {
 			return nil, false
 		}
-		f.Value, f.Unit, f.Kind = v, "分", quantity.Score
+		f.Value, f.Unit, f.Kind = v, "分", lexicon.Score
 	default:
 		cu, ok := contextUnits[col.unit]
 		if !ok {
@@ -324,7 +325,7 @@ func cellFact(p *normalize.Page, facts []Fact, cell gridCell, col column, tableU
 }
 
 func kindFits(c column, kind quantity.Kind) bool {
-	return c.kind == kind || c.kind == "" && kind == quantity.Money
+	return c.kind == kind || c.kind == "" && kind == lexicon.Money
 }
 
 // countWords in a header make its column a count, whatever money unit the
@@ -355,14 +356,14 @@ func retype(f *Fact, col column) {
 		return
 	}
 	switch col.kind {
-	case quantity.Score:
-		f.Value, f.Unit, f.UnitText, f.Kind, f.Metric, f.label = v, "分", "", quantity.Score, "", ""
+	case lexicon.Score:
+		f.Value, f.Unit, f.UnitText, f.Kind, f.Metric, f.label = v, "分", "", lexicon.Score, "", ""
 		f.drop = v > 100
-	case quantity.Percent:
-		f.Value, f.Unit, f.UnitText, f.Kind, f.Metric, f.label = v, "%", "", quantity.Percent, col.metric, col.label
+	case lexicon.Percent:
+		f.Value, f.Unit, f.UnitText, f.Kind, f.Metric, f.label = v, "%", "", lexicon.Percent, col.metric, col.label
 	default:
 		if u := countUnit(col.header); u != "" {
-			f.Value, f.Unit, f.UnitText, f.Kind, f.Metric, f.label = v, u, "", quantity.Count, "", ""
+			f.Value, f.Unit, f.UnitText, f.Kind, f.Metric, f.label = v, u, "", lexicon.Count, "", ""
 			return
 		}
 		f.drop = true

@@ -1,6 +1,6 @@
 package facts
 
-import "zipin/quantity"
+import "zipin/lexicon"
 
 // Metric is a canonical metric label: one of the constants below, written as
 // is in the facts.metric column.
@@ -25,12 +25,12 @@ const (
 type metricPhrase struct {
 	phrase string
 	metric Metric
-	kinds  []quantity.Kind
+	kinds  []lexicon.Kind
 }
 
-var money = []quantity.Kind{quantity.Money}
-var percent = []quantity.Kind{quantity.Percent}
-var score = []quantity.Kind{quantity.Score}
+var money = []lexicon.Kind{lexicon.Money}
+var percent = []lexicon.Kind{lexicon.Percent}
+var score = []lexicon.Kind{lexicon.Score}
 
 var metricPhrases = []metricPhrase{
 	{"全年预算数", BudgetTotal, money},

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"zipin/lexicon"
 	"zipin/normalize"
 	"zipin/quantity"
 )
@@ -85,7 +86,7 @@ func refine(f *Fact, r []rune, start int) {
 			}
 		}
 	}
-	if f.Kind == quantity.Money && (f.Metric == "" || f.Metric == BudgetTotal && slices.Index(headlineRank[BudgetTotal], f.label) < 0) && !strings.Contains(clauseOf(before), "其中") {
+	if f.Kind == lexicon.Money && (f.Metric == "" || f.Metric == BudgetTotal && slices.Index(headlineRank[BudgetTotal], f.label) < 0) && !strings.Contains(clauseOf(before), "其中") {
 		for _, a := range allocations {
 			if a.re.MatchString(before) {
 				f.Metric, f.label = BudgetTotal, a.label
@@ -96,7 +97,7 @@ func refine(f *Fact, r []rune, start int) {
 			f.Metric, f.label = BudgetTotal, "下达…资金"
 		}
 	}
-	if f.Kind == quantity.Money && f.Metric == "" {
+	if f.Kind == lexicon.Money && f.Metric == "" {
 		c := listMarker.ReplaceAllString(strings.TrimRight(clauseOf(before), " :："), "")
 		for _, l := range clauseLabels {
 			if c == l.label {
@@ -106,14 +107,14 @@ func refine(f *Fact, r []rune, start int) {
 	}
 	// 经自评，本项目得分90.5分: a bare 得分 stated as the result of the
 	// self-evaluation is the total, where its scope is the document.
-	if f.Kind == quantity.Score && f.Metric == "" && selfEvalScore.MatchString(before) {
+	if f.Kind == lexicon.Score && f.Metric == "" && selfEvalScore.MatchString(before) {
 		f.Metric, f.label = SelfScore, "经自评…得分"
 	}
-	if f.Kind == quantity.Score || f.Metric == SelfScore {
+	if f.Kind == lexicon.Score || f.Metric == SelfScore {
 		f.sub, f.full = scoreScope(r, start)
 	}
 	f.item = inItem(r, start)
-	if f.Kind == quantity.Money && perUnitRe.MatchString(clauseOf(before)) {
+	if f.Kind == lexicon.Money && perUnitRe.MatchString(clauseOf(before)) {
 		f.perUnit = true
 	}
 }

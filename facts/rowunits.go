@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"zipin/lexicon"
 	"zipin/normalize"
 	"zipin/quantity"
 )
@@ -40,7 +41,7 @@ func unitCellFacts(p *normalize.Page, facts []Fact) []Fact {
 			continue
 		}
 		if name := nameBefore(r, f.Start); countNameUnit(name) != "" {
-			f.Value, f.Unit, f.UnitText, f.Kind, f.Metric, f.label, f.Subject = quantity.Scale(f.Text, 1), countNameUnit(name), "", quantity.Count, "", "", name
+			f.Value, f.Unit, f.UnitText, f.Kind, f.Metric, f.label, f.Subject = quantity.Scale(f.Text, 1), countNameUnit(name), "", lexicon.Count, "", "", name
 		}
 	}
 	for i, t := range toks {
@@ -72,7 +73,7 @@ func unitCellFacts(p *normalize.Page, facts []Fact) []Fact {
 				if v, ok := quantity.ParseNumber(t.text); ok {
 					out = append(out, Fact{
 						Page: p.Number, Start: t.start, End: t.end, Text: t.text,
-						Value: v, Unit: u, Kind: quantity.Count, Subject: toks[i-1].text, Section: p.SectionAt(t.start),
+						Value: v, Unit: u, Kind: lexicon.Count, Subject: toks[i-1].text, Section: p.SectionAt(t.start),
 					})
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"zipin/lexicon"
 	"zipin/normalize"
 	"zipin/quantity"
 )
@@ -72,7 +73,7 @@ func totalScoreRows(p *normalize.Page) []scoreRow {
 		}
 		sr := scoreRow{score: Fact{
 			Page: p.Number, Start: score.start, End: score.end, Text: score.text, Value: v,
-			Unit: "分", Kind: quantity.Score, Metric: SelfScore, Section: p.SectionAt(score.start),
+			Unit: "分", Kind: lexicon.Score, Metric: SelfScore, Section: p.SectionAt(score.start),
 			label: "总分行", row: label, cell: true, total: true, full: w,
 		}}
 		if next < len(toks) && gradeCell.MatchString(toks[next].text) {
@@ -96,7 +97,7 @@ func totalScoreRows(p *normalize.Page) []scoreRow {
 		s, e := at(m[4]), at(m[5])
 		out = append(out, scoreRow{score: Fact{
 			Page: p.Number, Start: s, End: e, Text: p.Text[m[4]:m[5]], Value: v,
-			Unit: "分", Kind: quantity.Score, Metric: SelfScore, Section: p.SectionAt(s),
+			Unit: "分", Kind: lexicon.Score, Metric: SelfScore, Section: p.SectionAt(s),
 			label: "总分行", row: "总分", cell: true, total: true, full: formFullMark,
 		}})
 	}
@@ -118,7 +119,7 @@ func withScoreRows(p *normalize.Page, page []Fact) []Fact {
 		for k := range page {
 			f := &page[k]
 			if f.Start == sr.score.Start && f.End == sr.score.End {
-				f.Value, f.Kind, f.Unit, f.UnitText, f.Metric, f.label = sr.score.Value, quantity.Score, "分", "", SelfScore, sr.score.label
+				f.Value, f.Kind, f.Unit, f.UnitText, f.Metric, f.label = sr.score.Value, lexicon.Score, "分", "", SelfScore, sr.score.label
 				f.row, f.cell, f.total, f.full = sr.score.row, true, true, sr.score.full
 				found = true
 			}

@@ -27,13 +27,21 @@ type Quantity struct {
 	Start, End int    // rune offsets of the whole span in the input
 	Text       string // the span as written: qualifier, number and unit
 	Number     string // the number as written ("11,605.29", "两")
-	Value      float64
-	ValueHigh  *float64 // the upper end of a range (5-10个)
-	Unit       string   // the base unit (元, %, 分, 人次 …)
-	UnitText   string   // the unit as written, with multiplier and qualifier (万余封)
-	Kind       Kind
-	Approx     string // 约 / 余 / 多 / 逾 / 近 / 超 / 以上 / 以下 / 不足 / 左右 / 两三 …, as written
-	Op         string // ≥ ≤ > < = for targets
+	// Value is the number in the base unit Unit: the written number times
+	// the unit's Factor (120万元 is 1200000, base 元; 六成五 is 65, base %;
+	// 3.2万人次 is 32000, base 人次), as the float nearest the exact product.
+	Value     float64
+	ValueHigh *float64 // the upper end of a range (5-10个), in Unit like Value
+	Unit      string   // the base unit (元, %, 分, 人次 …)
+	// Money is, for a quantity of kind money, Value exactly, in 分 (Value
+	// 1234567 元 is Money 123456700); nil for other kinds and for an amount
+	// written finer than 1 分 (12.345元) or beyond DECIMAL(18,2), which no
+	// money column can hold as stated.
+	Money    *Money
+	UnitText string // the unit as written, with multiplier and qualifier (万余封)
+	Kind     Kind
+	Approx   string // 约 / 余 / 多 / 逾 / 近 / 超 / 以上 / 以下 / 不足 / 左右 / 两三 …, as written
+	Op       string // ≥ ≤ > < = for targets
 
 	// The quantity in the unit as written, for a form that keeps it so
 	// (≤120万元 is InUnit 120, WrittenUnit 万元, Factor 1e4; Value is 1200000).
@@ -199,7 +207,7 @@ func scan(r []rune, i int, cell bool) (Quantity, bool) {
 		if u.Multiplier && k+un < len(r) {
 			k2 := k + un
 			a2 := matchAny(r, k2, innerSuffixes)
-			if u2, n2 := matchUnit(r, k2+len([]rune(a2))); n2 > 0 && (u2.Kind != Money || a2 != "" && u2.Written == "元") {
+			if u2, n2 := matchUnit(r, k2+len([]rune(a2))); n2 > 0 && (u2.Kind != lexicon.Money || a2 != "" && u2.Written == "元") {
 				mult = u.Factor
 				unitText.WriteString(u.Written + a2)
 				written.WriteString(u.Written)
@@ -259,6 +267,15 @@ func scan(r []rune, i int, cell bool) (Quantity, bool) {
 		return q, false
 	}
 	q.Value = sign(v)
+	if u.Kind == lexicon.Money {
+		exact := new(big.Rat).Mul(lo, ratFactor(factor))
+		if neg {
+			exact.Neg(exact)
+		}
+		if m, err := moneyOf(exact); err == nil {
+			q.Money = &m
+		}
+	}
 	if in, ok := finite(lo); ok {
 		q.InUnit = sign(in)
 	}

@@ -10,19 +10,9 @@ import (
 // package lexicon, the one copy every stage shares; this file only indexes
 // it for the scanner.
 
-// Kind is the kind of a quantity (the facts.kind column), lexicon's type.
+// Kind is the kind of a quantity (the facts.kind column), lexicon's type;
+// its values are lexicon's (lexicon.Money, lexicon.Percent, …).
 type Kind = lexicon.Kind
-
-// Kinds of quantity (the facts.kind column), as lexicon names them.
-const (
-	Money    = lexicon.Money
-	Count    = lexicon.Count
-	Percent  = lexicon.Percent
-	Score    = lexicon.Score
-	Duration = lexicon.Duration
-	Area     = lexicon.Area
-	Other    = lexicon.Other
-)
 
 // unitsByLength lists the unit table longest written form first, so 万元
 // wins over 万 and mm/24h over mm.
