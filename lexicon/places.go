@@ -2,6 +2,7 @@ package lexicon
 
 import (
 	_ "embed"
+	"math/bits"
 	"strings"
 	"sync"
 	"unicode"
@@ -60,6 +61,12 @@ type gazetteer struct {
 	// so that a county since made a district or a city (某县 → 某区) reads
 	// under either name.
 	stems map[string]bool
+	// lengths holds, for each pair of runes a name starts with, the set of
+	// those names' lengths in runes (bit n: a name of n runes), so that
+	// PlaceAt tries only the lengths that exist instead of building a
+	// string for every length from the longest down: it runs at every
+	// clause start of a report's text.
+	lengths map[[2]rune]uint64
 }
 
 var (
@@ -68,12 +75,19 @@ var (
 )
 
 func loadGazetteer() {
-	g := gazetteer{names: map[string]string{}, stems: map[string]bool{}}
+	g := gazetteer{names: map[string]string{}, stems: map[string]bool{}, lengths: map[[2]rune]uint64{}}
 	add := func(name, level string) {
 		if _, ok := g.names[name]; !ok || level == Province {
 			g.names[name] = level
 		}
-		g.longest = max(g.longest, len([]rune(name)))
+		r := []rune(name)
+		if len(r) >= 64 {
+			panic("lexicon: a place name of 64 runes or more: " + name)
+		}
+		g.longest = max(g.longest, len(r))
+		if len(r) >= 2 {
+			g.lengths[[2]rune{r[0], r[1]}] |= 1 << len(r)
+		}
 	}
 	for _, l := range strings.Split(placesTSV, "\n") {
 		f := strings.Split(l, "\t")
@@ -134,9 +148,16 @@ func aliases(name, level string) []string {
 // form only after a county or prefecture.
 func PlaceAt(r []rune, after string) (int, string) {
 	gazOnce.Do(loadGazetteer)
-	for n := min(len(r), gaz.longest); n >= 2; n-- {
-		if level, ok := gaz.names[string(r[:n])]; ok {
-			return n, level
+	if len(r) >= 2 {
+		// The lengths of the names that start like r, no longer than r:
+		// the longest that matches wins.
+		fit := gaz.lengths[[2]rune{r[0], r[1]}] & (1<<(min(len(r), 63)+1) - 1)
+		for fit != 0 {
+			n := bits.Len64(fit) - 1
+			if level, ok := gaz.names[string(r[:n])]; ok {
+				return n, level
+			}
+			fit &^= 1 << n
 		}
 	}
 	if n := corpsDivision(r); n > 0 {

@@ -35,3 +35,39 @@ func TestGazetteerSize(t *testing.T) {
 		t.Errorf("gazetteer holds %d names", n)
 	}
 }
+
+// TestPlaceAtLongestName checks the length index against the plain search
+// it replaced (every length from the longest name down): for each name of
+// the gazetteer, itself, each of its prefixes and the name followed by a
+// unit's words must give the longest name r starts with.
+func TestPlaceAtLongestName(t *testing.T) {
+	gazOnce.Do(loadGazetteer)
+	plain := func(r []rune) (int, string) {
+		for n := min(len(r), gaz.longest); n >= 2; n-- {
+			if level, ok := gaz.names[string(r[:n])]; ok {
+				return n, level
+			}
+		}
+		return 0, ""
+	}
+	checked := 0
+	for name := range gaz.names {
+		r := []rune(name)
+		for _, in := range [][]rune{r, []rune(name + "财政局"), []rune(name + "县人民政府")} {
+			for end := 1; end <= len(in); end++ {
+				wn, wl := plain(in[:end])
+				if wn == 0 {
+					continue // PlaceAt goes on to forms the plain search had not
+				}
+				if n, l := PlaceAt(in[:end], ""); n != wn || l != wl {
+					t.Fatalf("PlaceAt(%q) = %d, %q; the longest name it starts with is %d runes, %q", string(in[:end]), n, l, wn, wl)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 10000 {
+		t.Fatalf("only %d prefixes checked; the gazetteer has %d names", checked, len(gaz.names))
+	}
+	t.Logf("%d prefixes checked", checked)
+}
