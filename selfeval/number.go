@@ -172,6 +172,23 @@ func splitDigits(run string, maxPieces int) [][]num {
 	}
 	var out [][]num
 	over, steps := false, 0
+	// The search reads the same piece run[i:j] once for each way of
+	// splitting what comes before it: each is parsed once, here.
+	type piece struct {
+		n          num
+		ok, parsed bool
+	}
+	pieces := make([]piece, len(run)*maxPiece)
+	pieceAt := func(i, j int) (num, bool) {
+		p := &pieces[i*maxPiece+j-i-1]
+		if !p.parsed {
+			p.parsed = true
+			if part := run[i:j]; wellFormed(part) {
+				p.n, p.ok = parseNum(part)
+			}
+		}
+		return p.n, p.ok
+	}
 	var rec func(i int, acc []num)
 	rec = func(i int, acc []num) {
 		if over {
@@ -190,11 +207,7 @@ func splitDigits(run string, maxPieces int) [][]num {
 			return
 		}
 		for j := i + 1; j <= len(run) && j-i <= maxPiece; j++ {
-			part := run[i:j]
-			if !wellFormed(part) {
-				continue
-			}
-			if n, ok := parseNum(part); ok {
+			if n, ok := pieceAt(i, j); ok {
 				rec(j, append(acc, n))
 			}
 		}
