@@ -50,11 +50,10 @@ var numberRun = regexp.MustCompile(`(?:^|[|：:\s])\s*([0-9][0-9,.]*(?:\s*\|\s*|
 // before, or from a % in the cell after. A bare integer below 100 under a
 // money header is left alone: in these forms it is far more often a weight
 // or a score (分值 10) than an amount.
-func contextTyped(p *normalize.Page) []Fact {
+func contextTyped(p *normalize.Page, headers []declared) []Fact {
 	var out []Fact
 	runes := p.Runes()
 	text := p.Text
-	headers := declaredUnits(text)
 	lines := splitLines(runes)
 	for li, ln := range lines {
 		line := string(runes[ln.start:ln.end])

@@ -18,6 +18,9 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) (out []Fact, warns 
 	for pi := range nd.Pages {
 		p := &nd.Pages[pi]
 		runes := p.Runes()
+		// The unit headers (（万元）, 单位：元) of the page, found once for
+		// the four passes that read bare numbers by them.
+		headers := declaredUnits(p.Text)
 		var page []Fact
 		for _, q := range quantity.Find(p.Text) {
 			if implausible(q) || impossible(runes, q) {
@@ -35,19 +38,19 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) (out []Fact, warns 
 		for _, f := range page {
 			taken[[2]int{f.Start, f.End}] = true
 		}
-		for _, f := range append(contextTyped(p), labelUnitFacts(p)...) {
+		for _, f := range append(contextTyped(p, headers), labelUnitFacts(p)...) {
 			if !taken[[2]int{f.Start, f.End}] {
 				taken[[2]int{f.Start, f.End}] = true
 				page = append(page, f)
 			}
 		}
 		sortFacts(page)
-		page = append(page, cellFacts(p, page)...)
+		page = append(page, cellFacts(p, headers, page)...)
 		sortFacts(page)
-		flat, w := flatRows(p, page)
+		flat, w := flatRows(p, headers, page)
 		page = append(page, flat...)
 		warns = append(warns, w...)
-		page = append(page, gluedRows(p, page)...)
+		page = append(page, gluedRows(p, headers, page)...)
 		page = withScoreRows(p, page)
 		page = append(page, unitCellFacts(p, page)...)
 		sortFacts(page)

@@ -65,10 +65,9 @@ func isFundRowLabel(label string) bool {
 
 // gluedRows reads the glued runs of a page that follow a funding row label,
 // in the standard form's column order.
-func gluedRows(p *normalize.Page, facts []Fact) []Fact {
+func gluedRows(p *normalize.Page, headers []declared, facts []Fact) []Fact {
 	r := p.Runes()
 	text := p.Text
-	headers := declaredUnits(text)
 	var out []Fact
 	idx := indexSpans(facts)
 	for _, t := range tokens(r, 0, len(r)) {

@@ -165,10 +165,8 @@ func isPartRow(label string) bool {
 // number in a cell whose column declares a kind becomes a fact of that kind
 // (a money column only with a unit, from the header or the table). It
 // returns the new facts; the facts passed in are updated in place.
-func cellFacts(p *normalize.Page, facts []Fact) []Fact {
+func cellFacts(p *normalize.Page, headers []declared, facts []Fact) []Fact {
 	var out []Fact
-	text := p.Text
-	headers := declaredUnits(text)
 	for _, g := range pageGrids(p) {
 		var cols []column
 		part := false
