@@ -1,0 +1,211 @@
+// Package catalogtest fills a catalog's database with real River jobs in
+// every state, for the tests of what reads them (catalog.Queue, zipin
+// status). Only tests import it.
+package catalogtest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"zipin/catalog"
+)
+
+// args is a test job: its document and what its worker does with it.
+type args struct {
+	DocID string `json:"doc_id"` // catalog.JobDocIDKey
+	Do    string `json:"do"`     // ok, fail, cancel or hold
+}
+
+func (args) Kind() string { return "zipin_test" }
+
+type worker struct {
+	river.WorkerDefaults[args]
+	held chan<- string
+}
+
+func (w *worker) Work(ctx context.Context, job *river.Job[args]) error {
+	switch job.Args.Do {
+	case "fail":
+		return errors.New("the worker process died")
+	case "cancel":
+		return river.JobCancel(errors.New("withdrawn"))
+	case "hold": // running until the client stops
+		w.held <- job.Args.DocID
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	return nil
+}
+
+// laterRetry schedules a failed job's next attempt an hour on, so that it
+// stays retryable while the test looks.
+type laterRetry struct{}
+
+func (laterRetry) NextRetry(*rivertype.JobRow) time.Time { return time.Now().Add(time.Hour) }
+
+// job is one job Fill inserts and how it ends.
+type job struct {
+	args
+	opts       *river.InsertOpts
+	finishes   bool           // ends an attempt (an event) before Fill returns
+	catalogued catalog.Status // the document's catalog row, "" for none
+}
+
+var jobs = []job{
+	{args{"a", "ok"}, nil, true, catalog.StatusOK},                                          // done
+	{args{"b", "ok"}, nil, true, catalog.StatusOK},                                          // done
+	{args{"c", "ok"}, nil, true, catalog.StatusQuarantined},                                 // quarantined: unreadable, job completed
+	{args{"d", "fail"}, &river.InsertOpts{MaxAttempts: 1}, true, catalog.StatusQuarantined}, // quarantined: discarded
+	{args{"e", "fail"}, &river.InsertOpts{MaxAttempts: 1}, true, ""},                        // failed: discarded
+	{args{"f", "cancel"}, nil, true, ""},                                                    // failed: cancelled
+	{args{"g", "fail"}, &river.InsertOpts{MaxAttempts: 3}, true, ""},                        // retrying
+	{args{"h", "hold"}, &river.InsertOpts{Queue: "slow"}, false, ""},                        // running
+	{args{"i", "hold"}, &river.InsertOpts{Queue: "slow"}, false, ""},                        // running
+	{args{"j", "ok"}, &river.InsertOpts{Pending: true}, false, ""},                          // pending
+	{args{"k", "ok"}, &river.InsertOpts{ScheduledAt: time.Now().Add(time.Hour)}, false, ""}, // pending: scheduled
+	{args{"l", "ok"}, &river.InsertOpts{Queue: "idle"}, false, ""},                          // pending: no worker takes "idle"
+}
+
+// Fill opens the catalog at url, records the documents of the jobs above,
+// creates River's tables with River's migrator, inserts the jobs and works
+// them with real River clients until each has ended its attempt or is
+// running, and returns the Queue that catalog.Queue must then count:
+// pending 3, running 2, retrying 1, done 2, quarantined 2, failed 2. On
+// PostgreSQL two clients, worker-1 and worker-2, each hold one running job
+// (each works the "slow" queue one job at a time); on SQLite one client,
+// worker-1, holds both. The clients stop when the test ends.
+func Fill(t testing.TB, dbURL string) catalog.Queue {
+	t.Helper()
+	ctx := context.Background()
+	cat, err := catalog.OpenURL(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cat.Close()
+	run, err := cat.StartRun("test", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []catalog.Doc
+	for _, j := range jobs {
+		if j.catalogued != "" {
+			docs = append(docs, catalog.Doc{DocID: j.DocID, Source: j.DocID + ".pdf", Status: j.catalogued, ExtractorVersion: "test"})
+		}
+	}
+	if err := cat.Record(run, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	held := make(chan string, len(jobs))
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &worker{held: held})
+	config := func(id string, queues map[string]river.QueueConfig) *river.Config {
+		return &river.Config{ID: id, Queues: queues, Workers: workers, RetryPolicy: laterRetry{},
+			JobTimeout: -1, FetchPollInterval: 50 * time.Millisecond, FetchCooldown: 20 * time.Millisecond}
+	}
+	var clients []interface {
+		Start(context.Context) error
+		StopAndCancel(context.Context) error
+	}
+	var sub <-chan *river.Event
+	var insert func(args, *river.InsertOpts) error
+	want := catalog.Queue{Pending: 3, Running: 2, Retrying: 1, Done: 2, Quarantined: 2, Failed: 2, Other: map[string]int{}}
+
+	if cat.Driver() == "postgres" {
+		pool, err := pgxpool.New(ctx, dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pool.Close)
+		driver := riverpgxv5.New(pool)
+		m, err := rivermigrate.New(driver, nil)
+		migrate(t, m, err)
+		c1, err := river.NewClient(driver, config("worker-1", map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}, "slow": {MaxWorkers: 1}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c2, err := river.NewClient(driver, config("worker-2", map[string]river.QueueConfig{"slow": {MaxWorkers: 1}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, c1, c2)
+		sub, _ = c1.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled)
+		insert = func(a args, o *river.InsertOpts) error { _, err := c1.Insert(ctx, a, o); return err }
+		want.RunningBy = map[string]int{"worker-1": 1, "worker-2": 1}
+	} else {
+		// River's advice for SQLite: one connection, so its own operations
+		// queue instead of finding the file locked.
+		db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: cat.Path}).EscapedPath()+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.SetMaxOpenConns(1)
+		t.Cleanup(func() { db.Close() })
+		driver := riversqlite.New(db)
+		m, err := rivermigrate.New(driver, nil)
+		migrate(t, m, err)
+		c1, err := river.NewClient(driver, config("worker-1", map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}, "slow": {MaxWorkers: 2}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, c1)
+		sub, _ = c1.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled)
+		insert = func(a args, o *river.InsertOpts) error { _, err := c1.Insert(ctx, a, o); return err }
+		want.RunningBy = map[string]int{"worker-1": 2}
+	}
+
+	finishing := 0
+	for _, j := range jobs {
+		if err := insert(j.args, j.opts); err != nil {
+			t.Fatalf("inserting job %s: %v", j.DocID, err)
+		}
+		if j.finishes {
+			finishing++
+		}
+	}
+	for _, c := range clients {
+		if err := c.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			stop, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			_ = c.StopAndCancel(stop)
+		})
+	}
+	// Decided by River's events, not by time: the deadline only turns a
+	// hang into a failure.
+	deadline := time.After(3 * time.Minute)
+	for holding := 0; finishing > 0 || holding < want.Running; {
+		select {
+		case <-sub:
+			finishing--
+		case <-held:
+			holding++
+		case <-deadline:
+			t.Fatalf("River: %d attempts still to end, %d of %d jobs running", finishing, holding, want.Running)
+		}
+	}
+	return want
+}
+
+func migrate[TTx any](t testing.TB, m *rivermigrate.Migrator[TTx], err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Migrate(context.Background(), rivermigrate.DirectionUp, nil); err != nil {
+		t.Fatalf("River migrations: %v", err)
+	}
+}
