@@ -74,10 +74,10 @@ func (c *Catalog) Queue() (*Queue, error) {
 		return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
 	rows, err := c.conn.query(`SELECT j.state,
-		CASE WHEN j.state = 'running' THEN COALESCE(` + c.d.lastElem("j.attempted_by") + `, '') ELSE '' END,
+		CASE WHEN j.state = 'running' THEN COALESCE(`+c.d.lastElem("j.attempted_by")+`, '') ELSE '' END,
 		CASE WHEN d.status = ? THEN 1 ELSE 0 END,
 		COUNT(*)
-		FROM ` + JobTable + ` j LEFT JOIN documents d ON d.doc_id = ` + c.d.jsonText("j.args", JobDocIDKey) + `
+		FROM `+JobTable+` j LEFT JOIN documents d ON d.doc_id = `+c.d.jsonText("j.args", JobDocIDKey)+`
 		GROUP BY 1, 2, 3`, string(StatusQuarantined))
 	if err != nil {
 		return nil, fmt.Errorf("catalog %s: reading %s: %w", c.Path, JobTable, err)

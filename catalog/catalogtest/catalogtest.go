@@ -100,7 +100,11 @@ func Fill(t testing.TB, dbURL string) catalog.Queue {
 	var docs []catalog.Doc
 	for _, j := range jobs {
 		if j.catalogued != "" {
-			docs = append(docs, catalog.Doc{DocID: j.DocID, Source: j.DocID + ".pdf", Status: j.catalogued, ExtractorVersion: "test"})
+			d := catalog.Doc{DocID: j.DocID, Source: j.DocID + ".pdf", Status: j.catalogued, ExtractorVersion: "test"}
+			if d.Status == catalog.StatusQuarantined {
+				d.Reason = "PDF damaged: no trailer"
+			}
+			docs = append(docs, d)
 		}
 	}
 	if err := cat.Record(run, docs, nil); err != nil {
