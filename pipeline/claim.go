@@ -130,19 +130,12 @@ func (r *run) claim(ctx context.Context, path string) (res result, st fs.FileInf
 		return quarantined(o, path, reason), nil, true
 	}
 	t0 := time.Now()
-	st, err := os.Stat(path)
-	if err != nil {
-		return quarantine(fmt.Sprintf("cannot read file: %v", pathErr(err)))
-	}
-	if !st.Mode().IsRegular() {
-		// A FIFO would block the reader for ever; a device is no document.
-		return quarantine(fmt.Sprintf("cannot read file: not a regular file (%s)", st.Mode().Type()))
+	st, why := r.refuse(path)
+	if why != "" {
+		return quarantine(why)
 	}
 	o.Size = st.Size()
-	if r.opts.MaxInput > 0 && st.Size() > r.opts.MaxInput {
-		// Refused unread: hashing it would cost seconds, reading it memory.
-		return quarantine(fmt.Sprintf("input too large: %s, more than the %s limit (--max-input)", sizeMB(st.Size()), sizeMB(r.opts.MaxInput)))
-	}
+	var err error
 	if !r.named[path] {
 		// A walked folder holds more than reports (code, data, images);
 		// those are left out and listed, not turned into rows. A file the
@@ -172,6 +165,25 @@ func (r *run) claim(ctx context.Context, path string) (res result, st fs.FileInf
 	}
 	o.Read = time.Since(t0)
 	return result{o: o, input: input}, st, false
+}
+
+// refuse stats path and says why it is refused unread, or "" with its
+// info: it cannot be stat'ed, is not a regular file, or is larger than
+// MaxInput.
+func (r *run) refuse(path string) (fs.FileInfo, string) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Sprintf("cannot read file: %v", pathErr(err))
+	}
+	if !st.Mode().IsRegular() {
+		// A FIFO would block the reader for ever; a device is no document.
+		return nil, fmt.Sprintf("cannot read file: not a regular file (%s)", st.Mode().Type())
+	}
+	if r.opts.MaxInput > 0 && st.Size() > r.opts.MaxInput {
+		// Refused unread: hashing it would cost seconds, reading it memory.
+		return nil, fmt.Sprintf("input too large: %s, more than the %s limit (--max-input)", sizeMB(st.Size()), sizeMB(r.opts.MaxInput))
+	}
+	return st, ""
 }
 
 // quarantined is o quarantined for reason, with its input-cache entry.

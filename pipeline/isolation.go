@@ -53,6 +53,7 @@ func (r *run) isolated(ctx context.Context, w *isolate.Worker, path string, o *O
 			continue
 		case resp.Unreadable != "":
 			if resp.Retryable {
+				o.Retryable = true
 				return nil, fmt.Sprintf("%s, on each of %d attempts", resp.Unreadable, o.Attempts), nil
 			}
 			return nil, resp.Unreadable, nil
@@ -125,7 +126,8 @@ func (r *run) inProcess(ctx context.Context, path string, data []byte, o *Outcom
 // work does a claimed document (res, from claim) of size bytes: it decides
 // where it is parsed (in a worker, or here under IsolateNone and, for plain
 // text and HTML, IsolateRisky), records it as in progress in the catalog
-// for the time of the work, and turns the answer into the outcome.
+// for the time of the work (without a catalog, as for Documents, the
+// caller keeps that record), and turns the answer into the outcome.
 func (r *run) work(ctx context.Context, w *isolate.Worker, path string, size int64, res result) result {
 	o := res.o
 	var err error
@@ -144,7 +146,7 @@ func (r *run) work(ctx context.Context, w *isolate.Worker, path string, size int
 			data = nil
 		}
 	}
-	if u, ok := r.unfinished[o.DocID]; ok && u.InProcess && inProcess && !r.opts.RetryQuarantined {
+	if u, ok := r.unfinished[o.DocID]; ok && r.cat != nil && u.InProcess && inProcess && !r.opts.RetryQuarantined {
 		// It was being analyzed in the import process when that process
 		// died, and nothing guards this process from it: do not stall
 		// every run on it. The quarantine now stands for it.
@@ -154,9 +156,11 @@ func (r *run) work(ctx context.Context, w *isolate.Worker, path string, size int
 		}
 		return res
 	}
-	if err := r.cat.Begin(r.runID, o.DocID, path, inProcess); err != nil {
-		res.o.Status, res.o.Reason = StatusFailed, err.Error()
-		return res
+	if r.cat != nil {
+		if err := r.cat.Begin(r.runID, o.DocID, path, inProcess); err != nil {
+			res.o.Status, res.o.Reason = StatusFailed, err.Error()
+			return res
+		}
 	}
 	var b *schema.Batch
 	var reason string
@@ -170,7 +174,7 @@ func (r *run) work(ctx context.Context, w *isolate.Worker, path string, size int
 	} else {
 		b, reason, err = r.isolated(ctx, w, path, &res.o)
 	}
-	if ctx.Err() == nil {
+	if ctx.Err() == nil && r.cat != nil {
 		// Done, whatever the outcome: no longer a danger to this process.
 		// (Cut short by the end of the run, it stays until FinishRun.)
 		if err := r.cat.End(o.DocID); err != nil {

@@ -42,6 +42,11 @@ type Outcome struct {
 	// Attempts is how many times the document was started (more than 1
 	// when its worker was killed from outside and it was retried).
 	Attempts int
+	// Retryable marks a quarantine whose only cause is that the worker
+	// child was killed from outside (SIGKILL: the OOM killer, an operator)
+	// on every attempt: it says nothing certain of the document, so a
+	// scheduler may try it again elsewhere (package queue does).
+	Retryable bool
 }
 
 // Summary is the result of an ingest run.
