@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -73,6 +75,11 @@ func MaybeRunWorker() {
 // Main serves requests on stdin/stdout until stdin closes and returns the
 // process exit status. It is the body of `zipin __worker`.
 func Main() int {
+	// The parent decides when a child ends (it closes stdin, or kills it;
+	// the child dies with it in any case, Pdeathsig). A Ctrl-C at the
+	// terminal or systemd's SIGTERM reaches the child too, and must not
+	// kill the document a stopping worker is finishing.
+	signal.Ignore(syscall.SIGINT, syscall.SIGTERM)
 	// The protocol owns the real stdout. Anything a library prints goes to
 	// stderr instead, where it cannot corrupt a frame.
 	fd, err := unix.Dup(1)

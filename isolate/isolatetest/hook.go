@@ -19,6 +19,10 @@ const (
 	Crash = "ZIPIN-TEST-CRASH" // exits abruptly
 	Slow  = "ZIPIN-TEST-SLOW"  // takes 300 ms (to give kill -9 tests a window)
 	Kill9 = "ZIPIN-TEST-KILL9" // SIGKILLs its own process, as the OOM killer would
+	// Wait, followed by a path and a newline, holds the document until a
+	// file exists at that path: a kill -9 test decides when the document
+	// in hand may finish, not a clock.
+	Wait = "ZIPIN-TEST-WAIT:"
 )
 
 // Install sets the hook and, if this process is a worker, serves and exits.
@@ -49,6 +53,17 @@ func hook(data []byte) {
 		select {}
 	case bytes.Contains(data, []byte(Crash)):
 		os.Exit(3)
+	case bytes.Contains(data, []byte(Wait)):
+		rest := data[bytes.Index(data, []byte(Wait))+len(Wait):]
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			rest = rest[:i]
+		}
+		for {
+			if _, err := os.Stat(string(bytes.TrimSpace(rest))); err == nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 	case bytes.Contains(data, []byte(Slow)):
 		time.Sleep(300 * time.Millisecond)
 	}
