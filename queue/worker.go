@@ -1,0 +1,245 @@
+package queue
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"zipin/catalog"
+	"zipin/isolate"
+	"zipin/pipeline"
+	"zipin/schema"
+	"zipin/version"
+)
+
+// Sink is where a worker writes a document's rows: dataset.Sink (a local
+// folder or object storage). Writing a document again replaces its rows,
+// which is what makes a job done twice harmless.
+type Sink interface {
+	// PutDocument writes the rows of one document (every row of b has the
+	// same doc_id), replacing any it held.
+	PutDocument(ctx context.Context, b *schema.Batch) error
+	// Has reports the extractor version the dataset holds docID at ("" if absent).
+	Has(ctx context.Context, docID string) (string, error)
+}
+
+// Recorder is where a worker records what became of each document: the
+// catalog (catalog.Catalog).
+type Recorder interface {
+	Record(runID int64, docs []catalog.Doc, inputs []catalog.Input) error
+}
+
+// DefaultRescueAfter is how long a job may stay running before River hands
+// it to another worker: longer than any one document takes (the time
+// budget, pipeline.DefaultTimeout, plus writing), short enough that a lost
+// machine costs minutes.
+const DefaultRescueAfter = 5 * time.Minute
+
+// Worker does jobs: it is the River worker of KindExtract.
+type Worker struct {
+	// Docs extracts documents, each in a worker child. Its Options.Retries
+	// should be negative: a child killed from outside is retried by River
+	// (MaxAttempts), perhaps on another machine, not on the spot.
+	Docs *pipeline.Documents
+	// Sinks receive the rows of each document extracted; a Sink is used by
+	// one job at a time, so Jobs of them let Jobs documents be written at
+	// once (fewer make jobs wait for one).
+	Sinks []Sink
+	// Catalog records each document's outcome, under run RunID.
+	Catalog Recorder
+	RunID   int64
+	// Jobs is the number of documents done at once (River's MaxWorkers).
+	Jobs int
+	// RescueAfter is River's RescueStuckJobsAfter (0: DefaultRescueAfter).
+	RescueAfter time.Duration
+	// UntilEmpty stops Run once no job is waiting or running (zipin ingest
+	// works the queue it filled until it is empty; zipin worker waits for
+	// more).
+	UntilEmpty bool
+	// Done, if set, is called after each job with the document's outcome
+	// (from the job's goroutine: concurrently).
+	Done func(pipeline.Outcome)
+	// Logger receives River's own log (nil: warnings and errors to stderr).
+	Logger *slog.Logger
+
+	mu    sync.Mutex // Catalog
+	sinks chan Sink
+}
+
+// worker is Worker as a river.Worker of ExtractArgs.
+type worker struct {
+	river.WorkerDefaults[ExtractArgs]
+	w *Worker
+}
+
+// Timeout is RescueAfter: a job running longer is given up here (its
+// context cancelled) as River's rescuer hands it to another worker. River
+// never rescues a job without a timeout, so there must be one; it should
+// exceed the document's time budget (pipeline.Options.Timeout) and the
+// writing of its rows, or slow documents fail here only to be retried.
+func (wk worker) Timeout(*river.Job[ExtractArgs]) time.Duration { return wk.w.rescueAfter() }
+
+func (w *Worker) rescueAfter() time.Duration { return cmp.Or(w.RescueAfter, DefaultRescueAfter) }
+
+// NextRetry waits 1 s, 4 s, 9 s… between attempts (River's default waits
+// attempt⁴ seconds, 81 s before a third try): a retry here follows a
+// worker's death, not an overloaded service.
+func (worker) NextRetry(job *river.Job[ExtractArgs]) time.Time {
+	return time.Now().Add(time.Duration(job.Attempt*job.Attempt) * time.Second)
+}
+
+// Work does one job: extract the document, write its rows, record it. A
+// returned error makes River try the job again (up to MaxAttempts), then
+// discard it; the catalog then says quarantined.
+func (wk worker) Work(ctx context.Context, job *river.Job[ExtractArgs]) error {
+	w := wk.w
+	a := job.Args
+	o, b := w.Docs.Extract(ctx, a.Path, a.DocID)
+	last := job.Attempt >= job.MaxAttempts
+	switch {
+	case o.Status == pipeline.StatusOK:
+		if err := w.put(ctx, b); err != nil {
+			// Not the document's fault: another attempt, maybe elsewhere.
+			o.Status, o.Reason = pipeline.StatusFailed, "rows not written: "+isolate.OneLine(err.Error(), 200)
+			if !last {
+				w.done(o)
+				return fmt.Errorf("%s: %s", a.Path, o.Reason)
+			}
+		}
+	case o.Status == pipeline.StatusQuarantined && o.Retryable && !last,
+		o.Status == pipeline.StatusFailed && !last:
+		// A child killed from outside or a failure not of the document:
+		// River tries again (after a backoff, on whichever worker).
+		w.done(o)
+		return fmt.Errorf("%s: %s", a.Path, o.Reason)
+	}
+	giveUp := last && (o.Status == pipeline.StatusFailed || o.Retryable)
+	if giveUp {
+		// The attempts are used up: the document stays quarantined (or
+		// failed, when the cause was not the document), and the job fails
+		// for the last time, so River discards it.
+		o.Reason = fmt.Sprintf("%s (on each of %d attempts)", o.Reason, job.Attempt)
+	}
+	if err := w.record(o, b); err != nil {
+		return err
+	}
+	w.done(o)
+	if giveUp {
+		return errors.New(o.Reason)
+	}
+	return nil
+}
+
+// put writes a document's rows through one of the Sinks.
+func (w *Worker) put(ctx context.Context, b *schema.Batch) error {
+	var s Sink
+	select {
+	case s = <-w.sinks:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { w.sinks <- s }()
+	return s.PutDocument(ctx, b)
+}
+
+func (w *Worker) done(o pipeline.Outcome) {
+	if w.Done != nil {
+		w.Done(o)
+	}
+}
+
+// record notes the document's outcome in the catalog (after its rows are
+// written: the dataset is never behind the catalog).
+func (w *Worker) record(o pipeline.Outcome, b *schema.Batch) error {
+	if w.Catalog == nil {
+		return nil
+	}
+	d := catalog.Doc{DocID: o.DocID, Source: o.Source, Size: o.Size, Format: o.Format, Status: o.Status,
+		Reason: o.Reason, ExtractorVersion: version.Extractor, Read: o.Read, Extract: o.Extract,
+		Analyze: o.Analyze, Pages: o.Pages, Facts: o.Facts}
+	if b != nil && len(b.Reports) > 0 {
+		d.Format = b.Reports[0].Format
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.Catalog.Record(w.RunID, []catalog.Doc{d}, nil)
+}
+
+// pollEmpty is how often Run with UntilEmpty looks whether the queue is empty.
+const pollEmpty = time.Second
+
+// Run works the queue q until ctx ends (SIGTERM: it stops claiming, finishes
+// the documents in hand, and returns nil) or, with UntilEmpty, until no job
+// is waiting or running. It returns an error when the worker cannot start.
+func (w *Worker) Run(ctx context.Context, q *Queue) error {
+	if len(w.Sinks) == 0 {
+		return errors.New("queue: a worker needs a Sink")
+	}
+	w.sinks = make(chan Sink, len(w.Sinks))
+	for _, s := range w.Sinks {
+		w.sinks <- s
+	}
+	ws := river.NewWorkers()
+	if err := river.AddWorkerSafely[ExtractArgs](ws, worker{w: w}); err != nil {
+		return err
+	}
+	logger := w.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	c, err := q.newClient(&river.Config{
+		ID:                   WorkerID(),
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(w.Jobs, 1)}},
+		Workers:              ws,
+		JobTimeout:           -1,
+		RescueStuckJobsAfter: w.rescueAfter(),
+		MaxAttempts:          DefaultMaxAttempts,
+		Logger:               logger,
+		// Documents stay unique while their job is kept: a week covers a
+		// re-run of the same import.
+		CompletedJobRetentionPeriod: 7 * 24 * time.Hour,
+	})
+	if err != nil {
+		return fmt.Errorf("queue %s: %w", redact(q.URL), err)
+	}
+	// The client runs on its own context: a signal asks for a soft stop
+	// (Stop: finish what is in hand), not for the hard one that cancelling
+	// Start's context would be.
+	if err := c.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("queue %s: %w", redact(q.URL), err)
+	}
+	if w.UntilEmpty {
+		waitEmpty(ctx, q)
+	} else {
+		<-ctx.Done()
+	}
+	return c.Stop(context.Background())
+}
+
+// waitEmpty returns once q has no unfinished job, or when ctx ends.
+func waitEmpty(ctx context.Context, q *Queue) {
+	t := time.NewTicker(pollEmpty)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		// An error (the database restarting) is waited out, as River's
+		// own loops do.
+		if c, err := q.Counts(ctx); err == nil && Unfinished(c) == 0 {
+			return
+		}
+	}
+}
+
+func unmarshalArgs(b []byte, a *ExtractArgs) error { return json.Unmarshal(b, a) }
