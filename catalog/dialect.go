@@ -122,7 +122,6 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 // conn runs queries written with ? placeholders on a database or a
@@ -143,8 +142,4 @@ func (c conn) query(query string, args ...any) (*sql.Rows, error) {
 
 func (c conn) queryRow(query string, args ...any) *sql.Row {
 	return c.q.QueryRowContext(c.ctx, c.d.rebind(query), args...)
-}
-
-func (c conn) prepare(query string) (*sql.Stmt, error) {
-	return c.q.PrepareContext(c.ctx, c.d.rebind(query))
 }
