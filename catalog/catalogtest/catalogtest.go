@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
@@ -118,34 +119,17 @@ func Fill(t testing.TB, dbURL string) catalog.Queue {
 		return &river.Config{ID: id, Queues: queues, Workers: workers, RetryPolicy: laterRetry{},
 			JobTimeout: -1, FetchPollInterval: 50 * time.Millisecond, FetchCooldown: 20 * time.Millisecond}
 	}
-	var clients []interface {
-		Start(context.Context) error
-		StopAndCancel(context.Context) error
-	}
-	var sub <-chan *river.Event
-	var insert func(args, *river.InsertOpts) error
 	want := catalog.Queue{Pending: 3, Running: 2, Retrying: 1, Done: 2, Quarantined: 2, Failed: 2, Other: map[string]int{}}
-
+	var events <-chan *river.Event
 	if cat.Driver() == "postgres" {
 		pool, err := pgxpool.New(ctx, dbURL)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(pool.Close)
-		driver := riverpgxv5.New(pool)
-		m, err := rivermigrate.New(driver, nil)
-		migrate(t, m, err)
-		c1, err := river.NewClient(driver, config("worker-1", map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}, "slow": {MaxWorkers: 1}}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		c2, err := river.NewClient(driver, config("worker-2", map[string]river.QueueConfig{"slow": {MaxWorkers: 1}}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		clients = append(clients, c1, c2)
-		sub, _ = c1.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled)
-		insert = func(a args, o *river.InsertOpts) error { _, err := c1.Insert(ctx, a, o); return err }
+		events = startRiver(t, riverpgxv5.New(pool),
+			config("worker-1", map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}, "slow": {MaxWorkers: 1}}),
+			config("worker-2", map[string]river.QueueConfig{"slow": {MaxWorkers: 1}}))
 		want.RunningBy = map[string]int{"worker-1": 1, "worker-2": 1}
 	} else {
 		// River's advice for SQLite: one connection, so its own operations
@@ -156,44 +140,22 @@ func Fill(t testing.TB, dbURL string) catalog.Queue {
 		}
 		db.SetMaxOpenConns(1)
 		t.Cleanup(func() { db.Close() })
-		driver := riversqlite.New(db)
-		m, err := rivermigrate.New(driver, nil)
-		migrate(t, m, err)
-		c1, err := river.NewClient(driver, config("worker-1", map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}, "slow": {MaxWorkers: 2}}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		clients = append(clients, c1)
-		sub, _ = c1.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled)
-		insert = func(a args, o *river.InsertOpts) error { _, err := c1.Insert(ctx, a, o); return err }
+		events = startRiver(t, riversqlite.New(db),
+			config("worker-1", map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}, "slow": {MaxWorkers: 2}}))
 		want.RunningBy = map[string]int{"worker-1": 2}
 	}
-
 	finishing := 0
 	for _, j := range jobs {
-		if err := insert(j.args, j.opts); err != nil {
-			t.Fatalf("inserting job %s: %v", j.DocID, err)
-		}
 		if j.finishes {
 			finishing++
 		}
-	}
-	for _, c := range clients {
-		if err := c.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			stop, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			_ = c.StopAndCancel(stop)
-		})
 	}
 	// Decided by River's events, not by time: the deadline only turns a
 	// hang into a failure.
 	deadline := time.After(3 * time.Minute)
 	for holding := 0; finishing > 0 || holding < want.Running; {
 		select {
-		case <-sub:
+		case <-events:
 			finishing--
 		case <-held:
 			holding++
@@ -204,12 +166,43 @@ func Fill(t testing.TB, dbURL string) catalog.Queue {
 	return want
 }
 
-func migrate[TTx any](t testing.TB, m *rivermigrate.Migrator[TTx], err error) {
+// startRiver creates River's tables with River's migrator, a client per
+// config, inserts the jobs through the first and starts them all; it
+// returns the first client's events of attempts ending. The clients stop
+// when the test ends.
+func startRiver[TTx any](t testing.TB, driver riverdriver.Driver[TTx], configs ...*river.Config) <-chan *river.Event {
 	t.Helper()
+	ctx := context.Background()
+	m, err := rivermigrate.New(driver, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Migrate(context.Background(), rivermigrate.DirectionUp, nil); err != nil {
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		t.Fatalf("River migrations: %v", err)
 	}
+	var clients []*river.Client[TTx]
+	for _, config := range configs {
+		c, err := river.NewClient(driver, config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, c)
+	}
+	for _, j := range jobs {
+		if _, err := clients[0].Insert(ctx, j.args, j.opts); err != nil {
+			t.Fatalf("inserting job %s: %v", j.DocID, err)
+		}
+	}
+	events, _ := clients[0].Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled)
+	for _, c := range clients {
+		if err := c.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			stop, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			_ = c.StopAndCancel(stop)
+		})
+	}
+	return events
 }
