@@ -160,8 +160,8 @@ func xrefStreamPDF(delta int, flate bool) []byte {
 	sound := twoPages()
 	body := sound[:bytes.Index(sound, []byte("xref\n"))]
 	var offs []int
-	for _, m := range objHeader.FindAllSubmatchIndex(body, -1) {
-		offs = append(offs, m[2])
+	for _, h := range findObjHeads(body, -1) {
+		offs = append(offs, h.numStart)
 	}
 	var rows []byte
 	row := func(t byte, off, gen int) {

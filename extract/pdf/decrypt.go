@@ -308,14 +308,14 @@ func (d *decrypter) decrypt(f cryptFilter, num, gen int64, b []byte) []byte {
 func (d *decrypter) rewrite(data []byte, objs map[int]xentry) []byte {
 	out := make([]byte, 0, len(data)+len(data)/8)
 	pos := 0
-	for _, m := range objHeader.FindAllSubmatchIndex(data, maxRepairObjects) {
-		if m[2] < pos {
+	for _, h := range findObjHeads(data, maxRepairObjects) {
+		if h.numStart < pos {
 			continue // inside an object already copied (stream data)
 		}
-		num, _ := strconv.ParseInt(string(data[m[2]:m[3]]), 10, 64)
-		gen, _ := strconv.ParseInt(string(data[m[4]:m[5]]), 10, 64)
-		out = append(out, data[pos:m[1]]...)
-		pos = m[1]
+		num, _ := strconv.ParseInt(string(data[h.numStart:h.numEnd]), 10, 64)
+		gen, _ := strconv.ParseInt(string(data[h.genStart:h.genEnd]), 10, 64)
+		out = append(out, data[pos:h.end]...)
+		pos = h.end
 		if num == d.encObj {
 			continue
 		}

@@ -232,7 +232,7 @@ func openRepairing(data []byte) (r *lpdf.Reader, repaired *xrefDamage, err error
 		return r2, damage, nil
 	}
 	switch {
-	case !objHeader.Match(data):
+	case len(findObjHeads(data, 1)) == 0:
 		return nil, nil, doc.Fail(doc.ErrDamaged, doc.FormatPDF, 0, "not a PDF: no PDF object in the file")
 	case err != nil && strings.Contains(err.Error(), "crypt"):
 		return nil, nil, encryptionError(err)
