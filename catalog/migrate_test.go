@@ -140,3 +140,21 @@ func TestReadOnly(t *testing.T) {
 		}
 	})
 }
+
+// ParseURL is how the catalog and the queue agree on one database.
+func TestParseURL(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ url, driver, target string }{
+		{"postgres://u@h:5432/db?sslmode=disable", "postgres", "postgres://u@h:5432/db?sslmode=disable"},
+		{"postgresql://h/db", "postgres", "postgresql://h/db"},
+		{"sqlite:x/cat.db", "sqlite", "x/cat.db"},
+		{"sqlite:///abs/cat.db", "sqlite", "/abs/cat.db"},
+		{"cat.db", "sqlite", "cat.db"},
+		{dir, "sqlite", filepath.Join(dir, catalog.FileName)},
+		{"sqlite:" + dir, "sqlite", filepath.Join(dir, catalog.FileName)},
+	} {
+		if d, target := catalog.ParseURL(c.url); d != c.driver || target != c.target {
+			t.Errorf("ParseURL(%q) = %s, %s; want %s, %s", c.url, d, target, c.driver, c.target)
+		}
+	}
+}

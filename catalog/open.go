@@ -38,29 +38,38 @@ func OpenReadOnly(dir string) (*Catalog, error) {
 // against the others (see Record). The catalog's Path is the URL with any
 // password hidden.
 func OpenURL(ctx context.Context, url string) (*Catalog, error) {
-	if pg, ok := postgresURL(url); ok {
-		return openPostgres(ctx, pg, false)
+	driver, target := ParseURL(url)
+	if driver == postgresDialect.name {
+		return openPostgres(ctx, target, false)
 	}
-	return openSQLite(ctx, sqlitePath(url))
+	return openSQLite(ctx, target)
 }
 
 // OpenURLReadOnly opens the existing catalog at url (as OpenURL takes it)
 // for reading only: no migration; on PostgreSQL every transaction is read
 // only. A url with no catalog is an error.
 func OpenURLReadOnly(ctx context.Context, url string) (*Catalog, error) {
-	if pg, ok := postgresURL(url); ok {
-		return openPostgres(ctx, pg, true)
+	driver, target := ParseURL(url)
+	if driver == postgresDialect.name {
+		return openPostgres(ctx, target, true)
 	}
-	return openSQLiteReadOnly(ctx, sqlitePath(url))
+	return openSQLiteReadOnly(ctx, target)
 }
 
-// postgresURL says whether s names a PostgreSQL database.
-func postgresURL(s string) (string, bool) {
-	return s, strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+// ParseURL says which database a catalog URL names, as OpenURL reads it:
+// driver "postgres" with the URL itself as target, or driver "sqlite" with
+// the SQLite file as target (sqlite:PATH, sqlite:///ABS or a bare path; a
+// path that is a folder means FOLDER/_catalog.sqlite). The queue, whose
+// tables share the database, reads the same URL with it.
+func ParseURL(url string) (driver, target string) {
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		return postgresDialect.name, url
+	}
+	return sqliteDialect.name, sqlitePath(url)
 }
 
 // sqlitePath is the SQLite file a catalog URL that is not PostgreSQL's
-// names: sqlite:PATH (sqlite:///abs too) or a bare path.
+// names.
 func sqlitePath(s string) string {
 	if rest, ok := strings.CutPrefix(s, "sqlite:"); ok {
 		s = rest
