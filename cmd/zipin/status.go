@@ -194,7 +194,7 @@ func openStatusCatalog(ctx context.Context, opts statusOptions) (*catalog.Catalo
 	}
 	cat, err := catalog.OpenURLReadOnly(ctx, opts.Catalog)
 	if err != nil {
-		return nil, fmt.Errorf("status: no catalog to read (run zipin ingest --catalog URL first): %w", err)
+		return nil, fmt.Errorf("status: cannot read the catalog (a new database has none until zipin ingest or zipin worker --catalog URL): %w", err)
 	}
 	return cat, nil
 }
