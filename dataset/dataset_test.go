@@ -14,11 +14,11 @@ import (
 	"zipin/schema"
 )
 
-func sampleBatch(docID string, year *int32, budget *float64) *schema.Batch {
+func sampleBatch(docID string, year *int32, budget *schema.Money) *schema.Batch {
 	b := &schema.Batch{}
 	b.Reports = append(b.Reports, schema.Report{
 		DocID: docID, Source: "a/" + docID + ".txt", Format: "txt", Pages: 1, Title: "某局2021年部门整体支出绩效自评报告",
-		Kind: "department", Organization: schema.Ptr("某局"), FiscalYear: year, BudgetYuan: schema.MoneyPtr(budget),
+		Kind: "department", Organization: schema.Ptr("某局"), FiscalYear: year, BudgetYuan: budget,
 		ExecutionRate: schema.Ptr(86.0), Warnings: []string{"w1"}, ExtractorVersion: "test",
 		ExtractedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 	})
@@ -39,7 +39,7 @@ func TestWriteAndReadBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	budget := 135659700.0
+	budget := schema.Money(13565970000) // 135659700.00 元
 	if _, err := ds.Commit(sampleBatch("d1", schema.Ptr(int32(2021)), &budget)); err != nil {
 		t.Fatal(err)
 	}
@@ -221,13 +221,5 @@ func TestPublishRemovesEmptiedPartitionFolder(t *testing.T) {
 	rows, err := ReadTable[schema.Report](dir, schema.TableReports)
 	if err != nil || len(rows) != 1 || rows[0].DocID != "kept" {
 		t.Errorf("reports after recovery: %+v, %v", rows, err)
-	}
-}
-
-func TestYuanRounding(t *testing.T) {
-	for v, want := range map[float64]schema.Money{135659700: 13565970000, 0.005: 1, 89.974 * 1e4: 89974000, -1.5: -150} {
-		if got := schema.Yuan(v); got != want {
-			t.Errorf("Yuan(%v) = %d, want %d", v, got, want)
-		}
 	}
 }

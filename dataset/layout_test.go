@@ -38,7 +38,7 @@ func TestLayoutReadsAsOneArrowDataset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	budget := schema.Yuan(12345.67)
+	budget := schema.Money(1234567)
 	if _, err := ds.Commit(&schema.Batch{Reports: []schema.Report{{DocID: "undated-2", Kind: "other", BudgetYuan: &budget, Warnings: []string{}}},
 		Facts: []schema.Fact{{DocID: "undated-2", Seq: 1, Page: 1, Text: "12345.67元", Value: 12345.67, Unit: "元", UnitText: "元", Kind: "money"}}}); err != nil {
 		t.Fatal(err)

@@ -219,14 +219,18 @@ func compareHeadline(res *Result, name string, g Gold, r schema.Report) {
 		dep = &s
 	}
 	score("organization", dep != nil, r.Organization != nil, dep != nil && r.Organization != nil && *dep == *r.Organization, dep, r.Organization)
-	money := func(field string, wan *float64, yuan *int64) {
+	money := func(field string, wan *float64, yuan *schema.Money) {
 		var gy *int64
 		if wan != nil {
 			v := int64(math.Round(*wan * 1e6)) // 万元 → 分
 			gy = &v
 		}
-		eq := gy != nil && yuan != nil && abs64(*gy-*yuan) <= 1
-		score(field, gy != nil, yuan != nil, eq, fmtMoney(gy), fmtMoney(yuan))
+		var got *int64
+		if yuan != nil {
+			got = new(int64(*yuan))
+		}
+		eq := gy != nil && got != nil && abs64(*gy-*got) <= 1
+		score(field, gy != nil, got != nil, eq, fmtMoney(gy), fmtMoney(got))
 	}
 	money("budget", g.BudgetWan, r.BudgetYuan)
 	money("executed", g.ExecWan, r.ExecutedYuan)

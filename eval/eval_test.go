@@ -63,11 +63,11 @@ func dataset() *Dataset {
 	return &Dataset{
 		Reports: []schema.Report{
 			{DocID: "txt-doc", Format: "txt", Kind: "project", FiscalYear: ptr(int32(2023)),
-				Organization: ptr("青山县文化和旅游局"), BudgetYuan: ptr(int64(120500000)), ExecutedYuan: ptr(int64(118000000)),
+				Organization: ptr("青山县文化和旅游局"), BudgetYuan: ptr(schema.Money(120500000)), ExecutedYuan: ptr(schema.Money(118000000)),
 				ExecutionRate: ptr(97.93), SelfScore: ptr(95.0), Grade: ptr("优")},
 			// The PDF's organization is lost and its budget is wrong.
 			{DocID: "pdf-doc", Format: "pdf", Kind: "project", FiscalYear: ptr(int32(2023)),
-				BudgetYuan: ptr(int64(12050000)), ExecutedYuan: ptr(int64(118000000)),
+				BudgetYuan: ptr(schema.Money(12050000)), ExecutedYuan: ptr(schema.Money(118000000)),
 				ExecutionRate: ptr(97.93), SelfScore: ptr(95.0), Grade: ptr("优")},
 		},
 		Texts: []schema.Text{

@@ -28,7 +28,7 @@ func checkFlat(t *testing.T, cases []flatCase) {
 			name string
 			got  *float64
 			want float64
-		}{{"budget", h.BudgetYuan, c.budget}, {"executed", h.ExecutedYuan, c.executed}, {"execution_rate", h.ExecutionRate, c.rate}} {
+		}{{"budget", yuan(h.Budget), c.budget}, {"executed", yuan(h.Executed), c.executed}, {"execution_rate", h.ExecutionRate, c.rate}} {
 			switch {
 			case math.IsNaN(f.want) && f.got != nil:
 				t.Errorf("%s: %s = %v, want NULL", c.name, f.name, *f.got)

@@ -86,7 +86,7 @@ func contextTyped(p *normalize.Page, headers []declared) []Fact {
 			}
 			f := Fact{
 				Page: p.Number, Start: s, End: e, Text: n.Text,
-				Value: quantity.Scale(n.Text, cu.factor), Unit: cu.unit, UnitText: unit, Kind: cu.kind,
+				Value: quantity.Scale(n.Text, cu.factor), Money: amount(n.Text, cu.factor, cu.kind), Unit: cu.unit, UnitText: unit, Kind: cu.kind,
 				Section: p.SectionAt(s), ctx: true,
 			}
 			f.Metric, f.label, f.conditional = metricFor(runes, s, cu.kind)
@@ -269,7 +269,7 @@ func labelledAmounts(p *normalize.Page, text string, headers []declared, lineSta
 		}
 		f := Fact{
 			Page: p.Number, Start: s, End: e, Text: n.Text,
-			Value: quantity.Scale(n.Text, cu.factor), Unit: cu.unit, Kind: cu.kind, Section: p.SectionAt(s),
+			Value: quantity.Scale(n.Text, cu.factor), Money: amount(n.Text, cu.factor, cu.kind), Unit: cu.unit, Kind: cu.kind, Section: p.SectionAt(s),
 		}
 		f.Metric, f.label, f.conditional = metricFor(runes, s, cu.kind)
 		refine(&f, runes, s)
@@ -337,7 +337,7 @@ func labelUnitFacts(p *normalize.Page) []Fact {
 			continue
 		}
 		out = append(out, Fact{
-			Page: p.Number, Start: s, End: s + len([]rune(num)), Text: num, Value: v,
+			Page: p.Number, Start: s, End: s + len([]rune(num)), Text: num, Value: v, Money: amount(num, bu.factor, bu.kind),
 			Unit: bu.unit, UnitText: unit, Kind: bu.kind, Metric: metric, Section: p.SectionAt(s), label: phrase,
 		})
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"zipin/quantity"
 )
 
 // fieldOf names the reports column each headline metric fills, as the
@@ -33,6 +35,8 @@ const (
 	reasonUnranked  = "label too weak for the headline"
 	reasonProject   = "about one item (一是…) of a summary of several projects"
 	reasonPerUnit   = "an amount per person or period (每人…, 标准), not a total"
+	// reasonFinerThanFen un-chooses an amount no DECIMAL(18,2) column holds.
+	reasonFinerThanFen = "stated finer than 1 分: no exact amount; NULL"
 )
 
 // decide chooses a headline field's value among the facts of its metric.
@@ -40,8 +44,9 @@ const (
 // strongest, a stated total wins over its parts, and for a score a total
 // (full mark 100, or not under a 决策/过程/投入/产出/效益/管理 dimension) wins
 // over sub-scores. Values that still disagree leave the field NULL with a
-// warning. Every candidate weighed is returned as evidence.
-func decide(facts []Fact, metric Metric) (*float64, []Candidate, string) {
+// warning. Every candidate weighed is returned as evidence, and the fact
+// chosen, if any.
+func decide(facts []Fact, metric Metric) (*Fact, []Candidate, string) {
 	field := fieldOf[metric]
 	var cands []Candidate
 	var live []int // indexes into cands of the strongest candidates
@@ -84,8 +89,8 @@ func decide(facts []Fact, metric Metric) (*float64, []Candidate, string) {
 	if len(live) == 0 {
 		return nil, cands, ""
 	}
-	choose := func(keep []int, why string) *float64 {
-		v := facts0(liveFacts, live, keep[0]).Value
+	choose := func(keep []int, why string) *Fact {
+		f := facts0(liveFacts, live, keep[0])
 		chosen := false
 		for _, k := range live {
 			if !slices.Contains(keep, k) {
@@ -97,7 +102,7 @@ func decide(facts []Fact, metric Metric) (*float64, []Candidate, string) {
 				cands[k].Reason = reasonAgrees
 			}
 		}
-		return &v
+		return f
 	}
 	if agree(liveFacts) {
 		return choose(live, reasonStrongest), cands, ""
@@ -227,14 +232,45 @@ func distinctVals(vs []float64) []float64 {
 	return out
 }
 
-// pick decides one headline field and records its evidence and warning.
-func pick(h *Headline, facts []Fact, metric Metric) *float64 {
-	v, cands, warn := decide(facts, metric)
+// pick decides one headline field and records its evidence and warning;
+// it returns the fact chosen, or nil.
+func pick(h *Headline, facts []Fact, metric Metric) *Fact {
+	f, cands, warn := decide(facts, metric)
 	h.Evidence = append(h.Evidence, cands...)
 	if warn != "" {
 		h.Warnings = append(h.Warnings, warn)
 	}
-	return v
+	return f
+}
+
+// pickValue is pick for a rate or a score: the chosen fact's value.
+func pickValue(h *Headline, facts []Fact, metric Metric) *float64 {
+	f := pick(h, facts, metric)
+	if f == nil {
+		return nil
+	}
+	return new(f.Value)
+}
+
+// pickMoney is pick for an amount: the chosen fact's exact amount in 分. An
+// amount stated finer than 1 分 has none; the field is then NULL rather than
+// rounded, and the evidence and a warning say why.
+func pickMoney(h *Headline, facts []Fact, metric Metric) *quantity.Money {
+	f := pick(h, facts, metric)
+	if f == nil {
+		return nil
+	}
+	if f.Money == nil {
+		field := fieldOf[metric]
+		for i := range h.Evidence {
+			if c := &h.Evidence[i]; c.Field == field && c.Chosen {
+				c.Chosen, c.Reason = false, reasonFinerThanFen
+			}
+		}
+		h.Warnings = append(h.Warnings, fmt.Sprintf("%s: %s 元 is stated finer than 1 分; left NULL", field, strconv.FormatFloat(f.Value, 'f', -1, 64)))
+		return nil
+	}
+	return new(*f.Money)
 }
 
 // pickRate is pick for the execution rate, with one more way to settle a
@@ -242,9 +278,13 @@ func pick(h *Headline, facts []Fact, metric Metric) *float64 {
 // and overall) and the budget and spending are known, the stated rate that
 // equals executed ÷ budget is the report's.
 func pickRate(h *Headline, facts []Fact) *float64 {
-	v, cands, warn := decide(facts, ExecutionRate)
-	if v == nil && warn != "" && h.BudgetYuan != nil && h.ExecutedYuan != nil && *h.BudgetYuan > 0 {
-		computed := *h.ExecutedYuan / *h.BudgetYuan * 100
+	f, cands, warn := decide(facts, ExecutionRate)
+	var v *float64
+	if f != nil {
+		v = new(f.Value)
+	}
+	if v == nil && warn != "" && h.Budget != nil && h.Executed != nil && *h.Budget > 0 {
+		computed := h.Executed.Yuan() / h.Budget.Yuan() * 100
 		match := -1
 		for k, c := range cands {
 			if c.Reason != reasonConflict && c.Reason != reasonUnranked && !strings.HasPrefix(c.Reason, "weaker label") {

@@ -55,6 +55,9 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) (out []Fact, warns 
 		page = append(page, unitCellFacts(p, page)...)
 		sortFacts(page)
 		for _, f := range page {
+			if f.Kind != lexicon.Money {
+				f.Money = nil // retyped from an amount (a score under 分值)
+			}
 			if !f.drop {
 				out = append(out, f)
 			}
@@ -71,9 +74,23 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) (out []Fact, warns 
 func fromQuantity(p *normalize.Page, q quantity.Quantity) Fact {
 	return Fact{
 		Page: p.Number, Start: q.Start, End: q.End, Text: q.Text,
-		Value: q.Value, ValueHigh: q.ValueHigh, Unit: q.Unit, UnitText: q.UnitText, Kind: q.Kind,
+		Value: q.Value, ValueHigh: q.ValueHigh, Money: q.Money, Unit: q.Unit, UnitText: q.UnitText, Kind: q.Kind,
 		Approx: q.Approx, Op: q.Op, Section: p.SectionAt(q.Start),
 	}
+}
+
+// amount is the exact amount of a bare number that a unit of kind typed
+// (num × factor 元, in 分), as Fact.Money holds it; nil for other kinds and
+// for an amount finer than 1 分.
+func amount(num string, factor float64, kind quantity.Kind) *quantity.Money {
+	if kind != lexicon.Money {
+		return nil
+	}
+	m, err := quantity.ScaleMoney(num, factor)
+	if err != nil {
+		return nil
+	}
+	return &m
 }
 
 // implausible drops readings no report means: a percentage in the thousands

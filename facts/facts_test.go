@@ -12,7 +12,9 @@ import (
 	textreader "zipin/extract/text"
 	"zipin/internal/testenv"
 	"zipin/normalize"
+	"zipin/quantity"
 	"zipin/segment"
+	"zipin/selfeval"
 )
 
 func analyze(t *testing.T, s string) *Result {
@@ -32,7 +34,9 @@ func analyzeBytes(t *testing.T, name string, data []byte) *Result {
 	return analyzeDoc(t, d)
 }
 
-// analyzeDoc normalizes and segments an extracted document and analyzes it.
+// analyzeDoc normalizes and segments an extracted document and analyzes it
+// as the pipeline does: the facts and 自评表 stages side by side, then
+// Reconcile.
 func analyzeDoc(t *testing.T, d *doc.Document) *Result {
 	t.Helper()
 	nd, err := normalize.Document(d)
@@ -43,7 +47,17 @@ func analyzeDoc(t *testing.T, d *doc.Document) *Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Analyze(nd, seg)
+	res := Analyze(nd, seg)
+	Reconcile(&res.Headline, selfeval.Extract(nd))
+	return res
+}
+
+// yuan is an amount in 元, for comparing with the cases' figures.
+func yuan(m *quantity.Money) *float64 {
+	if m == nil {
+		return nil
+	}
+	return new(m.Yuan())
 }
 
 func TestSeedHeadline(t *testing.T) {
@@ -57,8 +71,8 @@ func TestSeedHeadline(t *testing.T) {
 			t.Errorf("%s = %v, want %v", name, deref(got), want)
 		}
 	}
-	check("budget", h.BudgetYuan, 135659700)
-	check("executed", h.ExecutedYuan, 116721400)
+	check("budget", yuan(h.Budget), 135659700)
+	check("executed", yuan(h.Executed), 116721400)
 	check("rate", h.ExecutionRate, 86.0)
 	check("score", h.SelfScore, 92.8)
 	if h.FiscalYear == nil || *h.FiscalYear != 2021 {
@@ -89,7 +103,7 @@ func TestCrossChecks(t *testing.T) {
 二、自评结论
 部门整体支出绩效自评得分85分，评价等级为优。`)
 	h := r.Headline
-	if h.BudgetYuan == nil || *h.BudgetYuan != 10000000 || h.ExecutedYuan == nil || *h.ExecutedYuan != 11000000 || *h.ExecutionRate != 80 {
+	if h.Budget == nil || *h.Budget != 1000000000 || h.Executed == nil || *h.Executed != 1100000000 || *h.ExecutionRate != 80 {
 		t.Fatalf("values changed or lost: %+v", h)
 	}
 	want := []string{"execution_rate: stated 80.00% but executed ÷ budget = 110.00%", "executed 11000000.00 元 exceeds budget", "grade 优 does not fit score 85.00"}
@@ -125,8 +139,8 @@ func TestAmbiguousFiguresStayNull(t *testing.T) {
 一、基本情况
 （一）甲项目全年预算数100万元。
 （二）乙项目全年预算数200万元。`).Headline
-	if h.BudgetYuan != nil {
-		t.Errorf("budget %v from one of two figures", *h.BudgetYuan)
+	if h.Budget != nil {
+		t.Errorf("budget %v from one of two figures", *h.Budget)
 	}
 	if len(h.Warnings) == 0 || !strings.Contains(h.Warnings[0], "budget_total") {
 		t.Errorf("no warning for the ambiguity: %q", h.Warnings)
@@ -223,7 +237,7 @@ func TestVariedReports(t *testing.T) {
 		if h.Kind != c.kind || str(h.Organization) != c.org || h.FiscalYear == nil || *h.FiscalYear != c.year || str(h.Grade) != c.grade {
 			t.Errorf("%s: kind %s org %q year %v grade %q", c.file, h.Kind, str(h.Organization), h.FiscalYear, str(h.Grade))
 		}
-		for name, pair := range map[string][2]any{"budget": {h.BudgetYuan, c.budget}, "executed": {h.ExecutedYuan, c.executed}, "rate": {h.ExecutionRate, c.rate}, "score": {h.SelfScore, c.s}} {
+		for name, pair := range map[string][2]any{"budget": {yuan(h.Budget), c.budget}, "executed": {yuan(h.Executed), c.executed}, "rate": {h.ExecutionRate, c.rate}, "score": {h.SelfScore, c.s}} {
 			got, want := pair[0].(*float64), pair[1].(float64)
 			if got == nil || math.Abs(*got-want) > 0.001 {
 				t.Errorf("%s: %s = %v, want %v", c.file, name, deref(got), want)

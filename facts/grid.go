@@ -301,6 +301,7 @@ func cellFact(p *normalize.Page, facts []Fact, cell gridCell, col column, tableU
 			return nil, false // a money column with no unit stated: the amount is unknown
 		}
 		f.Value, f.Unit, f.UnitText, f.Kind = quantity.Scale(num, cu.factor), cu.unit, unit, lexicon.Money
+		f.Money = amount(num, cu.factor, lexicon.Money)
 		f.Metric, f.label = col.metric, col.label
 	case col.kind == lexicon.Count:
 		if strings.Contains(num, ".") {
@@ -318,6 +319,7 @@ func cellFact(p *normalize.Page, facts []Fact, cell gridCell, col column, tableU
 			return nil, false
 		}
 		f.Value, f.Unit, f.UnitText, f.Kind = quantity.Scale(num, cu.factor), cu.unit, col.unit, cu.kind
+		f.Money = amount(num, cu.factor, cu.kind)
 	}
 	return f, true
 }

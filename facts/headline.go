@@ -1,8 +1,6 @@
 package facts
 
 import (
-	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -33,10 +31,10 @@ var headlineRank = map[Metric][]string{
 func buildHeadline(nd *normalize.Doc, facts []Fact) Headline {
 	h := Headline{}
 	categorical(nd, &h) // title, kind, organization, year, grade
-	h.BudgetYuan = pick(&h, facts, BudgetTotal)
-	h.ExecutedYuan = pick(&h, facts, Executed)
+	h.Budget = pickMoney(&h, facts, BudgetTotal)
+	h.Executed = pickMoney(&h, facts, Executed)
 	h.ExecutionRate = pickRate(&h, facts)
-	h.SelfScore = pick(&h, facts, SelfScore)
+	h.SelfScore = pickValue(&h, facts, SelfScore)
 	if h.SelfScore == nil && !weighed(h.Evidence, SelfScore) {
 		h.SelfScore = labelledScore(&h, nd)
 	}
@@ -80,26 +78,4 @@ func labelledScore(h *Headline, nd *normalize.Doc) *float64 {
 		}
 	}
 	return nil
-}
-
-// crossCheck adds warnings for stated figures that contradict each other. It
-// never changes a value.
-func crossCheck(h *Headline) {
-	if h.BudgetYuan != nil && h.ExecutedYuan != nil && *h.BudgetYuan > 0 {
-		computed := *h.ExecutedYuan / *h.BudgetYuan * 100
-		if h.ExecutionRate != nil && math.Abs(computed-*h.ExecutionRate) > 0.1+1e-9 && !(computed > 100 && *h.ExecutionRate == 100) {
-			h.Warnings = append(h.Warnings, fmt.Sprintf("execution_rate: stated %.2f%% but executed ÷ budget = %.2f%%", *h.ExecutionRate, computed))
-		}
-		if *h.ExecutedYuan > *h.BudgetYuan+0.005 {
-			h.Warnings = append(h.Warnings, fmt.Sprintf("executed %.2f 元 exceeds budget %.2f 元", *h.ExecutedYuan, *h.BudgetYuan))
-		}
-	}
-	if h.SelfScore != nil && *h.SelfScore > 100 {
-		h.Warnings = append(h.Warnings, fmt.Sprintf("self_score %.2f is over 100", *h.SelfScore))
-	}
-	if h.SelfScore != nil && h.Grade != nil {
-		if lo, hi, ok := gradeBand(*h.Grade); ok && (*h.SelfScore < lo || *h.SelfScore >= hi) {
-			h.Warnings = append(h.Warnings, fmt.Sprintf("grade %s does not fit score %.2f (expected %g–%g)", *h.Grade, *h.SelfScore, lo, hi))
-		}
-	}
 }

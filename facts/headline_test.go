@@ -80,7 +80,7 @@ func runHeadlineCases(t *testing.T, cases []headlineCase) (right, total int) {
 			name string
 			got  *float64
 			want float64
-		}{{"budget", h.BudgetYuan, c.budget}, {"executed", h.ExecutedYuan, c.executed}, {"execution_rate", h.ExecutionRate, c.rate}, {"self_score", h.SelfScore, c.score}} {
+		}{{"budget", yuan(h.Budget), c.budget}, {"executed", yuan(h.Executed), c.executed}, {"execution_rate", h.ExecutionRate, c.rate}, {"self_score", h.SelfScore, c.score}} {
 			total++
 			switch {
 			case math.IsNaN(f.want) && f.got != nil:
@@ -165,8 +165,8 @@ func TestConflictEvidence(t *testing.T) {
 // A stated total wins over the parts it sums, and the parts say so.
 func TestStatedTotalEvidence(t *testing.T) {
 	h := analyze(t, "全年预算数：基本支出100万元，项目支出50万元，合计150万元。").Headline
-	if h.BudgetYuan == nil || *h.BudgetYuan != 1500000 {
-		t.Fatalf("budget %v, want 1500000", deref(h.BudgetYuan))
+	if h.Budget == nil || *h.Budget != 150000000 {
+		t.Fatalf("budget %v 分, want 150000000", h.Budget)
 	}
 	var part, total bool
 	for _, c := range h.Evidence {
@@ -300,7 +300,7 @@ func TestFormatsFixtures(t *testing.T) {
 				name string
 				got  *float64
 				want float64
-			}{{"budget", h.BudgetYuan, c.budget}, {"executed", h.ExecutedYuan, c.executed}, {"execution_rate", h.ExecutionRate, c.rate}, {"self_score", h.SelfScore, c.score}} {
+			}{{"budget", yuan(h.Budget), c.budget}, {"executed", yuan(h.Executed), c.executed}, {"execution_rate", h.ExecutionRate, c.rate}, {"self_score", h.SelfScore, c.score}} {
 				if math.IsNaN(f.want) {
 					if f.got != nil {
 						t.Errorf("%s%s: %s = %v, want NULL", c.file, ext, f.name, *f.got)
@@ -326,8 +326,8 @@ func TestFormatsFixtures(t *testing.T) {
 // spending is the 86.4万元 paid out, not the 300元 each receives.
 func TestPerUnitAmountIsNoTotal(t *testing.T) {
 	h := analyze(t, "为全县高龄老人每人每月发放300元，全年共发放高龄补贴86.4万元。").Headline
-	if h.ExecutedYuan == nil || *h.ExecutedYuan != 864000 {
-		t.Errorf("executed = %v, want 864000", deref(h.ExecutedYuan))
+	if h.Executed == nil || *h.Executed != 86400000 {
+		t.Errorf("executed = %v 分, want 86400000", h.Executed)
 	}
 }
 
@@ -335,7 +335,28 @@ func TestPerUnitAmountIsNoTotal(t *testing.T) {
 // no rate of pay: its budget is the report's.
 func TestStandardInProjectNameIsNoRate(t *testing.T) {
 	h := analyze(t, "2023年度高标准农田建设项目全年预算数为850万元，实际支出820万元，预算执行率96.47%。补助标准为每亩1500元。").Headline
-	if h.BudgetYuan == nil || *h.BudgetYuan != 8500000 {
-		t.Errorf("budget = %v, want 8500000", deref(h.BudgetYuan))
+	if h.Budget == nil || *h.Budget != 850000000 {
+		t.Errorf("budget = %v 分, want 850000000", h.Budget)
+	}
+}
+
+// An amount stated finer than 1 分 is no exact DECIMAL(18,2): the budget is
+// NULL, not rounded, and the warning and the evidence say why. 100.1234567万元
+// is 1001234.567 元.
+func TestAmountFinerThanFenStaysNull(t *testing.T) {
+	h := analyze(t, "2023年度某项目全年预算数为100.1234567万元，实际支出90万元。").Headline
+	if h.Budget != nil {
+		t.Errorf("budget = %v, want NULL", h.Budget)
+	}
+	if h.Executed == nil || *h.Executed != 90000000 {
+		t.Errorf("executed = %v, want 90000000 分", h.Executed)
+	}
+	if !strings.Contains(strings.Join(h.Warnings, "\n"), "budget: 1001234.567 元 is stated finer than 1 分; left NULL") {
+		t.Errorf("warnings %q", h.Warnings)
+	}
+	for _, c := range h.Evidence {
+		if c.Field == "budget" && (c.Chosen || c.Reason != reasonFinerThanFen) {
+			t.Errorf("evidence %+v", c)
+		}
 	}
 }

@@ -4,7 +4,6 @@ package facts
 
 import (
 	"zipin/quantity"
-	"zipin/schema"
 )
 
 // Fact is one quantity found in the text, with its exact place.
@@ -12,16 +11,23 @@ type Fact struct {
 	Page       int
 	Start, End int    // rune offsets into the page's normalized text
 	Text       string // the exact span
-	Value      float64
-	ValueHigh  *float64      // upper end of a range
-	Unit       string        // base unit: 元, %, 分, 个百分点, or the measure word
-	UnitText   string        // the unit as written
-	Kind       quantity.Kind // money, count, percent, score, duration, area, other
-	Approx     string
-	Op         string // ≥ ≤ > < = for targets
-	Metric     Metric
-	Subject    string
-	Section    string
+	// Value is the quantity in its base unit Unit: 元 for money (120万元 is
+	// 1200000), % for rates, 分 for scores, the measure word for counts
+	// (3.2万人次 is 32000 人次); the float nearest the exact value.
+	Value     float64
+	ValueHigh *float64 // upper end of a range, in Unit like Value
+	// Money is, for kind money, Value exactly, in 分; nil for other kinds
+	// and for an amount stated finer than 1 分, which no money column can
+	// hold as stated.
+	Money    *quantity.Money
+	Unit     string        // base unit: 元, %, 分, 个百分点, or the measure word
+	UnitText string        // the unit as written
+	Kind     quantity.Kind // money, count, percent, score, duration, area, other
+	Approx   string
+	Op       string // ≥ ≤ > < = for targets
+	Metric   Metric
+	Subject  string
+	Section  string
 
 	label       string  // the metric phrase that named it, for ranking headline candidates
 	conditional bool    // the label states a condition on the number (未达到90%), not its value
@@ -38,27 +44,27 @@ type Fact struct {
 	full        float64 // for a score: the full mark stated with it (分值100分)
 }
 
-// Headline is what goes into the reports row.
+// Headline is the report's own figures: what goes into its reports row.
+// A field is nil where the document does not settle it.
 type Headline struct {
-	Title         string
-	Kind          string
-	Organization  *string
-	FiscalYear    *int
-	BudgetYuan    *float64
-	ExecutedYuan  *float64
-	ExecutionRate *float64
-	SelfScore     *float64
-	Grade         *string
-	Warnings      []string
+	Title        string
+	Kind         string
+	Organization *string
+	FiscalYear   *int
+	// Budget and Executed are the year's budget and spending, exact in 分.
+	Budget, Executed *quantity.Money
+	ExecutionRate    *float64 // in %
+	SelfScore        *float64 // in 分, out of 100
+	Grade            *string
+	Warnings         []string
 	// Evidence holds the candidates weighed for each field, chosen and
 	// rejected, in field order.
 	Evidence []Candidate
 }
 
-// Result is everything the facts stage finds in one document.
+// Result is everything the facts stage finds in one document's text. The
+// 自评表 are selfeval's; Reconcile joins them to the headline.
 type Result struct {
-	Facts      []Fact
-	Headline   Headline
-	Projects   []schema.Project   // doc_id and fiscal_year are filled by the caller
-	Indicators []schema.Indicator // likewise
+	Facts    []Fact
+	Headline Headline
 }

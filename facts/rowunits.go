@@ -58,7 +58,7 @@ func unitCellFacts(p *normalize.Page, facts []Fact) []Fact {
 				q := qs[0]
 				f := Fact{
 					Page: p.Number, Start: t.start, End: u.end, Text: string(r[t.start:u.end]),
-					Value: q.Value, Unit: q.Unit, UnitText: q.UnitText, Kind: q.Kind, Section: p.SectionAt(t.start),
+					Value: q.Value, Money: q.Money, Unit: q.Unit, UnitText: q.UnitText, Kind: q.Kind, Section: p.SectionAt(t.start),
 				}
 				if i > 0 && comparatorCells[toks[i-1].text] {
 					f.Op = normalizeOp(toks[i-1].text)

@@ -54,9 +54,9 @@ func TestFindDate(t *testing.T) {
 
 // The judge on rows written by hand, as the pipeline would produce them.
 func TestAcceptReport(t *testing.T) {
-	money := int64(10000000)
+	money := schema.Money(10000000)
 	rate := 95.0
-	batch := func(title, text string, budget *int64, r *float64, facts ...string) *schema.Batch {
+	batch := func(title, text string, budget *schema.Money, r *float64, facts ...string) *schema.Batch {
 		b := &schema.Batch{Reports: []schema.Report{{Title: title, BudgetYuan: budget, ExecutionRate: r}},
 			Texts: []schema.Text{{Page: 1, Text: text}}}
 		for _, k := range facts {

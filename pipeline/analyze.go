@@ -43,9 +43,10 @@ func Analyze(ctx context.Context, in Input) (*schema.Batch, error) {
 	return AnalyzeDocument(ctx, in, d)
 }
 
-// AnalyzeDocument runs the stages after extraction — normalize, facts, the
-// 自评表 — over a document already read, here with the process-wide
-// segmenter. The bulk importer extracts in worker processes and finishes
+// AnalyzeDocument runs the stages after extraction over a document already
+// read: normalize; facts (with the process-wide segmenter) and the 自评表
+// (selfeval) side by side; facts.Reconcile, which joins the forms to the
+// headline; then rows. The bulk importer extracts in worker processes and finishes
 // each document with this.
 func AnalyzeDocument(ctx context.Context, in Input, d *doc.Document) (*schema.Batch, error) {
 	nd, err := normalize.Document(d)
@@ -60,7 +61,9 @@ func AnalyzeDocument(ctx context.Context, in Input, d *doc.Document) (*schema.Ba
 		return nil, doc.Unreadablef("time budget exceeded: %v", err)
 	}
 	res := analyzeFlow(nd, seg)
-	return rows(in, d, nd, res), nil
+	forms := selfeval.Extract(nd)
+	facts.Reconcile(&res.Headline, forms)
+	return rows(in, d, nd, res, forms), nil
 }
 
 // flowFormats are the formats whose page breaks are layout, not structure:
@@ -73,8 +76,9 @@ var flowFormats = map[doc.Format]bool{doc.FormatPDF: true, doc.FormatDOCX: true,
 // and its rows, parted by a page break still pair, as they do in the same
 // report as one text; then maps every span back to its page. A fact whose
 // own text a page break cuts keeps the piece before the break when its
-// number is whole there, and is dropped otherwise. The 自评表 rows come from the pages as they are, which the forms
-// reader already reads across breaks, so that each keeps its page.
+// number is whole there, and is dropped otherwise. The 自评表 are read from
+// the pages as they are (AnalyzeDocument), which the forms reader already
+// reads across breaks, so that each keeps its page.
 func analyzeFlow(nd *normalize.Doc, seg *segment.Segmenter) *facts.Result {
 	if len(nd.Pages) < 2 || !flowFormats[nd.Format] {
 		return facts.Analyze(nd, seg)
@@ -100,18 +104,8 @@ func analyzeFlow(nd *normalize.Doc, seg *segment.Segmenter) *facts.Result {
 		kept = append(kept, f)
 	}
 	res.Facts = kept
-	forms := selfeval.Extract(nd)
-	res.Projects, res.Indicators = forms.Projects, forms.Indicators
-	formPage := 0
-	if len(forms.Projects) > 0 {
-		formPage = int(forms.Projects[0].Page)
-	}
 	for i := range res.Headline.Evidence {
-		c := &res.Headline.Evidence[i]
-		switch {
-		case c.Source == "form":
-			c.Page = formPage
-		case c.Page > 0:
+		if c := &res.Headline.Evidence[i]; c.Page > 0 {
 			page, s, e, ok := fl.Locate(c.Page, c.Start, c.End)
 			if !ok {
 				// A span cut by the break: the piece on its start's page.
@@ -123,7 +117,9 @@ func analyzeFlow(nd *normalize.Doc, seg *segment.Segmenter) *facts.Result {
 	return res
 }
 
-func rows(in Input, d *doc.Document, nd *normalize.Doc, res *facts.Result) *schema.Batch {
+// rows is the one place the stages' results become dataset rows: each gets
+// the document's doc_id and fiscal year here.
+func rows(in Input, d *doc.Document, nd *normalize.Doc, res *facts.Result, forms *selfeval.Result) *schema.Batch {
 	id := DocID(in.Data)
 	h := res.Headline
 	var year *int32
@@ -139,8 +135,8 @@ func rows(in Input, d *doc.Document, nd *normalize.Doc, res *facts.Result) *sche
 		Kind:             h.Kind,
 		Organization:     h.Organization,
 		FiscalYear:       year,
-		BudgetYuan:       schema.MoneyPtr(h.BudgetYuan),
-		ExecutedYuan:     schema.MoneyPtr(h.ExecutedYuan),
+		BudgetYuan:       h.Budget,
+		ExecutedYuan:     h.Executed,
 		ExecutionRate:    h.ExecutionRate,
 		SelfScore:        h.SelfScore,
 		Grade:            h.Grade,
@@ -165,13 +161,19 @@ func rows(in Input, d *doc.Document, nd *normalize.Doc, res *facts.Result) *sche
 			FiscalYear: year, Op: opt(f.Op), ValueHigh: f.ValueHigh,
 		})
 	}
-	for _, p := range res.Projects {
-		p.DocID, p.FiscalYear = id, year
-		b.Projects = append(b.Projects, p)
+	for _, p := range forms.Projects {
+		b.Projects = append(b.Projects, schema.Project{
+			DocID: id, ProjectSeq: int32(p.Seq), Project: p.Name, Department: p.Department, Implementer: p.Implementer,
+			BudgetInitialYuan: p.BudgetInitial, BudgetYuan: p.Budget, ExecutedYuan: p.Executed, ExecutionRate: p.ExecutionRate,
+			TotalWeight: p.TotalWeight, TotalScore: p.TotalScore, FiscalYear: year, Page: int32(p.Page), Warnings: p.Warnings,
+		})
 	}
-	for _, ind := range res.Indicators {
-		ind.DocID, ind.FiscalYear = id, year
-		b.Indicators = append(b.Indicators, ind)
+	for _, in := range forms.Indicators {
+		b.Indicators = append(b.Indicators, schema.Indicator{
+			DocID: id, ProjectSeq: int32(in.ProjectSeq), Seq: int32(in.Seq), Level1: in.Level1, Level2: in.Level2, Name: in.Name,
+			TargetText: in.TargetText, TargetOp: in.TargetOp, TargetValue: in.TargetValue, ActualText: in.ActualText,
+			ActualValue: in.ActualValue, Unit: in.Unit, Weight: in.Weight, Score: in.Score, Note: in.Note, FiscalYear: year,
+		})
 	}
 	return b
 }

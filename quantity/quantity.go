@@ -549,8 +549,8 @@ func isDistractor(r []rune, q Quantity, numStart int, nm numeral, u lexicon.Unit
 // Number is a bare number in a text, with no unit of its own.
 type Number struct {
 	Start, End int
-	Text       string // as written, with its sign (-8.6, −8.6)
-	Value      float64
+	Text       string  // as written, with its sign (-8.6, −8.6)
+	Value      float64 // the number itself, unitless: the caller's context gives the unit
 }
 
 // Numbers returns the Arabic numbers in s that carry no unit, skipping those

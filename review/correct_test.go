@@ -209,7 +209,7 @@ func TestCorrectInBrowser(t *testing.T) {
 // correction; one that finds something else again disagrees.
 func TestReviewStatus(t *testing.T) {
 	s := func(v string) *string { return &v }
-	m := schema.Yuan(8.8e6)
+	m := schema.Money(880000000)
 	doc := &Doc{Report: schema.Report{DocID: "d", BudgetYuan: &m}, Corrections: []schema.Correction{
 		{DocID: "d", Target: "budget_yuan", Action: ActionCorrect, OldValue: s("8500000.00"), NewValue: s("8800000.00")},
 		{DocID: "d", Target: "self_score", Action: ActionCorrect, OldValue: s("92"), NewValue: s("90")},

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"zipin/quantity"
 	"zipin/schema"
 )
 
@@ -73,13 +74,14 @@ func nonEmpty(s string) (string, error) {
 	return s, nil
 }
 
-// parseMoney reads an amount in 元 (commas and a trailing 元 allowed).
+// parseMoney reads an amount in 元 (commas and a trailing 元 allowed),
+// exactly: one finer than 1 分 is refused, not rounded.
 func parseMoney(s string) (string, error) {
-	f, err := parseNumber(strings.TrimSuffix(strings.TrimSpace(s), "元"))
+	m, err := quantity.ParseMoney(strings.TrimSuffix(strings.TrimSpace(s), "元"), "元")
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%w: %v", ErrBadCorrection, err)
 	}
-	return *moneyText(schema.MoneyPtr(&f)), nil
+	return *moneyText(&m), nil
 }
 
 func parseFloat(s string) (string, error) {

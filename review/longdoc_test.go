@@ -88,7 +88,7 @@ func longDoc(t *testing.T, seed uint64) *schema.Batch {
 	}
 	org := "某县水利局"
 	year := int32(2023)
-	budget, executed := schema.Yuan(1.25e8), schema.Yuan(1.1975e8)
+	budget, executed := schema.Money(12500000000), schema.Money(11975000000)
 	score := 101.0
 	b.Reports = []schema.Report{{
 		DocID: longDocID, Source: "samples/某县水利局2023年度项目支出绩效自评报告.pdf", Format: "pdf", Pages: longPages,

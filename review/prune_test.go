@@ -20,7 +20,7 @@ func synthetic(n, from int) *schema.Batch {
 		id := fmt.Sprintf("%064x", uint64(i)*0x9e3779b97f4a7c15)
 		org := fmt.Sprintf("某县第%d局", i%500)
 		y := int32(2020 + i%5)
-		budget := schema.Yuan(float64(100+i%900) * 1e4)
+		budget := schema.Money(100+i%900) * 1e6
 		b.Reports = append(b.Reports, schema.Report{DocID: id, Source: fmt.Sprintf("r%d.pdf", i), Format: "pdf", Pages: 2,
 			Title: org + "2023年度部门整体支出绩效自评报告", Kind: "department", Organization: &org, FiscalYear: &y, BudgetYuan: &budget,
 			Warnings: []string{}, ExtractorVersion: "bench", ExtractedAt: time.Unix(1.7e9, 0).UTC()})

@@ -626,7 +626,7 @@ func money(m schema.Money) string {
 	if m < 0 {
 		sign, m = "-", -m
 	}
-	return fmt.Sprintf("%s%s.%02d", sign, group3(strconv.FormatInt(m/100, 10)), m%100)
+	return fmt.Sprintf("%s%s.%02d", sign, group3(strconv.FormatInt(int64(m/100), 10)), m%100)
 }
 
 // number writes a float as written, with thousands separators.

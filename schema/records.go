@@ -5,32 +5,20 @@
 // columns may be added, never renamed or dropped.
 package schema
 
-import "time"
+import (
+	"time"
+
+	"zipin/quantity"
+)
 
 // SchemaVersion is written into every file's key-value metadata as
 // zipin.schema_version. Bump it when a column is added.
 const SchemaVersion = "2"
 
-// Money is an amount in 元 with two decimals, stored as DECIMAL(18,2): the
-// integer number of 分 (hundredths of a 元).
-type Money = int64
-
-// Yuan converts a float amount in 元 to Money, rounding half away from zero.
-func Yuan(v float64) Money {
-	if v < 0 {
-		return -Money(-v*100 + 0.5)
-	}
-	return Money(v*100 + 0.5)
-}
-
-// MoneyPtr is Yuan for an optional amount.
-func MoneyPtr(v *float64) *Money {
-	if v == nil {
-		return nil
-	}
-	m := Yuan(*v)
-	return &m
-}
+// Money is the stages' exact amount in 分, quantity.Money. The writer
+// stores its integer 分 as DECIMAL(18,2) 元 (the decimal(2:18) tag): the
+// one place an amount becomes a decimal, with no float in between.
+type Money = quantity.Money
 
 // Report is one row of `reports`: one source document.
 type Report struct {

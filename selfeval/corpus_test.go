@@ -75,12 +75,12 @@ func TestCorpusFunding(t *testing.T) {
 				var v *float64
 				switch k {
 				case 0:
-					if p.BudgetYuan != nil {
-						v = ptr(float64(*p.BudgetYuan) / 100 / 10000)
+					if p.Budget != nil {
+						v = ptr(p.Budget.Yuan() / 10000)
 					}
 				case 1:
-					if p.ExecutedYuan != nil {
-						v = ptr(float64(*p.ExecutedYuan) / 100 / 10000)
+					if p.Executed != nil {
+						v = ptr(p.Executed.Yuan() / 10000)
 					}
 				case 2:
 					v = p.ExecutionRate

@@ -4,28 +4,33 @@ import (
 	"encoding/json"
 	"testing"
 
-	"zipin/schema"
+	"zipin/quantity"
 )
 
 // Helpers to write expected rows compactly.
 func s(v string) *string   { return &v }
 func f(v float64) *float64 { return &v }
-func wan(v float64) *schema.Money {
-	m := schema.Yuan(v * 10000)
+
+// wan is an amount written in 万元, exact in 分.
+func wan(v string) *quantity.Money {
+	m, err := quantity.ParseMoney(v, "万元")
+	if err != nil {
+		panic(err)
+	}
 	return &m
 }
 
 // ind builds an expected indicator: level1, level2, name, target text, op,
 // target value, actual text, actual value, unit, weight, score, note. Empty
 // strings and NaN-free nil pointers mean NULL.
-func ind(l1, l2, name, target, op string, tv *float64, actual string, av *float64, unit string, w, sc *float64, note string) schema.Indicator {
+func ind(l1, l2, name, target, op string, tv *float64, actual string, av *float64, unit string, w, sc *float64, note string) Indicator {
 	opt := func(x string) *string {
 		if x == "" {
 			return nil
 		}
 		return &x
 	}
-	return schema.Indicator{Level1: opt(l1), Level2: opt(l2), Name: name, TargetText: opt(target), TargetOp: opt(op),
+	return Indicator{Level1: opt(l1), Level2: opt(l2), Name: name, TargetText: opt(target), TargetOp: opt(op),
 		TargetValue: tv, ActualText: opt(actual), ActualValue: av, Unit: opt(unit), Weight: w, Score: sc, Note: opt(note)}
 }
 
@@ -47,12 +52,12 @@ func sameRows[T any](t *testing.T, what string, got, want []T) {
 // checkCanonical asserts every cell of testdata/src/selfeval-table.html.
 func checkCanonical(t *testing.T, r *Result) {
 	t.Helper()
-	sameRows(t, "projects", r.Projects, []schema.Project{{
-		ProjectSeq: 1, Project: s("城乡困难群众临时救助资金"), Department: s("江宁县民政局"), Implementer: s("江宁县社会救助服务中心"),
-		BudgetInitialYuan: wan(420), BudgetYuan: wan(465.5), ExecutedYuan: wan(438.2), ExecutionRate: f(94.1),
+	sameRows(t, "projects", r.Projects, []Project{{
+		Seq: 1, Name: s("城乡困难群众临时救助资金"), Department: s("江宁县民政局"), Implementer: s("江宁县社会救助服务中心"),
+		BudgetInitial: wan("420"), Budget: wan("465.5"), Executed: wan("438.2"), ExecutionRate: f(94.1),
 		TotalWeight: f(100), TotalScore: f(95.4), Page: 1,
 	}})
-	want := []schema.Indicator{
+	want := []Indicator{
 		ind("年度总体目标", "", "年度总体目标", "及时救助遭遇突发性、紧迫性困难的城乡家庭，全年救助不少于1200人次，救助资金按时足额发放。", "", nil,
 			"全年临时救助1286人次，发放救助资金438.20万元，资金均在审批后10个工作日内发放到位。", nil, "", nil, nil, ""),
 		ind("产出指标", "数量指标", "临时救助人次", "≥1200人次", "≥", f(1200), "1286人次", f(1286), "人次", f(20), f(20), ""),
@@ -64,7 +69,7 @@ func checkCanonical(t *testing.T, r *Result) {
 		ind("满意度指标", "服务对象满意度指标", "救助对象满意度", "≥90%", "≥", f(90), "95.6%", f(95.6), "%", f(10), f(9), ""),
 	}
 	for i := range want {
-		want[i].ProjectSeq, want[i].Seq = 1, int32(i+1)
+		want[i].ProjectSeq, want[i].Seq = 1, i+1
 	}
 	sameRows(t, "indicators", r.Indicators, want)
 	if len(r.Warnings) != 0 {

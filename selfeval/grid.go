@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"zipin/normalize"
-	"zipin/schema"
 )
 
 // gridMode is the part of the form the reader is in.
@@ -309,8 +308,8 @@ func (g *gridReader) totalRow(pr *project, cells []cell) {
 
 // goalIndicator records the 年度总体目标 as an indicator row, so that the
 // goal and what was achieved can be queried with the rest.
-func goalIndicator(target, actual string) schema.Indicator {
-	in := schema.Indicator{Name: "年度总体目标"}
+func goalIndicator(target, actual string) Indicator {
+	in := Indicator{Name: "年度总体目标"}
 	l := "年度总体目标"
 	in.Level1 = &l
 	if target != "" {

@@ -2,8 +2,6 @@ package selfeval
 
 import (
 	"strings"
-
-	"zipin/schema"
 )
 
 // indRow is one indicator line, cell text by column.
@@ -11,31 +9,31 @@ type indRow map[indCol]string
 
 // indicator builds the indicators row. The unit is the target's, else the
 // 度量单位 column's, else the actual's.
-func indicator(c indRow) (schema.Indicator, bool) {
+func indicator(c indRow) (Indicator, bool) {
 	name := strings.TrimSpace(c[icName])
 	target := strings.TrimSpace(c[icOp] + c[icTarget] + c[icUnit])
 	actual := strings.TrimSpace(c[icActual])
 	weight, score := cellNum(c[icWeight]), cellNum(c[icScore])
 	if name == "" || isPlaceholder(name) || isIndicatorStub(name) && target == "" && actual == "" && weight == nil {
-		return schema.Indicator{}, false
+		return Indicator{}, false
 	}
-	in := schema.Indicator{Name: name, Weight: weight, Score: score}
+	in := Indicator{Name: name, Weight: weight, Score: score}
 	if l := cleanLabel(c[icLevel1]); l != "" {
-		in.Level1 = schema.Ptr(l)
+		in.Level1 = new(l)
 	}
 	if l := cleanLabel(c[icLevel2]); l != "" {
-		in.Level2 = schema.Ptr(l)
+		in.Level2 = new(l)
 	}
 	tm, am := parseMeasure(target), parseMeasure(actual)
 	if target != "" && !isPlaceholder(target) {
-		in.TargetText = schema.Ptr(target)
+		in.TargetText = new(target)
 		if tm.op != "" {
-			in.TargetOp = schema.Ptr(tm.op)
+			in.TargetOp = new(tm.op)
 		}
 		in.TargetValue = tm.value
 	}
 	if actual != "" && !isPlaceholder(actual) {
-		in.ActualText = schema.Ptr(actual)
+		in.ActualText = new(actual)
 		in.ActualValue = am.value
 	}
 	unit := tm.unit
@@ -46,10 +44,10 @@ func indicator(c indRow) (schema.Indicator, bool) {
 		unit = am.unit
 	}
 	if unit != "" && (in.TargetValue != nil || in.ActualValue != nil) {
-		in.Unit = schema.Ptr(unit)
+		in.Unit = new(unit)
 	}
 	if n := strings.TrimSpace(c[icNote]); n != "" && !isPlaceholder(n) {
-		in.Note = schema.Ptr(n)
+		in.Note = new(n)
 	}
 	return in, true
 }

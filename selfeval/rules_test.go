@@ -2,11 +2,11 @@ package selfeval
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"zipin/extract/doc"
 	"zipin/normalize"
-	"zipin/schema"
 )
 
 func TestParseMeasure(t *testing.T) {
@@ -158,9 +158,9 @@ func TestGridTransferForm(t *testing.T) {
 		{"其中：中央财政资金", "400", "386.3", "96.6%"},
 	})
 	r := Extract(nd)
-	sameRows(t, "projects", r.Projects, []schema.Project{{
-		ProjectSeq: 1, Project: s("农机购置补贴资金"), Department: s("青溪县农业农村局"), Implementer: s("青溪县农机服务站"),
-		BudgetYuan: wan(412.6), ExecutedYuan: wan(398.3), ExecutionRate: f(96.5), Page: 1,
+	sameRows(t, "projects", r.Projects, []Project{{
+		Seq: 1, Name: s("农机购置补贴资金"), Department: s("青溪县农业农村局"), Implementer: s("青溪县农机服务站"),
+		Budget: wan("412.6"), Executed: wan("398.3"), ExecutionRate: f(96.5), Page: 1,
 	}})
 }
 
@@ -174,5 +174,29 @@ func TestDetailTableIsNotAForm(t *testing.T) {
 	})
 	if r := Extract(nd); len(r.Projects) != 0 {
 		t.Errorf("detail table read as a form: %+v", r.Projects)
+	}
+}
+
+// TestAmountFinerThanFen: a funding cell finer than 1 分 (412.6123456万元 is
+// 4126123.456 元) is NULL with a warning, never rounded; the row's other
+// amounts stand.
+func TestAmountFinerThanFen(t *testing.T) {
+	nd := gridDoc(t, [][]string{
+		{"转移支付（项目）名称", "农机购置补贴资金", "农机购置补贴资金", "农机购置补贴资金"},
+		{"地方主管部门", "青溪县农业农村局", "资金使用单位", "青溪县农机服务站"},
+		{"资金投入情况（万元）", "全年预算数（A）", "全年执行数（B）", "预算执行率（B/A×100%）"},
+		{"年度资金总额：", "412.6123456", "398.3", "96.5%"},
+	})
+	r := Extract(nd)
+	if len(r.Projects) != 1 {
+		t.Fatalf("%d projects", len(r.Projects))
+	}
+	p := r.Projects[0]
+	if p.Budget != nil || p.Executed == nil || *p.Executed != 398300000 {
+		t.Errorf("budget %v executed %v, want NULL and 398300000 分", p.Budget, p.Executed)
+	}
+	want := "全年预算数 of 年度资金总额 412.6123456: amount finer than 1 分; left NULL"
+	if !slices.Contains(p.Warnings, want) {
+		t.Errorf("warnings %q, want %q", p.Warnings, want)
 	}
 }

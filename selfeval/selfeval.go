@@ -16,17 +16,57 @@ import (
 	"sort"
 
 	"zipin/normalize"
-	"zipin/schema"
+	"zipin/quantity"
 )
 
-// Result is what Extract finds in one document. DocID and FiscalYear are
-// left empty for the caller.
+// Result is what Extract finds in one document.
 type Result struct {
-	Projects   []schema.Project
-	Indicators []schema.Indicator
+	Projects   []Project
+	Indicators []Indicator // of every project in order, then the document's own goals
 	// Warnings are cross-check findings and ambiguities, each prefixed with
 	// the project it concerns ("P2: …"); P0 is the document itself.
 	Warnings []string
+}
+
+// Project is one 自评表 of a document: its header fields, the 年度资金总额
+// row of its funding block and its 总分 row.
+type Project struct {
+	Seq  int // 1-based, in reading order (page, then position on the page)
+	Page int // where the table starts
+	// Name (项目名称), Department (主管部门) and Implementer (实施单位) are
+	// nil where the form leaves them empty.
+	Name, Department, Implementer *string
+	// BudgetInitial (年初预算数), Budget (全年预算数) and Executed (全年执行数)
+	// are exact, in 分: the cells times the block's unit (万元 unless it
+	// states another). Nil where the form states none, where no reading of
+	// a flattened row fits, or where the amount is finer than 1 分; a
+	// warning says which.
+	BudgetInitial, Budget, Executed *quantity.Money
+	ExecutionRate                   *float64 // 执行率, in %
+	TotalWeight, TotalScore         *float64 // the 总分 row's 分值 and 得分, in 分
+	Warnings                        []string
+}
+
+// Indicator is one indicator line of a 自评表, or one numbered goal of the
+// report's prose (ProjectSeq 0).
+type Indicator struct {
+	ProjectSeq int // the Project's Seq; 0 for the document's own goals
+	Seq        int // 1-based within its project
+	// Level1 and Level2 are the 一级/二级指标 labels, nil where blank.
+	Level1, Level2 *string
+	Name           string
+	// TargetText and ActualText are the cells as written; TargetOp the
+	// comparator of the target (≥ ≤ > < =). TargetValue and ActualValue are
+	// the numbers in Unit as written, not in a base unit (≤1.6万元 is 1.6
+	// with Unit 万元; 88.6% is 88.6 with Unit %); nil where the cell states
+	// no number.
+	TargetText, TargetOp *string
+	TargetValue          *float64
+	ActualText           *string
+	ActualValue          *float64
+	Unit                 *string
+	Weight, Score        *float64 // 分值 and 得分, in 分
+	Note                 *string  // 偏差原因分析及改进措施, or the goal's 目标完成率
 }
 
 // project collects one 自评表 while it is read.
@@ -41,7 +81,7 @@ type project struct {
 	rows     map[fundRow]fundVals
 	ambig    map[fundRow][]fundCol
 	total    struct{ weight, score *num }
-	inds     []schema.Indicator
+	inds     []Indicator
 	warnings []string
 }
 
@@ -88,12 +128,12 @@ func Extract(nd *normalize.Doc) *Result {
 	})
 	res := &Result{}
 	for i, p := range ps {
-		seq := int32(i + 1)
+		seq := i + 1
 		row, inds := p.finish()
-		row.ProjectSeq = seq
+		row.Seq = seq
 		for k := range inds {
 			inds[k].ProjectSeq = seq
-			inds[k].Seq = int32(k + 1)
+			inds[k].Seq = k + 1
 		}
 		res.Projects = append(res.Projects, row)
 		res.Indicators = append(res.Indicators, inds...)
@@ -104,18 +144,18 @@ func Extract(nd *normalize.Doc) *Result {
 	goals := narrativeGoals(nd)
 	for k := range goals {
 		goals[k].ProjectSeq = 0 // the document's own goals, not a form's
-		goals[k].Seq = int32(k + 1)
+		goals[k].Seq = k + 1
 	}
 	res.Indicators = append(res.Indicators, goals...)
 	return res
 }
 
 // finish turns the collected form into rows and runs the cross-checks.
-func (p *project) finish() (schema.Project, []schema.Indicator) {
-	row := schema.Project{Page: int32(p.page)}
-	for f, ptr := range []**string{&row.Project, &row.Department, &row.Implementer} {
+func (p *project) finish() (Project, []Indicator) {
+	row := Project{Page: p.page}
+	for f, ptr := range []**string{&row.Name, &row.Department, &row.Implementer} {
 		if p.field[f] != "" {
-			*ptr = schema.Ptr(p.field[f])
+			*ptr = new(p.field[f])
 		}
 	}
 	fund, from := p.funding()
@@ -124,18 +164,22 @@ func (p *project) finish() (schema.Project, []schema.Indicator) {
 		unit = 10000
 		p.warnf("funding block states no unit; the standard form's 万元 assumed")
 	}
-	money := func(c fundCol) *schema.Money {
+	money := func(c fundCol) *quantity.Money {
 		if fund[c] == nil {
 			return nil
 		}
-		m := schema.Yuan(fund[c].v * unit)
+		m, err := quantity.ScaleMoney(fund[c].text, unit)
+		if err != nil {
+			p.warnf("%s of 年度资金总额 %s: %v; left NULL", c, fund[c].text, err)
+			return nil
+		}
 		return &m
 	}
-	row.BudgetInitialYuan = money(colInitial)
-	row.BudgetYuan = money(colBudget)
-	row.ExecutedYuan = money(colExecuted)
+	row.BudgetInitial = money(colInitial)
+	row.Budget = money(colBudget)
+	row.Executed = money(colExecuted)
 	if r := fund[colRate]; r != nil {
-		row.ExecutionRate = schema.Ptr(r.v)
+		row.ExecutionRate = new(r.v)
 	}
 	for _, c := range p.ambig[from] {
 		if c == noReading {
@@ -145,10 +189,10 @@ func (p *project) finish() (schema.Project, []schema.Indicator) {
 		p.warnf("%s of 年度资金总额 has more than one reading; left NULL", c)
 	}
 	if p.total.weight != nil {
-		row.TotalWeight = schema.Ptr(p.total.weight.v)
+		row.TotalWeight = new(p.total.weight.v)
 	}
 	if p.total.score != nil {
-		row.TotalScore = schema.Ptr(p.total.score.v)
+		row.TotalScore = new(p.total.score.v)
 	}
 	p.crossCheck(fund)
 	row.Warnings = p.warnings
@@ -248,7 +292,7 @@ func (p *project) crossCheck(fund fundVals) {
 }
 
 // missesTarget: a quantitative target the 完成值 does not reach, scored in full.
-func missesTarget(in schema.Indicator) bool {
+func missesTarget(in Indicator) bool {
 	if in.TargetOp == nil || in.TargetValue == nil || in.ActualValue == nil || in.Score == nil || in.Weight == nil {
 		return false
 	}

@@ -5,7 +5,6 @@ import (
 	"unicode"
 
 	"zipin/normalize"
-	"zipin/schema"
 )
 
 // flat is the document's text outside its real tables, all pages joined, as
@@ -455,7 +454,7 @@ var goalHeads = map[int][]string{0: {"预期目标"}, 1: {"实际完成情况", 
 // readTextGoal reads the goal block where cells are delimited by lines or
 // pipes: the two cells after the 预期目标 / 实际完成情况 header. Space-separated
 // and glued text cannot say where the goal ends, so they are not read.
-func readTextGoal(r []rune, from, to int) (schema.Indicator, bool) {
+func readTextGoal(r []rune, from, to int) (Indicator, bool) {
 	ms := findPhrases(r[from:to], goalHeads)
 	for i := 0; i+1 < len(ms); i++ {
 		a, b := ms[i], ms[i+1]
@@ -479,7 +478,7 @@ func readTextGoal(r []rune, from, to int) (schema.Indicator, bool) {
 			}
 		}
 		if len(cells) == 0 || isFormLabel(cells[0]) {
-			return schema.Indicator{}, false
+			return Indicator{}, false
 		}
 		actual := ""
 		if len(cells) > 1 && !isFormLabel(cells[1]) {
@@ -487,7 +486,7 @@ func readTextGoal(r []rune, from, to int) (schema.Indicator, bool) {
 		}
 		return goalIndicator(cells[0], actual), true
 	}
-	return schema.Indicator{}, false
+	return Indicator{}, false
 }
 
 // isFormLabel: a cell that opens the next part of the form.

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"zipin/normalize"
-	"zipin/schema"
 )
 
 // textIndicators reads indicator rows from flattened text where the layout
@@ -14,7 +13,7 @@ import (
 // kept as a bare "|"), chunked by the header's width. One cell per line
 // without pipes and space-separated runs lose empty cells; they are read by
 // the shape of a row (sequenceIndicators). Glued cells are not read.
-func textIndicators(r []rune, from, to int) []schema.Indicator {
+func textIndicators(r []rune, from, to int) []Indicator {
 	cols, hStart, hEnd, ok := indHeader(r, from, to)
 	if !ok {
 		return nil
@@ -47,7 +46,7 @@ func textIndicators(r []rune, from, to int) []schema.Indicator {
 	} else {
 		rows = cellLines(cols, lines)
 	}
-	var out []schema.Indicator
+	var out []Indicator
 	var carry indRow
 	for _, ir := range rows {
 		if ir == nil {
@@ -214,8 +213,8 @@ var (
 // narrativeGoals reads the numbered 绩效目标 list of the report's prose as
 // indicators with level1 = 绩效目标: the goal as the name, 完成情况 as the
 // actual, 目标完成率 in the note (and as the actual where 完成情况 is a rate).
-func narrativeGoals(nd *normalize.Doc) []schema.Indicator {
-	var out []schema.Indicator
+func narrativeGoals(nd *normalize.Doc) []Indicator {
+	var out []Indicator
 	for pi := range nd.Pages {
 		text := strings.ReplaceAll(nd.Pages[pi].Text, "\n", "")
 		locs := goalItemRe.FindAllStringIndex(text, -1)
@@ -234,7 +233,7 @@ func narrativeGoals(nd *normalize.Doc) []schema.Indicator {
 				continue
 			}
 			l1 := "绩效目标"
-			in := schema.Indicator{Level1: &l1, Name: name}
+			in := Indicator{Level1: &l1, Name: name}
 			if goalActualRe.MatchString("完成情况" + rest) {
 				actual := strings.TrimLeft(rest, ":：")
 				if i := strings.Index(actual, "目标完成率"); i >= 0 {
@@ -246,12 +245,12 @@ func narrativeGoals(nd *normalize.Doc) []schema.Indicator {
 					m := parseMeasure(actual)
 					in.ActualValue = m.value
 					if m.unit != "" && m.value != nil {
-						in.Unit = schema.Ptr(m.unit)
+						in.Unit = new(m.unit)
 					}
 				}
 			}
 			if m := goalRateRe.FindStringSubmatch(item); m != nil {
-				in.Note = schema.Ptr("目标完成率：" + strings.ReplaceAll(m[1], " ", ""))
+				in.Note = new("目标完成率：" + strings.ReplaceAll(m[1], " ", ""))
 			}
 			out = append(out, in)
 		}
@@ -265,7 +264,7 @@ func narrativeGoals(nd *normalize.Doc) []schema.Indicator {
 // actual, and two numbers (分值, 得分); a cell after the score is the row's
 // note unless two numbers follow it three cells on, which makes it the next
 // row's name. Reading stops at 总分 or at the first cells that fit no row.
-func sequenceIndicators(cols []indCol, rest []rune) []schema.Indicator {
+func sequenceIndicators(cols []indCol, rest []rune) []Indicator {
 	// Only the standard column order can be read by shape.
 	want := []indCol{icName, icTarget, icActual, icWeight, icScore}
 	k := 0
@@ -291,7 +290,7 @@ func sequenceIndicators(cols []indCol, rest []rune) []schema.Indicator {
 		cells = strings.Fields(text)
 	}
 	isNum := func(i int) bool { return i < len(cells) && cellNum(cells[i]) != nil }
-	var out []schema.Indicator
+	var out []Indicator
 	var l1, l2 string
 	for i := 0; i < len(cells); {
 		c := cells[i]
