@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -41,6 +42,9 @@ type Dataset struct {
 	// fileIDs caches the doc_ids of each file read while superseding, so a
 	// --force run over a large dataset reads each file's doc_id column once.
 	fileIDs map[string]map[string]bool
+	// batchLayout is set once the folder is known to hold no per-document
+	// files (checkBatchLayout).
+	batchLayout bool
 }
 
 // manifest records what a staged batch will do once committed.
@@ -232,8 +236,36 @@ type Txn struct {
 	m     manifest
 }
 
-// Begin starts a transaction in a fresh staging folder.
+// Begin starts a transaction in a fresh staging folder. It fails with a
+// *LayoutError if the folder holds per-document files (a Sink's): a batch
+// written beside them could hold a second copy of their documents.
 func (d *Dataset) Begin() (*Txn, error) {
+	if err := d.checkBatchLayout(); err != nil {
+		return nil, err
+	}
+	return d.begin()
+}
+
+// checkBatchLayout looks for per-document files once per Dataset: the
+// caller holds dataset.Lock, which keeps Sinks out while it does.
+func (d *Dataset) checkBatchLayout() error {
+	if d.batchLayout {
+		return nil
+	}
+	for _, t := range schema.Tables {
+		files, err := tableFiles(d.Dir, t)
+		if err != nil {
+			return fmt.Errorf("dataset %s: %w", d.Dir, err)
+		}
+		if _, doc := layoutOf(files); doc != "" {
+			return &LayoutError{Dir: d.Dir, Table: t, Doc: doc, Want: "batch"}
+		}
+	}
+	d.batchLayout = true
+	return nil
+}
+
+func (d *Dataset) begin() (*Txn, error) {
 	id := newBatchID()
 	batch := filepath.Join(d.Dir, stagingDir, id)
 	if err := os.MkdirAll(batch, 0o755); err != nil {
@@ -327,12 +359,7 @@ func writeParquet[T any](path string, rows []T, extractorVersion string) error {
 	if err != nil {
 		return err
 	}
-	w := parquet.NewGenericWriter[T](f, schema.WriterOptions(extractorVersion)...)
-	if _, err := w.Write(rows); err != nil {
-		f.Close()
-		return err
-	}
-	if err := w.Close(); err != nil {
+	if err := encodeParquet(f, rows, extractorVersion); err != nil {
 		f.Close()
 		return err
 	}
@@ -341,6 +368,17 @@ func writeParquet[T any](path string, rows []T, extractorVersion string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// encodeParquet writes rows as one Parquet file to w with the dataset's
+// writer options (schema.WriterOptions): every file of the dataset, batch or
+// per document, local or on object storage, is encoded here.
+func encodeParquet[T any](w io.Writer, rows []T, extractorVersion string) error {
+	pw := parquet.NewGenericWriter[T](w, schema.WriterOptions(extractorVersion)...)
+	if _, err := pw.Write(rows); err != nil {
+		return err
+	}
+	return pw.Close()
 }
 
 // ReadTable reads every row of one table (all files, all partitions).
@@ -360,8 +398,23 @@ func ReadTable[T any](dir, table string) ([]T, error) {
 	return all, nil
 }
 
-// TableFiles lists a table's Parquet files, relative to dir, in name order.
+// TableFiles lists a table's Parquet files, relative to dir, in name order:
+// batch files (part-….parquet) or per-document files (doc-<doc_id>.parquet,
+// written by a Sink). A table holding both fails with a *LayoutError, since
+// a document may then be in two files.
 func TableFiles(dir, table string) ([]string, error) {
+	files, err := tableFiles(dir, table)
+	if err != nil {
+		return nil, err
+	}
+	if batch, doc := layoutOf(files); batch != "" && doc != "" {
+		return nil, &LayoutError{Dir: dir, Table: table, Batch: batch, Doc: doc}
+	}
+	return files, nil
+}
+
+// tableFiles lists a table's Parquet files, of either layout.
+func tableFiles(dir, table string) ([]string, error) {
 	var files []string
 	root := filepath.Join(dir, table)
 	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
@@ -559,7 +612,9 @@ func (d *Dataset) AppendCorrections(rows []schema.Correction) (files []string, e
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	t, err := d.Begin()
+	// Corrections are batch files in either layout: a Sink never writes
+	// the table, so they cannot meet a per-document copy.
+	t, err := d.begin()
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,177 @@
+package dataset
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"zipin/internal/atomicfile"
+	"zipin/schema"
+)
+
+// localSink is a Sink on a local (or network-mounted) folder.
+type localSink struct {
+	dir, version string
+	lock         *os.File
+}
+
+// openLocalSink creates dir and its table folders if needed and takes a
+// shared lock on dir/.lock (see OpenSink).
+func openLocalSink(dir, extractorVersion string) (*localSink, error) {
+	for _, t := range schema.Tables {
+		if err := os.MkdirAll(filepath.Join(dir, t), 0o755); err != nil {
+			return nil, fmt.Errorf("dataset %s: %w", dir, err)
+		}
+	}
+	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("dataset %s: %w", dir, err)
+	}
+	s := &localSink{dir: dir, version: extractorVersion, lock: f}
+	// Alone on the folder (the exclusive lock is free), the temporary files
+	// a killed writer left are nobody's and go. With other Sinks at work they
+	// may be theirs, half-written, and stay: readers skip them (no .parquet
+	// suffix) and the next lone opener removes them.
+	if unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) == nil {
+		if err := s.removeLeftovers(); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	// Taking the shared lock converts an exclusive one; it fails only while
+	// a batch writer (dataset.Lock) holds the folder.
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("dataset %s: a batch zipin process (ingest without --catalog, compact, review) is writing it (%v)", dir, err)
+	}
+	if err := s.checkLayout(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *localSink) removeLeftovers() error {
+	for _, t := range schema.Tables {
+		tmps, err := filepath.Glob(filepath.Join(s.dir, t, atomicfile.TempPattern))
+		if err != nil {
+			return err
+		}
+		for _, p := range tmps {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("dataset %s: %w", s.dir, err)
+			}
+		}
+	}
+	return nil
+}
+
+// checkLayout refuses a folder that holds batch files, or a batch that a
+// crash left staged (Open would publish it into the table folders).
+func (s *localSink) checkLayout() error {
+	if es, err := os.ReadDir(filepath.Join(s.dir, stagingDir)); err == nil && len(es) > 0 {
+		return &LayoutError{Dir: s.dir, Table: "", Batch: filepath.Join(stagingDir, es[0].Name()), Want: "per-document"}
+	}
+	for _, t := range schema.Tables {
+		files, err := tableFiles(s.dir, t)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			if !isDocFile(filepath.Base(f)) {
+				return &LayoutError{Dir: s.dir, Table: t, Batch: f, Want: "per-document"}
+			}
+		}
+	}
+	return nil
+}
+
+func (s *localSink) path(table, docID string) string {
+	return filepath.Join(s.dir, table, DocFile(docID))
+}
+
+// PutDocument writes each table's file through internal/atomicfile (a
+// temporary file in the table folder, fsynced, renamed over the name, the
+// folder fsynced), reports last; a table without rows loses its old file.
+func (s *localSink) PutDocument(ctx context.Context, b *schema.Batch) error {
+	id, parts, err := encodeDocument(b, s.version)
+	if err != nil {
+		return fmt.Errorf("%w (dataset %s)", err, s.dir)
+	}
+	for _, p := range parts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		path := s.path(p.table, id)
+		if p.data == nil {
+			err := os.Remove(path)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err == nil {
+				err = atomicfile.SyncDir(filepath.Dir(path))
+			}
+			if err != nil {
+				return fmt.Errorf("dataset %s: removing %s's old %s: %w", s.dir, id, p.table, err)
+			}
+			continue
+		}
+		if err := atomicfile.Write(path, p.data); err != nil {
+			return fmt.Errorf("dataset %s: writing %s: %w", s.dir, filepath.Join(p.table, DocFile(id)), err)
+		}
+	}
+	return nil
+}
+
+func (s *localSink) Has(ctx context.Context, docID string) (string, error) {
+	if err := checkDocID(docID); err != nil {
+		return "", err
+	}
+	f, err := os.Open(s.path(schema.TableReports, docID))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("dataset %s: %w", s.dir, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", fmt.Errorf("dataset %s: %w", s.dir, err)
+	}
+	v, err := docVersion(f, st.Size())
+	if err != nil {
+		return "", fmt.Errorf("dataset %s: reading %s: %w", s.dir, filepath.Join(schema.TableReports, DocFile(docID)), err)
+	}
+	return v, nil
+}
+
+func (s *localSink) Close() error {
+	if s.lock == nil {
+		return nil
+	}
+	_ = unix.Flock(int(s.lock.Fd()), unix.LOCK_UN)
+	err := s.lock.Close()
+	s.lock = nil
+	return err
+}
+
+// layoutOf finds a batch file and a per-document file of table, if any.
+func layoutOf(files []string) (batch, doc string) {
+	for _, f := range files {
+		if isDocFile(filepath.Base(f)) {
+			if doc == "" {
+				doc = f
+			}
+		} else if batch == "" && strings.HasSuffix(f, ".parquet") {
+			batch = f
+		}
+	}
+	return batch, doc
+}
