@@ -8,6 +8,7 @@
 #   libreoffice-*-nogui            .doc/.wps/.xls/.et conversion
 #   fonts-noto-cjk                 CJK glyphs in screenshots and conversions
 #   qpdf                           AES-256 PDFs with an empty password
+#   versitygw (Go module proxy)    the S3 server of the object-storage tests
 #
 # Tests that need one of these skip with a message when it is missing, so a
 # machine without root still runs the rest.
@@ -48,6 +49,12 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 export ZIPIN_SLOW=1
+# The S3 tests (dataset.Sink on object storage) run against versitygw on
+# loopback, built once and cached (scripts/lib/s3.sh); without it they skip,
+# or fail when CI is set.
+source scripts/lib/s3.sh
+trap s3_stop EXIT
+s3_start || echo "no S3 server: the S3 tests will skip (fail in CI)" >&2
 # The duckdb tag builds `zipin query` and its tests (cgo, embedded DuckDB).
 # -timeout: the slow tests (ZIPIN_SLOW) of one package can pass Go's default
 # 10 minutes on a loaded 2-core machine; a hang still ends the run.
