@@ -18,40 +18,53 @@ import (
 // localSink is a Sink on a local (or network-mounted) folder.
 type localSink struct {
 	dir, version string
-	lock         *os.File
+	lock, sinks  *os.File // flocks on .lock and .lock-sinks, shared while open
 }
+
+// sinksLock is the file every open Sink holds a shared flock on, so that an
+// opener alone on the folder can know it (an exclusive one succeeds) and
+// remove what killed writers left.
+const sinksLock = ".lock-sinks"
 
 // openLocalSink creates dir and its table folders if needed and takes a
 // shared lock on dir/.lock (see OpenSink).
-func openLocalSink(dir, extractorVersion string) (*localSink, error) {
+func openLocalSink(dir, extractorVersion string) (_ *localSink, err error) {
 	for _, t := range schema.Tables {
 		if err := os.MkdirAll(filepath.Join(dir, t), 0o755); err != nil {
 			return nil, fmt.Errorf("dataset %s: %w", dir, err)
 		}
 	}
-	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
+	s := &localSink{dir: dir, version: extractorVersion}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	if s.lock, err = os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644); err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", dir, err)
 	}
-	s := &localSink{dir: dir, version: extractorVersion, lock: f}
-	// Alone on the folder (the exclusive lock is free), the temporary files
-	// a killed writer left are nobody's and go. With other Sinks at work they
+	// Sinks only ever take .lock shared, so this fails only while a batch
+	// writer (dataset.Lock) holds it.
+	if err := unix.Flock(int(s.lock.Fd()), unix.LOCK_SH|unix.LOCK_NB); err != nil {
+		return nil, fmt.Errorf("dataset %s: a batch zipin process (ingest without --catalog, compact, review) is writing it (%v)", dir, err)
+	}
+	if s.sinks, err = os.OpenFile(filepath.Join(dir, sinksLock), os.O_CREATE|os.O_RDWR, 0o644); err != nil {
+		return nil, fmt.Errorf("dataset %s: %w", dir, err)
+	}
+	// Alone among Sinks (the exclusive lock is free), the temporary files a
+	// killed writer left are nobody's and go. With other Sinks at work they
 	// may be theirs, half-written, and stay: readers skip them (no .parquet
-	// suffix) and the next lone opener removes them.
-	if unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) == nil {
+	// suffix) and the next lone opener removes them. Another opener waits
+	// for the shared lock only while this one removes them.
+	if unix.Flock(int(s.sinks.Fd()), unix.LOCK_EX|unix.LOCK_NB) == nil {
 		if err := s.removeLeftovers(); err != nil {
-			f.Close()
 			return nil, err
 		}
 	}
-	// Taking the shared lock converts an exclusive one; it fails only while
-	// a batch writer (dataset.Lock) holds the folder.
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("dataset %s: a batch zipin process (ingest without --catalog, compact, review) is writing it (%v)", dir, err)
+	if err := unix.Flock(int(s.sinks.Fd()), unix.LOCK_SH); err != nil {
+		return nil, fmt.Errorf("dataset %s: %w", dir, err)
 	}
 	if err := s.checkLayout(); err != nil {
-		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -153,12 +166,17 @@ func (s *localSink) Has(ctx context.Context, docID string) (string, error) {
 }
 
 func (s *localSink) Close() error {
-	if s.lock == nil {
-		return nil
+	var err error
+	for _, f := range []**os.File{&s.sinks, &s.lock} {
+		if *f == nil {
+			continue
+		}
+		_ = unix.Flock(int((*f).Fd()), unix.LOCK_UN)
+		if cerr := (*f).Close(); err == nil {
+			err = cerr
+		}
+		*f = nil
 	}
-	_ = unix.Flock(int(s.lock.Fd()), unix.LOCK_UN)
-	err := s.lock.Close()
-	s.lock = nil
 	return err
 }
 

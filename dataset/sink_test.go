@@ -303,8 +303,8 @@ func TestSinkRefusesOneDocumentBatches(t *testing.T) {
 	}
 }
 
-// TestSinkConcurrentPuts: four Sinks (as four workers would) put the same
-// two documents at once, several times each; each table ends with one file
+// TestSinkConcurrentPuts: four Sinks (as four workers would), opened at
+// once, put the same two documents at once, several times each; each table ends with one file
 // per document and the rows once.
 func TestSinkConcurrentPuts(t *testing.T) {
 	ctx := context.Background()
@@ -314,13 +314,16 @@ func TestSinkConcurrentPuts(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
 	for w := 0; w < 4; w++ {
-		s, err := dataset.OpenSink(ctx, dir, version.Extractor)
-		if err != nil {
-			t.Fatal(err)
-		}
 		wg.Add(1)
+		// Opened at once too: an opener cleaning up must not make the
+		// others fail.
 		go func() {
 			defer wg.Done()
+			s, err := dataset.OpenSink(ctx, dir, version.Extractor)
+			if err != nil {
+				errs <- err
+				return
+			}
 			defer s.Close()
 			for i := 0; i < 3; i++ {
 				for _, b := range []*schema.Batch{b1, b2} {
@@ -474,5 +477,61 @@ func TestSinkS3RefusesBatchFiles(t *testing.T) {
 	s.Close()
 	if _, err := dataset.OpenSink(ctx, "s3://no-such-bucket-zipin/x", "t"); err == nil {
 		t.Fatal("OpenSink on a missing bucket succeeded")
+	}
+}
+
+// TestSinkRemovesLeftovers: a temporary file a killed writer left in a table
+// folder is removed by the next Sink that opens alone, and left alone while
+// another Sink (which may be writing it) is open.
+func TestSinkRemovesLeftovers(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s1, err := dataset.OpenSink(ctx, dir, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, schema.TableFacts, ".tmp-123456")
+	if err := os.WriteFile(tmp, []byte("half a file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := dataset.OpenSink(ctx, dir, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(tmp); err != nil {
+		t.Fatalf("a Sink opened beside another removed %s: %v", tmp, err)
+	}
+	s1.Close()
+	s2.Close()
+	s3, err := dataset.OpenSink(ctx, dir, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s3.Close()
+	if _, err := os.Stat(tmp); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a Sink opened alone left %s: %v", tmp, err)
+	}
+}
+
+// TestSinksOpenTogether: sixteen Sinks opened at once on a fresh folder, in
+// twenty rounds, all open: the one that finds itself alone and cleans up
+// makes the others wait, not fail (an earlier version failed them).
+func TestSinksOpenTogether(t *testing.T) {
+	for round := 0; round < 20; round++ {
+		dir := t.TempDir()
+		var wg sync.WaitGroup
+		for i := 0; i < 16; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s, err := dataset.OpenSink(context.Background(), dir, "t")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				s.Close()
+			}()
+		}
+		wg.Wait()
 	}
 }
