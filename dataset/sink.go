@@ -63,6 +63,7 @@ type Sink interface {
 // of Sinks share the folder, and a batch writer (dataset.Lock, exclusive)
 // cannot run beside them. A process must not hold dataset.Lock on the same
 // folder while it opens a Sink there: the two locks exclude each other.
+// While a batch writer holds the folder, OpenSink fails with a *LockedError.
 func OpenSink(ctx context.Context, out, extractorVersion string) (Sink, error) {
 	if strings.HasPrefix(out, "s3://") {
 		return openS3Sink(ctx, out, extractorVersion)

@@ -44,9 +44,10 @@ func openLocalSink(dir, extractorVersion string) (_ *localSink, err error) {
 		return nil, fmt.Errorf("dataset %s: %w", dir, err)
 	}
 	// Sinks only ever take .lock shared, so this fails only while a batch
-	// writer (dataset.Lock) holds it.
+	// writer (dataset.Lock: ingest without --catalog, compact, review's
+	// corrections) holds it: a *LockedError, as for a second batch writer.
 	if err := unix.Flock(int(s.lock.Fd()), unix.LOCK_SH|unix.LOCK_NB); err != nil {
-		return nil, fmt.Errorf("dataset %s: a batch zipin process (ingest without --catalog, compact, review) is writing it (%v)", dir, err)
+		return nil, &LockedError{Dir: dir, Err: err}
 	}
 	if s.sinks, err = os.OpenFile(filepath.Join(dir, sinksLock), os.O_CREATE|os.O_RDWR, 0o644); err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", dir, err)

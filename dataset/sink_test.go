@@ -400,8 +400,9 @@ func TestLayoutsDoNotMix(t *testing.T) {
 		t.Fatal(err)
 	}
 	// While the Sink is open its shared lock keeps the batch writer out.
-	if _, err := dataset.Lock(perDoc); err == nil {
-		t.Fatal("dataset.Lock succeeded beside an open Sink")
+	var locke *dataset.LockedError
+	if _, err := dataset.Lock(perDoc); !errors.As(err, &locke) {
+		t.Fatalf("dataset.Lock beside an open Sink: %v, want a LockedError", err)
 	}
 	s.Close()
 	ds, err := dataset.Open(perDoc, "t")
@@ -435,8 +436,8 @@ func TestLayoutsDoNotMix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := dataset.OpenSink(ctx, locked, "t"); err == nil {
-		t.Fatal("OpenSink succeeded while a batch writer holds the lock")
+	if _, err := dataset.OpenSink(ctx, locked, "t"); !errors.As(err, &locke) {
+		t.Fatalf("OpenSink while a batch writer holds the lock: %v, want a LockedError", err)
 	}
 	unlock()
 
