@@ -21,7 +21,7 @@ func SplitFundingRun(run string, header []string, sub bool) (parts []GluedPart, 
 	if header != nil {
 		cols = nil
 		for _, h := range header {
-			c := matchCell(h, asTable(fundColPhrases))
+			c := matchCell(h, fundColTable)
 			if c < 0 {
 				return nil, false
 			}

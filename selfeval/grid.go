@@ -3,6 +3,7 @@ package selfeval
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"zipin/normalize"
 )
@@ -103,7 +104,11 @@ var parens = regexp.MustCompile(`[（(][^（）()]*[)）]`)
 // contain the phrase.
 func isLabel(s string, table map[int][]string) int {
 	c := cleanLabel(s)
-	if len([]rune(parens.ReplaceAllString(c, ""))) > 14 {
+	bare := c
+	if strings.ContainsAny(c, "(（") {
+		bare = parens.ReplaceAllString(c, "")
+	}
+	if utf8.RuneCountInString(bare) > 14 {
 		return -1
 	}
 	return matchCell(c, table)
@@ -116,12 +121,12 @@ func (g *gridReader) row(p *normalize.Page, t *normalize.Table, r int) {
 	// Project labels: 项目名称 | value, 主管部门 | value | 实施单位 | value.
 	found := false
 	for i, c := range cells {
-		f := isLabel(c.text, asTable(projFieldPhrases))
+		f := isLabel(c.text, projFieldTable)
 		if f < 0 || i+1 >= len(cells) {
 			continue
 		}
 		v := cells[i+1].text
-		if isLabel(v, asTable(projFieldPhrases)) >= 0 || isLabel(v, asTable(fundColPhrases)) >= 0 || isLabel(v, asTable(indColPhrases)) >= 0 {
+		if isLabel(v, projFieldTable) >= 0 || isLabel(v, fundColTable) >= 0 || isLabel(v, indColTable) >= 0 {
 			continue // a header row that names a 项目名称 column, not a form's label
 		}
 		if projField(f) == fieldProject && g.cur != nil && (g.cur.hasData() || g.cur.field[fieldProject] != "") {
@@ -139,12 +144,12 @@ func (g *gridReader) row(p *normalize.Page, t *normalize.Table, r int) {
 	fund := map[fundCol]int{}
 	ind := map[indCol]int{}
 	for _, c := range cells {
-		if k := isLabel(c.text, asTable(fundColPhrases)); k >= 0 {
+		if k := isLabel(c.text, fundColTable); k >= 0 {
 			if _, ok := fund[fundCol(k)]; !ok {
 				fund[fundCol(k)] = c.col
 			}
 		}
-		if k := isLabel(c.text, asTable(indColPhrases)); k >= 0 {
+		if k := isLabel(c.text, indColTable); k >= 0 {
 			if _, ok := ind[indCol(k)]; !ok {
 				ind[indCol(k)] = c.col
 			}
@@ -204,7 +209,7 @@ func (g *gridReader) fundingRow(p *normalize.Page, t *normalize.Table, row []str
 	}
 	label := -1
 	for c := 0; c < first && c < len(row); c++ {
-		if k := matchCell(row[c], asTable(fundRowPhrases)); k >= 0 {
+		if k := matchCell(row[c], fundRowTable); k >= 0 {
 			label = k
 		}
 		for _, tc := range fundTotalCells {

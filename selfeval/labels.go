@@ -157,7 +157,12 @@ var level1Suffix = regexp.MustCompile(`\s*[（(]\s*\d+(?:\.\d+)?\s*分?\s*[)）]
 // cleanLabel strips what decorates a label but is not its name: spaces the
 // PDF layer inserts between characters, 其中, colons, score suffixes.
 func cleanLabel(s string) string {
-	s = level1Suffix.ReplaceAllString(strings.TrimSpace(s), "")
+	s = strings.TrimSpace(s)
+	// The score suffix ends in a closing parenthesis; most cells have none,
+	// and the expression would still read each of them through.
+	if strings.HasSuffix(s, ")") || strings.HasSuffix(s, "）") {
+		s = level1Suffix.ReplaceAllString(s, "")
+	}
 	return strings.Join(strings.Fields(s), "")
 }
 
@@ -232,6 +237,15 @@ func matchCell(cell string, table map[int][]string) int {
 	}
 	return best
 }
+
+// The phrase tables as the generic matchers take them, converted once
+// rather than for every cell a form's rows are matched against.
+var (
+	fundColTable   = asTable(fundColPhrases)
+	fundRowTable   = asTable(fundRowPhrases)
+	projFieldTable = asTable(projFieldPhrases)
+	indColTable    = asTable(indColPhrases)
+)
 
 // asTable converts a typed phrase table for the generic matchers.
 func asTable[K ~int](m map[K][]string) map[int][]string {

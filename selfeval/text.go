@@ -250,7 +250,7 @@ func readFundHeader(r []rune, from, anchorAt int) ([]fundCol, float64, int, bool
 	var cols []fundCol
 	seen := map[fundCol]bool{}
 	end := anchorAt
-	for _, m := range findPhrases(r[start:anchorAt], asTable(fundColPhrases)) {
+	for _, m := range findPhrases(r[start:anchorAt], fundColTable) {
 		end = start + m.end
 		c := fundCol(m.key)
 		if !seen[c] {
@@ -492,5 +492,5 @@ func readTextGoal(r []rune, from, to int) (Indicator, bool) {
 // isFormLabel: a cell that opens the next part of the form.
 func isFormLabel(c string) bool {
 	c = cleanLabel(c)
-	return strings.HasPrefix(c, "绩效指标") || isLabel(c, asTable(indColPhrases)) >= 0 || isTotalLabel(c)
+	return strings.HasPrefix(c, "绩效指标") || isLabel(c, indColTable) >= 0 || isTotalLabel(c)
 }

@@ -75,7 +75,7 @@ func pipeRowLines(headerLine string, lines []string) []indRow {
 	hc := pipeSplit(headerLine)
 	at := make([]indCol, len(hc))
 	for i, h := range hc {
-		at[i] = indCol(isLabel(h, asTable(indColPhrases)))
+		at[i] = indCol(isLabel(h, indColTable))
 	}
 	var rows []indRow
 	for _, l := range lines {
@@ -180,7 +180,7 @@ func isTotalLabel(s string) bool {
 // indHeader finds the indicator header: a chain of at least four column
 // phrases separated only by cell separators, naming the 三级指标 or 一级指标.
 func indHeader(r []rune, from, to int) ([]indCol, int, int, bool) {
-	ms := findPhrases(r[from:to], asTable(indColPhrases))
+	ms := findPhrases(r[from:to], indColTable)
 	for i := 0; i < len(ms); i++ {
 		cols := []indCol{indCol(ms[i].key)}
 		j := i + 1
