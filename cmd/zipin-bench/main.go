@@ -79,6 +79,13 @@ func run(root, dir, zipin string, docs, pages, pdfCopies, docxCopies, jobs int, 
 	if cold {
 		return nil
 	}
+	// A -dir kept from an earlier run would make every ingest below a
+	// re-run that skips what it holds: start from nothing.
+	for _, sub := range []string{"corpus", "out", "out-pdf", "out-pdf-none"} {
+		if err := os.RemoveAll(filepath.Join(dir, sub)); err != nil {
+			return err
+		}
+	}
 	corpus := filepath.Join(dir, "corpus")
 	textPages, err := makeText(root, filepath.Join(corpus, "text"), docs, pages)
 	if err != nil {
