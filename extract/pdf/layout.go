@@ -30,7 +30,7 @@ func (pd *pageData) layout() {
 	// and cells next to the inked glyphs.
 	gs := append(dedupe(visible), spaceGlyphs(visible)...)
 	pd.tables = findTables(pd.segs)
-	flow := gs[:0:0]
+	flow := make([]glyph, 0, len(gs))
 	for _, g := range gs {
 		if !placeInTable(pd.tables, g) {
 			flow = append(flow, g)
@@ -46,7 +46,7 @@ func (pd *pageData) layout() {
 // onPage drops glyphs whose centre lies off the page: text parked outside
 // the crop box is not shown, and some producers park leftovers there.
 func onPage(gs []glyph, w, h float64) []glyph {
-	out := gs[:0:0]
+	out := make([]glyph, 0, len(gs))
 	for _, g := range gs {
 		cx, cy := (g.x0+g.x1)/2, (g.y0+g.y1)/2
 		if cx >= -5 && cx <= w+5 && cy >= -5 && cy <= h+5 {
@@ -94,24 +94,24 @@ func groupLines(gs []glyph) []*textLine {
 	sorted := append([]glyph(nil), gs...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].by < sorted[j].by })
 	var lines []*textLine
-	var cur []glyph
+	// A line is a run of consecutive glyphs of sorted, sorted[from:i]
+	// (newLine copies what it keeps).
+	from := 0
 	base, size := 0.0, 0.0
-	flush := func() {
-		if l := newLine(cur); l != nil {
+	flush := func(to int) {
+		if l := newLine(sorted[from:to]); l != nil {
 			lines = append(lines, l)
 		}
-		cur = nil
+		from = to
 	}
-	for _, g := range sorted {
-		if len(cur) > 0 && math.Abs(g.by-base) <= 0.35*math.Max(math.Min(size, g.size), 1) {
-			cur = append(cur, g)
+	for i, g := range sorted {
+		if i > from && math.Abs(g.by-base) <= 0.35*math.Max(math.Min(size, g.size), 1) {
 			continue
 		}
-		flush()
-		cur = []glyph{g}
+		flush(i)
 		base, size = g.by, g.size
 	}
-	flush()
+	flush(len(sorted))
 	// Lines with overlapping boxes but a different baseline (a superscript,
 	// a raised footnote mark) stay separate; that is rare enough in reports.
 	return lines
@@ -120,7 +120,16 @@ func groupLines(gs []glyph) []*textLine {
 // newLine makes a line of glyphs on one baseline, inked and spaces mixed;
 // a run of spaces alone is no line (nil).
 func newLine(all []glyph) *textLine {
-	var gs, spaces []glyph
+	nSpaces := 0
+	for _, g := range all {
+		if isSpaceGlyph(g) {
+			nSpaces++
+		}
+	}
+	if nSpaces == len(all) {
+		return nil
+	}
+	gs, spaces := make([]glyph, 0, len(all)-nSpaces), make([]glyph, 0, nSpaces)
 	for _, g := range all {
 		if isSpaceGlyph(g) {
 			spaces = append(spaces, g)

@@ -628,7 +628,7 @@ func dropOverprint(gs []glyph) []glyph {
 		cx, cy int
 	}
 	grid := make(map[key][]int, len(gs))
-	out := gs[:0:0]
+	out := make([]glyph, 0, len(gs)) // room for all: no copy as it grows
 	for _, g := range gs {
 		if !finite(g.bx) || !finite(g.by) || !finite(g.size) || math.Abs(g.bx) > 1e7 || math.Abs(g.by) > 1e7 {
 			out = append(out, g)
