@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -30,6 +31,8 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
+
+	"zipin/catalog"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 )
@@ -60,11 +63,18 @@ type ExtractArgs struct {
 // Kind is KindExtract.
 func (ExtractArgs) Kind() string { return KindExtract }
 
-// InsertOpts makes a job unique by doc_id among the jobs waiting, running or
-// completed (River's default states; a discarded job may be enqueued again).
+// InsertOpts makes a job unique by doc_id among the jobs not finished
+// (waiting, running or to be retried). A finished job does not block a new
+// one: whether a document is done is the dataset's to say (the enqueuer
+// asks Sink.Has), not River's, which forgets completed jobs after a while;
+// and --force must be able to enqueue a document again.
 func (ExtractArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: DefaultMaxAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{MaxAttempts: DefaultMaxAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: unfinished}}
 }
+
+// unfinished are the states of a job not yet done with.
+var unfinished = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
+	rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled}
 
 // client is what this package uses of a river.Client, whatever its driver's
 // transaction type (pgx.Tx for PostgreSQL, *sql.Tx for SQLite).
@@ -91,20 +101,10 @@ type Queue struct {
 	insert    client // an insert-only client
 }
 
-// IsURL says whether s names a queue database in the forms Open takes
-// (postgres://, postgresql://, sqlite:), as opposed to a catalog folder.
-func IsURL(s string) bool {
-	for _, p := range []string{"postgres://", "postgresql://", "sqlite:"} {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
-}
-
 // Open opens the queue at url — postgres://… or postgresql://… (a pgx
 // connection string), or sqlite:PATH or a bare file path (created if
-// missing) — and runs River's migrations on it (idempotent; concurrent
+// missing; a folder means its _catalog.sqlite), the forms catalog.OpenURL
+// takes, since the queue lives in the catalog's database — and runs River's migrations on it (idempotent; concurrent
 // openers wait for each other). Close it when done.
 func Open(ctx context.Context, url string) (*Queue, error) {
 	q := &Queue{URL: url}
@@ -112,7 +112,7 @@ func Open(ctx context.Context, url string) (*Queue, error) {
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
 		err = q.openPostgres(ctx, url)
 	} else {
-		err = q.openSQLite(ctx, strings.TrimPrefix(url, "sqlite:"))
+		err = q.openSQLite(ctx, sqlitePath(url))
 	}
 	if err != nil {
 		q.Close()
@@ -123,6 +123,23 @@ func Open(ctx context.Context, url string) (*Queue, error) {
 		return nil, fmt.Errorf("queue %s: %w", redact(url), err)
 	}
 	return q, nil
+}
+
+// sqlitePath is the SQLite file a URL that is not PostgreSQL's names, as
+// catalog.OpenURL reads it (the queue shares the catalog's database):
+// sqlite:PATH (sqlite:///abs too) or a bare path; a folder means
+// FOLDER/_catalog.sqlite.
+func sqlitePath(s string) string {
+	if rest, ok := strings.CutPrefix(s, "sqlite:"); ok {
+		s = rest
+		if strings.HasPrefix(s, "///") {
+			s = s[2:]
+		}
+	}
+	if fi, err := os.Stat(s); err == nil && fi.IsDir() {
+		s = filepath.Join(s, catalog.FileName)
+	}
+	return s
 }
 
 // migrationLock is the advisory lock key that serialises River's
@@ -206,14 +223,14 @@ func (q *Queue) DB() *sql.DB { return q.db }
 // Enqueued is what Enqueue did with the documents it was given.
 type Enqueued struct {
 	Added      int // new jobs
-	Duplicates int // already queued, running or completed (unique per doc_id)
+	Duplicates int // a job for the doc_id is waiting or running already
 }
 
 // insertBatch bounds one InsertMany: one statement, one round trip.
 const insertBatch = 500
 
 // Enqueue adds one job per document, skipping (as Duplicates) those whose
-// doc_id has a job waiting, running or completed already.
+// doc_id has a job waiting or running already.
 func (q *Queue) Enqueue(ctx context.Context, docs []ExtractArgs) (Enqueued, error) {
 	var e Enqueued
 	seen := map[string]bool{}
@@ -272,8 +289,11 @@ func (q *Queue) Counts(ctx context.Context) (map[rivertype.JobState]int, error) 
 // Unfinished is the number of jobs not yet in a final state: waiting
 // (available, scheduled, pending, retryable) or running.
 func Unfinished(c map[rivertype.JobState]int) int {
-	return c[rivertype.JobStateAvailable] + c[rivertype.JobStateScheduled] + c[rivertype.JobStatePending] +
-		c[rivertype.JobStateRetryable] + c[rivertype.JobStateRunning]
+	n := 0
+	for _, s := range unfinished {
+		n += c[s]
+	}
+	return n
 }
 
 // Job is one KindExtract job as River holds it.

@@ -2,12 +2,9 @@ package queue
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
-	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -28,8 +25,6 @@ import (
 	"zipin/pipeline"
 	"zipin/schema"
 	"zipin/version"
-
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for the test databases
 )
 
 func TestMain(m *testing.M) {
@@ -111,47 +106,9 @@ func held(t *testing.T, out string) (map[string]docFile, map[string]int) {
 	return docs, puts
 }
 
-// postgres makes a fresh database on the test server for one test and
-// returns its URL; it is dropped when the test ends. The random name's
-// seed is logged. No server: skipped, or failed when CI is set.
-func postgres(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("ZIPIN_POSTGRES_URL")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable&connect_timeout=10"
-	}
-	admin, err := sql.Open("pgx", base)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err = admin.PingContext(ctx)
-		cancel()
-	}
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL unreachable in CI: %v", err)
-		}
-		t.Skipf("PostgreSQL unreachable: %v (set ZIPIN_POSTGRES_URL)", err)
-	}
-	seed := rand.Uint64()
-	t.Logf("PostgreSQL database seed %#x", seed)
-	name := fmt.Sprintf("zipin_test_%016x", rand.New(rand.NewPCG(seed, 0)).Uint64())
-	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		defer admin.Close()
-		if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); err != nil {
-			t.Errorf("dropping %s: %v", name, err)
-		}
-	})
-	u, _ := url.Parse(base)
-	u.Path = "/" + name
-	return u.String()
-}
-
 // queues are the databases a test runs on: PostgreSQL and SQLite.
 func queues(t *testing.T, f func(t *testing.T, url string)) {
-	t.Run("postgres", func(t *testing.T) { f(t, postgres(t)) })
+	t.Run("postgres", func(t *testing.T) { f(t, testenv.PostgreSQL(t)) })
 	t.Run("sqlite", func(t *testing.T) { f(t, "sqlite:"+filepath.Join(t.TempDir(), "queue.sqlite")) })
 }
 
@@ -251,14 +208,14 @@ func TestEnqueueIsIdempotentPerDocument(t *testing.T) {
 	})
 }
 
-// newWorker is a worker writing to out with the file sink and the catalog
-// in out; close releases what it holds.
-func newWorker(out string, jobs int, budget time.Duration) (w *Worker, close func(), err error) {
+// newWorker is a worker writing to out with the file sink and recording in
+// the catalog in the queue's database at u; close releases what it holds.
+func newWorker(u, out string, jobs int, budget time.Duration) (w *Worker, close func(), err error) {
 	docs, err := pipeline.NewDocuments(pipeline.Options{Jobs: jobs, Retries: -1, Timeout: budget}, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	cat, err := catalog.Open(out)
+	cat, err := catalog.OpenURL(context.Background(), u)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -283,14 +240,21 @@ func TestWorkerDoesEachDocumentOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := t.TempDir()
-		w, done, err := newWorker(out, 2, time.Minute)
+		w, done, err := newWorker(u, out, 2, time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer done()
 		var mu sync.Mutex
 		outcomes := map[string]pipeline.Outcome{}
-		w.Done = func(o pipeline.Outcome) { mu.Lock(); outcomes[filepath.Base(o.Source)] = o; mu.Unlock() }
+		w.Done = func(o pipeline.Outcome, final bool) {
+			mu.Lock()
+			defer mu.Unlock()
+			if !final {
+				t.Errorf("%s retried: %s", o.Source, o.Reason)
+			}
+			outcomes[filepath.Base(o.Source)] = o
+		}
 		w.UntilEmpty = true
 		if err := w.Run(ctx, q); err != nil {
 			t.Fatal(err)
@@ -327,7 +291,7 @@ func TestWorkerDoesEachDocumentOnce(t *testing.T) {
 		if len(docs) != len(jobs)-1 {
 			t.Errorf("dataset holds %d documents, want %d", len(docs), len(jobs)-1)
 		}
-		cat, err := catalog.Open(out)
+		cat, err := catalog.OpenURL(ctx, u)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -338,6 +302,15 @@ func TestWorkerDoesEachDocumentOnce(t *testing.T) {
 		}
 		if n["ok"] != len(jobs)-1 || n["quarantined"] != 1 {
 			t.Errorf("catalog counts %v, want %d ok, 1 quarantined", n, len(jobs)-1)
+		}
+		// zipin status's view of the queue: River's jobs joined with the
+		// catalog's records.
+		qs, err := cat.Queue()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if qs == nil || qs.Done != len(jobs)-1 || qs.Quarantined != 1 || qs.Total() != len(jobs) {
+			t.Errorf("the catalog's view of the queue: %+v, want %d done, 1 quarantined", qs, len(jobs)-1)
 		}
 	})
 }
@@ -363,7 +336,7 @@ func maybeRunWorker() {
 	}
 	// The document's time budget stays within the time a job may run
 	// before it is rescued, as zipin worker requires.
-	w, done, err := newWorker(out, jobs, rescue*3/4)
+	w, done, err := newWorker(u, out, jobs, rescue*3/4)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
@@ -415,7 +388,7 @@ func until(t *testing.T, what string, limit time.Duration, f func() bool) {
 
 func TestKilledWorkersDocumentIsRescued(t *testing.T) {
 	testenv.Slow(t, "waits for River's leader lease and rescuer, up to a minute")
-	u := postgres(t)
+	u := testenv.PostgreSQL(t)
 	ctx := context.Background()
 	q := open(t, u)
 	release := filepath.Join(t.TempDir(), "release")

@@ -64,9 +64,10 @@ type Worker struct {
 	// works the queue it filled until it is empty; zipin worker waits for
 	// more).
 	UntilEmpty bool
-	// Done, if set, is called after each job with the document's outcome
-	// (from the job's goroutine: concurrently).
-	Done func(pipeline.Outcome)
+	// Done, if set, is called after each attempt with the document's
+	// outcome; final is false when River will try the job again (from the
+	// job's goroutine: concurrently).
+	Done func(o pipeline.Outcome, final bool)
 	// Logger receives River's own log (nil: warnings and errors to stderr).
 	Logger *slog.Logger
 
@@ -110,7 +111,7 @@ func (wk worker) Work(ctx context.Context, job *river.Job[ExtractArgs]) error {
 			// Not the document's fault: another attempt, maybe elsewhere.
 			o.Status, o.Reason = pipeline.StatusFailed, "rows not written: "+isolate.OneLine(err.Error(), 200)
 			if !last {
-				w.done(o)
+				w.done(o, false)
 				return fmt.Errorf("%s: %s", a.Path, o.Reason)
 			}
 		}
@@ -118,7 +119,7 @@ func (wk worker) Work(ctx context.Context, job *river.Job[ExtractArgs]) error {
 		o.Status == pipeline.StatusFailed && !last:
 		// A child killed from outside or a failure not of the document:
 		// River tries again (after a backoff, on whichever worker).
-		w.done(o)
+		w.done(o, false)
 		return fmt.Errorf("%s: %s", a.Path, o.Reason)
 	}
 	giveUp := last && (o.Status == pipeline.StatusFailed || o.Retryable)
@@ -131,7 +132,7 @@ func (wk worker) Work(ctx context.Context, job *river.Job[ExtractArgs]) error {
 	if err := w.record(o, b); err != nil {
 		return err
 	}
-	w.done(o)
+	w.done(o, true)
 	if giveUp {
 		return errors.New(o.Reason)
 	}
@@ -150,9 +151,9 @@ func (w *Worker) put(ctx context.Context, b *schema.Batch) error {
 	return s.PutDocument(ctx, b)
 }
 
-func (w *Worker) done(o pipeline.Outcome) {
+func (w *Worker) done(o pipeline.Outcome, final bool) {
 	if w.Done != nil {
-		w.Done(o)
+		w.Done(o, final)
 	}
 }
 
