@@ -25,6 +25,7 @@ import (
 	"zipin/isolate"
 	"zipin/pipeline"
 	"zipin/query"
+	"zipin/queue"
 	"zipin/samples"
 )
 
@@ -48,12 +49,17 @@ type ingestOptions struct {
 	MaxFactsPerPage  int
 	CommitEvery      time.Duration
 	JSON             bool
+	// Catalog, when set, turns the run into jobs on the queue in that
+	// database (ingest_queue.go); EnqueueOnly stops after enqueuing.
+	Catalog     string
+	EnqueueOnly bool
+	RescueAfter time.Duration
 }
 
 func newIngestCommand() *cobra.Command {
 	var opts ingestOptions
 	cmd := &cobra.Command{
-		Use:   "ingest [--out DIR] [PATH...]",
+		Use:   "ingest [--out DIR] [--catalog URL [--enqueue-only]] [PATH...]",
 		Short: "Extract reports from files and folders into the Parquet dataset",
 		Long: `ingest reads each file, and each folder recursively, detects its format from its bytes, and writes
 the dataset (reports, facts, texts, projects, indicators) to DIR. With no PATH it ingests the sample
@@ -71,7 +77,13 @@ with "." and _catalog.sqlite* are left out and listed; a file named on the comma
 Exit status: 0 every document extracted; 1 some documents quarantined or failed (reasons printed),
 the rest written; 2 usage error, nothing written; 3 the run failed at run time (disk full, I/O, the
 dataset locked by another run) — what was committed stays, and the summary says what the dataset
-holds; 130 interrupted by SIGINT or SIGTERM (finished documents committed).`,
+holds; 130 interrupted by SIGINT or SIGTERM (finished documents committed).
+
+With --catalog URL (postgres://… or a SQLite file), the documents become jobs in a queue in that
+database, one per document, and any number of zipin worker processes on any number of machines
+do them (docs/scale-out.md); ingest works on them too until the queue is empty, unless
+--enqueue-only. --out is then a folder every worker shares or s3://bucket/prefix, written one
+document at a time. The exit status is the same, for the documents this process saw.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runIngest(cmd.Context(), streamsOf(cmd), opts, args)
 		},
@@ -92,6 +104,9 @@ holds; 130 interrupted by SIGINT or SIGTERM (finished documents committed).`,
 	cmd.Flags().IntVar(&opts.MaxFactsPerPage, "max-facts-per-page", pipeline.DefaultMaxFactsPerPage, "quarantine a document with a page holding more facts than this")
 	cmd.Flags().DurationVar(&opts.CommitEvery, "commit-every", pipeline.DefaultFlushInterval, "commit finished documents at least this often (a kill loses at most this much work)")
 	cmd.Flags().StringVar(&opts.Progress, "progress", "auto", "progress display: auto (bar on a terminal, else log lines), bar, log or none")
+	cmd.Flags().StringVar(&opts.Catalog, "catalog", "", "enqueue the documents as jobs in this catalog database (postgres://… or a SQLite file) and work on them with any zipin worker (docs/scale-out.md)")
+	cmd.Flags().BoolVar(&opts.EnqueueOnly, "enqueue-only", false, "with --catalog: enqueue, and leave the work to zipin worker")
+	cmd.Flags().DurationVar(&opts.RescueAfter, "rescue-after", queue.DefaultRescueAfter, "with --catalog: hand a job to another worker when it has run this long; must exceed --timeout")
 	return cmd
 }
 
@@ -110,6 +125,14 @@ func runIngest(ctx context.Context, s streams, opts ingestOptions, args []string
 	case pipeline.IsolateAll, pipeline.IsolateRisky, pipeline.IsolateNone:
 	default:
 		return usageErr(fmt.Errorf("ingest: --isolate must be all, risky or none, not %q", opts.Isolate))
+	}
+	if opts.Catalog == "" && opts.EnqueueOnly {
+		return usageErr(fmt.Errorf("ingest: --enqueue-only needs --catalog"))
+	}
+	if opts.Catalog != "" && len(args) == 0 {
+		// The samples are written to a folder deleted after the run,
+		// where no other worker would find them.
+		return usageErr(fmt.Errorf("ingest: --catalog needs PATHs to enqueue"))
 	}
 	sample := len(args) == 0
 	if sample {
@@ -142,6 +165,9 @@ func runIngest(ctx context.Context, s streams, opts ingestOptions, args []string
 	}
 	if opts.MaxInputMB < 0 || opts.MaxFactsPerPage < 0 || opts.CommitEvery < 0 {
 		return usageErr(fmt.Errorf("ingest: --max-input, --max-facts-per-page and --commit-every must not be negative"))
+	}
+	if opts.Catalog != "" {
+		return runIngestQueue(ctx, s, opts, args)
 	}
 	popts := pipeline.Options{Out: opts.Out, Force: opts.Force, SourceNames: sourceNames, RetryQuarantined: opts.RetryQuarantined, Timeout: opts.Timeout, Jobs: opts.Jobs,
 		Isolate: pipeline.Isolation(opts.Isolate), WorkerMemory: opts.WorkerMemoryMB << 20, MaxInput: opts.MaxInputMB << 20,

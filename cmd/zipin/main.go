@@ -87,6 +87,7 @@ func newRootCommand() *cobra.Command {
 		newEvalCommand(),
 		newVersionCommand(),
 		newWorkerCommand(),
+		newChildCommand(),
 	)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageLineErr(c, err) })
 	markUsage(root)
@@ -122,7 +123,7 @@ func markUsage(c *cobra.Command) {
 
 func main() {
 	// zipin is its own worker: ingest starts copies of this executable
-	// (newWorkerCommand) to parse documents.
+	// (newChildCommand) to parse documents.
 	isolate.Register()
 	stopProfile := startCPUProfile()
 	err := newRootCommand().Execute()

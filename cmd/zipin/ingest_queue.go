@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/riverqueue/river/rivertype"
+
+	"zipin/catalog"
+	"zipin/pipeline"
+	"zipin/queue"
+	"zipin/version"
+)
+
+// runIngestQueue is zipin ingest --catalog URL: it identifies the files
+// under args (hashing each: a job is unique per doc_id), leaves out what the
+// dataset holds at this extractor version and what this version quarantined
+// before (unless --force / --retry-quarantined), enqueues the rest, and
+// unless --enqueue-only works on the queue until it is empty.
+func runIngestQueue(ctx context.Context, s streams, opts ingestOptions, args []string) error {
+	if err := checkQueueFlags("ingest", opts.Catalog, opts.Jobs, opts.Timeout, opts.RescueAfter); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	qw, err := openQueueWorker(ctx, s, workerOptions{Catalog: opts.Catalog, Out: opts.Out, Jobs: opts.Jobs,
+		RescueAfter: opts.RescueAfter, Timeout: opts.Timeout, WorkerMemoryMB: opts.WorkerMemoryMB,
+		MaxInputMB: opts.MaxInputMB, MaxFactsPerPage: opts.MaxFactsPerPage, Verbose: opts.Verbose, named: args})
+	if err != nil {
+		return &exitError{code: exitFailure, err: err}
+	}
+	defer qw.close()
+
+	e, err := enqueue(ctx, s, qw, opts, args)
+	if err != nil {
+		if ctx.Err() != nil {
+			return &exitError{code: exitInterrupted, err: errors.New("ingest: interrupted while enqueuing; what was enqueued stays queued")}
+		}
+		return &exitError{code: exitFailure, err: err}
+	}
+	if !opts.EnqueueOnly {
+		qw.w.UntilEmpty = true
+		if err := qw.w.Run(ctx, qw.q); err != nil {
+			return &exitError{code: exitFailure, err: err}
+		}
+	}
+	c, err := qw.q.Counts(context.WithoutCancel(ctx))
+	if err != nil {
+		return &exitError{code: exitFailure, err: err}
+	}
+	t := qw.tally
+	w := s.stdout
+	// The first three lines are those of zipin ingest without --catalog.
+	fmt.Fprintf(w, "documents: %d ok, %d skipped (already done), %d quarantined, %d failed\n",
+		t.count(pipeline.StatusOK), e.skipped, t.count(pipeline.StatusQuarantined)+e.quarantined, t.count(pipeline.StatusFailed))
+	facts := 0
+	for _, o := range t.outcomes {
+		facts += o.Facts
+	}
+	fmt.Fprintf(w, "facts:     %d\n", facts)
+	fmt.Fprintf(w, "output:    %s\n", opts.Out)
+	fmt.Fprintf(w, "queue:     %d enqueued, %d already queued; now %d waiting, %d running, %d retrying, %d done, %d discarded (%s)\n",
+		e.Added, e.Duplicates, c[rivertype.JobStateAvailable]+c[rivertype.JobStateScheduled]+c[rivertype.JobStatePending],
+		c[rivertype.JobStateRunning], c[rivertype.JobStateRetryable], c[rivertype.JobStateCompleted], c[rivertype.JobStateDiscarded], qw.cat.Path)
+	if opts.EnqueueOnly {
+		fmt.Fprintf(w, "work:      zipin worker --catalog URL --out %s  (on any machine that sees the inputs)\n", opts.Out)
+	} else {
+		t.print(s.stderr, "ingest (worker "+queue.WorkerID()+")")
+	}
+	switch {
+	case ctx.Err() != nil:
+		return &exitError{code: exitInterrupted, err: errors.New("ingest: interrupted; the documents in hand were finished, the rest stay queued")}
+	case e.quarantined+t.count(pipeline.StatusQuarantined)+t.count(pipeline.StatusFailed) > 0:
+		return &exitError{code: exitPartial}
+	}
+	return nil
+}
+
+// enqueued is what enqueue did.
+type enqueued struct {
+	queue.Enqueued
+	skipped     int // in the dataset already, quarantined before, or a copy
+	quarantined int // refused before any work (unreadable path, too large)
+}
+
+// enqueue identifies the files under args and enqueues those to do.
+func enqueue(ctx context.Context, s streams, qw *queueWorker, opts ingestOptions, args []string) (enqueued, error) {
+	var e enqueued
+	files, problems := pipeline.Collect(args)
+	var inputs []catalog.Input
+	note := func(o pipeline.Outcome) {
+		switch o.Status {
+		case pipeline.StatusQuarantined, pipeline.StatusFailed:
+			e.quarantined++
+			fmt.Fprintf(s.stderr, "%s: %s: %s\n", o.Status, o.Source, o.Reason)
+		case pipeline.StatusIgnored:
+			fmt.Fprintf(s.stderr, "ignored: %s: %s\n", o.Source, o.Reason)
+		case pipeline.StatusSkipped:
+			e.skipped++
+			if opts.Verbose {
+				fmt.Fprintf(s.stderr, "skipped %s %s\n", o.Source, o.Reason)
+			}
+			return
+		}
+		inputs = append(inputs, catalog.Input{Path: o.Source, Status: o.Status, Reason: o.Reason})
+	}
+	for _, p := range problems {
+		note(p)
+	}
+	settled := map[string]catalog.Doc{}
+	if !opts.Force && !opts.RetryQuarantined {
+		var err error
+		if settled, err = qw.cat.Settled(version.Extractor); err != nil {
+			return e, err
+		}
+	}
+	var jobs []queue.ExtractArgs
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return e, err
+		}
+		o, final := qw.docs.Identify(ctx, f)
+		if !final && !opts.Force {
+			v, err := qw.sinks[0].Has(ctx, o.DocID)
+			if err != nil {
+				return e, err
+			}
+			if v == version.Extractor {
+				o.Status, o.Reason, final = pipeline.StatusSkipped, "already in the dataset", true
+			} else if d, ok := settled[o.DocID]; ok {
+				o.Status, o.Reason, final = pipeline.StatusSkipped, "quarantined before with this extractor version: "+d.Reason, true
+			}
+		}
+		if final {
+			note(o)
+			continue
+		}
+		// Absolute: a worker elsewhere, or started in another folder,
+		// reads the same path.
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return e, err
+		}
+		jobs = append(jobs, queue.ExtractArgs{Path: abs, DocID: o.DocID, Size: o.Size})
+	}
+	if len(inputs) > 0 {
+		if err := qw.cat.Record(qw.tally.runID, nil, inputs); err != nil {
+			return e, err
+		}
+	}
+	var err error
+	e.Enqueued, err = qw.q.Enqueue(ctx, jobs)
+	return e, err
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river/rivertype"
+
+	"zipin/dataset"
+	"zipin/internal/testenv"
+	"zipin/queue"
+	"zipin/schema"
+)
+
+// queueInputs writes four reports (distinct bytes) and one binary file
+// (quarantined: not text) into a folder and returns it.
+func queueInputs(t *testing.T) string {
+	t.Helper()
+	in := t.TempDir()
+	for _, n := range []string{"report-utf8.txt", "report-gbk.txt", "report-utf16le.txt", "report-utf8-bom.txt"} {
+		copyFile(t, "../../testdata/text/"+n, filepath.Join(in, n))
+	}
+	copyFile(t, "../../testdata/text/bad/not-text.txt", filepath.Join(in, "not-text.txt"))
+	return in
+}
+
+// docsIn is how many reports rows the dataset at out holds per doc_id.
+func docsIn(t *testing.T, out string) map[string]int {
+	t.Helper()
+	reports, err := dataset.ReadTable[schema.Report](out, schema.TableReports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, r := range reports {
+		n[r.DocID]++
+	}
+	return n
+}
+
+func TestIngestWithCatalog(t *testing.T) {
+	for _, db := range []string{"postgres", "sqlite"} {
+		t.Run(db, func(t *testing.T) {
+			u := "sqlite:" + filepath.Join(t.TempDir(), "catalog.sqlite")
+			if db == "postgres" {
+				u = testenv.PostgreSQL(t)
+			}
+			in, out := queueInputs(t), t.TempDir()
+			stdout, stderr, code := run(t, "ingest", "--catalog", u, "--out", out, "--jobs", "2", in)
+			// The four reports are done, each once; the binary file is
+			// quarantined (exit status 1), as without --catalog.
+			if code != 1 {
+				t.Errorf("ingest --catalog: exit %d, want 1\n%s%s", code, stdout, stderr)
+			}
+			if !strings.HasPrefix(stdout, "documents: 4 ok, 0 skipped (already done), 1 quarantined, 0 failed\n") ||
+				!strings.Contains(stdout, "queue:     5 enqueued, 0 already queued; now 0 waiting, 0 running, 0 retrying, 5 done, 0 discarded") {
+				t.Errorf("summary:\n%s", stdout)
+			}
+			if !strings.Contains(stderr, "quarantined: "+filepath.Join(in, "not-text.txt")+": TXT damaged: ") {
+				t.Errorf("the binary file is not listed as quarantined:\n%s", stderr)
+			}
+			docs := docsIn(t, out)
+			if len(docs) != 4 {
+				t.Errorf("dataset holds %d documents, want 4: %v", len(docs), docs)
+			}
+			for id, n := range docs {
+				if n != 1 {
+					t.Errorf("document %s has %d reports rows", id, n)
+				}
+			}
+			// Again: the reports are in the dataset at this version and the
+			// binary file was quarantined by it, so nothing is enqueued.
+			stdout, stderr, code = run(t, "ingest", "--catalog", u, "--out", out, in)
+			if code != 0 || !strings.HasPrefix(stdout, "documents: 0 ok, 5 skipped (already done), 0 quarantined, 0 failed\n") ||
+				!strings.Contains(stdout, "queue:     0 enqueued") {
+				t.Errorf("second ingest: exit %d\n%s%s", code, stdout, stderr)
+			}
+			// zipin status reads the same database.
+			stdout, stderr, code = run(t, "status", "--catalog", u)
+			if code != 0 || !strings.Contains(stdout, "4") {
+				t.Errorf("status --catalog: exit %d\n%s%s", code, stdout, stderr)
+			}
+		})
+	}
+}
+
+func TestWorkerCommandStopsOnSIGTERM(t *testing.T) {
+	u := testenv.PostgreSQL(t)
+	in, out := queueInputs(t), t.TempDir()
+	stdout, stderr, code := run(t, "ingest", "--catalog", u, "--out", out, "--enqueue-only", in)
+	if code != 0 || !strings.Contains(stdout, "queue:     5 enqueued, 0 already queued; now 5 waiting") {
+		t.Fatalf("ingest --enqueue-only: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if n := len(docsIn(t, out)); n != 0 {
+		t.Fatalf("--enqueue-only wrote %d documents", n)
+	}
+	cmd := exec.Command(zipinBin, "worker", "--catalog", u, "--out", out, "--jobs", "2")
+	cmd.Env = append(os.Environ(), asZipin+"=1")
+	var errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &errOut, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	q, err := queue.Open(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	// Decided by what happened: every job completed (the limit only keeps a
+	// broken worker from hanging the test).
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		c, err := q.Counts(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c[rivertype.JobStateCompleted] == 5 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("jobs %v after 3 minutes; worker said:\n%s", c, errOut.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) || err != nil {
+		t.Errorf("worker stopped by SIGTERM: %v, want exit status 0\n%s", err, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), ": 4 ok, 1 quarantined, 0 failed\n") {
+		t.Errorf("the worker's last line:\n%s", errOut.String())
+	}
+	if n := len(docsIn(t, out)); n != 4 {
+		t.Errorf("dataset holds %d documents, want 4", n)
+	}
+}
+
+func TestQueueCommandUsage(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"worker"}, "worker: --catalog URL is required (postgres://… or a SQLite file)"},
+		{[]string{"worker", "--catalog", "sqlite:x", "--timeout", "10m", "--rescue-after", "5m"}, "worker: --rescue-after (5m0s) must exceed --timeout (10m0s)"},
+		{[]string{"ingest", "--enqueue-only", "x"}, "ingest: --enqueue-only needs --catalog"},
+		{[]string{"ingest", "--catalog", "sqlite:x"}, "ingest: --catalog needs PATHs to enqueue"},
+	} {
+		root := newRootCommand()
+		root.SetArgs(c.args)
+		root.SetOut(&bytes.Buffer{})
+		root.SetErr(&bytes.Buffer{})
+		err := root.Execute()
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.code != exitUsage || err.Error() != c.want {
+			t.Errorf("zipin %s: %v, want exit 2 %q", strings.Join(c.args, " "), err, c.want)
+		}
+	}
+}
