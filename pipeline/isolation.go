@@ -54,6 +54,9 @@ func (r *run) isolated(ctx context.Context, w *isolate.Worker, path string, o *O
 		case resp.Unreadable != "":
 			if resp.Retryable {
 				o.Retryable = true
+				if o.Attempts == 1 {
+					return nil, resp.Unreadable, nil // Retries < 0: the caller retries (queue)
+				}
 				return nil, fmt.Sprintf("%s, on each of %d attempts", resp.Unreadable, o.Attempts), nil
 			}
 			return nil, resp.Unreadable, nil

@@ -478,3 +478,70 @@ func TestKilledWorkersDocumentIsRescued(t *testing.T) {
 		}
 	}
 }
+
+// A document whose child is killed from outside on every attempt (as the
+// OOM killer would) is tried MaxAttempts times by River, then quarantined
+// and its job discarded.
+func TestChildKilledOnEveryAttemptIsQuarantined(t *testing.T) {
+	u := testenv.PostgreSQL(t)
+	ctx := context.Background()
+	q := open(t, u)
+	jobs := fixtures(t, map[string]string{"kill9.txt": "青山县卫生健康局2022年度部门整体支出绩效自评报告\n" + isolatetest.Kill9 + "\n"})
+	var victim ExtractArgs
+	for _, j := range jobs {
+		if filepath.Base(j.Path) == "kill9.txt" {
+			victim = j
+		}
+	}
+	if _, err := q.Enqueue(ctx, []ExtractArgs{victim}); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	w, done, err := newWorker(u, out, 1, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer done()
+	var mu sync.Mutex
+	var attempts []pipeline.Outcome
+	var finals int
+	w.Done = func(o pipeline.Outcome, final bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		attempts = append(attempts, o)
+		if final {
+			finals++
+		}
+	}
+	w.UntilEmpty = true
+	if err := w.Run(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	if len(attempts) != DefaultMaxAttempts || finals != 1 {
+		t.Fatalf("%d attempts (%d final), want %d (1 final): %+v", len(attempts), finals, DefaultMaxAttempts, attempts)
+	}
+	last := attempts[len(attempts)-1]
+	want := fmt.Sprintf("killed by signal 9 (SIGKILL), on each of %d attempts", DefaultMaxAttempts)
+	if last.Status != pipeline.StatusQuarantined || !last.Retryable || last.Reason != want {
+		t.Errorf("last attempt: %s %q, want quarantined %q", last.Status, last.Reason, want)
+	}
+	c, err := q.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c[rivertype.JobStateDiscarded] != 1 || len(c) != 1 {
+		t.Errorf("jobs %v, want 1 discarded", c)
+	}
+	cat, err := catalog.OpenURL(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cat.Close()
+	qs, err := cat.Queue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if qs.Quarantined != 1 || qs.Total() != 1 {
+		t.Errorf("the catalog's view of the queue: %+v, want 1 quarantined", qs)
+	}
+}

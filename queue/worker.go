@@ -127,7 +127,7 @@ func (wk worker) Work(ctx context.Context, job *river.Job[ExtractArgs]) error {
 		// The attempts are used up: the document stays quarantined (or
 		// failed, when the cause was not the document), and the job fails
 		// for the last time, so River discards it.
-		o.Reason = fmt.Sprintf("%s (on each of %d attempts)", o.Reason, job.Attempt)
+		o.Reason = fmt.Sprintf("%s, on each of %d attempts", o.Reason, job.Attempt)
 	}
 	if err := w.record(o, b); err != nil {
 		return err
