@@ -175,14 +175,7 @@ func runIngest(ctx context.Context, s streams, opts ingestOptions, args []string
 	if opts.Verbose {
 		popts.Log = func(f string, a ...any) { fmt.Fprintf(s.stderr, f+"\n", a...) }
 	}
-	mode := opts.Progress
-	if mode == "auto" {
-		mode = "log"
-		if f, ok := s.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !opts.Verbose {
-			mode = "bar"
-		}
-	}
-	rep := newReporter(s.stderr, mode, opts.LogFormat, opts.LogInterval)
+	rep := newReporter(s.stderr, progressMode(s, opts), opts.LogFormat, opts.LogInterval)
 	popts.Progress = rep.update
 	// Ctrl-C or SIGTERM stop the run cleanly: documents in flight are
 	// dropped, everything finished before is committed. (A kill -9 is
@@ -210,6 +203,19 @@ func runIngest(ctx context.Context, s streams, opts ingestOptions, args []string
 		return &exitError{code: exitFailure, err: err}
 	}
 	return reportIngest(s, sum, sample, opts.JSON)
+}
+
+// progressMode is the display --progress asks for: auto is a bar on a
+// terminal (unless --verbose prints lines there) and log lines elsewhere.
+func progressMode(s streams, opts ingestOptions) string {
+	mode := opts.Progress
+	if mode == "auto" {
+		mode = "log"
+		if f, ok := s.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !opts.Verbose {
+			mode = "bar"
+		}
+	}
+	return mode
 }
 
 // reporter shows progress as a bar on a terminal or as periodic slog lines.

@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/riverqueue/river/rivertype"
 
@@ -44,8 +45,14 @@ func runIngestQueue(ctx context.Context, s streams, opts ingestOptions, args []s
 		return &exitError{code: exitFailure, err: err}
 	}
 	if !opts.EnqueueOnly {
+		// Progress counts towards the jobs this run added; other workers
+		// may take some of them, and this one may take others' jobs.
+		rep := newReporter(s.stderr, progressMode(s, opts), opts.LogFormat, opts.LogInterval)
+		qw.tally.progress, qw.tally.total, qw.tally.start = rep.update, e.Added, time.Now()
 		qw.w.UntilEmpty = true
-		if err := qw.w.Run(ctx, qw.q); err != nil {
+		err := qw.w.Run(ctx, qw.q)
+		rep.finish()
+		if err != nil {
 			return &exitError{code: exitFailure, err: err}
 		}
 	}

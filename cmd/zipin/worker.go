@@ -196,6 +196,12 @@ type tally struct {
 	runID    int64
 	outcomes []pipeline.Outcome
 	log      io.Writer // one line per document, if set
+	// progress, if set, is told after each document (ingest's reporter);
+	// total is the number of documents it counts towards.
+	progress func(pipeline.Progress)
+	total    int
+	p        pipeline.Progress
+	start    time.Time
 }
 
 func (t *tally) add(o pipeline.Outcome, final bool) {
@@ -210,6 +216,21 @@ func (t *tally) add(o pipeline.Outcome, final bool) {
 	t.outcomes = append(t.outcomes, o)
 	if t.log != nil {
 		fmt.Fprintf(t.log, "%s %s %s\n", o.Status, o.Source, o.Reason)
+	}
+	if t.progress != nil {
+		p := &t.p
+		p.Total, p.Done, p.Last, p.Elapsed = t.total, p.Done+1, o, time.Since(t.start)
+		switch o.Status {
+		case pipeline.StatusOK:
+			p.OK++
+		case pipeline.StatusQuarantined:
+			p.Quarantined++
+		case pipeline.StatusFailed:
+			p.Failed++
+		}
+		p.Pages += o.Pages
+		p.Facts += o.Facts
+		t.progress(*p)
 	}
 }
 
