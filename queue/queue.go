@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -109,10 +108,10 @@ type Queue struct {
 func Open(ctx context.Context, url string) (*Queue, error) {
 	q := &Queue{URL: url}
 	var err error
-	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
-		err = q.openPostgres(ctx, url)
+	if driver, target := catalog.ParseURL(url); driver == "postgres" {
+		err = q.openPostgres(ctx, target)
 	} else {
-		err = q.openSQLite(ctx, sqlitePath(url))
+		err = q.openSQLite(ctx, target)
 	}
 	if err != nil {
 		q.Close()
@@ -123,23 +122,6 @@ func Open(ctx context.Context, url string) (*Queue, error) {
 		return nil, fmt.Errorf("queue %s: %w", redact(url), err)
 	}
 	return q, nil
-}
-
-// sqlitePath is the SQLite file a URL that is not PostgreSQL's names, as
-// catalog.OpenURL reads it (the queue shares the catalog's database):
-// sqlite:PATH (sqlite:///abs too) or a bare path; a folder means
-// FOLDER/_catalog.sqlite.
-func sqlitePath(s string) string {
-	if rest, ok := strings.CutPrefix(s, "sqlite:"); ok {
-		s = rest
-		if strings.HasPrefix(s, "///") {
-			s = s[2:]
-		}
-	}
-	if fi, err := os.Stat(s); err == nil && fi.IsDir() {
-		s = filepath.Join(s, catalog.FileName)
-	}
-	return s
 }
 
 // migrationLock is the advisory lock key that serialises River's
