@@ -97,9 +97,12 @@ func (worker) NextRetry(job *river.Job[ExtractArgs]) time.Time {
 	return time.Now().Add(time.Duration(job.Attempt*job.Attempt) * time.Second)
 }
 
-// Work does one job: extract the document, write its rows, record it. A
-// returned error makes River try the job again (up to MaxAttempts), then
-// discard it; the catalog then says quarantined.
+// Work does one job: extract the document, write its rows, record it. An
+// unreadable document is recorded as quarantined and its job completes. A
+// child killed from outside or a failure not of the document (the rows not
+// written) returns an error, and River tries the job again; on the last
+// attempt (MaxAttempts) the document is recorded as quarantined (or
+// failed) and the error makes River discard the job.
 func (wk worker) Work(ctx context.Context, job *river.Job[ExtractArgs]) error {
 	w := wk.w
 	a := job.Args
