@@ -64,6 +64,12 @@ type Worker struct {
 	// works the queue it filled until it is empty; zipin worker waits for
 	// more).
 	UntilEmpty bool
+	// Accept, if set, judges each harvested document (a job with a
+	// SourceURL: zipin harvest --catalog) once extracted, as the
+	// harvester's own ingest does (harvest.AcceptReport): a reason
+	// ("not a report: …") keeps a look-alike — a notice, a blank form —
+	// out of the dataset, recorded skipped with the reason.
+	Accept func(path string, b *schema.Batch) string
 	// Done, if set, is called after each attempt with the document's
 	// outcome; final is false when River will try the job again (from the
 	// job's goroutine: concurrently).
@@ -108,6 +114,18 @@ func (wk worker) Work(ctx context.Context, job *river.Job[ExtractArgs]) error {
 	a := job.Args
 	o, b := w.Docs.Extract(ctx, a.Path, a.DocID)
 	last := job.Attempt >= job.MaxAttempts
+	if a.SourceURL != "" && b != nil {
+		// A harvested document: its reports row says where it came from,
+		// as the harvester's own ingest (pipeline.Options.SourceURLs) does.
+		for i := range b.Reports {
+			b.Reports[i].SourceURL = schema.Ptr(a.SourceURL)
+		}
+		if w.Accept != nil && o.Status == pipeline.StatusOK {
+			if why := w.Accept(a.Path, b); why != "" {
+				o.Status, o.Reason, b = pipeline.StatusSkipped, why, nil
+			}
+		}
+	}
 	switch {
 	case o.Status == pipeline.StatusOK:
 		if err := w.put(ctx, b); err != nil {
