@@ -1,7 +1,8 @@
 // Package harvest collects newly published reports from government portals:
 // it pages through list pages and feeds, fetches detail pages and their
 // attachments politely and incrementally, keeps every original for audit,
-// and ingests the new ones into the dataset.
+// and ingests the new ones into the dataset, or enqueues them for the
+// workers of a shared job queue (package queue).
 package harvest
 
 import (
@@ -21,18 +22,28 @@ import (
 	"sync"
 	"time"
 
+	"zipin/catalog"
 	"zipin/extract"
 	"zipin/pipeline"
+	"zipin/queue"
 	"zipin/version"
 )
 
 // Options configure one run.
 type Options struct {
-	Config   *Config
-	Out      string // the dataset folder, which holds the catalog and the lock
-	Data     string // originals go under Data/originals; Out when empty
-	DryRun   bool   // fetch list pages, report what would be fetched, store nothing
-	MaxPages int    // if > 0, caps every source's max_pages
+	Config *Config
+	// Out is the dataset folder, which holds the harvester's catalog and
+	// lock. With Catalog it may be s3://bucket/prefix (where the workers
+	// write, for the record): the catalog and lock are then in Data.
+	Out  string
+	Data string // originals go under Data/originals; Out when empty
+	// Catalog, if set, is the shared job queue and catalog (queue.Open:
+	// postgres://…, sqlite:PATH or a path). The originals not yet
+	// enqueued are enqueued there, one job per document, for zipin worker
+	// to extract; the run ingests nothing itself.
+	Catalog  string
+	DryRun   bool // fetch list pages, report what would be fetched, store nothing
+	MaxPages int  // if > 0, caps every source's max_pages
 	// Sweep pages through every list to its end, as a first run does,
 	// instead of stopping at the first known link.
 	Sweep bool
@@ -55,6 +66,10 @@ type Summary struct {
 	LookAlikes  int // documents kept but not ingested: their content is no report (a notice, a blank form)
 	Ingested    int // documents the pipeline wrote
 	Quarantined int // documents the pipeline could not read
+	// Enqueued counts the jobs added to the shared queue (with
+	// Options.Catalog); AlreadyQueued the originals the queue held
+	// already (a run killed between enqueuing and recording it).
+	Enqueued, AlreadyQueued int
 	// Notes are what the run has to say beyond counts (a robots.txt too
 	// large to read, so its host was not crawled).
 	Notes []string
@@ -108,6 +123,14 @@ func Run(ctx context.Context, opts Options) (sum *Summary, err error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
+	if remote(opts.Out) {
+		// The workers write there; the harvester's own record (its
+		// catalog, its lock) stays in a folder of this machine.
+		if opts.Catalog == "" || opts.Data == "" {
+			return nil, fmt.Errorf("harvest: a dataset on object storage (%s) is written by the queue's workers: it needs Catalog, and Data for the originals and the harvester's catalog", opts.Out)
+		}
+		opts.Out = opts.Data
+	}
 	if opts.Data == "" {
 		opts.Data = opts.Out
 	}
@@ -138,6 +161,24 @@ func Run(ctx context.Context, opts Options) (sum *Summary, err error) {
 	if r.st != nil {
 		defer r.st.Close()
 	}
+	var q *queue.Queue
+	if opts.Catalog != "" && !opts.DryRun {
+		// Opened before any fetching: an unreachable queue fails the run
+		// at once (exit 3), not after an hour of crawling.
+		if q, err = queue.Open(ctx, opts.Catalog); err != nil {
+			return nil, err
+		}
+		defer q.Close()
+		// The catalog's tables too (they share the database), so that
+		// zipin status --catalog reads the queue before any worker ran.
+		cat, err := catalog.OpenURL(ctx, opts.Catalog)
+		if err != nil {
+			return nil, err
+		}
+		if err := cat.Close(); err != nil {
+			return nil, err
+		}
+	}
 	var runID int64
 	if !opts.DryRun {
 		if runID, err = r.st.startRun(ctx); err != nil {
@@ -157,8 +198,14 @@ func Run(ctx context.Context, opts Options) (sum *Summary, err error) {
 	if opts.DryRun {
 		return r.sum, nil
 	}
+	if q != nil {
+		return r.sum, r.enqueue(ctx, q)
+	}
 	return r.sum, r.ingest(ctx)
 }
+
+// remote says whether a dataset is on object storage rather than a folder.
+func remote(out string) bool { return strings.HasPrefix(out, "s3://") }
 
 // sources walks the sources, those on one host one after the other (they
 // share its rate), different hosts at once.
@@ -660,7 +707,7 @@ func (r *run) ingest(ctx context.Context) error {
 		return err
 	}
 	r.log.Info("ingesting", "documents", len(paths), "out", r.opts.Out)
-	isum, ierr := pipeline.Ingest(ctx, pipeline.Options{Out: r.opts.Out, SourceURLs: urls, Timeout: r.opts.IngestTimeout, Accept: acceptReport}, paths)
+	isum, ierr := pipeline.Ingest(ctx, pipeline.Options{Out: r.opts.Out, SourceURLs: urls, Timeout: r.opts.IngestTimeout, Accept: AcceptReport}, paths)
 	r.sum.Ingest = isum
 	if isum != nil {
 		for _, o := range isum.Outcomes {
@@ -687,4 +734,27 @@ func (r *run) ingest(ctx context.Context) error {
 		return fmt.Errorf("ingest into %s: %w", r.opts.Out, ierr)
 	}
 	return nil
+}
+
+// enqueue adds a job per original not yet enqueued to the shared queue
+// (including those a killed run stored but did not enqueue), then records
+// them as enqueued, in that order: a kill between the two enqueues them
+// again next run, which the queue, unique per doc_id, counts as already
+// queued. Workers see each original at the absolute path it is kept at.
+func (r *run) enqueue(ctx context.Context, q *queue.Queue) error {
+	docs, err := r.st.ToEnqueue()
+	if err != nil || len(docs) == 0 {
+		return err
+	}
+	r.log.Info("enqueuing", "documents", len(docs), "queue", q.URL)
+	e, err := q.Enqueue(ctx, docs)
+	if err != nil {
+		return err
+	}
+	r.sum.Enqueued, r.sum.AlreadyQueued = e.Added, e.Duplicates
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.DocID
+	}
+	return r.st.Enqueued(ids)
 }

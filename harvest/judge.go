@@ -8,7 +8,7 @@ import (
 	"zipin/schema"
 )
 
-// notReportPrefix starts every reason acceptReport gives, so that the
+// notReportPrefix starts every reason AcceptReport gives, so that the
 // harvester tells its own skips from the pipeline's (already in the dataset).
 const notReportPrefix = "not a report: "
 
@@ -35,11 +35,14 @@ var (
 // look-alike, it is a document the pipeline flags for OCR.
 const minJudgedRunes = 20
 
-// acceptReport is the pipeline's Accept hook: it returns why an analyzed
-// document is not a report (with notReportPrefix), or "" for a report. It
-// judges with the product's own extraction: the headline fields and the
-// facts (money amounts) the pipeline found, and the normalized text.
-func acceptReport(_ string, b *schema.Batch) string {
+// AcceptReport is the pipeline's Accept hook (pipeline.Options.Accept,
+// queue.Worker.Accept): it returns why an analyzed document is not a report
+// (starting "not a report: "), or "" for a report. It judges with the
+// product's own extraction: the headline fields and the facts (money
+// amounts) the pipeline found, and the normalized text. The harvester's
+// own ingest applies it to what it fetched; a queue worker to the jobs the
+// harvester enqueued (those with a source URL).
+func AcceptReport(_ string, b *schema.Batch) string {
 	if b == nil || len(b.Reports) == 0 {
 		return ""
 	}

@@ -78,7 +78,7 @@ func TestAcceptReport(t *testing.T) {
 		{"no figures", batch("2023年度部门整体支出绩效自评情况", "2023年度部门整体支出绩效自评情况说明：本单位高度重视，认真组织开展了自评工作，取得了良好成效。", nil, nil), "nothing spent"},
 		{"scan without text", batch("", "", nil, nil), ""},
 	} {
-		got := acceptReport("x", c.b)
+		got := AcceptReport("x", c.b)
 		if c.want == "" && got != "" || c.want != "" && (!strings.HasPrefix(got, notReportPrefix) || !strings.Contains(got, c.want)) {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}

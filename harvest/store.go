@@ -16,6 +16,7 @@ import (
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
 	"zipin/internal/atomicfile"
+	"zipin/queue"
 )
 
 // CatalogFile is the SQLite catalog in the dataset folder, shared with the
@@ -77,13 +78,14 @@ CREATE TABLE IF NOT EXISTS harvest_originals (
 	http_status       INTEGER NOT NULL,
 	headers           TEXT NOT NULL,
 	fetched_at        TEXT NOT NULL,
-	ingest_status     TEXT NOT NULL DEFAULT '', -- ok, skipped, lookalike, quarantined, failed; '' until ingested
+	ingest_status     TEXT NOT NULL DEFAULT '', -- ok, skipped, lookalike, quarantined, failed, enqueued; '' until ingested or enqueued
 	ingest_reason     TEXT NOT NULL DEFAULT '',
 	extractor_version TEXT NOT NULL DEFAULT '',
 	ingested_at       TEXT NOT NULL DEFAULT '',
 	title             TEXT NOT NULL DEFAULT '', -- the report's title, without the site's name
 	published         TEXT NOT NULL DEFAULT '', -- YYYY-MM-DD
-	detail_url        TEXT NOT NULL DEFAULT ''  -- the detail page it was linked from (or is)
+	detail_url        TEXT NOT NULL DEFAULT '', -- the detail page it was linked from (or is)
+	enqueued_at       TEXT NOT NULL DEFAULT ''  -- when a job for it was added to the shared queue (--catalog)
 );
 -- robots.txt as last fetched, so that the next run asks conditionally.
 CREATE TABLE IF NOT EXISTS harvest_robots (
@@ -110,7 +112,8 @@ CREATE TABLE IF NOT EXISTS harvest_runs (
 	unchanged   INTEGER NOT NULL DEFAULT 0,
 	failed      INTEGER NOT NULL DEFAULT 0,
 	ingested    INTEGER NOT NULL DEFAULT 0,
-	exit_code   INTEGER
+	exit_code   INTEGER,
+	enqueued    INTEGER NOT NULL DEFAULT 0
 );
 `
 
@@ -184,6 +187,8 @@ var addedColumns = []struct{ table, column, decl string }{
 	{"harvest_originals", "title", "TEXT NOT NULL DEFAULT ''"},
 	{"harvest_originals", "published", "TEXT NOT NULL DEFAULT ''"},
 	{"harvest_originals", "detail_url", "TEXT NOT NULL DEFAULT ''"},
+	{"harvest_originals", "enqueued_at", "TEXT NOT NULL DEFAULT ''"},
+	{"harvest_runs", "enqueued", "INTEGER NOT NULL DEFAULT 0"},
 }
 
 func migrate(db *sql.DB) error {
@@ -540,6 +545,48 @@ func (s *Store) ToIngest(extractor string) (paths []string, urls map[string]stri
 	return paths, urls, rows.Err()
 }
 
+// ToEnqueue lists, as the shared queue's jobs, the originals no job was
+// added for yet: those kept since, and, on the first run with a queue,
+// every one kept before (also those ingested here then: the shared
+// dataset is another one). Look-alikes judged here stay out: the queue's
+// workers write every document they are given.
+func (s *Store) ToEnqueue() ([]queue.ExtractArgs, error) {
+	rows, err := s.db.Query(`SELECT sha256, path, bytes, url FROM harvest_originals
+		WHERE enqueued_at = '' AND ingest_status != 'lookalike' ORDER BY fetched_at, sha256`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []queue.ExtractArgs
+	for rows.Next() {
+		var a queue.ExtractArgs
+		if err := rows.Scan(&a.DocID, &a.Path, &a.Size, &a.SourceURL); err != nil {
+			return nil, err
+		}
+		// The sha256 of the bytes is the document's doc_id
+		// (pipeline.DocID), known since the original was kept.
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Enqueued records that the originals with these sha256s have a job in the
+// shared queue, in one transaction.
+func (s *Store) Enqueued(sha256s []string) error {
+	tx, err := s.db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	at := now()
+	for _, h := range sha256s {
+		if _, err := tx.Exec(`UPDATE harvest_originals SET ingest_status = 'enqueued', ingest_reason = '', enqueued_at = ? WHERE sha256 = ?`, at, h); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
 // Ingested records what the pipeline made of an original.
 func (s *Store) Ingested(path, status, reason, extractor string) error {
 	_, err := s.db.Exec(`UPDATE harvest_originals SET ingest_status = ?, ingest_reason = ?, extractor_version = ?, ingested_at = ? WHERE path = ?`,
@@ -556,8 +603,8 @@ func (s *Store) startRun(ctx context.Context) (int64, error) {
 }
 
 func (s *Store) finishRun(id int64, sum *Summary, code int) error {
-	_, err := s.db.Exec(`UPDATE harvest_runs SET finished_at = ?, new = ?, unchanged = ?, failed = ?, ingested = ?, exit_code = ? WHERE id = ?`,
-		now(), sum.New, sum.Unchanged, sum.Failed, sum.Ingested, code, id)
+	_, err := s.db.Exec(`UPDATE harvest_runs SET finished_at = ?, new = ?, unchanged = ?, failed = ?, ingested = ?, enqueued = ?, exit_code = ? WHERE id = ?`,
+		now(), sum.New, sum.Unchanged, sum.Failed, sum.Ingested, sum.Enqueued, code, id)
 	return err
 }
 

@@ -23,6 +23,7 @@ type harvestOptions struct {
 	Config   string
 	Data     string
 	Out      string
+	Catalog  string // the shared queue: enqueue, do not ingest
 	DryRun   bool
 	Sweep    bool
 	MaxPages int
@@ -32,7 +33,7 @@ type harvestOptions struct {
 func newHarvestCommand() *cobra.Command {
 	var opts harvestOptions
 	cmd := &cobra.Command{
-		Use:   "harvest --config FILE [--data DIR] [--out DIR] [--dry-run] [--max-pages N] [--sweep]",
+		Use:   "harvest --config FILE [--data DIR] [--out DIR] [--catalog URL] [--dry-run] [--max-pages N] [--sweep]",
 		Short: "Collect newly published reports from portals and ingest them (run nightly from cron)",
 		Long: `harvest pages through each source in the config (list pages or RSS/Atom feeds), fetches new detail
 pages and attachments politely (robots.txt, a rate per host, retries), keeps each original under
@@ -45,8 +46,15 @@ A source needs only a name and the first list page's URL: report links are found
 for audit but not ingested: their content states no figures. Redirects into loopback, private,
 link-local or metadata addresses are refused unless allow_hosts names the host.
 
+With --catalog URL (the shared queue of zipin ingest --catalog and zipin worker) the new originals
+are enqueued, one job per document, instead of ingested here: zipin worker extracts them, on this
+machine or others, into the dataset it is given. Every worker must see DATA/originals at the same
+absolute path. OUT may then be s3://bucket/prefix (where the workers write); the harvest's catalog
+and lock are then in DATA, which must be given.
+
 Exit status: 0 ok; 1 some URLs failed or some documents were quarantined; 2 configuration error;
-3 another harvest is running; 130 interrupted by SIGINT or SIGTERM.`,
+3 the run failed (disk, the catalog, the queue); 75 another harvest is running; 130 interrupted by
+SIGINT or SIGTERM.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runHarvest(cmd.Context(), streamsOf(cmd), opts, args)
@@ -55,6 +63,7 @@ Exit status: 0 ok; 1 some URLs failed or some documents were quarantined; 2 conf
 	cmd.Flags().StringVarP(&opts.Config, "config", "c", "", "harvest configuration (TOML; see docs/harvest.example.toml)")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", defaultOut, "dataset folder (holds _catalog.sqlite and the lock)")
 	cmd.Flags().StringVar(&opts.Data, "data", "", "folder for the originals (DATA/originals); default: the dataset folder")
+	addCatalogFlag(cmd.Flags(), &opts.Catalog)
 	cmd.Flags().BoolVarP(&opts.DryRun, "dry-run", "n", false, "fetch list pages and print what would be fetched; store nothing")
 	cmd.Flags().IntVar(&opts.MaxPages, "max-pages", 0, "visit at most N list pages per source (0: the config's max_pages)")
 	cmd.Flags().BoolVar(&opts.Sweep, "sweep", false, "page through every list to its end, as the first run does, instead of stopping at the first known link")
@@ -66,6 +75,12 @@ Exit status: 0 ok; 1 some URLs failed or some documents were quarantined; 2 conf
 func runHarvest(ctx context.Context, s streams, opts harvestOptions, args []string) error {
 	if opts.Config == "" {
 		return usageErr(errors.New("harvest: --config FILE is required"))
+	}
+	if err := checkRemoteOut("harvest", opts.Out, opts.Catalog); err != nil {
+		return err
+	}
+	if remoteOut(opts.Out) && opts.Data == "" {
+		return usageErr(fmt.Errorf("harvest: --out %s: give --data DIR for the originals and the harvest's catalog", opts.Out))
 	}
 	cfg, err := harvest.LoadConfig(opts.Config)
 	if err != nil {
@@ -80,12 +95,12 @@ func runHarvest(ctx context.Context, s streams, opts harvestOptions, args []stri
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	sum, err := harvest.Run(ctx, harvest.Options{
-		Config: cfg, Out: opts.Out, Data: opts.Data, DryRun: opts.DryRun, MaxPages: opts.MaxPages, Sweep: opts.Sweep,
+		Config: cfg, Out: opts.Out, Data: opts.Data, Catalog: opts.Catalog, DryRun: opts.DryRun, MaxPages: opts.MaxPages, Sweep: opts.Sweep,
 		Log: slog.New(h), // IngestTimeout 0: pipeline.DefaultTimeout, as ingest --timeout
 	})
 	code := harvest.ExitCode(sum, err)
 	if sum != nil {
-		printHarvest(s, sum, opts.DryRun)
+		printHarvest(s, sum, opts.DryRun, opts.Catalog != "")
 	}
 	if err != nil && errors.Is(err, context.Canceled) {
 		// As ingest: 130, so that cron and systemd tell a stop from
@@ -99,7 +114,7 @@ func runHarvest(ctx context.Context, s streams, opts harvestOptions, args []stri
 	return nil
 }
 
-func printHarvest(s streams, sum *harvest.Summary, dryRun bool) {
+func printHarvest(s streams, sum *harvest.Summary, dryRun, queued bool) {
 	w := s.stdout
 	if dryRun {
 		for _, u := range sum.WouldFetch {
@@ -113,6 +128,11 @@ func printHarvest(s streams, sum *harvest.Summary, dryRun bool) {
 	}
 	for _, n := range sum.Notes {
 		fmt.Fprintln(s.stderr, "note:", n)
+	}
+	if queued {
+		fmt.Fprintf(w, "harvest: %d new, %d unchanged (%d duplicate content), %d failed, %d enqueued, %d already queued, %d links skipped by title, %d list pages, %d disallowed by robots.txt\n",
+			sum.New, sum.Unchanged, sum.Duplicates, sum.Failed, sum.Enqueued, sum.AlreadyQueued, sum.Skipped, sum.Pages, sum.Disallowed)
+		return
 	}
 	fmt.Fprintf(w, "harvest: %d new, %d unchanged (%d duplicate content), %d failed, %d ingested, %d quarantined, %d not reports (kept, not ingested), %d links skipped by title, %d list pages, %d disallowed by robots.txt\n",
 		sum.New, sum.Unchanged, sum.Duplicates, sum.Failed, sum.Ingested, sum.Quarantined, sum.LookAlikes, sum.Skipped, sum.Pages, sum.Disallowed)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -174,5 +175,53 @@ func TestHarvestInterrupted(t *testing.T) {
 	stdout, stderr2, code := run(t, "harvest", "--config", config, "--out", out)
 	if code != 0 || !strings.Contains(stdout, "14 ingested") {
 		t.Errorf("the run after: exit %d %q\n%s", code, stdout, stderr2)
+	}
+}
+
+// zipin harvest --catalog as cron runs it: the new reports are enqueued for
+// zipin worker, not ingested; a second run enqueues nothing; status shows
+// them enqueued. A dataset on object storage needs the queue (exit 2), and
+// a queue that cannot be reached fails the run before any request (exit 3).
+func TestHarvestIntoQueueCommand(t *testing.T) {
+	p := portaltest.New(portaltest.Options{Hang: 5 * time.Second})
+	defer p.Close()
+	config := filepath.Join(t.TempDir(), "harvest.toml")
+	text := fmt.Sprintf("contact = \"t\"\nrate = \"5ms\"\ntimeout = \"2s\"\n[[source]]\nname = \"a\"\nurl = \"%s\"\n", p.ListURL("A"))
+	if err := os.WriteFile(config, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, data := t.TempDir(), t.TempDir()
+	queue := filepath.Join(t.TempDir(), "queue.sqlite")
+	reports := len(p.Reports("A")) - 1 // one behind robots.txt
+
+	stdout, stderr, code := run(t, "harvest", "--config", config, "--out", out, "--catalog", queue)
+	want := fmt.Sprintf("harvest: %d new, 0 unchanged (0 duplicate content), 0 failed, %d enqueued, 0 already queued,", reports, reports)
+	if code != 0 || !strings.HasPrefix(stdout, want) {
+		t.Errorf("first run: exit %d, %q; want exit 0 and %q\n%s", code, stdout, want, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "reports")); !os.IsNotExist(err) {
+		t.Errorf("harvest --catalog wrote a dataset in %s", out)
+	}
+	stdout, stderr, code = run(t, "harvest", "--config", config, "--out", out, "--catalog", queue)
+	if code != 0 || !strings.Contains(stdout, " 0 new,") || !strings.Contains(stdout, " 0 enqueued,") {
+		t.Errorf("second run: exit %d, %q; want nothing new or enqueued\n%s", code, stdout, stderr)
+	}
+	// The queue before any worker ran, and the harvest's own record.
+	stdout, stderr, code = run(t, "status", "--catalog", queue, "--out", out)
+	for _, want := range []string{fmt.Sprintf(`harvest: originals %d enqueued`, reports), fmt.Sprintf(`\npending +%d\n`, reports)} {
+		if code != 0 || !regexp.MustCompile(want).MatchString(stdout) {
+			t.Errorf("status: exit %d, lacks %q:\n%s%s", code, want, stdout, stderr)
+		}
+	}
+
+	_, stderr, code = run(t, "harvest", "--config", config, "--out", "s3://bucket/prefix", "--data", data)
+	if code != 2 || !strings.Contains(stderr, "--catalog") {
+		t.Errorf("--out s3:// without --catalog: exit %d %q, want 2 naming --catalog", code, stderr)
+	}
+	p.ResetHits()
+	_, stderr, code = run(t, "harvest", "--config", config, "--data", data, "--out", "s3://bucket/prefix",
+		"--catalog", "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=5")
+	if code != 3 || len(p.Hits()) != 0 {
+		t.Errorf("unreachable queue: exit %d after %d requests, want 3 before any\n%s", code, len(p.Hits()), stderr)
 	}
 }
