@@ -24,18 +24,6 @@ import (
 	"zipin/version"
 )
 
-// datasetSink is a queue.Sink over a dataset folder: one commit per
-// document (dataset.Sink is the store's; this one keeps the test on what
-// main holds and on the folder format the other harvest tests read).
-type datasetSink struct{ ds *dataset.Dataset }
-
-func (s datasetSink) PutDocument(_ context.Context, b *schema.Batch) error {
-	_, err := s.ds.Commit(b)
-	return err
-}
-
-func (s datasetSink) Has(context.Context, string) (string, error) { return "", nil }
-
 // TestHarvestIntoQueue harvests the portal into a shared queue (SQLite, and
 // PostgreSQL when the test server is up): the first run enqueues one job
 // per original kept — the portal's distinct report attachments and its two
@@ -191,10 +179,11 @@ func testHarvestIntoQueue(t *testing.T, url string) {
 
 	// 3. A worker drains the queue into a dataset, as zipin worker does.
 	dsDir := t.TempDir()
-	ds, err := dataset.Open(dsDir, version.Extractor)
+	sink, err := dataset.OpenSink(ctx, dsDir, version.Extractor)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer sink.Close()
 	docs, err := pipeline.NewDocuments(pipeline.Options{Jobs: 1, Retries: -1, Timeout: time.Minute}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -211,7 +200,7 @@ func testHarvestIntoQueue(t *testing.T, url string) {
 	}
 	var mu sync.Mutex
 	outcomes := map[string]pipeline.Outcome{}
-	w := &queue.Worker{Docs: docs, Sinks: []queue.Sink{datasetSink{ds}}, Catalog: cat, RunID: runID, Jobs: 1, UntilEmpty: true,
+	w := &queue.Worker{Docs: docs, Sinks: []queue.Sink{sink}, Catalog: cat, RunID: runID, Jobs: 1, UntilEmpty: true,
 		Accept: harvest.AcceptReport, Done: func(o pipeline.Outcome) { mu.Lock(); outcomes[o.DocID] = o; mu.Unlock() }}
 	if err := w.Run(ctx, q); err != nil {
 		t.Fatal(err)
