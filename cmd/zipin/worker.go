@@ -16,6 +16,7 @@ import (
 
 	"zipin/catalog"
 	"zipin/dataset"
+	"zipin/harvest"
 	"zipin/isolate"
 	"zipin/pipeline"
 	"zipin/queue"
@@ -164,7 +165,10 @@ func openQueueWorker(ctx context.Context, s streams, opts workerOptions) (_ *que
 	}
 	qw.tally.runID = runID
 	qw.w = &queue.Worker{Docs: qw.docs, Sinks: sinks, Catalog: qw.cat, RunID: runID, Jobs: jobs,
-		RescueAfter: opts.RescueAfter, Done: qw.tally.add}
+		RescueAfter: opts.RescueAfter, Done: qw.tally.add,
+		// The harvester's jobs (zipin harvest --catalog) are judged as
+		// its own ingest judges: a notice or a blank form is no report.
+		Accept: harvest.AcceptReport}
 	if opts.Verbose {
 		qw.tally.log = s.stderr
 	}
