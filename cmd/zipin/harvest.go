@@ -63,7 +63,7 @@ SIGINT or SIGTERM.`,
 	cmd.Flags().StringVarP(&opts.Config, "config", "c", "", "harvest configuration (TOML; see docs/harvest.example.toml)")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", defaultOut, "dataset folder (holds _catalog.sqlite and the lock)")
 	cmd.Flags().StringVar(&opts.Data, "data", "", "folder for the originals (DATA/originals); default: the dataset folder")
-	addCatalogFlag(cmd.Flags(), &opts.Catalog)
+	cmd.Flags().StringVar(&opts.Catalog, "catalog", "", "enqueue the new originals as jobs in this catalog database (postgres://… or a SQLite file) for any zipin worker, instead of ingesting them (docs/harvest.md)")
 	cmd.Flags().BoolVarP(&opts.DryRun, "dry-run", "n", false, "fetch list pages and print what would be fetched; store nothing")
 	cmd.Flags().IntVar(&opts.MaxPages, "max-pages", 0, "visit at most N list pages per source (0: the config's max_pages)")
 	cmd.Flags().BoolVar(&opts.Sweep, "sweep", false, "page through every list to its end, as the first run does, instead of stopping at the first known link")

@@ -126,6 +126,9 @@ func runIngest(ctx context.Context, s streams, opts ingestOptions, args []string
 	default:
 		return usageErr(fmt.Errorf("ingest: --isolate must be all, risky or none, not %q", opts.Isolate))
 	}
+	if err := checkRemoteOut("ingest", opts.Out, opts.Catalog); err != nil {
+		return err
+	}
 	if opts.Catalog == "" && opts.EnqueueOnly {
 		return usageErr(fmt.Errorf("ingest: --enqueue-only needs --catalog"))
 	}
