@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -13,8 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river/rivertype"
+
+	"zipin/dataset"
 	"zipin/harvest/portaltest"
+	"zipin/queue"
 	"zipin/samples"
+	"zipin/schema"
 )
 
 // The day-one config of docs/harvest.md against the fake county portal,
@@ -178,40 +184,103 @@ func TestHarvestInterrupted(t *testing.T) {
 	}
 }
 
-// zipin harvest --catalog as cron runs it: the new reports are enqueued for
-// zipin worker, not ingested; a second run enqueues nothing; status shows
-// them enqueued. A dataset on object storage needs the queue (exit 2), and
-// a queue that cannot be reached fails the run before any request (exit 3).
+// zipin harvest --catalog as cron runs it: the new reports and look-alikes
+// are enqueued for zipin worker, not ingested; a second run enqueues
+// nothing; status shows them enqueued; a zipin worker then writes the
+// reports, with their source_url, and leaves the look-alikes out. A dataset
+// on object storage needs the queue (exit 2), and a queue that cannot be
+// reached fails the run before any request (exit 3).
 func TestHarvestIntoQueueCommand(t *testing.T) {
 	p := portaltest.New(portaltest.Options{Hang: 5 * time.Second})
 	defer p.Close()
 	config := filepath.Join(t.TempDir(), "harvest.toml")
-	text := fmt.Sprintf("contact = \"t\"\nrate = \"5ms\"\ntimeout = \"2s\"\n[[source]]\nname = \"a\"\nurl = \"%s\"\n", p.ListURL("A"))
+	text := fmt.Sprintf("contact = \"t\"\nrate = \"5ms\"\ntimeout = \"2s\"\n[[source]]\nname = \"a\"\nurl = \"%s\"\n[[source]]\nname = \"c\"\nurl = \"%s\"\n",
+		p.ListURL("A"), p.ListURL("C"))
 	if err := os.WriteFile(config, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out, data := t.TempDir(), t.TempDir()
-	queue := filepath.Join(t.TempDir(), "queue.sqlite")
-	reports := len(p.Reports("A")) - 1 // one behind robots.txt
+	qdb := filepath.Join(t.TempDir(), "queue.sqlite")
+	reports := len(p.Reports("A")) - 1 + len(p.Reports("C")) // one of A's behind robots.txt
+	docs := reports + 2                                      // C's blank form and guide page
 
-	stdout, stderr, code := run(t, "harvest", "--config", config, "--out", out, "--catalog", queue)
-	want := fmt.Sprintf("harvest: %d new, 0 unchanged (0 duplicate content), 0 failed, %d enqueued, 0 already queued,", reports, reports)
+	stdout, stderr, code := run(t, "harvest", "--config", config, "--out", out, "--catalog", qdb)
+	want := fmt.Sprintf("harvest: %d new, 0 unchanged (0 duplicate content), 0 failed, %d enqueued, 0 already queued,", docs, docs)
 	if code != 0 || !strings.HasPrefix(stdout, want) {
 		t.Errorf("first run: exit %d, %q; want exit 0 and %q\n%s", code, stdout, want, stderr)
 	}
 	if _, err := os.Stat(filepath.Join(out, "reports")); !os.IsNotExist(err) {
 		t.Errorf("harvest --catalog wrote a dataset in %s", out)
 	}
-	stdout, stderr, code = run(t, "harvest", "--config", config, "--out", out, "--catalog", queue)
+	stdout, stderr, code = run(t, "harvest", "--config", config, "--out", out, "--catalog", qdb)
 	if code != 0 || !strings.Contains(stdout, " 0 new,") || !strings.Contains(stdout, " 0 enqueued,") {
 		t.Errorf("second run: exit %d, %q; want nothing new or enqueued\n%s", code, stdout, stderr)
 	}
 	// The queue before any worker ran, and the harvest's own record.
-	stdout, stderr, code = run(t, "status", "--catalog", queue, "--out", out)
-	for _, want := range []string{fmt.Sprintf(`harvest: originals %d enqueued`, reports), fmt.Sprintf(`\npending +%d\n`, reports)} {
+	stdout, stderr, code = run(t, "status", "--catalog", qdb, "--out", out)
+	for _, want := range []string{fmt.Sprintf(`harvest: originals %d enqueued`, docs), fmt.Sprintf(`\npending +%d\n`, docs)} {
 		if code != 0 || !regexp.MustCompile(want).MatchString(stdout) {
 			t.Errorf("status: exit %d, lacks %q:\n%s%s", code, want, stdout, stderr)
 		}
+	}
+
+	// A worker drains the queue, as it would on another machine.
+	ds := t.TempDir()
+	cmd := exec.Command(zipinBin, "worker", "--catalog", qdb, "--out", ds, "--jobs", "2")
+	cmd.Env = append(os.Environ(), asZipin+"=1")
+	var werr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &werr, &werr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	q, err := queue.Open(context.Background(), qdb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	// Decided by what happened: every job completed (the limit only keeps a
+	// broken worker from hanging the test).
+	for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		c, err := q.Counts(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c[rivertype.JobStateCompleted] == docs {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("jobs %v after 3 minutes; worker said:\n%s", c, werr.String())
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("worker stopped by SIGTERM: %v\n%s", err, werr.String())
+	}
+	rows, err := dataset.ReadTable[schema.Report](ds, schema.TableReports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookalike := map[string]bool{}
+	for _, r := range p.LookAlikes("C") {
+		for _, f := range r.Files {
+			lookalike[p.C.URL+f.Path] = true
+		}
+		if r.Page != "" {
+			lookalike[p.C.URL+portaltest.DetailPath("C", r.ID)] = true
+		}
+	}
+	for _, r := range rows {
+		switch {
+		case r.SourceURL == nil:
+			t.Errorf("reports: %s (%s) has no source_url", r.DocID[:12], r.Title)
+		case lookalike[*r.SourceURL]:
+			t.Errorf("reports: the look-alike %s was written", *r.SourceURL)
+		}
+	}
+	if len(rows) != reports {
+		t.Errorf("the worker wrote %d reports, want %d (the look-alikes left out)\n%s", len(rows), reports, werr.String())
 	}
 
 	_, stderr, code = run(t, "harvest", "--config", config, "--out", "s3://bucket/prefix", "--data", data)
