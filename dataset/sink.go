@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -128,6 +129,44 @@ func encodeDocument(b *schema.Batch, extractorVersion string) (string, []docPart
 		parts = append(parts, docPart{table: t, data: data})
 	}
 	return id, parts, nil
+}
+
+// putParts writes a document's parts with put: every table but reports at
+// once, then, once all of them are in place, reports, which Has reads and
+// which must never be there without the others. The first error, in table
+// order, is returned and reports is not written. The other tables' writes
+// are independent, so on a remote store, where each PUT is a round trip, a
+// document waits for about two of them instead of five. (On loopback, where
+// the writes wait for fsync, it measured the same as one at a time:
+// BenchmarkPutDocument, ~55 ms per document locally and ~130 ms to
+// versitygw at load 13 on 2 cores, of which ~10 ms is CPU.)
+func putParts(ctx context.Context, parts []docPart, put func(context.Context, docPart) error) error {
+	var (
+		wg      sync.WaitGroup
+		errs    = make([]error, len(parts))
+		reports = -1
+	)
+	for i, p := range parts {
+		if p.table == schema.TableReports {
+			reports = i
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = put(ctx, p)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	if reports < 0 {
+		return fmt.Errorf("dataset: a document without its reports part")
+	}
+	return put(ctx, parts[reports])
 }
 
 func encodeDocTable[T any](id, table string, rows []T, docID func(T) string, extractorVersion string) ([]byte, error) {

@@ -118,7 +118,7 @@ func (s *localSink) PutDocument(ctx context.Context, b *schema.Batch) error {
 	if err != nil {
 		return fmt.Errorf("%w (dataset %s)", err, s.dir)
 	}
-	for _, p := range parts {
+	return putParts(ctx, parts, func(ctx context.Context, p docPart) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -126,7 +126,7 @@ func (s *localSink) PutDocument(ctx context.Context, b *schema.Batch) error {
 		if p.data == nil {
 			err := os.Remove(path)
 			if errors.Is(err, fs.ErrNotExist) {
-				continue
+				return nil
 			}
 			if err == nil {
 				err = atomicfile.SyncDir(filepath.Dir(path))
@@ -134,13 +134,13 @@ func (s *localSink) PutDocument(ctx context.Context, b *schema.Batch) error {
 			if err != nil {
 				return fmt.Errorf("dataset %s: removing %s's old %s: %w", s.dir, id, p.table, err)
 			}
-			continue
+			return nil
 		}
 		if err := atomicfile.Write(path, p.data); err != nil {
 			return fmt.Errorf("dataset %s: writing %s: %w", s.dir, filepath.Join(p.table, DocFile(id)), err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (s *localSink) Has(ctx context.Context, docID string) (string, error) {

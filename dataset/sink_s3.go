@@ -132,21 +132,21 @@ func (s *s3Sink) PutDocument(ctx context.Context, b *schema.Batch) error {
 	if err != nil {
 		return fmt.Errorf("%w (dataset %s)", err, s.url)
 	}
-	for _, p := range parts {
+	return putParts(ctx, parts, func(ctx context.Context, p docPart) error {
 		key := s.key(p.table, id)
 		if p.data == nil {
 			if err := s.c.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{}); err != nil {
 				return fmt.Errorf("dataset %s: removing %s's old %s: %w", s.url, id, p.table, err)
 			}
-			continue
+			return nil
 		}
 		_, err := s.c.PutObject(ctx, s.bucket, key, bytes.NewReader(p.data), int64(len(p.data)),
 			minio.PutObjectOptions{ContentType: "application/vnd.apache.parquet"})
 		if err != nil {
 			return fmt.Errorf("dataset %s: writing %s: %w", s.url, key, err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (s *s3Sink) Has(ctx context.Context, docID string) (string, error) {

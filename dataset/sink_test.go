@@ -93,7 +93,7 @@ func readRows[T any](t *testing.T, st store, table string) []T {
 }
 
 // fixtureDoc analyzes a fixture in process, as a worker would.
-func fixtureDoc(t *testing.T, rel string) (*schema.Batch, string) {
+func fixtureDoc(t testing.TB, rel string) (*schema.Batch, string) {
 	t.Helper()
 	p := filepath.Join(testenv.Root(t), rel)
 	data, err := os.ReadFile(p)
@@ -534,5 +534,37 @@ func TestSinksOpenTogether(t *testing.T) {
 			}()
 		}
 		wg.Wait()
+	}
+}
+
+// BenchmarkPutDocument measures one document's write through a Sink (five
+// tables of system.html's rows: encode, write, fsync or PUT), locally and,
+// with ZIPIN_S3_ENDPOINT set, to the S3 server.
+//
+//	go test -run X -bench PutDocument ./dataset
+func BenchmarkPutDocument(b *testing.B) {
+	batch, _ := fixtureDoc(b, "testdata/selfeval/system.html")
+	b.Run("local", func(b *testing.B) { benchPut(b, b.TempDir(), batch) })
+	b.Run("s3", func(b *testing.B) {
+		if os.Getenv("ZIPIN_S3_ENDPOINT") == "" {
+			b.Skip("no S3 server: set ZIPIN_S3_ENDPOINT (scripts/lib/s3.sh)")
+		}
+		srv := testenv.S3(b)
+		benchPut(b, srv.URL("bench"), batch)
+	})
+}
+
+func benchPut(b *testing.B, out string, batch *schema.Batch) {
+	ctx := context.Background()
+	s, err := dataset.OpenSink(ctx, out, version.Extractor)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := s.PutDocument(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
