@@ -568,3 +568,31 @@ func benchPut(b *testing.B, out string, batch *schema.Batch) {
 		}
 	}
 }
+
+// TestSinkS3EndpointInURL: the endpoint and region may come from the URL's
+// query instead of the environment; a malformed endpoint is refused.
+func TestSinkS3EndpointInURL(t *testing.T) {
+	srv := testenv.S3(t)
+	ctx := context.Background()
+	t.Setenv("AWS_ENDPOINT_URL", "")
+	t.Setenv("AWS_REGION", "")
+	s, err := dataset.OpenSink(ctx, srv.URL("q")+"?endpoint="+srv.Endpoint+"&region="+srv.Region, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.PutDocument(ctx, &schema.Batch{Reports: []schema.Report{{DocID: "d1", ExtractorVersion: "t", Warnings: []string{}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.Has(ctx, "d1"); err != nil || v != "t" {
+		t.Fatalf("Has = %q, %v; want t", v, err)
+	}
+	if _, err := srv.Client.StatObject(ctx, srv.Bucket, "q/reports/doc-d1.parquet", minio.StatObjectOptions{}); err != nil {
+		t.Fatalf("the object is not at q/reports/doc-d1.parquet: %v", err)
+	}
+	for _, bad := range []string{"ftp://127.0.0.1:1", "127.0.0.1:9000", "http://127.0.0.1:1/path"} {
+		if _, err := dataset.OpenSink(ctx, srv.URL("q")+"?endpoint="+bad, "t"); err == nil || !strings.Contains(err.Error(), "want http(s)://host[:port]") {
+			t.Errorf("endpoint %s: %v, want it refused", bad, err)
+		}
+	}
+}

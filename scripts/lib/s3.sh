@@ -19,12 +19,12 @@ s3_build() {
 	fi
 	echo "building versitygw $VERSITYGW_VERSION once, into $S3_BIN"
 	local t0=$SECONDS
-	(cd / && GOFLAGS= go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION")
+	(cd / && GOFLAGS= go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION") || return 1
 	echo "built versitygw in $((SECONDS - t0))s"
 }
 
 s3_start() {
-	s3_build
+	s3_build || return 1
 	S3_DIR=$(mktemp -d "${TMPDIR:-/tmp}/zipin-s3.XXXXXX")
 	mkdir -p "$S3_DIR/data" "$S3_DIR/meta"
 	local key=zipin-test secret port i
