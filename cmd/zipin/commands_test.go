@@ -17,7 +17,7 @@ func TestRootCommandInProcess(t *testing.T) {
 	for _, c := range root.Commands() {
 		names = append(names, c.Name())
 	}
-	for _, want := range []string{"__worker", "compact", "eval", "harvest", "ingest", "query", "review", "status", "version"} {
+	for _, want := range []string{"__worker", "compact", "eval", "harvest", "ingest", "query", "review", "status", "version", "worker"} {
 		if !slices.Contains(names, want) {
 			t.Errorf("zipin has no %s command (has %v)", want, names)
 		}

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,12 +14,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minio/minio-go/v7"
 	"github.com/riverqueue/river/rivertype"
 
 	"zipin/dataset"
 	"zipin/internal/testenv"
 	"zipin/queue"
 	"zipin/schema"
+	"zipin/version"
 )
 
 // queueInputs writes four reports (distinct bytes) and one binary file
@@ -167,5 +171,46 @@ func TestQueueCommandUsage(t *testing.T) {
 		if !errors.As(err, &ee) || ee.code != exitUsage || err.Error() != c.want {
 			t.Errorf("zipin %s: %v, want exit 2 %q", strings.Join(c.args, " "), err, c.want)
 		}
+	}
+}
+
+// The dataset on object storage: the same command with --out s3://…
+// writes one object per table per document, each document once.
+func TestIngestWithCatalogToS3(t *testing.T) {
+	u, s3 := testenv.PostgreSQL(t), testenv.S3(t)
+	in, out := queueInputs(t), s3.URL("out")
+	stdout, stderr, code := run(t, "ingest", "--catalog", u, "--out", out, "--jobs", "2", in)
+	if code != 1 || !strings.HasPrefix(stdout, "documents: 4 ok, 0 skipped (already done), 1 quarantined, 0 failed\n") {
+		t.Fatalf("ingest --out %s: exit %d, want 1\n%s%s", out, code, stdout, stderr)
+	}
+	sink, err := dataset.OpenSink(context.Background(), out, version.Extractor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	want := map[string]bool{}
+	for _, n := range []string{"report-utf8.txt", "report-gbk.txt", "report-utf16le.txt", "report-utf8-bom.txt"} {
+		data, err := os.ReadFile(filepath.Join(in, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := fmt.Sprintf("%x", sha256.Sum256(data))
+		want["out/reports/"+dataset.DocFile(id)] = true
+		if v, err := sink.Has(context.Background(), id); err != nil || v != version.Extractor {
+			t.Errorf("%s: the dataset holds it at %q (%v), want %s", n, v, err, version.Extractor)
+		}
+	}
+	var keys []string
+	for o := range s3.Client.ListObjects(context.Background(), s3.Bucket, minio.ListObjectsOptions{Prefix: "out/reports/", Recursive: true}) {
+		if o.Err != nil {
+			t.Fatal(o.Err)
+		}
+		keys = append(keys, o.Key)
+		if !want[o.Key] {
+			t.Errorf("unexpected object %s", o.Key)
+		}
+	}
+	if len(keys) != len(want) {
+		t.Errorf("reports objects %v, want one per document (%d)", keys, len(want))
 	}
 }
