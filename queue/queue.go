@@ -268,6 +268,18 @@ func (q *Queue) Counts(ctx context.Context) (map[rivertype.JobState]int, error) 
 	return out, rows.Err()
 }
 
+// Busy says whether any KindExtract job is waiting or running. Unlike
+// Counts, it stops at the first such job (River's fetch index is on state),
+// so it is cheap to ask often of a table holding millions of finished jobs.
+func (q *Queue) Busy(ctx context.Context) (bool, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM river_job WHERE state IN ('available', 'pending', 'retryable', 'running', 'scheduled') AND kind = '`+KindExtract+`' LIMIT 1) AS busy`).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("queue %s: %w", redact(q.URL), err)
+	}
+	return n > 0, nil
+}
+
 // Unfinished is the number of jobs not yet in a final state: waiting
 // (available, scheduled, pending, retryable) or running.
 func Unfinished(c map[rivertype.JobState]int) int {

@@ -198,6 +198,9 @@ func TestEnqueueIsIdempotentPerDocument(t *testing.T) {
 		if c[rivertype.JobStateAvailable] != 2 || Unfinished(c) != 2 {
 			t.Fatalf("counts %v, want 2 available", c)
 		}
+		if busy, err := q2.Busy(ctx); err != nil || !busy {
+			t.Fatalf("Busy with 2 jobs waiting: %v, %v", busy, err)
+		}
 		jobs, err := q2.Jobs(ctx, 10, rivertype.JobStateAvailable)
 		if err != nil {
 			t.Fatal(err)
@@ -265,6 +268,9 @@ func TestWorkerDoesEachDocumentOnce(t *testing.T) {
 		}
 		if c[rivertype.JobStateCompleted] != len(jobs) || Unfinished(c) != 0 {
 			t.Fatalf("counts %v, want %d completed", c, len(jobs))
+		}
+		if busy, err := q.Busy(ctx); err != nil || busy {
+			t.Fatalf("Busy with every job completed: %v, %v", busy, err)
 		}
 		// not-text.txt is binary: quarantined, its job completed, no rows.
 		if o := outcomes["not-text.txt"]; o.Status != pipeline.StatusQuarantined {

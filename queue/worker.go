@@ -195,8 +195,9 @@ func (w *Worker) record(o pipeline.Outcome, b *schema.Batch) error {
 	return w.Catalog.Record(w.RunID, []catalog.Doc{d}, nil)
 }
 
-// pollEmpty is how often Run with UntilEmpty looks whether the queue is empty.
-const pollEmpty = time.Second
+// pollEmpty is how often Run with UntilEmpty looks whether the queue is
+// empty: the most an ingest waits after its last document.
+const pollEmpty = 200 * time.Millisecond
 
 // Run works the queue q until ctx ends (SIGTERM: it stops claiming, finishes
 // the documents in hand, and returns nil) or, with UntilEmpty, until no job
@@ -258,7 +259,7 @@ func waitEmpty(ctx context.Context, q *Queue) {
 		}
 		// An error (the database restarting) is waited out, as River's
 		// own loops do.
-		if c, err := q.Counts(ctx); err == nil && Unfinished(c) == 0 {
+		if busy, err := q.Busy(ctx); err == nil && !busy {
 			return
 		}
 	}
