@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -27,9 +28,13 @@ func runIngestQueue(ctx context.Context, s streams, opts ingestOptions, args []s
 	if err := checkQueueFlags("ingest", opts.Catalog, opts.Jobs, opts.Timeout, opts.RescueAfter); err != nil {
 		return err
 	}
+	if opts.MemoryLimitMB > 0 {
+		debug.SetMemoryLimit(opts.MemoryLimitMB << 20) // as ingest without --catalog
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	qw, err := openQueueWorker(ctx, s, workerOptions{Catalog: opts.Catalog, Out: opts.Out, Jobs: opts.Jobs,
+		Isolate:     pipeline.Isolation(opts.Isolate),
 		RescueAfter: opts.RescueAfter, Timeout: opts.Timeout, WorkerMemoryMB: opts.WorkerMemoryMB,
 		MaxInputMB: opts.MaxInputMB, MaxFactsPerPage: opts.MaxFactsPerPage, Verbose: opts.Verbose, named: args})
 	if err != nil {

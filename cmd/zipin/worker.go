@@ -34,6 +34,8 @@ type workerOptions struct {
 	MaxInputMB      int64
 	MaxFactsPerPage int
 	Verbose         bool
+	// Isolate is ingest's --isolate (the worker command always isolates).
+	Isolate pipeline.Isolation
 	// named are the paths named on ingest's command line (files among them
 	// are read whatever they look like).
 	named []string
@@ -143,7 +145,7 @@ func openQueueWorker(ctx context.Context, s streams, opts workerOptions) (_ *que
 		jobs = runtime.NumCPU()
 	}
 	popts := pipeline.Options{Jobs: jobs, Timeout: opts.Timeout, WorkerMemory: opts.WorkerMemoryMB << 20,
-		MaxInput: opts.MaxInputMB << 20, MaxFactsPerPage: opts.MaxFactsPerPage,
+		MaxInput: opts.MaxInputMB << 20, MaxFactsPerPage: opts.MaxFactsPerPage, Isolate: opts.Isolate,
 		// A child killed from outside is tried again by River, after a
 		// pause and perhaps on another machine, not here at once.
 		Retries: -1}
