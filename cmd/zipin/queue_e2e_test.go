@@ -19,6 +19,7 @@ import (
 
 	"zipin/dataset"
 	"zipin/internal/testenv"
+	"zipin/isolate/isolatetest"
 	"zipin/queue"
 	"zipin/schema"
 	"zipin/version"
@@ -212,5 +213,115 @@ func TestIngestWithCatalogToS3(t *testing.T) {
 	}
 	if len(keys) != len(want) {
 		t.Errorf("reports objects %v, want one per document (%d)", keys, len(want))
+	}
+}
+
+// zipin worker killed with SIGKILL while it holds a document: a second
+// zipin worker finishes it once River's rescuer hands the job on, and the
+// dataset holds every document once.
+func TestWorkerKilledMidDocument(t *testing.T) {
+	testenv.Slow(t, "waits for River's leader lease and rescuer, up to a minute")
+	u := testenv.PostgreSQL(t)
+	in, out := queueInputs(t), t.TempDir()
+	release := filepath.Join(t.TempDir(), "release")
+	// Held in its child until release exists (isolatetest.Wait); first in
+	// the walk's order, so the first worker takes it first.
+	held := "青山县卫生健康局2022年度部门整体支出绩效自评报告\n一、部门基本情况\n年度预算资金 120 万元，执行率 98.5%。\n" +
+		isolatetest.Wait + release + "\n"
+	if err := os.WriteFile(filepath.Join(in, "held.txt"), []byte(held), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if stdout, stderr, code := run(t, "ingest", "--catalog", u, "--out", out, "--enqueue-only", in); code != 0 {
+		t.Fatalf("ingest --enqueue-only: exit %d\n%s%s", code, stdout, stderr)
+	}
+	ctx := context.Background()
+	q, err := queue.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	start := func(args ...string) (*exec.Cmd, *bytes.Buffer) {
+		cmd := exec.Command(zipinBin, append([]string{"worker", "--catalog", u, "--out", out}, args...)...)
+		cmd.Env = append(os.Environ(), asZipin+"=1")
+		var b bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &b, &b
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if cmd.ProcessState == nil {
+				cmd.Process.Kill()
+				cmd.Wait()
+			}
+		})
+		return cmd, &b
+	}
+	// until polls; the limit only keeps a broken test from hanging.
+	until := func(what string, f func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(4 * time.Minute)
+		for !f() {
+			if time.Now().After(deadline) {
+				c, _ := q.Counts(ctx)
+				t.Fatalf("gave up waiting for %s; jobs %v", what, c)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	w1, _ := start("--jobs", "1")
+	host, _ := os.Hostname()
+	id1 := fmt.Sprintf("%s-%d", host, w1.Process.Pid)
+	until("the first worker to hold held.txt", func() bool {
+		jobs, err := q.Jobs(ctx, 10, rivertype.JobStateRunning)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(jobs) == 1 && filepath.Base(jobs[0].Args.Path) == "held.txt" && jobs[0].Worker == id1
+	})
+	if err := w1.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	w1.Wait()
+	if err := os.WriteFile(release, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w2, out2 := start("--jobs", "2", "--rescue-after", "20s", "--timeout", "15s")
+	until("every job to complete", func() bool {
+		c, err := q.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c[rivertype.JobStateCompleted] == 6
+	})
+	if err := w2.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := w2.Wait(); err != nil {
+		t.Errorf("second worker, stopped by SIGTERM: %v, want exit status 0\n%s", err, out2)
+	}
+	jobs, err := q.Jobs(ctx, 10, rivertype.JobStateCompleted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, j := range jobs {
+		if filepath.Base(j.Args.Path) == "held.txt" {
+			found = true
+			if id2 := fmt.Sprintf("%s-%d", host, w2.Process.Pid); j.Attempt != 2 || j.Worker != id2 {
+				t.Errorf("held.txt's job: attempt %d by %s, want attempt 2 by %s", j.Attempt, j.Worker, id2)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("held.txt's job is not among the completed: %+v", jobs)
+	}
+	docs := docsIn(t, out)
+	if len(docs) != 5 {
+		t.Errorf("dataset holds %d documents, want 5 (4 reports and held.txt): %v", len(docs), docs)
+	}
+	for id, n := range docs {
+		if n != 1 {
+			t.Errorf("document %s has %d reports rows, want 1", id, n)
+		}
 	}
 }
