@@ -20,6 +20,7 @@ package catalog
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -215,6 +216,27 @@ func (c *Catalog) Settled(v string) (map[string]Doc, error) {
 		out[d.DocID] = d
 	}
 	return out, rows.Err()
+}
+
+// Docs returns what the catalog says of each of ids: status, reason and the
+// extractor version that decided it (doc_ids it has no row for are left
+// out). The harvester reads with it what the queue's workers made of the
+// documents it enqueued.
+func (c *Catalog) Docs(ids []string) (map[string]Doc, error) {
+	out := map[string]Doc{}
+	for _, id := range ids {
+		d := Doc{DocID: id}
+		err := c.conn.queryRow(`SELECT source, status, reason, extractor_version FROM documents WHERE doc_id = ?`, id).
+			Scan(&d.Source, &d.Status, &d.Reason, &d.ExtractorVersion)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("catalog %s: %w", c.Path, err)
+		}
+		out[id] = d
+	}
+	return out, nil
 }
 
 // Present is what the dataset holds of one document: its reports row.
