@@ -170,12 +170,14 @@ func Run(ctx context.Context, opts Options) (sum *Summary, err error) {
 		}
 		defer q.Close()
 		// The catalog's tables too (they share the database), so that
-		// zipin status --catalog reads the queue before any worker ran.
+		// zipin status --catalog reads the queue before any worker ran;
+		// it says what the workers made of what earlier runs enqueued.
 		cat, err := catalog.OpenURL(ctx, opts.Catalog)
 		if err != nil {
 			return nil, err
 		}
-		if err := cat.Close(); err != nil {
+		defer cat.Close()
+		if err := r.st.resolve(cat, r.log); err != nil {
 			return nil, err
 		}
 	}

@@ -262,4 +262,36 @@ func testHarvestIntoQueue(t *testing.T, url string) {
 		}
 	}
 	t.Logf("dataset: %d reports of %d documents enqueued", len(reports), len(want))
+
+	// 4. The next run reads what the workers made of each original from
+	// the shared catalog: the harvest's record says ok, or lookalike with
+	// the reason, as after an ingest here; nothing is enqueued again.
+	s4 := harvestQ()
+	if s4.Enqueued != 0 || s4.AlreadyQueued != 0 {
+		t.Errorf("fourth run: %+v; want nothing enqueued", *s4)
+	}
+	byStatus := map[string]int{}
+	rows, err := db.Query(`SELECT sha256, ingest_status, ingest_reason FROM harvest_originals`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var sha, status, reason string
+		if err := rows.Scan(&sha, &status, &reason); err != nil {
+			t.Fatal(err)
+		}
+		byStatus[status]++
+		wantStatus := "ok"
+		switch {
+		case sha == form || sha == pageSHA:
+			wantStatus = "lookalike"
+		case outcomes[sha].Status == pipeline.StatusQuarantined:
+			wantStatus = "quarantined"
+		}
+		if status != wantStatus || status == "lookalike" && !strings.HasPrefix(reason, "not a report: ") {
+			t.Errorf("original %s (%s): %s %q after the workers, want %s", sha[:12], want[sha], status, reason, wantStatus)
+		}
+	}
+	rows.Close()
+	t.Logf("the harvest's record after the workers: %v", byStatus)
 }

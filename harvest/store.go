@@ -8,13 +8,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
+	"zipin/catalog"
 	"zipin/internal/atomicfile"
 	"zipin/queue"
 )
@@ -585,6 +588,60 @@ func (s *Store) Enqueued(sha256s []string) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// resolve records, for the originals enqueued by earlier runs, what the
+// queue's workers made of them as the shared catalog says (ok, quarantined,
+// failed, or skipped: "lookalike" when the reason says it is no report), so
+// that zipin status and ReadOrigins tell the harvest's originals apart as
+// after an ingest here. Those no worker has finished stay enqueued.
+func (s *Store) resolve(cat *catalog.Catalog, log *slog.Logger) error {
+	rows, err := s.db.Query(`SELECT sha256 FROM harvest_originals WHERE ingest_status = 'enqueued'`)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return err
+	}
+	docs, err := cat.Docs(ids)
+	if err != nil {
+		return err
+	}
+	tx, err := s.db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for id, d := range docs {
+		switch d.Status {
+		case catalog.StatusOK, catalog.StatusSkipped, catalog.StatusQuarantined, catalog.StatusFailed:
+		default:
+			continue // not decided yet (pending)
+		}
+		status := string(d.Status)
+		if d.Status == catalog.StatusSkipped && strings.HasPrefix(d.Reason, notReportPrefix) {
+			status = "lookalike"
+		}
+		if _, err := tx.Exec(`UPDATE harvest_originals SET ingest_status = ?, ingest_reason = ?, extractor_version = ?, ingested_at = ? WHERE sha256 = ?`,
+			status, d.Reason, d.ExtractorVersion, now(), id); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	log.Info("what the workers made of the originals enqueued before", "done", len(docs), "waiting", len(ids)-len(docs))
+	return nil
 }
 
 // Ingested records what the pipeline made of an original.

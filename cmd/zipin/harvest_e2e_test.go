@@ -282,6 +282,16 @@ func TestHarvestIntoQueueCommand(t *testing.T) {
 	if len(rows) != reports {
 		t.Errorf("the worker wrote %d reports, want %d (the look-alikes left out)\n%s", len(rows), reports, werr.String())
 	}
+	// The next night's run learns from the catalog what became of each.
+	if _, stderr, code = run(t, "harvest", "--config", config, "--out", out, "--catalog", qdb); code != 0 {
+		t.Errorf("the run after the worker: exit %d\n%s", code, stderr)
+	}
+	stdout, stderr, code = run(t, "status", "--catalog", qdb, "--out", out, "--top", "40")
+	for _, want := range []string{fmt.Sprintf("harvest: originals %d ok, 2 lookalike;", reports), "why:        not a report: a blank form"} {
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("status after the worker: exit %d, lacks %q:\n%s%s", code, want, stdout, stderr)
+		}
+	}
 
 	_, stderr, code = run(t, "harvest", "--config", config, "--out", "s3://bucket/prefix", "--data", data)
 	if code != 2 || !strings.Contains(stderr, "--catalog") {
