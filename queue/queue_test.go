@@ -551,3 +551,81 @@ func TestChildKilledOnEveryAttemptIsQuarantined(t *testing.T) {
 		t.Errorf("the catalog's view of the queue: %+v, want 1 quarantined", qs)
 	}
 }
+
+// A stop (SIGTERM) lets the document in hand finish; an abort (a second
+// SIGTERM) gives it up and leaves its job to be tried again.
+func TestStopFinishesAndAbortGivesUpTheDocumentInHand(t *testing.T) {
+	u := testenv.PostgreSQL(t)
+	ctx := context.Background()
+	q := open(t, u)
+	dir := t.TempDir()
+	doc := func(name string) string {
+		return "青山县卫生健康局2022年度部门整体支出绩效自评报告\n" + name + "\n" + isolatetest.Wait + filepath.Join(dir, name) + "\n"
+	}
+	jobs := fixtures(t, map[string]string{"finish.txt": doc("finish"), "abandon.txt": doc("abandon")})
+	inHand := map[string]ExtractArgs{}
+	for _, j := range jobs {
+		inHand[filepath.Base(j.Path)] = j
+	}
+	out := t.TempDir()
+	runHolding := func(name string, abort <-chan struct{}) (cancel func(), done <-chan error) {
+		if _, err := q.Enqueue(ctx, []ExtractArgs{inHand[name]}); err != nil {
+			t.Fatal(err)
+		}
+		w, closeW, err := newWorker(u, out, 1, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(closeW)
+		w.Abort = abort
+		rctx, cancel := context.WithCancel(ctx)
+		ch := make(chan error, 1)
+		go func() { ch <- w.Run(rctx, q) }()
+		until(t, name+" in hand", 2*time.Minute, func() bool {
+			js, err := q.Jobs(ctx, 10, rivertype.JobStateRunning)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(js) == 1 && js[0].Args.DocID == inHand[name].DocID && js[0].Worker == WorkerID()
+		})
+		return cancel, ch
+	}
+
+	cancel, done := runHolding("finish.txt", nil)
+	cancel() // SIGTERM
+	if err := os.WriteFile(filepath.Join(dir, "finish"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	js, err := q.Jobs(ctx, 10, rivertype.JobStateCompleted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(js) != 1 || js[0].Args.DocID != inHand["finish.txt"].DocID {
+		t.Errorf("after a stop: completed %+v, want finish.txt's job", js)
+	}
+
+	abort := make(chan struct{})
+	cancel, done = runHolding("abandon.txt", abort)
+	cancel()     // SIGTERM
+	close(abort) // and again
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	js, err = q.Jobs(ctx, 10, rivertype.JobStateRetryable, rivertype.JobStateAvailable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(js) != 1 || js[0].Args.DocID != inHand["abandon.txt"].DocID || js[0].Attempt != 1 || len(js[0].Errors) != 1 {
+		t.Errorf("after an abort: %+v, want abandon.txt's job to be tried again after 1 failed attempt", js)
+	}
+	docs, _ := held(t, out)
+	if _, ok := docs[inHand["abandon.txt"].DocID]; ok {
+		t.Errorf("the abandoned document was written")
+	}
+	if _, ok := docs[inHand["finish.txt"].DocID]; !ok {
+		t.Errorf("the finished document was not written")
+	}
+}

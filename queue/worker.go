@@ -74,6 +74,10 @@ type Worker struct {
 	// outcome; final is false when River will try the job again (from the
 	// job's goroutine: concurrently).
 	Done func(o pipeline.Outcome, final bool)
+	// Abort, if set, is closed to give up the documents in hand while Run
+	// stops (a second SIGTERM): their contexts are cancelled, their children
+	// killed, and their jobs left for River to try again.
+	Abort <-chan struct{}
 	// Logger receives River's own log (nil: warnings and errors to stderr).
 	Logger *slog.Logger
 
@@ -226,8 +230,8 @@ func (w *Worker) Run(ctx context.Context, q *Queue) error {
 		RescueStuckJobsAfter: w.rescueAfter(),
 		MaxAttempts:          DefaultMaxAttempts,
 		Logger:               logger,
-		// Documents stay unique while their job is kept: a week covers a
-		// re-run of the same import.
+		// zipin status counts the jobs River keeps: a week of finished
+		// jobs spans an import (River's default is a day).
 		CompletedJobRetentionPeriod: 7 * 24 * time.Hour,
 	})
 	if err != nil {
@@ -244,7 +248,15 @@ func (w *Worker) Run(ctx context.Context, q *Queue) error {
 	} else {
 		<-ctx.Done()
 	}
-	return c.Stop(context.Background())
+	stopped := make(chan error, 1)
+	go func() { stopped <- c.Stop(context.Background()) }()
+	select {
+	case err := <-stopped:
+		return err
+	case <-w.Abort:
+		// River lets a hard stop overtake a soft one in progress.
+		return c.StopAndCancel(context.Background())
+	}
 }
 
 // waitEmpty returns once q has no unfinished job, or when ctx ends.

@@ -55,7 +55,10 @@ func runIngestQueue(ctx context.Context, s streams, opts ingestOptions, args []s
 		rep := newReporter(s.stderr, progressMode(s, opts), opts.LogFormat, opts.LogInterval)
 		qw.tally.progress, qw.tally.total, qw.tally.start = rep.update, e.Added, time.Now()
 		qw.w.UntilEmpty = true
+		abort, release := abortOnSecondSignal(ctx, s.stderr, "ingest")
+		qw.w.Abort = abort
 		err := qw.w.Run(ctx, qw.q)
+		release()
 		rep.finish()
 		if err != nil {
 			return &exitError{code: exitFailure, err: err}

@@ -56,7 +56,8 @@ needs the input files at the paths they were enqueued under.
 A worker that dies mid-document (kill -9, a lost machine) leaves its job running; after
 --rescue-after, River hands it to another worker. A document is written at most once per attempt
 and a retry overwrites it, so the dataset holds each document once. SIGTERM or SIGINT stop the
-worker from taking jobs; it finishes the documents in hand and exits 0. See docs/scale-out.md.
+worker from taking jobs; it finishes the documents in hand and exits 0 (a second signal gives them
+up, to be tried again by any worker). See docs/scale-out.md.
 
 Exit status: 0 stopped by SIGTERM or SIGINT; 2 usage error; 3 the queue or dataset cannot be
 opened.`,
@@ -90,12 +91,42 @@ func runWorker(ctx context.Context, s streams, opts workerOptions) error {
 	}
 	defer qw.close()
 	fmt.Fprintf(s.stderr, "worker %s: taking jobs from %s, writing %s (SIGTERM stops it)\n", queue.WorkerID(), qw.cat.Path, opts.Out)
+	abort, release := abortOnSecondSignal(ctx, s.stderr, "worker")
+	qw.w.Abort = abort
 	err = qw.w.Run(ctx, qw.q)
+	release()
 	qw.tally.print(s.stderr, "worker "+queue.WorkerID())
 	if err != nil {
 		return &exitError{code: exitFailure, err: err}
 	}
 	return nil
+}
+
+// abortOnSecondSignal returns a channel closed by the second SIGINT or
+// SIGTERM: the first (which ends ctx) stops the taking of jobs and lets the
+// documents in hand finish, which may take up to --timeout; the second
+// gives them up (their jobs are retried later, by any worker). Call release
+// once the work is over.
+func abortOnSecondSignal(ctx context.Context, w io.Writer, who string) (abort <-chan struct{}, release func()) {
+	ch, over := make(chan struct{}), make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-over:
+			return
+		}
+		fmt.Fprintf(w, "%s: stopping: finishing the documents in hand (SIGTERM or Ctrl-C again gives them up)\n", who)
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(sig)
+		select {
+		case <-sig:
+			fmt.Fprintf(w, "%s: giving up the documents in hand; their jobs will be tried again\n", who)
+			close(ch)
+		case <-over:
+		}
+	}()
+	return ch, func() { close(over) }
 }
 
 // checkQueueFlags checks the flags the queue's commands share.
