@@ -21,6 +21,9 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) (out []Fact, warns 
 		// The unit headers (（万元）, 单位：元) of the page, found once for
 		// the four passes that read bare numbers by them.
 		headers := declaredUnits(p.Text)
+		// and its cells and words, split once for the passes that read
+		// forms flattened into text
+		toks := tokens(runes, 0, len(runes))
 		var page []Fact
 		for _, q := range quantity.Find(p.Text) {
 			if implausible(q) || impossible(runes, q) {
@@ -47,12 +50,12 @@ func extractFacts(nd *normalize.Doc, seg *segment.Segmenter) (out []Fact, warns 
 		sortFacts(page)
 		page = append(page, cellFacts(p, headers, page)...)
 		sortFacts(page)
-		flat, w := flatRows(p, headers, page)
+		flat, w := flatRows(p, headers, toks, page)
 		page = append(page, flat...)
 		warns = append(warns, w...)
-		page = append(page, gluedRows(p, headers, page)...)
+		page = append(page, gluedRows(p, headers, toks, page)...)
 		page = withScoreRows(p, page)
-		page = append(page, unitCellFacts(p, page)...)
+		page = append(page, unitCellFacts(p, toks, page)...)
 		sortFacts(page)
 		for _, f := range page {
 			if f.Kind != lexicon.Money {

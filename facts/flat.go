@@ -156,9 +156,8 @@ func gluedHeader(s string) (column, bool) {
 
 // flatRows reads the flattened forms of a page (outside its grids) and
 // returns their cells as facts, updating facts already found in them.
-func flatRows(p *normalize.Page, headers []declared, facts []Fact) (out []Fact, warns []string) {
+func flatRows(p *normalize.Page, headers []declared, toks []token, facts []Fact) (out []Fact, warns []string) {
 	r := p.Runes()
-	toks := tokens(r, 0, len(r))
 	for i := 0; i < len(toks); {
 		if p.InTable(toks[i].start) != nil || !isLabelToken(toks[i].text) {
 			i++

@@ -65,12 +65,12 @@ func isFundRowLabel(label string) bool {
 
 // gluedRows reads the glued runs of a page that follow a funding row label,
 // in the standard form's column order.
-func gluedRows(p *normalize.Page, headers []declared, facts []Fact) []Fact {
+func gluedRows(p *normalize.Page, headers []declared, toks []token, facts []Fact) []Fact {
 	r := p.Runes()
 	text := p.Text
 	var out []Fact
 	idx := indexSpans(facts)
-	for _, t := range tokens(r, 0, len(r)) {
+	for _, t := range toks {
 		if !gluedRun.MatchString(t.text) || idx.overlaps(t.start, t.end) || overlaps(out, t.start, t.end) {
 			continue
 		}
@@ -82,6 +82,9 @@ func gluedRows(p *normalize.Page, headers []declared, facts []Fact) []Fact {
 	// Text with no separators at all: the row label inside a longer run
 	// (…得分年度资金总额303010100%其中:当年财政拨款…).
 	at := runeCursor{text: text}
+	if !containsAny(text, gluedRowLabels) {
+		return out // the expression, which has no literal to skip to, would read the page through
+	}
 	for _, m := range gluedInText.FindAllStringSubmatchIndex(text, -1) {
 		if m[1] < len(text) && strings.ContainsAny(text[m[1]:m[1]+1], "0123456789.%") {
 			continue
@@ -99,4 +102,7 @@ func gluedRows(p *normalize.Page, headers []declared, facts []Fact) []Fact {
 }
 
 // gluedInText finds a funding row label and the glued run after it.
-var gluedInText = regexp.MustCompile(`((?:年度资金总额|财政拨款|财政资金|上年结转|其他资金)[:：]?[0-9][0-9.]*%[0-9.]*)`)
+var gluedInText = regexp.MustCompile(`((?:` + strings.Join(gluedRowLabels, "|") + `)[:：]?[0-9][0-9.]*%[0-9.]*)`)
+
+// gluedRowLabels are the funding row labels gluedInText finds a run after.
+var gluedRowLabels = []string{"年度资金总额", "财政拨款", "财政资金", "上年结转", "其他资金"}

@@ -27,9 +27,8 @@ var countNames = []struct{ suffix, unit string }{
 // unitCellFacts reads, over the page's cells, a bare number followed by a
 // cell that is only a unit, and a bare whole number that follows an
 // indicator name which names its unit.
-func unitCellFacts(p *normalize.Page, facts []Fact) []Fact {
+func unitCellFacts(p *normalize.Page, toks []token, facts []Fact) []Fact {
 	r := p.Runes()
-	toks := tokens(r, 0, len(r))
 	var out []Fact
 	idx := indexSpans(facts)
 	// A unit declared around the table typed a bare number; the indicator
