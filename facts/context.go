@@ -17,6 +17,9 @@ import (
 // bare numbers: "项目资金（万元）", "经费控制情况(万元", "单位：万元".
 var unitHeader = regexp.MustCompile(`(?:[（(]\s*(万元|元|亿元|千元|人|个|㎡|平方米|%)\s*[）)]?|单位\s*[：:]\s*(万元|元|亿元|千元))`)
 
+// unitHeaderScan runs unitHeader over a page only where a bracket or 单位 is.
+var unitHeaderScan = newStartScan(unitHeader, "（", "(", "单位")
+
 // contextUnits says what a declared unit makes of a bare number: the
 // lexicon's row for each unit a header may declare.
 var contextUnits = func() map[string]contextUnit {
@@ -143,7 +146,7 @@ type declared struct {
 func declaredUnits(text string) []declared {
 	var out []declared
 	runes, last := 0, 0
-	for _, h := range unitHeader.FindAllStringSubmatchIndex(text, -1) {
+	for _, h := range unitHeaderScan.findAll(text) {
 		runes += utf8.RuneCountInString(text[last:h[0]])
 		last = h[0]
 		u := ""

@@ -11,6 +11,9 @@ import (
 var (
 	gradeRe = regexp.MustCompile(`(?:等级|等次|评价结果|评定|自评结果|自评结论|自评为|评价为|评为|定为|结论为)\s*(?:为|是|：|:|\|)?\s*[“"「]?\s*(优\s?秀|优|良\s?好|良|中\s?等|中|差)`)
 	checkRe = regexp.MustCompile(`(?:☑|☒|■|√|R)\s*(优\s?秀|优|良|中|差)`)
+	// The same, run only where their first words are.
+	gradeScan = newStartScan(gradeRe, "等级", "等次", "评价结果", "评定", "自评结果", "自评结论", "自评为", "评价为", "评为", "定为", "结论为")
+	checkScan = newStartScan(checkRe, "☑", "☒", "■", "√", "R")
 )
 
 // gradeBlockers follow a grade character when it is the start of another word (优化, 良性, 中心).
@@ -48,11 +51,11 @@ func findGrade(nd *normalize.Doc) (*string, []Candidate) {
 	for _, p := range nd.Pages {
 		byteAt, runeAt := 0, 0 // rune offsets counted on from the last match
 		for _, src := range []struct {
-			re     *regexp.Regexp
+			scan   *startScan
 			source string
-		}{{checkRe, "form"}, {gradeRe, "label"}} {
-			re := src.re
-			for _, m := range re.FindAllStringSubmatchIndex(p.Text, -1) {
+		}{{checkScan, "form"}, {gradeScan, "label"}} {
+			re := src.scan.re
+			for _, m := range src.scan.findAll(p.Text) {
 				g := strings.ReplaceAll(p.Text[m[2]:m[3]], " ", "")
 				after := p.Text[m[3]:]
 				if next, _ := utf8.DecodeRuneInString(after); len(g) == len("优") && after != "" && strings.ContainsRune(gradeBlockers, next) {

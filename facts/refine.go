@@ -257,6 +257,9 @@ func scoreScope(r []rune, start int) (sub string, full float64) {
 // 共涉及12个项目.
 var multiProjectRe = regexp.MustCompile(`(?:项目(?:共|共计|合计)?([0-9]+|[两二三四五六七八九十百]+)个|([0-9]+|[两二三四五六七八九十百]+)个(?:项目|专项|绩效自评项目))`)
 
+// multiProjectScan runs multiProjectRe only where 项目 or a number starts.
+var multiProjectScan = newStartScan(multiProjectRe, append(strings.Split("0123456789两二三四五六七八九十百", ""), "项目")...)
+
 // enumeratedItem opens a clause that is one item of a list: 一是…, 二是…,
 // 其一…. In a summary of several projects such an item is about one project.
 var enumeratedItem = regexp.MustCompile(`(?:^|[，,：:])\s*(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十]+[，,、是]|第[一二三四五六七八九十]+[，,、是])`)
@@ -264,8 +267,8 @@ var enumeratedItem = regexp.MustCompile(`(?:^|[，,：:])\s*(?:[一二三四五�
 // multiProject reports whether the document says it covers two or more projects.
 func multiProject(nd *normalize.Doc) bool {
 	for _, p := range nd.Pages {
-		for _, m := range multiProjectRe.FindAllStringSubmatch(p.Text, -1) {
-			n := m[1] + m[2]
+		for _, m := range multiProjectScan.findAll(p.Text) {
+			n := submatch(p.Text, m, 1) + submatch(p.Text, m, 2)
 			v, ok := quantity.ParseNumber(n)
 			if !ok {
 				v, ok = quantity.ParseChinese(n)
