@@ -34,6 +34,7 @@ type workerOptions struct {
 	MaxInputMB      int64
 	MaxFactsPerPage int
 	Verbose         bool
+	LogInterval     time.Duration
 	// Isolate is ingest's --isolate (the worker command always isolates).
 	Isolate pipeline.Isolation
 	// named are the paths named on ingest's command line (files among them
@@ -75,6 +76,7 @@ opened.`,
 	cmd.Flags().Int64Var(&opts.MaxInputMB, "max-input", pipeline.DefaultMaxInput>>20, "refuse inputs larger than this, in MB, unread")
 	cmd.Flags().IntVar(&opts.MaxFactsPerPage, "max-facts-per-page", pipeline.DefaultMaxFactsPerPage, "quarantine a document with a page holding more facts than this")
 	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "print one line per document")
+	cmd.Flags().DurationVar(&opts.LogInterval, "log-interval", time.Minute, "time between progress lines on stderr (0: none)")
 	return cmd
 }
 
@@ -93,7 +95,9 @@ func runWorker(ctx context.Context, s streams, opts workerOptions) error {
 	fmt.Fprintf(s.stderr, "worker %s: taking jobs from %s, writing %s (SIGTERM stops it)\n", queue.WorkerID(), qw.cat.Path, opts.Out)
 	abort, release := abortOnSecondSignal(ctx, s.stderr, "worker")
 	qw.w.Abort = abort
+	stopLog := qw.tally.logEvery(s.stderr, opts.LogInterval, "worker "+queue.WorkerID())
 	err = qw.w.Run(ctx, qw.q)
+	stopLog()
 	release()
 	qw.tally.print(s.stderr, "worker "+queue.WorkerID())
 	if err != nil {
@@ -292,6 +296,33 @@ func (t *tally) run() catalog.Run {
 		r.Facts += o.Facts
 	}
 	return r
+}
+
+// logEvery writes a line of what this process has done every interval
+// (none if 0), so a journal shows a worker at work between documents
+// that take long; call the returned function to stop it.
+func (t *tally) logEvery(w io.Writer, every time.Duration, who string) (stop func()) {
+	if every <= 0 {
+		return func() {}
+	}
+	start, done := time.Now(), make(chan struct{})
+	go func() {
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			r := t.run()
+			secs := time.Since(start).Seconds()
+			fmt.Fprintf(w, "%s: %d documents (%d quarantined, %d failed), %d pages in %s: %.1f docs/s, %.1f pages/s\n",
+				who, r.Extracted, r.Quarantined, r.Failed, r.Pages, time.Since(start).Round(time.Second),
+				float64(r.Extracted)/secs, float64(r.Pages)/secs)
+		}
+	}()
+	return func() { close(done) }
 }
 
 // print writes one line of what this process did, and the reason of each
