@@ -22,6 +22,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The S3 server of the object-storage tests builds while the packages
+# install (scripts/lib/s3.sh); it is started just before the tests.
+source scripts/lib/s3.sh
+trap s3_stop EXIT
+s3_build_start
+
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have chromium || need+=(chromium)
@@ -52,8 +58,6 @@ export ZIPIN_SLOW=1
 # The S3 tests (dataset.Sink on object storage) run against versitygw on
 # loopback, built once and cached (scripts/lib/s3.sh); without it they skip,
 # or fail when CI is set.
-source scripts/lib/s3.sh
-trap s3_stop EXIT
 s3_start || echo "no S3 server: the S3 tests will skip (fail in CI)" >&2
 # The duckdb tag builds `zipin query` and its tests (cgo, embedded DuckDB).
 # -timeout: the slow tests (ZIPIN_SLOW) of one package can pass Go's default
