@@ -450,6 +450,7 @@ func TestThreeWorkersOneKilled(t *testing.T) {
 type privatePostgres struct {
 	bin, data, log string
 	port           int
+	opts           string   // the server's options: port, socket folder, loopback only
 	asUser         []string // runuser -u postgres --, as root
 }
 
@@ -491,8 +492,8 @@ func newPrivatePostgres(t *testing.T) *privatePostgres {
 	p.port = l.Addr().(*net.TCPAddr).Port
 	l.Close()
 	p.pg(t, "initdb", "-D", p.data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
-	p.pg(t, "pg_ctl", "-D", p.data, "-l", p.log, "-w", "-o",
-		fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off", p.port, dir), "start")
+	p.opts = fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off", p.port, dir)
+	p.start(t)
 	t.Cleanup(func() {
 		c := p.cmd("pg_ctl", "-D", p.data, "-m", "immediate", "-w", "stop")
 		exec.Command(c[0], c[1:]...).Run()
@@ -512,6 +513,19 @@ func (p *privatePostgres) pg(t *testing.T, tool string, args ...string) {
 		log, _ := os.ReadFile(p.log)
 		t.Fatalf("%s: %v\n%s\n%s", strings.Join(c, " "), err, out, log)
 	}
+}
+
+// start starts the server and returns once it accepts connections.
+func (p *privatePostgres) start(t *testing.T) {
+	t.Helper()
+	p.pg(t, "pg_ctl", "-D", p.data, "-l", p.log, "-w", "-o", p.opts, "start")
+}
+
+// stop stops the server as an operator's restart does: "fast" ends every
+// session, rolling back what was in flight.
+func (p *privatePostgres) stop(t *testing.T) {
+	t.Helper()
+	p.pg(t, "pg_ctl", "-D", p.data, "-m", "fast", "-w", "stop")
 }
 
 func (p *privatePostgres) url() string {
@@ -540,25 +554,27 @@ func TestPostgresRestartMidRun(t *testing.T) {
 		}
 		return done >= n/3
 	})
-	pg.pg(t, "pg_ctl", "-D", pg.data, "-m", "fast", "-w", "stop")
+	pg.stop(t)
 	t.Logf("PostgreSQL stopped")
-	// The workers notice (each logs a failed database call) and stay up.
+	// The server stays down until each worker has tried to reach it and
+	// been refused (River logs each failed call and tries again); the
+	// workers stay up meanwhile.
 	sizes := make([]int, len(ws))
 	for i, w := range ws {
 		sizes[i] = len(w.output())
 	}
-	waitFor(t, "each worker to notice the database is gone", 3*time.Minute, func() bool {
+	waitFor(t, "each worker to be refused by the stopped server", 3*time.Minute, func() bool {
 		for i, w := range ws {
 			if !w.alive() {
 				t.Fatalf("worker %s exited while PostgreSQL was down: %v\n%s", w.id, w.err, w.output())
 			}
-			if len(w.output()) == sizes[i] {
+			if !strings.Contains(w.output()[sizes[i]:], "connection refused") {
 				return false
 			}
 		}
 		return true
 	})
-	pg.pg(t, "pg_ctl", "-D", pg.data, "-l", pg.log, "-w", "start")
+	pg.start(t)
 	t.Logf("PostgreSQL started again")
 
 	var last string
