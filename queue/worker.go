@@ -199,6 +199,10 @@ func (w *Worker) record(o pipeline.Outcome, b *schema.Batch) error {
 	return w.Catalog.Record(w.RunID, []catalog.Doc{d}, nil)
 }
 
+// fetchCooldown is the least time between two fetches of one worker's River
+// client (River's minimum).
+const fetchCooldown = time.Millisecond
+
 // pollEmpty is how often Run with UntilEmpty looks whether the queue is
 // empty: the most an ingest waits after its last document.
 const pollEmpty = 200 * time.Millisecond
@@ -230,6 +234,13 @@ func (w *Worker) Run(ctx context.Context, q *Queue) error {
 		RescueStuckJobsAfter: w.rescueAfter(),
 		MaxAttempts:          DefaultMaxAttempts,
 		Logger:               logger,
+		// A slot that frees up fetches the next job at once. River's
+		// default cooldown (100 ms between fetches) left a worker idle for
+		// up to 100 ms after each document, more than twice the median
+		// document's extraction time (cmd/zipin-bench -queue). Fetches stay
+		// bounded without it: River fetches only for free slots, so at most
+		// once per document finished.
+		FetchCooldown: fetchCooldown,
 		// zipin status counts the jobs River keeps: a week of finished
 		// jobs spans an import (River's default is a day).
 		CompletedJobRetentionPeriod: 7 * 24 * time.Hour,
