@@ -132,13 +132,22 @@ func openPostgres(ctx context.Context, dsn string, readOnly bool) (*Catalog, err
 	where := dsn
 	if u, err := url.Parse(dsn); err == nil {
 		where = u.Redacted()
+		// pgx passes unknown URL parameters to the server as settings.
+		q := u.Query()
 		if readOnly {
-			// pgx passes unknown URL parameters to the server as settings.
-			q := u.Query()
 			q.Set("default_transaction_read_only", "on")
-			u.RawQuery = q.Encode()
-			dsn = u.String()
+		} else if q.Get("synchronous_commit") == "" {
+			// A worker records each document in a transaction of its own;
+			// waiting for each commit's WAL flush was most of that cost
+			// (cmd/zipin-bench -queue). Nothing is risked: the worker then
+			// completes the document's job in a synchronous commit, which
+			// flushes the WAL up to it, this record included; a crash
+			// before that loses the job's completion too, and the job is
+			// done again (docs/scale-out.md).
+			q.Set("synchronous_commit", "off")
 		}
+		u.RawQuery = q.Encode()
+		dsn = u.String()
 	}
 	db, err := sql.Open(postgresDialect.driver, dsn)
 	if err != nil {
