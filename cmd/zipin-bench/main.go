@@ -12,6 +12,17 @@
 //
 //	go run ./cmd/zipin-bench -cold [-runs 5]
 //
+// With -queue it measures the import spread over `zipin worker` processes
+// (issue 16, docs/scale-out.md): pages/s with 1, 2 and 4 worker processes on
+// one PostgreSQL queue, the queue's cost per document (enqueue, claim,
+// complete) next to the median document's extraction time, and the parent's
+// CPU per document next to its workers' in a single-machine ingest. -postgres
+// names the server (a fresh database is made per run and dropped after);
+// -queue-out s3://bucket/prefix writes to object storage (AWS_ENDPOINT_URL
+// and the other standard variables) instead of a local folder.
+//
+//	go run ./cmd/zipin-bench -queue [-docs 40 -pages 12 -pdf-copies 3] [-workers 1,2,4]
+//
 // It is a separate command, not a test, so CI's test run never pays for it.
 package main
 
@@ -34,27 +45,58 @@ import (
 )
 
 func main() {
+	// Its own flag set: a package zipin links (through zipin/queue) defines
+	// flags of its own on the default one, among them -dir.
+	fs := flag.NewFlagSet(os.Args[0], flag.ExitOnError)
 	var (
-		docs       = flag.Int("docs", 400, "text documents to generate")
-		pages      = flag.Int("pages", 12, "pages per text document (form-feed separated)")
-		pdfCopies  = flag.Int("pdf-copies", 20, "varied copies of each fixture PDF")
-		docxCopies = flag.Int("docx-copies", 10, "varied copies of each fixture DOCX")
-		jobs       = flag.Int("jobs", runtime.NumCPU(), "--jobs for zipin and -P for pdftotext")
-		dir        = flag.String("dir", "", "work folder (default: a temporary one, removed after)")
-		zipin      = flag.String("zipin", "", "zipin binary (default: go build ./cmd/zipin)")
-		root       = flag.String("root", ".", "the zipin repository (fixtures and sources)")
-		isoCmp     = flag.Bool("compare-isolation", true, "also time the PDFs with --isolate none, to measure the cost of worker processes")
-		cold       = flag.Bool("cold", false, "measure only the cold start (a fresh process, one small report)")
-		runs       = flag.Int("runs", 5, "runs per cold-start figure (the median is printed)")
+		docs       = fs.Int("docs", 400, "text documents to generate")
+		pages      = fs.Int("pages", 12, "pages per text document (form-feed separated)")
+		pdfCopies  = fs.Int("pdf-copies", 20, "varied copies of each fixture PDF")
+		docxCopies = fs.Int("docx-copies", 10, "varied copies of each fixture DOCX")
+		jobs       = fs.Int("jobs", runtime.NumCPU(), "--jobs for zipin and -P for pdftotext")
+		dir        = fs.String("dir", "", "work folder (default: a temporary one, removed after)")
+		zipin      = fs.String("zipin", "", "zipin binary (default: go build ./cmd/zipin)")
+		root       = fs.String("root", ".", "the zipin repository (fixtures and sources)")
+		isoCmp     = fs.Bool("compare-isolation", true, "also time the PDFs with --isolate none, to measure the cost of worker processes")
+		cold       = fs.Bool("cold", false, "measure only the cold start (a fresh process, one small report)")
+		runs       = fs.Int("runs", 5, "runs per cold-start figure (the median is printed)")
+		queueMode  = fs.Bool("queue", false, "measure the import through the job queue with 1, 2 and 4 worker processes")
+		postgres   = fs.String("postgres", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "-queue: the PostgreSQL server (a fresh database per run)")
+		queueOut   = fs.String("queue-out", "", "-queue: the dataset, s3://bucket/prefix (default: local folders in the work folder)")
+		workers    = fs.String("workers", "1,2,4", "-queue: the numbers of worker processes to measure")
 	)
-	flag.Parse()
+	fs.Parse(os.Args[1:])
+	if *queueMode {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		// A smaller corpus by default: it is imported four times.
+		if !set["docs"] {
+			*docs = 40
+		}
+		if !set["pdf-copies"] {
+			*pdfCopies = 3
+		}
+		counts, err := parseCounts(*workers)
+		if err == nil {
+			err = withZipin(*root, *dir, *zipin, func(dir, zipin string) error {
+				return queueBench(*root, dir, zipin, *postgres, *queueOut, *docs, *pages, *pdfCopies, counts)
+			})
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "zipin-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*root, *dir, *zipin, *docs, *pages, *pdfCopies, *docxCopies, *jobs, *isoCmp, *cold, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "zipin-bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(root, dir, zipin string, docs, pages, pdfCopies, docxCopies, jobs int, isoCmp, cold bool, runs int) error {
+// withZipin calls f with a work folder (dir, or a temporary one removed
+// after) and a zipin binary (zipin, or one built from root into it).
+func withZipin(root, dir, zipin string, f func(dir, zipin string) error) error {
 	if dir == "" {
 		d, err := os.MkdirTemp("", "zipin-bench-")
 		if err != nil {
@@ -72,6 +114,16 @@ func run(root, dir, zipin string, docs, pages, pdfCopies, docxCopies, jobs int, 
 			return fmt.Errorf("go build: %w", err)
 		}
 	}
+	return f(dir, zipin)
+}
+
+func run(root, dir, zipin string, docs, pages, pdfCopies, docxCopies, jobs int, isoCmp, cold bool, runs int) error {
+	return withZipin(root, dir, zipin, func(dir, zipin string) error {
+		return runIn(root, dir, zipin, docs, pages, pdfCopies, docxCopies, jobs, isoCmp, cold, runs)
+	})
+}
+
+func runIn(root, dir, zipin string, docs, pages, pdfCopies, docxCopies, jobs int, isoCmp, cold bool, runs int) error {
 	fmt.Printf("%s, %d CPUs, load average %s\n", bytes.TrimSpace([]byte(version(zipin))), runtime.NumCPU(), loadavg())
 	if err := coldStart(root, dir, zipin, runs); err != nil {
 		return err
@@ -330,12 +382,18 @@ var (
 )
 
 func ingest(zipin, out string, jobs int, isolation, in string) (*measure, error) {
+	m, _, err := ingestOut(zipin, out, jobs, isolation, in)
+	return m, err
+}
+
+// ingestOut is ingest that also returns zipin's summary (stdout).
+func ingestOut(zipin, out string, jobs int, isolation, in string) (*measure, string, error) {
 	cmd := exec.Command(zipin, "ingest", "--out", out, "--jobs", strconv.Itoa(jobs), "--isolate", isolation, "--progress", "none", in)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	var peak atomic.Int64
 	stop := make(chan struct{})
@@ -357,7 +415,7 @@ func ingest(zipin, out string, jobs int, isolation, in string) (*measure, error)
 	close(stop)
 	m := &measure{wall: time.Since(start), treeKB: peak.Load(), cpu: cpuOf(cmd.ProcessState)}
 	if ee, ok := err.(*exec.ExitError); err != nil && !(ok && ee.ExitCode() == 1) {
-		return nil, fmt.Errorf("zipin ingest %s: %v\n%s", in, err, tailOf(stderr.String()))
+		return nil, "", fmt.Errorf("zipin ingest %s: %v\n%s", in, err, tailOf(stderr.String()))
 	}
 	s := stdout.String()
 	if g := docsLine.FindStringSubmatch(s); g != nil {
@@ -374,7 +432,7 @@ func ingest(zipin, out string, jobs int, isolation, in string) (*measure, error)
 		b, _ := strconv.ParseInt(g[2], 10, 64)
 		m.selfKB, m.workerKB = a<<10, b<<10
 	}
-	return m, nil
+	return m, s, nil
 }
 
 func tailOf(s string) string {
