@@ -134,9 +134,31 @@ func enqueue(ctx context.Context, s streams, qw *queueWorker, opts ingestOptions
 			return e, err
 		}
 	}
+	// Jobs go in as they are found, a batch at a time: running workers
+	// start on the first while the rest are hashed, the jobs held here stay
+	// few on millions of files, and an interrupted enqueue keeps what it
+	// enqueued.
 	var jobs []queue.ExtractArgs
+	flush := func(ctx context.Context) error {
+		if len(inputs) > 0 {
+			if err := qw.cat.Record(qw.tally.runID, nil, inputs); err != nil {
+				return err
+			}
+			inputs = inputs[:0]
+		}
+		if len(jobs) > 0 {
+			n, err := qw.q.Enqueue(ctx, jobs)
+			e.Added, e.Duplicates = e.Added+n.Added, e.Duplicates+n.Duplicates
+			if err != nil {
+				return err
+			}
+			jobs = jobs[:0]
+		}
+		return nil
+	}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
+			_ = flush(context.WithoutCancel(ctx))
 			return e, err
 		}
 		o, final := qw.docs.Identify(ctx, f)
@@ -162,13 +184,14 @@ func enqueue(ctx context.Context, s streams, qw *queueWorker, opts ingestOptions
 			return e, err
 		}
 		jobs = append(jobs, queue.ExtractArgs{Path: abs, DocID: o.DocID, Size: o.Size})
-	}
-	if len(inputs) > 0 {
-		if err := qw.cat.Record(qw.tally.runID, nil, inputs); err != nil {
-			return e, err
+		if len(jobs) >= enqueueBatch {
+			if err := flush(ctx); err != nil {
+				return e, err
+			}
 		}
 	}
-	var err error
-	e.Enqueued, err = qw.q.Enqueue(ctx, jobs)
-	return e, err
+	return e, flush(ctx)
 }
+
+// enqueueBatch is how many jobs ingest --catalog adds at once.
+const enqueueBatch = 500
