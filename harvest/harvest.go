@@ -739,12 +739,13 @@ func (r *run) ingest(ctx context.Context) error {
 }
 
 // enqueue adds a job per original not yet enqueued to the shared queue
-// (including those a killed run stored but did not enqueue), then records
+// (including those a killed run stored but did not enqueue, and those an
+// older extractor quarantined or judged no report), then records
 // them as enqueued, in that order: a kill between the two enqueues them
 // again next run, which the queue, unique per doc_id, counts as already
 // queued. Workers see each original at the absolute path it is kept at.
 func (r *run) enqueue(ctx context.Context, q *queue.Queue) error {
-	docs, err := r.st.ToEnqueue()
+	docs, err := r.st.ToEnqueue(version.Extractor)
 	if err != nil || len(docs) == 0 {
 		return err
 	}

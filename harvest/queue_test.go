@@ -3,9 +3,12 @@ package harvest_test
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -294,4 +297,32 @@ func testHarvestIntoQueue(t *testing.T, url string) {
 	}
 	rows.Close()
 	t.Logf("the harvest's record after the workers: %v", byStatus)
+
+	// 5. Look-alikes judged by an older extractor are tried again, as a
+	// harvest that ingests itself tries them: enqueued once more.
+	rw, err := sql.Open("sqlite", "file:"+filepath.Join(out, harvest.CatalogFile)+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rw.Close()
+	if _, err := rw.Exec(`UPDATE harvest_originals SET extractor_version = '0.0.0-older' WHERE ingest_status = 'lookalike'`); err != nil {
+		t.Fatal(err)
+	}
+	if s5 := harvestQ(); s5.Enqueued != 2 || s5.New != 0 {
+		t.Errorf("after an extractor change: %+v; want the 2 look-alikes enqueued again", *s5)
+	}
+	jobs, err = q.Jobs(ctx, 10, rivertype.JobStateAvailable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again []string
+	for _, j := range jobs {
+		again = append(again, j.Args.DocID)
+	}
+	sort.Strings(again)
+	wantAgain := []string{form, pageSHA}
+	sort.Strings(wantAgain)
+	if fmt.Sprint(again) != fmt.Sprint(wantAgain) {
+		t.Errorf("waiting jobs %v, want the look-alikes %v", again, wantAgain)
+	}
 }

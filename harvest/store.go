@@ -551,11 +551,14 @@ func (s *Store) ToIngest(extractor string) (paths []string, urls map[string]stri
 // ToEnqueue lists, as the shared queue's jobs, the originals no job was
 // added for yet: those kept since, and, on the first run with a queue,
 // every one kept before (also those ingested here then: the shared
-// dataset is another one). Look-alikes judged here stay out: the queue's
-// workers write every document they are given.
-func (s *Store) ToEnqueue() ([]queue.ExtractArgs, error) {
+// dataset is another one), look-alikes judged by this extractor aside.
+// As ToIngest, it lists again those an older extractor could not read or
+// judged no report.
+func (s *Store) ToEnqueue(extractor string) ([]queue.ExtractArgs, error) {
 	rows, err := s.db.Query(`SELECT sha256, path, bytes, url FROM harvest_originals
-		WHERE enqueued_at = '' AND ingest_status != 'lookalike' ORDER BY fetched_at, sha256`)
+		WHERE (enqueued_at = '' AND ingest_status != 'lookalike')
+		   OR (ingest_status IN ('quarantined', 'failed', 'lookalike') AND extractor_version != ?)
+		ORDER BY fetched_at, sha256`, extractor)
 	if err != nil {
 		return nil, err
 	}
