@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -79,6 +80,23 @@ const docFilePrefix = "doc-"
 // DocFile is the name, within its table's folder, of the file holding one
 // document's rows: "doc-<doc_id>.parquet".
 func DocFile(docID string) string { return docFilePrefix + docID + ".parquet" }
+
+// DocumentFiles narrows a table's files (as TableFiles lists them) to those
+// that may hold docID's rows: in the per-document layout only the
+// document's own file (none if it has no rows there), in the batch layout
+// every file. A reader of one document (zipin review) then opens one file
+// instead of every file's footer.
+func DocumentFiles(files []string, docID string) []string {
+	if len(files) == 0 || !isDocFile(filepath.Base(files[0])) {
+		return files
+	}
+	for _, f := range files {
+		if filepath.Base(f) == DocFile(docID) {
+			return []string{f}
+		}
+	}
+	return nil
+}
 
 // isDocFile says whether a table folder's file name is a per-document file.
 func isDocFile(name string) bool {

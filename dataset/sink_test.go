@@ -596,3 +596,24 @@ func TestSinkS3EndpointInURL(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentFiles: a reader of one document opens its own file in the
+// per-document layout, and every file in the batch layout.
+func TestDocumentFiles(t *testing.T) {
+	perDoc := []string{"facts/doc-a.parquet", "facts/doc-b.parquet"}
+	batch := []string{"facts/part-1.parquet", "facts/part-2.parquet"}
+	for _, c := range []struct {
+		files []string
+		id    string
+		want  []string
+	}{
+		{perDoc, "b", []string{"facts/doc-b.parquet"}},
+		{perDoc, "c", nil},
+		{batch, "b", batch},
+		{nil, "b", nil},
+	} {
+		if got := dataset.DocumentFiles(c.files, c.id); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("DocumentFiles(%v, %s) = %v, want %v", c.files, c.id, got, c.want)
+		}
+	}
+}

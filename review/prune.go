@@ -48,14 +48,15 @@ func mayHold(path, docID string) (bool, error) {
 }
 
 // readDoc reads one document's rows of a table, opening only the files
-// that may hold it; like Load, the last row of a key wins.
+// that may hold it (in the per-document layout, its own file alone); like
+// Load, the last row of a key wins.
 func readDoc[T any](dir, table, docID string, doc func(T) string, key func(T) string) ([]T, error) {
 	files, err := dataset.TableFiles(dir, table)
 	if err != nil {
 		return nil, fmt.Errorf("review: dataset %s: %w", dir, err)
 	}
 	var out []T
-	for _, rel := range files {
+	for _, rel := range dataset.DocumentFiles(files, docID) {
 		path := filepath.Join(dir, rel)
 		hold, err := mayHold(path, docID)
 		if err != nil {

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -93,6 +94,48 @@ func TestLoadDocPrunes(t *testing.T) {
 	counts, err := d.FactCounts()
 	if err != nil || len(counts) != 300 || counts[id] != 5 {
 		t.Errorf("fact counts: %d documents, %d for 150, %v", len(counts), counts[id], err)
+	}
+}
+
+// In the per-document layout (written through a Sink, as zipin worker
+// does) opening one document reads its own file of each table alone, and
+// gives the same rows as the whole dataset read at once.
+func TestLoadDocPerDocumentLayout(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := dataset.OpenSink(ctx, dir, "bench")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 100; i++ {
+		if err := s.PutDocument(ctx, synthetic(1, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	id := synthetic(1, 50).Reports[0].DocID
+	files, err := dataset.TableFiles(dir, schema.TableFacts)
+	if err != nil || len(files) != 100 {
+		t.Fatalf("%d facts files, %v", len(files), err)
+	}
+	if got := dataset.DocumentFiles(files, id); len(got) != 1 || got[0] != filepath.Join(schema.TableFacts, dataset.DocFile(id)) {
+		t.Errorf("files that may hold document 50: %v", got)
+	}
+	doc, err := LoadDoc(dir, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := d.Doc(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Facts) != 5 || len(doc.Texts) != 2 || doc.Report.Source != "r50.pdf" ||
+		!reflect.DeepEqual(doc.Facts, all.Facts) || !slices.Equal(doc.Texts, all.Texts) {
+		t.Errorf("LoadDoc: %d facts, %d texts, source %s", len(doc.Facts), len(doc.Texts), doc.Report.Source)
 	}
 }
 
