@@ -2,8 +2,9 @@
 // project's fixtures (text reports made multi-page with form feeds, and the
 // test PDFs), each copy varied so that every document has its own doc_id,
 // then prints in one run zipin's throughput and peak memory, the time of an
-// idempotent re-run, and zipin's pages/s next to pdftotext's on the same
-// PDFs, both using every core.
+// idempotent re-run, and zipin's pages/s next to pdftotext's (and mutool's,
+// where installed) on the same PDFs, all using every core, with the wall
+// time and the CPU time of each process tree, and their ratios.
 //
 //	go run ./cmd/zipin-bench [-docs 400] [-pages 12] [-pdf-copies 20] [-jobs N]
 //
