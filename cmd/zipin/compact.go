@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"zipin/compact"
+	"zipin/dataset"
 	"zipin/schema"
 )
 
@@ -40,6 +42,11 @@ func runCompact(ctx context.Context, s streams, opts compactOptions, args []stri
 	}
 	res, err := compact.Compact(opts.Out)
 	if err != nil {
+		// Busy, as for ingest: a cron job that compacts while an import
+		// runs should try again later, not alert.
+		if le := (*dataset.LockedError)(nil); errors.As(err, &le) {
+			return &exitError{code: exitBusy, err: err}
+		}
 		return err
 	}
 	w := tabwriter.NewWriter(s.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)

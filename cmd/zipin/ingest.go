@@ -75,9 +75,10 @@ status), and an interrupted run (even kill -9) resumes where it stopped. In fold
 with "." and _catalog.sqlite* are left out and listed; a file named on the command line is always read.
 
 Exit status: 0 every document extracted; 1 some documents quarantined or failed (reasons printed),
-the rest written; 2 usage error, nothing written; 3 the run failed at run time (disk full, I/O, the
-dataset locked by another run) — what was committed stays, and the summary says what the dataset
-holds; 130 interrupted by SIGINT or SIGTERM (finished documents committed).
+the rest written; 2 usage error, nothing written; 3 the run failed at run time (disk full, I/O) —
+what was committed stays, and the summary says what the dataset holds; 75 another zipin run holds the
+dataset's lock, nothing done (try again later); 130 interrupted by SIGINT or SIGTERM (finished
+documents committed).
 
 With --catalog URL (postgres://… or a SQLite file), the documents become jobs in a queue in that
 database, one per document, and any number of zipin worker processes on any number of machines

@@ -22,8 +22,8 @@ const (
 	exitOK      = 0
 	exitPartial = 1 // some documents quarantined or failed; the rest written
 	exitUsage   = 2 // usage or configuration error; nothing written
-	// exitFailure: the run failed at run time (disk full, I/O, the dataset
-	// locked by another run, a worker that cannot start). What was
+	// exitFailure: the run failed at run time (disk full, I/O, a worker
+	// that cannot start; a dataset locked by another run is exitBusy). What was
 	// committed before stays; the summary says what the dataset holds.
 	exitFailure = 3
 	// exitBusy: another zipin run holds the lock on the dataset or the

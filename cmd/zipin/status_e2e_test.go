@@ -111,8 +111,8 @@ func TestStatusListsIgnoredAndKilledReadOnly(t *testing.T) {
 	}
 }
 
-// A dataset another run is writing gives 75 (EX_TEMPFAIL: try later), not the
-// usage or the run-time failure status.
+// A dataset another run is writing gives 75 to ingest and compact
+// (EX_TEMPFAIL: try later), not the usage or the run-time failure status.
 func TestBusyAndUsageExitStatus(t *testing.T) {
 	out := t.TempDir()
 	unlock, err := dataset.Lock(out)
@@ -123,6 +123,19 @@ func TestBusyAndUsageExitStatus(t *testing.T) {
 	_, stderr, code := run(t, "ingest", "--out", out)
 	if code != 75 || !strings.Contains(stderr, "another zipin process is writing it") {
 		t.Errorf("ingest into a locked dataset: exit %d, %s; want 75", code, stderr)
+	}
+	// compact needs a dataset: the built-in samples, then the lock.
+	ds := t.TempDir()
+	if _, stderr, code := run(t, "ingest", "--out", ds); code != 0 {
+		t.Fatalf("ingest of the samples: exit %d, %s", code, stderr)
+	}
+	unlockDS, err := dataset.Lock(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlockDS()
+	if _, stderr, code := run(t, "compact", "--out", ds); code != 75 || !strings.Contains(stderr, "another zipin process is writing it") {
+		t.Errorf("compact of a locked dataset: exit %d, %s; want 75", code, stderr)
 	}
 	if _, _, code := run(t, "status", "a", "b"); code != exitUsage {
 		t.Errorf("status with two folders: exit %d, want %d", code, exitUsage)
