@@ -58,4 +58,11 @@ func TestRunStatusWithoutCatalog(t *testing.T) {
 	if out.Len() != 0 || errOut.Len() != 0 {
 		t.Errorf("status wrote %q / %q before failing", out.String(), errOut.String())
 	}
+	// On object storage the advice to run zipin ingest --out s3://… would be
+	// refused: the catalog is the queue's database.
+	err = runStatus(t.Context(), streams{stdout: &out, stderr: &errOut}, statusOptions{Out: "s3://zipin/dataset", Top: 10}, nil)
+	want = "status: --out s3://zipin/dataset: a dataset on object storage keeps its catalog in the queue's database; give --catalog URL"
+	if !errors.As(err, &ee) || ee.code != exitUsage || err.Error() != want {
+		t.Errorf("status of a dataset on object storage: %v, want exit 2 %q", err, want)
+	}
 }

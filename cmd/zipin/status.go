@@ -187,6 +187,11 @@ func runStatus(ctx context.Context, s streams, opts statusOptions, args []string
 // must not migrate a database a newer zipin's workers are writing.
 func openStatusCatalog(ctx context.Context, opts statusOptions) (*catalog.Catalog, error) {
 	if opts.Catalog == "" {
+		// A dataset on object storage has its catalog in the queue's
+		// database, and zipin ingest refuses --out s3://… without one.
+		if remoteOut(opts.Out) {
+			return nil, usageErr(fmt.Errorf("status: --out %s: a dataset on object storage keeps its catalog in the queue's database; give --catalog URL", opts.Out))
+		}
 		if _, err := os.Stat(filepath.Join(opts.Out, catalog.FileName)); err != nil {
 			return nil, usageErr(fmt.Errorf("status: no catalog in %s (run zipin ingest --out %s first)", opts.Out, opts.Out))
 		}
