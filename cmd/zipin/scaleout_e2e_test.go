@@ -317,6 +317,37 @@ func allFinal(t *testing.T, db *sql.DB, n int, last *string) bool {
 	return len(jobs) == n && states["completed"] == n
 }
 
+// finish waits until every one of the n jobs has completed, failing if a
+// worker of ws exits meanwhile, then stops the workers (SIGTERM, exit 0) and
+// returns the jobs, checking there is one per document.
+func finish(t *testing.T, db *sql.DB, n int, ws []*workerProc) []job {
+	t.Helper()
+	var last string
+	waitFor(t, "every job to complete", 8*time.Minute, func() bool {
+		for _, w := range ws {
+			if !w.alive() {
+				t.Fatalf("worker %s exited: %v\n%s", w.id, w.err, w.output())
+			}
+		}
+		return allFinal(t, db, n, &last)
+	})
+	for _, w := range ws {
+		w.stop(t)
+	}
+	jobs, err := riverJobs(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byDoc := map[string]int{}
+	for _, j := range jobs {
+		byDoc[j.DocID]++
+	}
+	if len(jobs) != n || len(byDoc) != n {
+		t.Errorf("%d jobs for %d documents, want %d of each", len(jobs), len(byDoc), n)
+	}
+	return jobs
+}
+
 func openDB(t *testing.T, u string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("pgx", u)
@@ -398,28 +429,10 @@ func TestThreeWorkersOneKilled(t *testing.T) {
 	})
 	t.Logf("killed worker %s holding job %d (doc %s)", victim.id, killed.ID, killed.DocID)
 
-	var last string
-	waitFor(t, "every job to complete", 8*time.Minute, func() bool {
-		for _, w := range ws[1:] {
-			if !w.alive() {
-				t.Fatalf("worker %s exited: %v\n%s", w.id, w.err, w.output())
-			}
-		}
-		return allFinal(t, db, n, &last)
-	})
-	for _, w := range ws[1:] {
-		w.stop(t)
-	}
-
 	// Every job completed once: the killed one on its second attempt, by
 	// another worker; every other on its first.
-	jobs, err := riverJobs(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byDoc := map[string]int{}
+	jobs := finish(t, db, n, ws[1:])
 	for _, j := range jobs {
-		byDoc[j.DocID]++
 		wantAttempt := 1
 		if j.ID == killed.ID {
 			wantAttempt = 2
@@ -430,9 +443,6 @@ func TestThreeWorkersOneKilled(t *testing.T) {
 		if j.State != "completed" || j.Attempt != wantAttempt {
 			t.Errorf("job %d (doc %s): %s on attempt %d by %v, want completed on attempt %d", j.ID, j.DocID, j.State, j.Attempt, j.AttemptedBy, wantAttempt)
 		}
-	}
-	if len(jobs) != n || len(byDoc) != n {
-		t.Errorf("%d jobs for %d documents, want %d of each", len(jobs), len(byDoc), n)
 	}
 	got := download(t, s3, "ds")
 	sameDataset(t, got, want)
@@ -577,32 +587,13 @@ func TestPostgresRestartMidRun(t *testing.T) {
 	pg.start(t)
 	t.Logf("PostgreSQL started again")
 
-	var last string
-	waitFor(t, "every job to complete", 8*time.Minute, func() bool {
-		for _, w := range ws {
-			if !w.alive() {
-				t.Fatalf("worker %s exited: %v\n%s", w.id, w.err, w.output())
-			}
-		}
-		return allFinal(t, db, n, &last)
-	})
-	for _, w := range ws {
-		t.Logf("worker %s said:\n%s", w.id, w.output())
-		w.stop(t)
-	}
-	jobs, err := riverJobs(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byDoc := map[string]int{}
-	for _, j := range jobs {
-		byDoc[j.DocID]++
+	for _, j := range finish(t, db, n, ws) {
 		if j.Attempt > 1 {
 			t.Logf("job %d (doc %s) took %d attempts (%v): its end fell in the outage", j.ID, j.DocID, j.Attempt, j.AttemptedBy)
 		}
 	}
-	if len(jobs) != n || len(byDoc) != n {
-		t.Errorf("%d jobs for %d documents, want %d of each", len(jobs), len(byDoc), n)
+	for _, w := range ws {
+		t.Logf("worker %s said:\n%s", w.id, w.output())
 	}
 	sameDataset(t, out, want)
 }
