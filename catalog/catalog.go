@@ -75,7 +75,8 @@ func (c *Catalog) Driver() string { return c.d.name }
 func (c *Catalog) Close() error { return c.db.Close() }
 
 // txAttempts bounds how often inTx runs a transaction that PostgreSQL
-// aborted for a deadlock or serialization conflict with another process.
+// aborted for a deadlock or serialization conflict with another process, or
+// that SQLite refused as busy where busy_timeout does not wait.
 const txAttempts = 5
 
 // inTx runs fn in a transaction and commits it; a transaction the database
@@ -85,6 +86,13 @@ func (c *Catalog) inTx(ctx context.Context, fn func(tx conn) error) error {
 		err := c.tryTx(ctx, fn)
 		if err == nil || attempt == txAttempts || !c.d.transient(err) {
 			return err
+		}
+		// A pause that grows, so that writers who collided do not collide
+		// again at once: 25 ms, 100 ms, 225 ms, 400 ms.
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt*attempt) * 25 * time.Millisecond):
 		}
 	}
 }

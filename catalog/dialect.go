@@ -9,7 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver, registered as "pgx"
-	_ "modernc.org/sqlite"             // the pure-Go SQLite driver, registered as "sqlite"
+	"modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"; its Error for result codes
 )
 
 // dialect is what differs between the two databases the catalog runs on.
@@ -41,6 +41,10 @@ type dialect struct {
 	transient func(error) bool
 }
 
+// sqliteBusy is SQLITE_BUSY, the primary result code (the low byte) of
+// "database is locked" and its extended codes.
+const sqliteBusy = 5
+
 // migrationLockKey is the advisory-lock key that serializes migrations on
 // PostgreSQL: any fixed 64-bit number no other program uses; this one is
 // the first eight bytes of "zipincat".
@@ -53,9 +57,18 @@ var (
 		hasTable: `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`,
 		// SQLite's ->> takes a JSON path; River stores JSONB blobs, which
 		// the JSON functions read as they read text.
-		jsonText:  func(col, key string) string { return col + ` ->> '$.` + key + `'` },
-		lastElem:  func(col string) string { return col + ` ->> '$[#-1]'` },
-		transient: func(error) bool { return false }, // busy_timeout waits instead
+		jsonText: func(col, key string) string { return col + ` ->> '$.` + key + `'` },
+		lastElem: func(col string) string { return col + ` ->> '$[#-1]'` },
+		// busy_timeout makes writers wait for one another, but a
+		// SQLITE_BUSY can still escape it: a new connection's
+		// journal_mode(WAL) pragma on a database another connection is
+		// creating or switching fails at once rather than wait (seen with
+		// six processes opening a fresh catalog together). Such a
+		// transaction is tried again after a pause (inTx).
+		transient: func(err error) bool {
+			var se *sqlite.Error
+			return errors.As(err, &se) && se.Code()&0xff == sqliteBusy
+		},
 	}
 	postgresDialect = &dialect{
 		name:     "postgres",
