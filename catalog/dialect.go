@@ -9,7 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver, registered as "pgx"
-	"modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"; its Error for result codes
+	"modernc.org/sqlite"               // the pure-Go SQLite driver, registered as "sqlite"; its Error for result codes
 )
 
 // dialect is what differs between the two databases the catalog runs on.
