@@ -80,41 +80,93 @@ type ready struct {
 	LimitAS int64
 }
 
-func writeFrame(w *bufio.Writer, v any) error {
-	var buf bytes.Buffer
-	buf.Write([]byte{0, 0, 0, 0})
-	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
+// frameWriter writes one direction of a connection: each value is a frame,
+// and the frames' payloads together are one gob stream, so a type's
+// description goes over once per connection, not with every message (a
+// fresh gob.Encoder per message made the parent compile the Response's
+// decoder again for each document).
+type frameWriter struct {
+	bw  *bufio.Writer
+	buf bytes.Buffer
+	enc *gob.Encoder
+}
+
+func newFrameWriter(w *bufio.Writer) *frameWriter {
+	f := &frameWriter{bw: w}
+	f.enc = gob.NewEncoder(&f.buf)
+	return f
+}
+
+func (f *frameWriter) write(v any) error {
+	f.buf.Reset()
+	f.buf.Write([]byte{0, 0, 0, 0})
+	if err := f.enc.Encode(v); err != nil {
 		return fmt.Errorf("isolate: encoding frame: %w", err)
 	}
-	b := buf.Bytes()
+	b := f.buf.Bytes()
+	if f.buf.Cap() > reuseFrame {
+		f.buf = bytes.Buffer{} // do not hold a large document's buffer for the connection's life
+	}
 	if len(b)-4 > maxFrame {
 		return fmt.Errorf("isolate: frame of %d bytes exceeds the %d-byte limit", len(b)-4, maxFrame)
 	}
 	binary.BigEndian.PutUint32(b, uint32(len(b)-4))
-	if _, err := w.Write(b); err != nil {
+	if _, err := f.bw.Write(b); err != nil {
 		return err
 	}
-	return w.Flush()
+	return f.bw.Flush()
 }
 
-func readFrame(r io.Reader, v any) error {
+// reuseFrame is the largest frame buffer kept for the next frame.
+const reuseFrame = 4 << 20
+
+// frameReader reads what a frameWriter wrote: one frame per value, decoded
+// by one gob.Decoder for the connection. After an error the stream is
+// unusable; the Worker kills the child and starts over with a fresh pair.
+type frameReader struct {
+	r       io.Reader
+	b       []byte
+	payload bytes.Reader // the current frame's bytes, the decoder's input
+	dec     *gob.Decoder
+}
+
+func newFrameReader(r io.Reader) *frameReader {
+	f := &frameReader{r: r}
+	// *bytes.Reader is an io.ByteReader, so the decoder reads it directly
+	// and never past the frame.
+	f.dec = gob.NewDecoder(&f.payload)
+	return f
+}
+
+func (f *frameReader) read(v any) error {
 	var hdr [4]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+	if _, err := io.ReadFull(f.r, hdr[:]); err != nil {
 		return err
 	}
 	n := binary.BigEndian.Uint32(hdr[:])
 	if n > maxFrame {
 		return fmt.Errorf("isolate: frame of %d bytes exceeds the %d-byte limit", n, maxFrame)
 	}
-	b := make([]byte, n)
-	if _, err := io.ReadFull(r, b); err != nil {
+	b := f.b
+	if uint32(cap(b)) < n {
+		b = make([]byte, n)
+	}
+	b = b[:n]
+	if n <= reuseFrame {
+		f.b = b // gob copies what it decodes: the buffer can take the next frame
+	}
+	if _, err := io.ReadFull(f.r, b); err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
 		return err
 	}
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(v); err != nil {
+	f.payload.Reset(b)
+	if err := f.dec.Decode(v); err != nil {
 		return fmt.Errorf("isolate: decoding frame: %w", err)
+	}
+	if f.payload.Len() != 0 {
+		return fmt.Errorf("isolate: %d bytes left in a frame after its value", f.payload.Len())
 	}
 	return nil
 }

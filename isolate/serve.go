@@ -125,20 +125,20 @@ func Main() int {
 
 // Serve answers requests read from r on w until r reaches EOF.
 func Serve(r io.Reader, w io.Writer, limit int64) error {
-	br, bw := bufio.NewReader(r), bufio.NewWriter(w)
-	if err := writeFrame(bw, ready{PID: os.Getpid(), LimitAS: limit}); err != nil {
+	fr, fw := newFrameReader(bufio.NewReader(r)), newFrameWriter(bufio.NewWriter(w))
+	if err := fw.write(ready{PID: os.Getpid(), LimitAS: limit}); err != nil {
 		return err
 	}
 	for {
 		var req Request
-		if err := readFrame(br, &req); err != nil {
+		if err := fr.read(&req); err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
 			return err
 		}
 		resp := handle(req)
-		if err := writeFrame(bw, resp); err != nil {
+		if err := fw.write(resp); err != nil {
 			return err
 		}
 	}

@@ -40,9 +40,9 @@ type Worker struct {
 
 	cmd    *exec.Cmd
 	in     *os.File
-	bw     *bufio.Writer
+	fw     *frameWriter
 	out    *os.File
-	br     *bufio.Reader
+	fr     *frameReader // a fresh pair per child: each holds its gob stream's state
 	stderr *tail
 	exited chan struct{}
 	served int
@@ -112,7 +112,7 @@ func (w *Worker) start() error {
 		return fmt.Errorf("isolate: starting worker %s: %w", argv[0], err)
 	}
 	w.cmd, w.in, w.out = cmd, inW, outR
-	w.bw, w.br = bufio.NewWriter(inW), bufio.NewReader(outR)
+	w.fw, w.fr = newFrameWriter(bufio.NewWriter(inW)), newFrameReader(bufio.NewReader(outR))
 	w.exited = make(chan struct{})
 	w.served = 0
 	w.ooms = oomKills()
@@ -125,7 +125,7 @@ func (w *Worker) start() error {
 	ch := make(chan error, 1)
 	go func() {
 		var r ready
-		ch <- readFrame(w.br, &r)
+		ch <- w.fr.read(&r)
 	}()
 	select {
 	case err = <-ch:
@@ -204,12 +204,12 @@ func (w *Worker) Do(ctx context.Context, req Request, budget time.Duration) (Res
 	w.seq++
 	req.Seq, req.Budget = w.seq, budget
 	ch := make(chan result, 1)
-	go func(br *bufio.Reader) {
+	go func(fr *frameReader) {
 		var r Response
-		err := readFrame(br, &r)
+		err := fr.read(&r)
 		ch <- result{r, err}
-	}(w.br)
-	if err := writeFrame(w.bw, req); err != nil {
+	}(w.fr)
+	if err := w.fw.write(req); err != nil {
 		// The child died before reading; its exit says why.
 		return w.crashed(ch), nil
 	}

@@ -177,9 +177,14 @@ func (r *run) work(ctx context.Context, w *isolate.Worker, path string, size int
 	} else {
 		b, reason, err = r.isolated(ctx, w, path, &res.o)
 	}
-	if ctx.Err() == nil && r.cat != nil {
+	if ctx.Err() == nil && r.cat != nil && (inProcess || res.o.DocID != o.DocID || err != nil) {
 		// Done, whatever the outcome: no longer a danger to this process.
 		// (Cut short by the end of the run, it stays until FinishRun.)
+		// A document a worker did was never a danger to this process: its
+		// row goes in the writer's transaction that records the document
+		// (catalog.Record), one commit fewer per document — unless the
+		// row is under another doc_id (the file changed since it was
+		// hashed) or the outcome may not reach the writer.
 		if err := r.cat.End(o.DocID); err != nil {
 			res.o.Status, res.o.Reason = StatusFailed, err.Error()
 			return res
@@ -193,6 +198,13 @@ func (r *run) work(ctx context.Context, w *isolate.Worker, path string, size int
 	default:
 		if r.opts.Accept != nil {
 			if why := r.opts.Accept(path, b); why != "" {
+				// A skipped document is not recorded: end its row here.
+				if r.cat != nil && !inProcess && res.o.DocID == o.DocID {
+					if err := r.cat.End(o.DocID); err != nil {
+						res.o.Status, res.o.Reason = StatusFailed, err.Error()
+						return res
+					}
+				}
 				res.o.Status, res.o.Reason = StatusSkipped, why
 				return res
 			}
