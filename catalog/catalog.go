@@ -57,6 +57,7 @@ type Catalog struct {
 	db   *sql.DB
 	d    *dialect
 	conn conn // db, with the dialect's placeholders
+	st   *stmts
 	// Path is where the catalog is: the SQLite file, or the PostgreSQL URL
 	// with any password hidden.
 	Path string
@@ -72,7 +73,10 @@ func (c *Catalog) DB() *sql.DB { return c.db }
 func (c *Catalog) Driver() string { return c.d.name }
 
 // Close closes the database.
-func (c *Catalog) Close() error { return c.db.Close() }
+func (c *Catalog) Close() error {
+	c.st.close()
+	return c.db.Close()
+}
 
 // txAttempts bounds how often inTx runs a transaction that PostgreSQL
 // aborted for a deadlock or serialization conflict with another process, or
@@ -103,7 +107,7 @@ func (c *Catalog) tryTx(ctx context.Context, fn func(tx conn) error) error {
 		return fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
 	defer tx.Rollback()
-	if err := fn(conn{ctx, tx, c.d}); err != nil {
+	if err := fn(conn{ctx, tx, c.d, c.st}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -151,10 +155,11 @@ func (c *Catalog) Record(runID int64, docs []Doc, inputs []Input) error {
 	inputs = slices.SortedFunc(slices.Values(inputs), func(a, b Input) int { return strings.Compare(a.Path, b.Path) })
 	return c.inTx(context.Background(), func(tx conn) error {
 		ts := now()
-		// No Prepare: pgx caches each statement per connection by itself,
-		// and an explicit one costs a worker's one-document batch a round
-		// trip per statement (BenchmarkWorkerDocument: 11 → 7.7 ms on
-		// PostgreSQL at load 10; SQLite the same either way).
+		// No explicit Prepare on PostgreSQL: pgx caches each statement per
+		// connection by itself, and an explicit one costs a worker's
+		// one-document batch a round trip per statement
+		// (BenchmarkWorkerDocument: 11 → 7.7 ms on PostgreSQL at load 10).
+		// On SQLite execHot keeps them prepared for the Catalog's life.
 		docQ := `INSERT INTO documents (doc_id, source, size, format, status, reason, extractor_version,
 		read_ms, extract_ms, analyze_ms, pages, facts, batch, files, run_id, first_seen, updated_at)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -164,7 +169,7 @@ func (c *Catalog) Record(runID int64, docs []Doc, inputs []Input) error {
 		pages=excluded.pages, facts=excluded.facts, batch=excluded.batch, files=excluded.files,
 		run_id=excluded.run_id, updated_at=excluded.updated_at`
 		for _, d := range docs {
-			if _, err := tx.exec(docQ, d.DocID, d.Source, d.Size, d.Format, string(d.Status), d.Reason, d.ExtractorVersion,
+			if _, err := tx.execHot(docQ, d.DocID, d.Source, d.Size, d.Format, string(d.Status), d.Reason, d.ExtractorVersion,
 				d.Read.Milliseconds(), d.Extract.Milliseconds(), d.Analyze.Milliseconds(), d.Pages, d.Facts,
 				d.Batch, strings.Join(d.Files, "\n"), runID, ts, ts); err != nil {
 				return fmt.Errorf("catalog %s: recording %s: %w", c.Path, d.Source, err)
@@ -174,12 +179,12 @@ func (c *Catalog) Record(runID int64, docs []Doc, inputs []Input) error {
 		ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, doc_id=excluded.doc_id,
 		status=excluded.status, reason=excluded.reason, seen_at=excluded.seen_at`
 		for _, i := range inputs {
-			if _, err := tx.exec(inQ, i.Path, i.Size, i.MtimeNS, i.DocID, string(i.Status), i.Reason, ts); err != nil {
+			if _, err := tx.execHot(inQ, i.Path, i.Size, i.MtimeNS, i.DocID, string(i.Status), i.Reason, ts); err != nil {
 				return fmt.Errorf("catalog %s: recording input %s: %w", c.Path, i.Path, err)
 			}
 		}
 		for _, d := range docs {
-			if _, err := tx.exec(`DELETE FROM in_progress WHERE doc_id = ?`, d.DocID); err != nil {
+			if _, err := tx.execHot(`DELETE FROM in_progress WHERE doc_id = ?`, d.DocID); err != nil {
 				return fmt.Errorf("catalog %s: %w", c.Path, err)
 			}
 		}
@@ -401,7 +406,7 @@ func (c *Catalog) Killed(current int64) ([]int64, error) {
 // End records that the work on a document is over (its outcome is on its
 // way to the next commit): it can no longer take the process down.
 func (c *Catalog) End(docID string) error {
-	if _, err := c.conn.exec(`DELETE FROM in_progress WHERE doc_id = ?`, docID); err != nil {
+	if _, err := c.conn.execHot(`DELETE FROM in_progress WHERE doc_id = ?`, docID); err != nil {
 		return fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
 	return nil
@@ -452,7 +457,7 @@ func boolInt(b bool) int {
 // is done, so that a document that takes the process down is known to the
 // next run. Record (or the end of the run) clears it.
 func (c *Catalog) Begin(run int64, docID, source string, inProcess bool) error {
-	_, err := c.conn.exec(`INSERT INTO in_progress (doc_id, source, run_id, in_process, attempts, started_at) VALUES (?,?,?,?,1,?)
+	_, err := c.conn.execHot(`INSERT INTO in_progress (doc_id, source, run_id, in_process, attempts, started_at) VALUES (?,?,?,?,1,?)
 		ON CONFLICT(doc_id) DO UPDATE SET source=excluded.source, run_id=excluded.run_id, in_process=excluded.in_process,
 		attempts=in_progress.attempts+1, started_at=excluded.started_at`, docID, source, run, boolInt(inProcess), now())
 	if err != nil {

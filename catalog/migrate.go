@@ -113,7 +113,7 @@ func (c *Catalog) migrate(ctx context.Context) error {
 // appliedVersion reads the applied schema version of a catalog opened read
 // only; a database without the catalog's tables is an error.
 func (c *Catalog) appliedVersion(ctx context.Context) (int, error) {
-	return c.versionIn(conn{ctx, c.db, c.d})
+	return c.versionIn(conn{ctx, c.db, c.d, nil})
 }
 
 func (c *Catalog) versionIn(q conn) (int, error) {

@@ -169,5 +169,10 @@ func openPostgres(ctx context.Context, dsn string, readOnly bool) (*Catalog, err
 }
 
 func newCatalog(db *sql.DB, d *dialect, path string) *Catalog {
-	return &Catalog{db: db, d: d, conn: conn{context.Background(), db, d}, Path: path}
+	c := &Catalog{db: db, d: d, Path: path}
+	if d == sqliteDialect {
+		c.st = &stmts{db: db, m: map[string]*sql.Stmt{}}
+	}
+	c.conn = conn{context.Background(), db, d, c.st}
+	return c
 }
