@@ -151,10 +151,37 @@ type Input struct {
 // so two batches that share documents cannot deadlock, and the last
 // writer's outcome of a document wins whole.
 func (c *Catalog) Record(runID int64, docs []Doc, inputs []Input) error {
+	return c.RecordMarks(runID, nil, docs, inputs)
+}
+
+// Mark is a change to the in-progress rows that a caller defers to its
+// next Record (RecordMarks) instead of committing it alone, as Begin and
+// End do: for work that cannot take the process down (a worker child's),
+// where the row only tells `zipin status` what a dead run had in hand.
+type Mark struct {
+	DocID, Source string
+	Begin         bool // Begin (in a worker, not in-process); else End
+}
+
+// RecordMarks is Record after applying marks, in their order, in the same
+// transaction: a document begun and recorded between two commits never
+// costs the database a write of its own.
+func (c *Catalog) RecordMarks(runID int64, marks []Mark, docs []Doc, inputs []Input) error {
 	docs = slices.SortedFunc(slices.Values(docs), func(a, b Doc) int { return strings.Compare(a.DocID, b.DocID) })
 	inputs = slices.SortedFunc(slices.Values(inputs), func(a, b Input) int { return strings.Compare(a.Path, b.Path) })
 	return c.inTx(context.Background(), func(tx conn) error {
 		ts := now()
+		for _, m := range marks {
+			var err error
+			if m.Begin {
+				_, err = tx.execHot(beginQ, m.DocID, m.Source, runID, 0, ts)
+			} else {
+				_, err = tx.execHot(endQ, m.DocID)
+			}
+			if err != nil {
+				return fmt.Errorf("catalog %s: %w", c.Path, err)
+			}
+		}
 		// No explicit Prepare on PostgreSQL: pgx caches each statement per
 		// connection by itself, and an explicit one costs a worker's
 		// one-document batch a round trip per statement
@@ -184,7 +211,7 @@ func (c *Catalog) Record(runID int64, docs []Doc, inputs []Input) error {
 			}
 		}
 		for _, d := range docs {
-			if _, err := tx.execHot(`DELETE FROM in_progress WHERE doc_id = ?`, d.DocID); err != nil {
+			if _, err := tx.execHot(endQ, d.DocID); err != nil {
 				return fmt.Errorf("catalog %s: %w", c.Path, err)
 			}
 		}
@@ -406,7 +433,7 @@ func (c *Catalog) Killed(current int64) ([]int64, error) {
 // End records that the work on a document is over (its outcome is on its
 // way to the next commit): it can no longer take the process down.
 func (c *Catalog) End(docID string) error {
-	if _, err := c.conn.execHot(`DELETE FROM in_progress WHERE doc_id = ?`, docID); err != nil {
+	if _, err := c.conn.execHot(endQ, docID); err != nil {
 		return fmt.Errorf("catalog %s: %w", c.Path, err)
 	}
 	return nil
@@ -453,13 +480,19 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// beginQ and endQ start and end a document's in-progress row.
+const (
+	beginQ = `INSERT INTO in_progress (doc_id, source, run_id, in_process, attempts, started_at) VALUES (?,?,?,?,1,?)
+		ON CONFLICT(doc_id) DO UPDATE SET source=excluded.source, run_id=excluded.run_id, in_process=excluded.in_process,
+		attempts=in_progress.attempts+1, started_at=excluded.started_at`
+	endQ = `DELETE FROM in_progress WHERE doc_id = ?`
+)
+
 // Begin records that run is starting work on a document, before any of it
 // is done, so that a document that takes the process down is known to the
 // next run. Record (or the end of the run) clears it.
 func (c *Catalog) Begin(run int64, docID, source string, inProcess bool) error {
-	_, err := c.conn.execHot(`INSERT INTO in_progress (doc_id, source, run_id, in_process, attempts, started_at) VALUES (?,?,?,?,1,?)
-		ON CONFLICT(doc_id) DO UPDATE SET source=excluded.source, run_id=excluded.run_id, in_process=excluded.in_process,
-		attempts=in_progress.attempts+1, started_at=excluded.started_at`, docID, source, run, boolInt(inProcess), now())
+	_, err := c.conn.execHot(beginQ, docID, source, run, boolInt(inProcess), now())
 	if err != nil {
 		return fmt.Errorf("catalog %s: %w", c.Path, err)
 	}

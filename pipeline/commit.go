@@ -114,7 +114,8 @@ func (w *writer) add(res result) error {
 
 // due says whether the pending work has waited FlushInterval.
 func (w *writer) due() bool {
-	return len(w.docs)+len(w.inputs) > 0 && time.Since(w.oldest) >= w.r.opts.FlushInterval
+	return len(w.docs)+len(w.inputs) > 0 && time.Since(w.oldest) >= w.r.opts.FlushInterval ||
+		w.r.marksWaited() >= w.r.opts.FlushInterval
 }
 
 func (w *writer) progress(o Outcome) {
@@ -170,8 +171,11 @@ func (w *writer) flush() error {
 			w.docs[i].Batch, w.docs[i].Files = batchID, reportsFile(files, w.docs[i].Files[0])
 		}
 	}
-	if len(w.docs)+len(w.inputs) > 0 {
-		if err := w.cat.Record(w.sum.RunID, w.docs, w.inputs); err != nil {
+	// Taken now, the marks include the Begin of every document in w.docs:
+	// each was queued before its document's result was sent.
+	marks := w.r.takeMarks()
+	if len(w.docs)+len(w.inputs)+len(marks) > 0 {
+		if err := w.cat.RecordMarks(w.sum.RunID, marks, w.docs, w.inputs); err != nil {
 			return err
 		}
 	}

@@ -34,6 +34,11 @@ type run struct {
 	mu         sync.Mutex
 	claimed    map[string]string // doc_id → the path that claimed it in this run
 	named      map[string]bool   // files named as such in the paths given
+	// marks are in-progress rows of documents in workers, for the writer's
+	// next transaction (mark).
+	marksMu    sync.Mutex
+	marks      []catalog.Mark
+	marksSince time.Time
 }
 
 // Ingest reads every file under paths and commits the extracted rows to the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"zipin/catalog"
 	"zipin/extract"
 	"zipin/extract/doc"
 	"zipin/isolate"
@@ -159,11 +160,20 @@ func (r *run) work(ctx context.Context, w *isolate.Worker, path string, size int
 		}
 		return res
 	}
-	if r.cat != nil {
+	if r.cat != nil && inProcess {
+		// Committed before the work: if it takes this process down, the
+		// next run must know.
 		if err := r.cat.Begin(r.runID, o.DocID, path, inProcess); err != nil {
 			res.o.Status, res.o.Reason = StatusFailed, err.Error()
 			return res
 		}
+	} else if r.cat != nil {
+		// A worker's document cannot take this process down: its row only
+		// tells `zipin status` what a killed run had in hand, so it waits
+		// for the writer's next transaction (catalog.RecordMarks), which
+		// may record the document's outcome too, instead of a commit of
+		// its own before the work and another after.
+		r.mark(catalog.Mark{DocID: o.DocID, Source: path, Begin: true})
 	}
 	var b *schema.Batch
 	var reason string
@@ -177,18 +187,17 @@ func (r *run) work(ctx context.Context, w *isolate.Worker, path string, size int
 	} else {
 		b, reason, err = r.isolated(ctx, w, path, &res.o)
 	}
-	if ctx.Err() == nil && r.cat != nil && (inProcess || res.o.DocID != o.DocID || err != nil) {
+	if ctx.Err() == nil && r.cat != nil && inProcess {
 		// Done, whatever the outcome: no longer a danger to this process.
 		// (Cut short by the end of the run, it stays until FinishRun.)
-		// A document a worker did was never a danger to this process: its
-		// row goes in the writer's transaction that records the document
-		// (catalog.Record), one commit fewer per document — unless the
-		// row is under another doc_id (the file changed since it was
-		// hashed) or the outcome may not reach the writer.
 		if err := r.cat.End(o.DocID); err != nil {
 			res.o.Status, res.o.Reason = StatusFailed, err.Error()
 			return res
 		}
+	} else if ctx.Err() == nil && r.cat != nil && res.o.DocID != o.DocID {
+		// The file changed since it was hashed: the outcome's record ends
+		// the row of the new doc_id, not this one.
+		r.mark(catalog.Mark{DocID: o.DocID})
 	}
 	switch {
 	case err != nil:
@@ -198,12 +207,8 @@ func (r *run) work(ctx context.Context, w *isolate.Worker, path string, size int
 	default:
 		if r.opts.Accept != nil {
 			if why := r.opts.Accept(path, b); why != "" {
-				// A skipped document is not recorded: end its row here.
 				if r.cat != nil && !inProcess && res.o.DocID == o.DocID {
-					if err := r.cat.End(o.DocID); err != nil {
-						res.o.Status, res.o.Reason = StatusFailed, err.Error()
-						return res
-					}
+					r.mark(catalog.Mark{DocID: o.DocID}) // not recorded: end its row
 				}
 				res.o.Status, res.o.Reason = StatusSkipped, why
 				return res
@@ -221,4 +226,34 @@ func (r *run) work(ctx context.Context, w *isolate.Worker, path string, size int
 		}
 	}
 	return res
+}
+
+// mark queues a change to the in-progress rows for the writer's next
+// transaction (catalog.RecordMarks).
+func (r *run) mark(m catalog.Mark) {
+	r.marksMu.Lock()
+	defer r.marksMu.Unlock()
+	if len(r.marks) == 0 {
+		r.marksSince = time.Now()
+	}
+	r.marks = append(r.marks, m)
+}
+
+// takeMarks returns the queued marks, in their order, and empties the queue.
+func (r *run) takeMarks() []catalog.Mark {
+	r.marksMu.Lock()
+	defer r.marksMu.Unlock()
+	m := r.marks
+	r.marks = nil
+	return m
+}
+
+// marksWaited says how long the oldest queued mark has waited (0: none).
+func (r *run) marksWaited() time.Duration {
+	r.marksMu.Lock()
+	defer r.marksMu.Unlock()
+	if len(r.marks) == 0 {
+		return 0
+	}
+	return time.Since(r.marksSince)
 }
