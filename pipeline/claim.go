@@ -16,22 +16,6 @@ import (
 	"zipin/version"
 )
 
-// notAReport reads the head of the file at path and says what it is when
-// that is no report (extract.NotAReport), or "".
-func notAReport(path string, size int64) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("cannot read file: %v", pathErr(err))
-	}
-	defer f.Close()
-	head := make([]byte, extract.NotAReportHead)
-	n, err := io.ReadFull(f, head)
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return "", fmt.Errorf("cannot read file: %v", pathErr(err))
-	}
-	return extract.NotAReport(head[:n], int64(n) == size), nil
-}
-
 // skip decides, and claims, a document: the first path with given bytes in
 // a run extracts them; later copies are skipped.
 func (r *run) skip(id, path string) (bool, string) {
@@ -52,40 +36,52 @@ func (r *run) skip(id, path string) (bool, string) {
 	return false, ""
 }
 
-// hashBufs holds hashFile's read buffers: a fresh one per file was most of
+// hashBufs holds scanFile's read buffers: a fresh one per file was most of
 // the import process's garbage (a 1 MB buffer for each, zeroed, then
 // collected), so it cost more than the hashing of a small report.
-var hashBufs = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
+var hashBufs = sync.Pool{New: func() any { b := make([]byte, max(256<<10, extract.NotAReportHead)); return &b }}
 
-// hashFile is the DocID of a file, read in chunks (constant memory, and ctx
-// is checked between chunks so a signal is honoured during a large file).
-func hashFile(ctx context.Context, path string) (string, error) {
+// scanFile reads the file at path (size bytes when stat'ed) once for the
+// decisions before any work: with kind, what it is when its head shows it
+// is no report (extract.NotAReport; then it is not hashed); with hash, its
+// DocID, read in chunks (constant memory, and ctx is checked between chunks
+// so a signal is honoured during a large file). One open and one read of
+// the head serve both.
+func scanFile(ctx context.Context, path string, size int64, kind, hash bool) (what, id string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
-			return "", errors.New("cannot read file: permission denied")
-		}
-		return "", fmt.Errorf("cannot read file: %v", pathErr(err))
+		return "", "", fmt.Errorf("cannot read file: %v", pathErr(err))
 	}
 	defer f.Close()
-	h := sha256.New()
 	bp := hashBufs.Get().(*[]byte)
 	defer hashBufs.Put(bp)
 	buf := *bp
-	for {
-		if err := ctx.Err(); err != nil {
-			return "", err
+	// The head: the whole of a smaller file, so NotAReport knows it is whole.
+	n, err := io.ReadFull(f, buf[:extract.NotAReportHead])
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return "", "", fmt.Errorf("cannot read file: %v", pathErr(err))
+	}
+	if kind {
+		if what = extract.NotAReport(buf[:n], int64(n) == size); what != "" || !hash {
+			return what, "", nil
 		}
-		n, err := f.Read(buf)
-		h.Write(buf[:n])
+	}
+	h := sha256.New()
+	h.Write(buf[:n])
+	for n == extract.NotAReportHead {
+		if err := ctx.Err(); err != nil {
+			return "", "", err
+		}
+		m, err := f.Read(buf)
+		h.Write(buf[:m])
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return "", fmt.Errorf("cannot read file: %v", err)
+			return "", "", fmt.Errorf("cannot read file: %v", err)
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return "", hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // readFile reads a regular file without blocking on special files.
@@ -143,29 +139,31 @@ func (r *run) claim(ctx context.Context, path string) (res result, st fs.FileInf
 		return quarantine(why)
 	}
 	o.Size = st.Size()
-	var err error
-	if !r.named[path] {
-		// A walked folder holds more than reports (code, data, images);
-		// those are left out and listed, not turned into rows. A file the
-		// user named is read whatever it looks like (docs/bulk.md).
-		if what, err := notAReport(path, st.Size()); err != nil {
+	// A walked folder holds more than reports (code, data, images); those
+	// are left out and listed, not turned into rows. A file the user named
+	// is read whatever it looks like (docs/bulk.md).
+	kind := !r.named[path]
+	c, ok := r.inputs[path]
+	cached := ok && c.DocID != "" && c.Size == st.Size() && c.MtimeNS == st.ModTime().UnixNano()
+	var input *catalog.Input
+	if kind || !cached {
+		what, id, err := scanFile(ctx, path, st.Size(), kind, !cached)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return result{o: o}, nil, true
+		case err != nil:
 			return quarantine(err.Error())
-		} else if what != "" {
+		case what != "":
 			o.Status, o.Reason = StatusIgnored, "not a report: "+what
 			return result{o: o, input: &catalog.Input{Path: path, Status: o.Status, Reason: o.Reason}}, nil, true
 		}
-	}
-	var input *catalog.Input
-	if c, ok := r.inputs[path]; ok && c.DocID != "" && c.Size == st.Size() && c.MtimeNS == st.ModTime().UnixNano() {
-		o.DocID = c.DocID // unchanged since the last run: no need to read it to know it
-	} else {
-		if o.DocID, err = hashFile(ctx, path); err != nil {
-			if ctx.Err() != nil {
-				return result{o: o}, nil, true
-			}
-			return quarantine(err.Error())
+		if !cached {
+			o.DocID = id
+			input = &catalog.Input{Path: path, Size: st.Size(), MtimeNS: st.ModTime().UnixNano(), DocID: o.DocID}
 		}
-		input = &catalog.Input{Path: path, Size: st.Size(), MtimeNS: st.ModTime().UnixNano(), DocID: o.DocID}
+	}
+	if cached {
+		o.DocID = c.DocID // unchanged since the last run: no need to read it to know it
 	}
 	if skip, why := r.skip(o.DocID, path); skip {
 		o.Status, o.Reason = StatusSkipped, why
