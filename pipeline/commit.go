@@ -21,7 +21,10 @@ type writer struct {
 	start time.Time
 	total int
 
-	batch   schema.Batch
+	// batches are the pending documents' rows, joined only at the commit
+	// (concat): appending each to one growing batch copied every row about
+	// twice over and left the outgrown arrays to the collector.
+	batches []*schema.Batch
 	bytes   int64
 	docs    []catalog.Doc
 	inputs  []catalog.Input
@@ -79,7 +82,7 @@ loop:
 // committing when the batch is full.
 func (w *writer) add(res result) error {
 	o := res.o
-	if len(w.docs)+len(w.inputs) == 0 && w.batch.Len() == 0 {
+	if len(w.docs)+len(w.inputs) == 0 && len(w.batches) == 0 {
 		w.oldest = time.Now()
 	}
 	w.sum.Outcomes = append(w.sum.Outcomes, o)
@@ -98,7 +101,7 @@ func (w *writer) add(res result) error {
 		w.docs = append(w.docs, d)
 	}
 	if res.batch != nil {
-		w.batch.Append(res.batch)
+		w.batches = append(w.batches, res.batch)
 		w.bytes += batchBytes(res.batch)
 		w.pending = append(w.pending, len(w.sum.Outcomes)-1)
 	}
@@ -106,7 +109,7 @@ func (w *writer) add(res result) error {
 	if w.r.opts.Log != nil {
 		w.r.opts.Log("%s %s %s", o.Status, o.Source, o.Reason)
 	}
-	if w.batch.Len() >= w.r.opts.FlushDocs || w.bytes >= w.r.opts.FlushBytes || len(w.docs)+len(w.inputs) >= 4*w.r.opts.FlushDocs {
+	if w.rowDocs() >= w.r.opts.FlushDocs || w.bytes >= w.r.opts.FlushBytes || len(w.docs)+len(w.inputs) >= 4*w.r.opts.FlushDocs {
 		return w.flush()
 	}
 	return nil
@@ -146,14 +149,14 @@ func (w *writer) progress(o Outcome) {
 func (w *writer) flush() error {
 	var files []string
 	batchID := ""
-	if w.batch.Len() > 0 {
+	if w.rowDocs() > 0 {
 		var err error
-		if files, err = w.ds.Commit(&w.batch); err != nil {
+		if files, err = w.ds.Commit(concat(w.batches)); err != nil {
 			for _, i := range w.pending {
 				o := &w.sum.Outcomes[i]
 				o.Status, o.Reason, o.Facts, o.Pages = StatusFailed, "rows not written: "+isolate.OneLine(err.Error(), 200), 0, 0
 			}
-			w.batch, w.bytes, w.docs, w.inputs, w.pending = schema.Batch{}, 0, nil, nil, nil
+			w.batches, w.bytes, w.docs, w.inputs, w.pending = nil, 0, nil, nil, nil
 			return err
 		}
 		w.sum.Files = append(w.sum.Files, files...)
@@ -179,8 +182,44 @@ func (w *writer) flush() error {
 			return err
 		}
 	}
-	w.batch, w.bytes, w.docs, w.inputs, w.pending = schema.Batch{}, 0, nil, nil, nil
+	w.batches, w.bytes, w.docs, w.inputs, w.pending = nil, 0, nil, nil, nil
 	return nil
+}
+
+// rowDocs is the number of documents in the pending rows (schema.Batch.Len).
+func (w *writer) rowDocs() int {
+	n := 0
+	for _, b := range w.batches {
+		n += b.Len()
+	}
+	return n
+}
+
+// concat joins documents' rows into one batch, each table allocated once
+// at its final size.
+func concat(bs []*schema.Batch) *schema.Batch {
+	return &schema.Batch{
+		Reports:    gather(bs, func(b *schema.Batch) []schema.Report { return b.Reports }),
+		Facts:      gather(bs, func(b *schema.Batch) []schema.Fact { return b.Facts }),
+		Texts:      gather(bs, func(b *schema.Batch) []schema.Text { return b.Texts }),
+		Projects:   gather(bs, func(b *schema.Batch) []schema.Project { return b.Projects }),
+		Indicators: gather(bs, func(b *schema.Batch) []schema.Indicator { return b.Indicators }),
+	}
+}
+
+func gather[T any](bs []*schema.Batch, table func(*schema.Batch) []T) []T {
+	n := 0
+	for _, b := range bs {
+		n += len(table(b))
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]T, 0, n)
+	for _, b := range bs {
+		out = append(out, table(b)...)
+	}
+	return out
 }
 
 // reportsFile picks, among a commit's files, the reports file of a partition.
