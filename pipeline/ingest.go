@@ -48,9 +48,11 @@ type run struct {
 //
 // Each document is done whole — read, extracted, analyzed, its rows built —
 // in a worker process under the time budget and memory cap (IsolateAll);
-// this process hashes files, decides what to do, and commits. Before a
-// document is started it is recorded as in progress in the catalog, so a
-// document that takes its process down is known to the next run.
+// this process hashes files, decides what to do, and commits. A document
+// is recorded as in progress in the catalog while it is worked on: before
+// any work when it is analyzed in this process, so a document that takes
+// this process down is known to the next run; with the writer's next
+// commit when a worker does it (catalog.RecordMarks).
 //
 // Order of durability: a batch's rows are committed to the dataset first
 // (atomically), then its catalog rows. A crash in between leaves the catalog

@@ -130,8 +130,10 @@ func (r *run) inProcess(ctx context.Context, path string, data []byte, o *Outcom
 // work does a claimed document (res, from claim) of size bytes: it decides
 // where it is parsed (in a worker, or here under IsolateNone and, for plain
 // text and HTML, IsolateRisky), records it as in progress in the catalog
-// for the time of the work (without a catalog, as for Documents, the
-// caller keeps that record), and turns the answer into the outcome.
+// for the time of the work (in-process: committed before it; in a worker:
+// queued for the writer's next commit, mark; without a catalog, as for
+// Documents, the caller keeps that record), and turns the answer into the
+// outcome.
 func (r *run) work(ctx context.Context, w *isolate.Worker, path string, size int64, res result) result {
 	o := res.o
 	var err error
