@@ -39,7 +39,13 @@ func TestHarvestIntoQueue(t *testing.T) {
 		url  func(t *testing.T) string
 	}{
 		{"sqlite", func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "queue.sqlite") }},
-		{"postgres", func(t *testing.T) string { return testenv.PostgreSQL(t) }},
+		// PostgreSQL's variant repeats the same harvest (17 s together);
+		// the default suite keeps SQLite's, TestHarvestIntoQueueCommand
+		// and the queue package cover PostgreSQL.
+		{"postgres", func(t *testing.T) string {
+			testenv.Slow(t, "the harvest into a queue on PostgreSQL as well as SQLite")
+			return testenv.PostgreSQL(t)
+		}},
 	} {
 		t.Run(db.name, func(t *testing.T) { testHarvestIntoQueue(t, db.url(t)) })
 	}

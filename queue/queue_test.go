@@ -489,6 +489,8 @@ func TestKilledWorkersDocumentIsRescued(t *testing.T) {
 // OOM killer would) is tried MaxAttempts times by River, then quarantined
 // and its job discarded.
 func TestChildKilledOnEveryAttemptIsQuarantined(t *testing.T) {
+	// River's retry pauses (1 s, 4 s) make it 9 s of waiting.
+	testenv.Slow(t, "a document whose child is killed on each of its three attempts")
 	u := testenv.PostgreSQL(t)
 	ctx := context.Background()
 	q := open(t, u)
