@@ -44,7 +44,7 @@ func Compact(dir string) (*Result, error) {
 		return nil, err
 	}
 	defer unlock()
-	ds, err := dataset.Open(dir, version.Extractor)
+	ds, err := dataset.OpenBatch(dir, version.Extractor)
 	if err != nil {
 		return nil, err
 	}

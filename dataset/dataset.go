@@ -71,6 +71,27 @@ func Open(dir, extractorVersion string) (*Dataset, error) {
 	return d, nil
 }
 
+// OpenBatch is Open for a batch writer (zipin ingest without --catalog,
+// zipin compact). It fails with a *LayoutError, before creating or
+// recovering anything, if the folder holds per-document files (a Sink's):
+// a batch written beside them could hold a second copy of their documents,
+// so the run is refused before any work rather than at its first commit.
+// The caller holds the writer lock (Lock), which keeps Sinks out.
+// (Corrections are appended through Open: a Sink never writes that table,
+// so they suit either layout.)
+func OpenBatch(dir, extractorVersion string) (*Dataset, error) {
+	probe := &Dataset{Dir: dir, ExtractorVersion: extractorVersion}
+	if err := probe.checkBatchLayout(); err != nil {
+		return nil, err
+	}
+	d, err := Open(dir, extractorVersion)
+	if err != nil {
+		return nil, err
+	}
+	d.batchLayout = true
+	return d, nil
+}
+
 func (d *Dataset) recover() error {
 	entries, err := os.ReadDir(filepath.Join(d.Dir, stagingDir))
 	if errors.Is(err, fs.ErrNotExist) {

@@ -260,9 +260,9 @@ type LayoutError struct {
 func (e *LayoutError) Error() string {
 	switch e.Want {
 	case "batch":
-		return fmt.Sprintf("dataset %s: holds per-document files (%s, written by zipin worker or ingest --catalog); a batch import would add a second copy of their documents: write it to another folder", e.Dir, e.Doc)
+		return fmt.Sprintf("dataset %s: holds per-document files (%s, written by zipin worker or ingest --catalog); a batch import (zipin ingest without --catalog, zipin compact) would add a second copy of their documents: give ingest another --out, or keep adding to this one through the queue (zipin ingest --catalog URL, zipin worker)", e.Dir, e.Doc)
 	case "per-document":
-		return fmt.Sprintf("dataset %s: holds batch files (%s, written by zipin ingest without --catalog); per-document writers would add a second copy of their documents: use another --out", e.Dir, e.Batch)
+		return fmt.Sprintf("dataset %s: holds batch files (%s, written by zipin ingest without --catalog); per-document writers (zipin worker, ingest --catalog) would add a second copy of their documents: give them another --out, or keep adding to this one with zipin ingest without --catalog", e.Dir, e.Batch)
 	}
 	return fmt.Sprintf("dataset %s: table %s holds both batch files (%s) and per-document files (%s), so a document may be in both; not read: move one layout to another folder", e.Dir, e.Table, e.Batch, e.Doc)
 }

@@ -74,7 +74,7 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 		return nil, err
 	}
 	defer unlock()
-	ds, err := dataset.Open(opts.Out, version.Extractor)
+	ds, err := dataset.OpenBatch(opts.Out, version.Extractor)
 	if err != nil {
 		return nil, err
 	}

@@ -47,6 +47,9 @@ func runCompact(ctx context.Context, s streams, opts compactOptions, args []stri
 		if le := (*dataset.LockedError)(nil); errors.As(err, &le) {
 			return &exitError{code: exitBusy, err: err}
 		}
+		if le := (*dataset.LayoutError)(nil); errors.As(err, &le) {
+			return usageErr(err) // refused on opening: nothing written
+		}
 		return err
 	}
 	w := tabwriter.NewWriter(s.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)

@@ -204,6 +204,9 @@ func runIngest(ctx context.Context, s streams, opts ingestOptions, args []string
 		if le := (*dataset.LockedError)(nil); errors.As(err, &le) {
 			return &exitError{code: exitBusy, err: err}
 		}
+		if le := (*dataset.LayoutError)(nil); errors.As(err, &le) {
+			return usageErr(err) // refused on opening: nothing written
+		}
 		return &exitError{code: exitFailure, err: err}
 	}
 	return reportIngest(s, sum, sample, opts.JSON)

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 	"zipin/internal/testenv"
 	"zipin/isolate/isolatetest"
 	"zipin/schema"
+	"zipin/version"
 )
 
 // zipinBin is zipin itself: these tests run zipin the way users and cron do,
@@ -248,5 +251,60 @@ func TestIngestSummaryWords(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
 		}
+	}
+}
+
+// A folder written by queue workers (per-document files) and one written by
+// zipin ingest without --catalog (batch files) do not mix: each writer
+// refuses the other's folder when it opens it, before any work, with exit
+// status 2 and a message naming the file found and what to do instead.
+func TestIngestRefusesTheOtherLayout(t *testing.T) {
+	in := t.TempDir()
+	copyFile(t, "../../testdata/text/report-utf8.txt", filepath.Join(in, "report-utf8.txt"))
+
+	perDoc := t.TempDir()
+	sink, err := dataset.OpenSink(context.Background(), perDoc, version.Extractor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sink.PutDocument(context.Background(), &schema.Batch{Reports: []schema.Report{{DocID: "d1", Kind: "other", Warnings: []string{}}}}); err != nil {
+		t.Fatal(err)
+	}
+	sink.Close()
+	stdout, stderr, code := run(t, "ingest", "--out", perDoc, in)
+	if code != 2 || stdout != "" ||
+		!strings.Contains(stderr, "holds per-document files (reports/doc-d1.parquet, written by zipin worker or ingest --catalog)") ||
+		!strings.Contains(stderr, "give ingest another --out, or keep adding to this one through the queue") {
+		t.Fatalf("ingest --out a per-document folder: exit %d, want 2\n%s%s", code, stdout, stderr)
+	}
+	// Nothing written: no catalog, no batch, the one document's file alone.
+	if _, err := os.Stat(filepath.Join(perDoc, "_catalog.sqlite")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("_catalog.sqlite: %v, want none", err)
+	}
+	for _, tb := range schema.Tables {
+		files, err := dataset.TableFiles(perDoc, tb)
+		want := 0
+		if tb == schema.TableReports {
+			want = 1
+		}
+		if err != nil || len(files) != want {
+			t.Errorf("%s: files %v (%v), want %d", tb, files, err, want)
+		}
+	}
+	// compact is a batch writer too.
+	if _, stderr, code := run(t, "compact", perDoc); code != 2 || !strings.Contains(stderr, "reports/doc-d1.parquet") {
+		t.Errorf("compact a per-document folder: exit %d, want 2\n%s", code, stderr)
+	}
+
+	// The other way round: a batch folder refuses the queue's writers.
+	batch := t.TempDir()
+	if stdout, stderr, code := run(t, "ingest", "--out", batch, in); code != 0 {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	q := filepath.Join(t.TempDir(), "queue.sqlite")
+	stdout, stderr, code = run(t, "ingest", "--catalog", q, "--out", batch, in)
+	if code != 2 || !strings.Contains(stderr, "holds batch files (") ||
+		!strings.Contains(stderr, "give them another --out, or keep adding to this one with zipin ingest without --catalog") {
+		t.Fatalf("ingest --catalog --out a batch folder: exit %d, want 2\n%s%s", code, stdout, stderr)
 	}
 }

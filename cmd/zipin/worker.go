@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -89,6 +90,9 @@ func runWorker(ctx context.Context, s streams, opts workerOptions) error {
 	defer stop()
 	qw, err := openQueueWorker(ctx, s, opts)
 	if err != nil {
+		if le := (*dataset.LayoutError)(nil); errors.As(err, &le) {
+			return usageErr(err) // OpenSink refused a batch folder: nothing written
+		}
 		return &exitError{code: exitFailure, err: err}
 	}
 	defer qw.close()
