@@ -93,6 +93,17 @@ func (s *Summary) Count(status Status) int {
 	return n
 }
 
+// Totals is the run's counts by status, with its pages and facts, as a
+// Progress (Done is every outcome; Total and Elapsed are left zero): the
+// summary and the last progress line both print these, since the progress
+// sent during the run counts a document when it finishes, before a failed
+// commit turns it "failed".
+func (s *Summary) Totals() Progress {
+	return Progress{Done: len(s.Outcomes), OK: s.Count(StatusOK), Skipped: s.Count(StatusSkipped),
+		Quarantined: s.Count(StatusQuarantined), Failed: s.Count(StatusFailed), Ignored: s.Count(StatusIgnored),
+		Pages: s.Pages(), Facts: s.Facts()}
+}
+
 // Facts is the number of facts written.
 func (s *Summary) Facts() int {
 	n := 0

@@ -192,7 +192,11 @@ func runIngest(ctx context.Context, s streams, opts ingestOptions, args []string
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	sum, err := pipeline.Ingest(ctx, popts, args)
-	rep.finish()
+	if sum != nil {
+		rep.finish(sum.Totals())
+	} else {
+		rep.finish(rep.last())
+	}
 	if err != nil {
 		if sum != nil {
 			// Whatever was committed before the error stays; say so.
@@ -317,7 +321,18 @@ func (r *reporter) logLine(msg string, p pipeline.Progress) {
 
 func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
 
-func (r *reporter) finish() {
+// last is the progress last reported.
+func (r *reporter) last() pipeline.Progress {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.p
+}
+
+// finish ends the display. In log mode its last line gives final's counts,
+// the ones the summary prints (a failed commit's documents count failed;
+// ingest --catalog adds the inputs it skipped, ignored or refused while
+// enqueuing), with the total and time of the last progress.
+func (r *reporter) finish(final pipeline.Progress) {
 	close(r.stop)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -328,7 +343,10 @@ func (r *reporter) finish() {
 		}
 	case "log":
 		if r.seen {
-			r.logLine("ingest finished", r.p)
+			p := r.p
+			p.OK, p.Skipped, p.Ignored, p.Quarantined, p.Failed, p.Pages, p.Facts =
+				final.OK, final.Skipped, final.Ignored, final.Quarantined, final.Failed, final.Pages, final.Facts
+			r.logLine("ingest finished", p)
 		}
 	}
 }
@@ -358,8 +376,9 @@ func reportIngest(s streams, sum *pipeline.Summary, sample, asJSON bool) error {
 		}
 		return nil
 	}
+	n := sum.Totals()
 	fmt.Fprintf(w, "documents: %d ok, %d skipped (already done), %d quarantined, %d failed\n",
-		sum.Count(pipeline.StatusOK), sum.Count(pipeline.StatusSkipped), sum.Count(pipeline.StatusQuarantined), sum.Count(pipeline.StatusFailed))
+		n.OK, n.Skipped, n.Quarantined, n.Failed)
 	fmt.Fprintf(w, "facts:     %d\n", sum.Facts())
 	fmt.Fprintf(w, "output:    %s\n", sum.Out)
 	if n := sum.Count(pipeline.StatusIgnored); n > 0 {

@@ -16,6 +16,7 @@ import (
 	"zipin/dataset"
 	"zipin/internal/testenv"
 	"zipin/isolate/isolatetest"
+	"zipin/pipeline"
 	"zipin/schema"
 	"zipin/version"
 )
@@ -306,5 +307,36 @@ func TestIngestRefusesTheOtherLayout(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "holds batch files (") ||
 		!strings.Contains(stderr, "give them another --out, or keep adding to this one with zipin ingest without --catalog") {
 		t.Fatalf("ingest --catalog --out a batch folder: exit %d, want 2\n%s%s", code, stdout, stderr)
+	}
+}
+
+// The last progress line and the summary give the same counts. In a batch
+// run the progress sent as documents finish counted one ok; its commit
+// failed, so the summary, and the last line, count it failed.
+func TestIngestFinishedLineCountsAsTheSummary(t *testing.T) {
+	var buf bytes.Buffer
+	rep := newReporter(&buf, "log", "text", 0)
+	rep.update(pipeline.Progress{Total: 1, Done: 1, OK: 1, Pages: 2, Facts: 7})
+	sum := &pipeline.Summary{Outcomes: []pipeline.Outcome{{Source: "a.txt", Status: pipeline.StatusFailed, Reason: "rows not written: disk full"}}}
+	rep.finish(sum.Totals())
+	if line := buf.String(); !strings.Contains(line, `msg="ingest finished" done=1 total=1 ok=0 skipped=0 ignored=0 quarantined=0 failed=1 pages=0 `) {
+		t.Errorf("last line %q, want ok=0 failed=1 pages=0", line)
+	}
+
+	// With --catalog, the two hidden files listed as ignored while
+	// enqueuing count in the last line as in the summary.
+	in := t.TempDir()
+	for _, n := range []string{"report-utf8.txt", "report-gbk.txt"} {
+		copyFile(t, "../../testdata/text/"+n, filepath.Join(in, n))
+	}
+	for _, n := range []string{".a.txt", ".b.txt"} {
+		copyFile(t, "../../testdata/text/report-utf8.txt", filepath.Join(in, n))
+	}
+	q := filepath.Join(t.TempDir(), "queue.sqlite")
+	stdout, stderr, code := run(t, "ingest", "--catalog", q, "--out", t.TempDir(), "--progress", "log", "--jobs", "1", in)
+	if code != 0 || !strings.HasPrefix(stdout, "documents: 2 ok, 0 skipped (already done), 0 quarantined, 0 failed\n") ||
+		strings.Count(stderr, "ignored: ") != 2 ||
+		!strings.Contains(stderr, `msg="ingest finished" done=2 total=2 ok=2 skipped=0 ignored=2 quarantined=0 failed=0 `) {
+		t.Errorf("ingest --catalog: exit %d\n%s%s", code, stdout, stderr)
 	}
 }

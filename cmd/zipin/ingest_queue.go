@@ -63,7 +63,7 @@ func runIngestQueue(ctx context.Context, s streams, opts ingestOptions, args []s
 		qw.w.Abort = abort
 		err := qw.w.Run(ctx, qw.q)
 		release()
-		rep.finish()
+		rep.finish(e.totals(qw.tally))
 		if err != nil {
 			return &exitError{code: exitFailure, err: err}
 		}
@@ -72,16 +72,12 @@ func runIngestQueue(ctx context.Context, s streams, opts ingestOptions, args []s
 	if err != nil {
 		return &exitError{code: exitFailure, err: err}
 	}
-	t := qw.tally
+	n := e.totals(qw.tally)
 	w := s.stdout
 	// The first three lines are those of zipin ingest without --catalog.
 	fmt.Fprintf(w, "documents: %d ok, %d skipped (already done), %d quarantined, %d failed\n",
-		t.count(pipeline.StatusOK), e.skipped, t.count(pipeline.StatusQuarantined)+e.quarantined, t.count(pipeline.StatusFailed))
-	facts := 0
-	for _, o := range t.outcomes {
-		facts += o.Facts
-	}
-	fmt.Fprintf(w, "facts:     %d\n", facts)
+		n.OK, n.Skipped, n.Quarantined, n.Failed)
+	fmt.Fprintf(w, "facts:     %d\n", n.Facts)
 	fmt.Fprintf(w, "output:    %s\n", opts.Out)
 	fmt.Fprintf(w, "queue:     %d enqueued, %d already queued; now %d waiting, %d running, %d retrying, %d done, %d discarded (%s)\n",
 		e.Added, e.Duplicates, c[rivertype.JobStateAvailable]+c[rivertype.JobStateScheduled]+c[rivertype.JobStatePending],
@@ -89,12 +85,12 @@ func runIngestQueue(ctx context.Context, s streams, opts ingestOptions, args []s
 	if opts.EnqueueOnly {
 		fmt.Fprintf(w, "work:      zipin worker --catalog URL --out %s  (on any machine that sees the inputs)\n", opts.Out)
 	} else {
-		t.print(s.stderr, "ingest (worker "+queue.WorkerID()+")")
+		qw.tally.print(s.stderr, "ingest (worker "+queue.WorkerID()+")")
 	}
 	switch {
 	case ctx.Err() != nil:
 		return &exitError{code: exitInterrupted, err: errors.New("ingest: interrupted; the documents in hand were finished, the rest stay queued")}
-	case e.quarantined+t.count(pipeline.StatusQuarantined)+t.count(pipeline.StatusFailed) > 0:
+	case n.Quarantined+n.Failed > 0:
 		return &exitError{code: exitPartial}
 	}
 	return nil
@@ -105,6 +101,29 @@ type enqueued struct {
 	queue.Enqueued
 	skipped     int // in the dataset already, quarantined before, or a copy
 	quarantined int // refused before any work (unreadable path, too large)
+	ignored     int // left out by name (hidden, the catalog)
+}
+
+// totals is what this run did, as its summary and its last progress line
+// print it: the documents this process worked on (t) and the inputs it
+// left out while enqueuing (skipped, ignored, refused: counted quarantined).
+func (e enqueued) totals(t *tally) pipeline.Progress {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	p := pipeline.Progress{Skipped: e.skipped, Ignored: e.ignored, Quarantined: e.quarantined}
+	for _, o := range t.outcomes {
+		switch o.Status {
+		case pipeline.StatusOK:
+			p.OK++
+		case pipeline.StatusQuarantined:
+			p.Quarantined++
+		case pipeline.StatusFailed:
+			p.Failed++
+		}
+		p.Pages += o.Pages
+		p.Facts += o.Facts
+	}
+	return p
 }
 
 // enqueue identifies the files under args and enqueues those to do.
@@ -118,6 +137,7 @@ func enqueue(ctx context.Context, s streams, qw *queueWorker, opts ingestOptions
 			e.quarantined++
 			fmt.Fprintf(s.stderr, "%s: %s: %s\n", o.Status, o.Source, o.Reason)
 		case pipeline.StatusIgnored:
+			e.ignored++
 			fmt.Fprintf(s.stderr, "ignored: %s: %s\n", o.Source, o.Reason)
 		case pipeline.StatusSkipped:
 			e.skipped++
