@@ -102,6 +102,7 @@ type enqueued struct {
 	skipped     int // in the dataset already, quarantined before, or a copy
 	quarantined int // refused before any work (unreadable path, too large)
 	ignored     int // left out by name (hidden, the catalog)
+	inputs      int // every path looked at: enqueued, skipped, ignored or refused
 }
 
 // totals is what this run did, as its summary and its last progress line
@@ -131,7 +132,11 @@ func enqueue(ctx context.Context, s streams, qw *queueWorker, opts ingestOptions
 	var e enqueued
 	files, problems := pipeline.Collect(args)
 	var inputs []catalog.Input
+	// The run row counts what was looked at, as ingest without --catalog
+	// does, not only the documents this process then worked on.
+	defer func() { qw.tally.setEnqueued(e) }()
 	note := func(o pipeline.Outcome) {
+		e.inputs++
 		switch o.Status {
 		case pipeline.StatusQuarantined, pipeline.StatusFailed:
 			e.quarantined++
@@ -207,6 +212,7 @@ func enqueue(ctx context.Context, s streams, qw *queueWorker, opts ingestOptions
 		if err != nil {
 			return e, err
 		}
+		e.inputs++
 		jobs = append(jobs, queue.ExtractArgs{Path: abs, DocID: o.DocID, Size: o.Size})
 		if len(jobs) >= enqueueBatch {
 			if err := flush(ctx); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/minio/minio-go/v7"
 	"github.com/riverqueue/river/rivertype"
 
+	"zipin/catalog"
 	"zipin/dataset"
 	"zipin/internal/testenv"
 	"zipin/isolate/isolatetest"
@@ -323,5 +324,34 @@ func TestWorkerKilledMidDocument(t *testing.T) {
 		if n != 1 {
 			t.Errorf("document %s has %d reports rows, want 1", id, n)
 		}
+	}
+}
+
+// ingest --catalog --enqueue-only records in its run row the inputs it
+// looked at: 3 paths, the hidden one ignored, 2 enqueued (none extracted
+// by this process: workers do that). It used to record 0 inputs.
+func TestEnqueueOnlyRunCountsItsInputs(t *testing.T) {
+	in := t.TempDir()
+	for _, n := range []string{"report-utf8.txt", "report-gbk.txt"} {
+		copyFile(t, "../../testdata/text/"+n, filepath.Join(in, n))
+	}
+	copyFile(t, "../../testdata/text/report-utf8.txt", filepath.Join(in, ".hidden.txt"))
+	q := filepath.Join(t.TempDir(), "queue.sqlite")
+	stdout, stderr, code := run(t, "ingest", "--catalog", q, "--out", t.TempDir(), "--enqueue-only", in)
+	if code != 0 || !strings.Contains(stdout, "queue:     2 enqueued, 0 already queued") {
+		t.Fatalf("ingest --enqueue-only: exit %d\n%s%s", code, stdout, stderr)
+	}
+	cat, err := catalog.OpenURLReadOnly(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cat.Close()
+	runs, err := cat.Runs(5)
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("runs %+v, %v", runs, err)
+	}
+	if r := runs[0]; r.Inputs != 3 || r.Ignored != 1 || r.Skipped != 0 || r.Extracted != 0 || r.Quarantined != 0 {
+		t.Errorf("run row: %d inputs, %d ignored, %d skipped, %d extracted, %d quarantined; want 3, 1, 0, 0, 0",
+			r.Inputs, r.Ignored, r.Skipped, r.Extracted, r.Quarantined)
 	}
 }

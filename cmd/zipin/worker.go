@@ -247,6 +247,15 @@ type tally struct {
 	total    int
 	p        pipeline.Progress
 	start    time.Time
+	// enq is what ingest --catalog did while enqueuing (nil in zipin
+	// worker): its inputs, skipped, ignored and refused count in the run.
+	enq *enqueued
+}
+
+func (t *tally) setEnqueued(e enqueued) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.enq = &e
 }
 
 func (t *tally) add(o pipeline.Outcome, final bool) {
@@ -295,6 +304,10 @@ func (t *tally) run() catalog.Run {
 	defer t.mu.Unlock()
 	r := catalog.Run{ID: t.runID, Inputs: len(t.outcomes), Extracted: len(t.outcomes), State: "done",
 		Quarantined: t.count(pipeline.StatusQuarantined), Failed: t.count(pipeline.StatusFailed)}
+	if e := t.enq; e != nil {
+		r.Inputs, r.Skipped, r.Ignored = e.inputs, e.skipped, e.ignored
+		r.Quarantined += e.quarantined
+	}
 	for _, o := range t.outcomes {
 		r.Pages += o.Pages
 		r.Facts += o.Facts
