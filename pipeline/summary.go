@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"strings"
 	"time"
 	"zipin/catalog"
 )
@@ -22,9 +23,13 @@ type Progress struct {
 	Total, Done                      int
 	OK, Skipped, Quarantined, Failed int
 	Ignored                          int // inputs left out by name or as no report
-	Pages, Facts                     int
-	Elapsed                          time.Duration
-	Last                             Outcome
+	// QuarantinedBefore counts, among Skipped, the documents this extractor
+	// version quarantined in an earlier run and that were not tried again
+	// (Options.RetryQuarantined): skipped, but not done.
+	QuarantinedBefore int
+	Pages, Facts      int
+	Elapsed           time.Duration
+	Last              Outcome
 }
 
 // Outcome is what happened to one input file.
@@ -93,6 +98,17 @@ func (s *Summary) Count(status Status) int {
 	return n
 }
 
+// ReasonQuarantinedBefore begins the reason of a document skipped because
+// this extractor version quarantined it in an earlier run (the earlier
+// reason follows).
+const ReasonQuarantinedBefore = "quarantined before with this extractor version: "
+
+// QuarantinedBefore says whether o was skipped as quarantined by an earlier
+// run of this extractor version.
+func (o Outcome) QuarantinedBefore() bool {
+	return o.Status == StatusSkipped && strings.HasPrefix(o.Reason, ReasonQuarantinedBefore)
+}
+
 // Totals is the run's counts by status, with its pages and facts, as a
 // Progress (Done is every outcome; Total and Elapsed are left zero): the
 // summary and the last progress line both print these, since the progress
@@ -101,7 +117,17 @@ func (s *Summary) Count(status Status) int {
 func (s *Summary) Totals() Progress {
 	return Progress{Done: len(s.Outcomes), OK: s.Count(StatusOK), Skipped: s.Count(StatusSkipped),
 		Quarantined: s.Count(StatusQuarantined), Failed: s.Count(StatusFailed), Ignored: s.Count(StatusIgnored),
-		Pages: s.Pages(), Facts: s.Facts()}
+		Pages: s.Pages(), Facts: s.Facts(), QuarantinedBefore: s.quarantinedBefore()}
+}
+
+func (s *Summary) quarantinedBefore() int {
+	n := 0
+	for _, o := range s.Outcomes {
+		if o.QuarantinedBefore() {
+			n++
+		}
+	}
+	return n
 }
 
 // Facts is the number of facts written.

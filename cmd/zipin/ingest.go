@@ -378,12 +378,13 @@ func reportIngest(s streams, sum *pipeline.Summary, sample, asJSON bool) error {
 	}
 	n := sum.Totals()
 	fmt.Fprintf(w, "documents: %d ok, %d skipped (already done), %d quarantined, %d failed\n",
-		n.OK, n.Skipped, n.Quarantined, n.Failed)
+		n.OK, n.Skipped-n.QuarantinedBefore, n.Quarantined, n.Failed)
 	fmt.Fprintf(w, "facts:     %d\n", sum.Facts())
 	fmt.Fprintf(w, "output:    %s\n", sum.Out)
 	if n := sum.Count(pipeline.StatusIgnored); n > 0 {
 		fmt.Fprintf(w, "ignored:   %d inputs by name or content (hidden, the catalog, not a report; listed above, zipin status lists them)\n", n)
 	}
+	printQuarantinedBefore(w, n.QuarantinedBefore)
 	fmt.Fprintf(w, "dataset:   %d documents\n", sum.InDataset)
 	if sum.CommitError != nil {
 		fmt.Fprintf(w, "commit:    FAILED (%s); the dataset holds only what was committed before\n", firstLine(sum.CommitError.Error(), 200))
@@ -441,6 +442,14 @@ func reportIngest(s streams, sum *pipeline.Summary, sample, asJSON bool) error {
 		return &exitError{code: exitPartial}
 	}
 	return nil
+}
+
+// printQuarantinedBefore gives the documents skipped as quarantined by an
+// earlier run apart from those skipped as done, which they are not.
+func printQuarantinedBefore(w io.Writer, n int) {
+	if n > 0 {
+		fmt.Fprintf(w, "earlier:   %d quarantined before with this extractor version, not retried (--retry-quarantined tries them again; zipin status lists them)\n", n)
+	}
 }
 
 func firstLine(s string, n int) string {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -338,5 +339,44 @@ func TestIngestFinishedLineCountsAsTheSummary(t *testing.T) {
 		strings.Count(stderr, "ignored: ") != 2 ||
 		!strings.Contains(stderr, `msg="ingest finished" done=2 total=2 ok=2 skipped=0 ignored=2 quarantined=0 failed=0 `) {
 		t.Errorf("ingest --catalog: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// A re-run skips what an earlier run quarantined, but counts it apart from
+// what is done: 2 reports and 1 binary file; the second run skips all 3,
+// 2 as done and 1 as quarantined before. The same with --catalog.
+func TestRerunCountsQuarantinedBeforeApart(t *testing.T) {
+	in := t.TempDir()
+	for _, n := range []string{"report-utf8.txt", "report-gbk.txt"} {
+		copyFile(t, "../../testdata/text/"+n, filepath.Join(in, n))
+	}
+	copyFile(t, "../../testdata/text/bad/not-text.txt", filepath.Join(in, "not-text.txt"))
+	const earlier = "earlier:   1 quarantined before with this extractor version, not retried (--retry-quarantined tries them again; zipin status lists them)\n"
+	for _, mode := range []string{"batch", "catalog"} {
+		args := []string{"ingest", "--out", t.TempDir()}
+		if mode == "catalog" {
+			args = append(args, "--catalog", filepath.Join(t.TempDir(), "queue.sqlite"))
+		}
+		args = append(args, in)
+		stdout, stderr, code := run(t, args...)
+		if code != 1 || !strings.HasPrefix(stdout, "documents: 2 ok, 0 skipped (already done), 1 quarantined, 0 failed\n") || strings.Contains(stdout, "earlier:") {
+			t.Fatalf("%s, first run: exit %d\n%s%s", mode, code, stdout, stderr)
+		}
+		stdout, stderr, code = run(t, args...)
+		if code != 0 || !strings.HasPrefix(stdout, "documents: 0 ok, 2 skipped (already done), 0 quarantined, 0 failed\n") || !strings.Contains(stdout, earlier) {
+			t.Errorf("%s, re-run: exit %d\n%s%s", mode, code, stdout, stderr)
+		}
+	}
+	// --json keeps documents by status (3 skipped) and says which of them
+	// were quarantined before.
+	out := t.TempDir()
+	run(t, "ingest", "--out", out, in)
+	stdout, stderr, code := run(t, "ingest", "--out", out, "--json", in)
+	var js struct {
+		Documents         map[string]int `json:"documents"`
+		QuarantinedBefore int            `json:"quarantined_before"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &js); err != nil || code != 0 || js.Documents["skipped"] != 3 || js.QuarantinedBefore != 1 {
+		t.Errorf("--json re-run: exit %d, %+v, %v\n%s%s", code, js, err, stdout, stderr)
 	}
 }

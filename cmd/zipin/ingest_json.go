@@ -17,9 +17,12 @@ type ingestSummary struct {
 	Facts     int                     `json:"facts"`
 	Pages     int                     `json:"pages"`
 	InDataset int                     `json:"in_dataset"` // documents the dataset holds after the run
-	Files     []string                `json:"files_written"`
-	ElapsedS  float64                 `json:"elapsed_s"`
-	PeakRSSMB int64                   `json:"peak_rss_mb"`
+	// QuarantinedBefore counts, among documents.skipped, those quarantined
+	// by an earlier run of this extractor version and not tried again.
+	QuarantinedBefore int      `json:"quarantined_before"`
+	Files             []string `json:"files_written"`
+	ElapsedS          float64  `json:"elapsed_s"`
+	PeakRSSMB         int64    `json:"peak_rss_mb"`
 	// Problems lists every document not written, with its reason.
 	Problems    []ingestProblem `json:"problems"`
 	CommitError string          `json:"commit_error,omitempty"`
@@ -33,7 +36,7 @@ type ingestProblem struct {
 
 func writeIngestJSON(w io.Writer, sum *pipeline.Summary) error {
 	s := ingestSummary{Out: sum.Out, RunID: sum.RunID, Documents: map[pipeline.Status]int{}, Facts: sum.Facts(),
-		Pages: sum.Pages(), InDataset: sum.InDataset, Files: sum.Files, ElapsedS: sum.Elapsed.Seconds(),
+		Pages: sum.Pages(), InDataset: sum.InDataset, QuarantinedBefore: sum.Totals().QuarantinedBefore, Files: sum.Files, ElapsedS: sum.Elapsed.Seconds(),
 		PeakRSSMB: max(sum.PeakRSSKB, sum.WorkerPeakRSSKB) >> 10, Problems: []ingestProblem{}}
 	if s.Files == nil {
 		s.Files = []string{}

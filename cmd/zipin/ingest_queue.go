@@ -76,9 +76,10 @@ func runIngestQueue(ctx context.Context, s streams, opts ingestOptions, args []s
 	w := s.stdout
 	// The first three lines are those of zipin ingest without --catalog.
 	fmt.Fprintf(w, "documents: %d ok, %d skipped (already done), %d quarantined, %d failed\n",
-		n.OK, n.Skipped, n.Quarantined, n.Failed)
+		n.OK, n.Skipped-n.QuarantinedBefore, n.Quarantined, n.Failed)
 	fmt.Fprintf(w, "facts:     %d\n", n.Facts)
 	fmt.Fprintf(w, "output:    %s\n", opts.Out)
+	printQuarantinedBefore(w, n.QuarantinedBefore)
 	fmt.Fprintf(w, "queue:     %d enqueued, %d already queued; now %d waiting, %d running, %d retrying, %d done, %d discarded (%s)\n",
 		e.Added, e.Duplicates, c[rivertype.JobStateAvailable]+c[rivertype.JobStateScheduled]+c[rivertype.JobStatePending],
 		c[rivertype.JobStateRunning], c[rivertype.JobStateRetryable], c[rivertype.JobStateCompleted], c[rivertype.JobStateDiscarded], qw.cat.Path)
@@ -103,6 +104,9 @@ type enqueued struct {
 	quarantined int // refused before any work (unreadable path, too large)
 	ignored     int // left out by name (hidden, the catalog)
 	inputs      int // every path looked at: enqueued, skipped, ignored or refused
+	// quarantinedBefore counts, among skipped, those this extractor
+	// version quarantined in an earlier run.
+	quarantinedBefore int
 }
 
 // totals is what this run did, as its summary and its last progress line
@@ -111,7 +115,7 @@ type enqueued struct {
 func (e enqueued) totals(t *tally) pipeline.Progress {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	p := pipeline.Progress{Skipped: e.skipped, Ignored: e.ignored, Quarantined: e.quarantined}
+	p := pipeline.Progress{Skipped: e.skipped, Ignored: e.ignored, Quarantined: e.quarantined, QuarantinedBefore: e.quarantinedBefore}
 	for _, o := range t.outcomes {
 		switch o.Status {
 		case pipeline.StatusOK:
@@ -146,6 +150,9 @@ func enqueue(ctx context.Context, s streams, qw *queueWorker, opts ingestOptions
 			fmt.Fprintf(s.stderr, "ignored: %s: %s\n", o.Source, o.Reason)
 		case pipeline.StatusSkipped:
 			e.skipped++
+			if o.QuarantinedBefore() {
+				e.quarantinedBefore++
+			}
 			if opts.Verbose {
 				fmt.Fprintf(s.stderr, "skipped %s %s\n", o.Source, o.Reason)
 			}
@@ -199,7 +206,7 @@ func enqueue(ctx context.Context, s streams, qw *queueWorker, opts ingestOptions
 			if v == version.Extractor {
 				o.Status, o.Reason, final = pipeline.StatusSkipped, "already in the dataset", true
 			} else if d, ok := settled[o.DocID]; ok {
-				o.Status, o.Reason, final = pipeline.StatusSkipped, "quarantined before with this extractor version: "+d.Reason, true
+				o.Status, o.Reason, final = pipeline.StatusSkipped, pipeline.ReasonQuarantinedBefore+d.Reason, true
 			}
 		}
 		if final {
