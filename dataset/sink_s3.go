@@ -44,7 +44,8 @@ type s3Sink struct {
 // else an instance role), AWS_REGION or AWS_DEFAULT_REGION. The URL's
 // query may override the endpoint and region: s3://b/p?endpoint=…&region=….
 // A custom endpoint is addressed path-style (http://host/bucket/key), which
-// every S3-compatible server accepts. The bucket must exist.
+// every S3-compatible server accepts. The bucket must exist: a missing one
+// is a *NoBucketError.
 func openS3Sink(ctx context.Context, out, extractorVersion string) (*s3Sink, error) {
 	u, err := url.Parse(out)
 	if err != nil || u.Host == "" {
@@ -64,12 +65,36 @@ func openS3Sink(ctx context.Context, out, extractorVersion string) (*s3Sink, err
 		return nil, fmt.Errorf("dataset %s: %w", s.url, err)
 	}
 	if !ok {
-		return nil, fmt.Errorf("dataset %s: bucket %s does not exist", s.url, s.bucket)
+		e := &NoBucketError{URL: s.url, Bucket: s.bucket}
+		if endpoint != "" {
+			e.Endpoint = c.EndpointURL().String()
+		}
+		return nil, e
 	}
 	if err := s.checkLayout(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// NoBucketError says the bucket of an s3:// dataset does not exist. zipin
+// does not create it: for a worker started by cron or systemd a missing
+// bucket is more likely a typo in --out than intent, and one created there
+// would get whatever region and policies the worker's credentials default
+// to. The message gives a command that creates it.
+type NoBucketError struct {
+	URL      string // s3://bucket/prefix
+	Bucket   string
+	Endpoint string // the custom endpoint, "" for AWS S3
+}
+
+func (e *NoBucketError) Error() string {
+	where, flag := "", ""
+	if e.Endpoint != "" {
+		where, flag = " at "+e.Endpoint, " --endpoint-url "+e.Endpoint
+	}
+	return fmt.Sprintf("dataset %s: bucket %s does not exist%s: check the name in --out; zipin does not create buckets: "+
+		"create it with the store's own tools (aws s3 mb s3://%s%s, or mc mb ALIAS/%s), then run again", e.URL, e.Bucket, where, e.Bucket, flag, e.Bucket)
 }
 
 func newS3Client(endpoint, region string) (*minio.Client, error) {

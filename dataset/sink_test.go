@@ -617,3 +617,26 @@ func TestDocumentFiles(t *testing.T) {
 		}
 	}
 }
+
+// A bucket that does not exist is not created (a typo in --out more likely
+// than intent): OpenSink fails with a NoBucketError naming it and the
+// command that creates it.
+func TestSinkS3MissingBucket(t *testing.T) {
+	srv := testenv.S3(t)
+	ctx := context.Background()
+	typo := srv.Bucket + "-typo"
+	_, err := dataset.OpenSink(ctx, "s3://"+typo+"/p", "t")
+	var nb *dataset.NoBucketError
+	if !errors.As(err, &nb) || nb.Bucket != typo {
+		t.Fatalf("OpenSink on a missing bucket: %v, want a NoBucketError", err)
+	}
+	want := "dataset s3://" + typo + "/p: bucket " + typo + " does not exist at " + srv.Endpoint +
+		": check the name in --out; zipin does not create buckets: create it with the store's own tools (aws s3 mb s3://" +
+		typo + " --endpoint-url " + srv.Endpoint + ", or mc mb ALIAS/" + typo + "), then run again"
+	if err.Error() != want {
+		t.Errorf("message\n%s\nwant\n%s", err, want)
+	}
+	if ok, err := srv.Client.BucketExists(ctx, typo); ok || err != nil {
+		t.Errorf("bucket %s exists after OpenSink: %v, %v", typo, ok, err)
+	}
+}

@@ -14,7 +14,6 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"zipin/catalog"
-	"zipin/dataset"
 	"zipin/pipeline"
 	"zipin/queue"
 	"zipin/version"
@@ -39,8 +38,8 @@ func runIngestQueue(ctx context.Context, s streams, opts ingestOptions, args []s
 		RescueAfter: opts.RescueAfter, Timeout: opts.Timeout, WorkerMemoryMB: opts.WorkerMemoryMB,
 		MaxInputMB: opts.MaxInputMB, MaxFactsPerPage: opts.MaxFactsPerPage, Verbose: opts.Verbose, named: args})
 	if err != nil {
-		if le := (*dataset.LayoutError)(nil); errors.As(err, &le) {
-			return usageErr(err) // OpenSink refused a batch folder: nothing written
+		if isConfigError(err) {
+			return usageErr(err) // OpenSink refused --out: nothing written
 		}
 		return &exitError{code: exitFailure, err: err}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"zipin/dataset"
 	"zipin/isolate"
 )
 
@@ -47,6 +48,14 @@ func (e *exitError) Error() string {
 		return fmt.Sprintf("exit status %d", e.code)
 	}
 	return e.err.Error()
+}
+
+// isConfigError says whether err is --out refused on opening, before any
+// work: a folder of the other layout, or a bucket that does not exist.
+func isConfigError(err error) bool {
+	var le *dataset.LayoutError
+	var nb *dataset.NoBucketError
+	return errors.As(err, &le) || errors.As(err, &nb)
 }
 
 // usageErr marks err as a usage or configuration problem (exit 2).

@@ -357,3 +357,16 @@ func TestEnqueueOnlyRunCountsItsInputs(t *testing.T) {
 			r.Inputs, r.Ignored, r.Skipped, r.Extracted, r.Quarantined)
 	}
 }
+
+// A worker whose --out names a bucket that does not exist stops at once
+// with exit status 2 (a configuration error, nothing written), naming it.
+func TestWorkerMissingBucket(t *testing.T) {
+	srv := testenv.S3(t)
+	q := filepath.Join(t.TempDir(), "queue.sqlite")
+	typo := srv.Bucket + "-typo"
+	stdout, stderr, code := run(t, "worker", "--catalog", q, "--out", "s3://"+typo+"/out")
+	if code != 2 || !strings.Contains(stderr, "bucket "+typo+" does not exist at "+srv.Endpoint+": check the name in --out") ||
+		!strings.Contains(stderr, "aws s3 mb s3://"+typo+" --endpoint-url "+srv.Endpoint) {
+		t.Errorf("worker --out a missing bucket: exit %d, want 2\n%s%s", code, stdout, stderr)
+	}
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -90,8 +89,8 @@ func runWorker(ctx context.Context, s streams, opts workerOptions) error {
 	defer stop()
 	qw, err := openQueueWorker(ctx, s, opts)
 	if err != nil {
-		if le := (*dataset.LayoutError)(nil); errors.As(err, &le) {
-			return usageErr(err) // OpenSink refused a batch folder: nothing written
+		if isConfigError(err) {
+			return usageErr(err) // OpenSink refused --out: nothing written
 		}
 		return &exitError{code: exitFailure, err: err}
 	}
