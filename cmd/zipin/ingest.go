@@ -397,8 +397,9 @@ func reportIngest(s streams, sum *pipeline.Summary, sample, asJSON bool) error {
 		}
 	}
 	secs := sum.Elapsed.Seconds()
+	// Outside the table: a tab-ended cell would pad "run N" with spaces.
+	fmt.Fprintf(w, "\nrun %d\n", sum.RunID)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "\nrun %d\t\n", sum.RunID)
 	// "read", not "extracted": Extracted counts every document opened this
 	// run, the quarantined and failed with the ok, so the split is given.
 	ok, quarantined, failed := sum.Count(pipeline.StatusOK), sum.Count(pipeline.StatusQuarantined), sum.Count(pipeline.StatusFailed)

@@ -74,6 +74,15 @@ func TestIngestSamples(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
 		}
 	}
+	// The run's figures begin with its number alone, no line ends in spaces.
+	if !strings.Contains(stdout, "\nrun 1\n  read ") {
+		t.Errorf("summary lacks the line \"run 1\" before the run's figures:\n%s", stdout)
+	}
+	for _, l := range strings.Split(stdout, "\n") {
+		if strings.TrimRight(l, " \t") != l {
+			t.Errorf("trailing blanks: %q", l)
+		}
+	}
 	reports, err := dataset.ReadTable[schema.Report](out, schema.TableReports)
 	if err != nil || len(reports) != 5 {
 		t.Fatalf("reports %d, %v", len(reports), err)
