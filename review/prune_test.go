@@ -179,3 +179,43 @@ func BenchmarkLoadAll(b *testing.B) {
 		}
 	}
 }
+
+// Saving a correction to a per-document dataset (zipin worker's) works,
+// unlike a batch import into it (dataset.OpenBatch refuses one): a Sink
+// never writes corrections, so its one batch file cannot meet a second
+// copy of a document.
+func TestCorrectPerDocumentLayout(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := dataset.OpenSink(ctx, dir, "bench")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutDocument(ctx, synthetic(1, 7)); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	id := synthetic(1, 7).Reports[0].DocID
+	d, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := d.Doc(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewCorrection(doc, "organization", ActionConfirm, "", "", "王", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Correct(c); err != nil {
+		t.Fatalf("Correct on a per-document dataset: %v", err)
+	}
+	files, err := dataset.TableFiles(dir, schema.TableCorrections)
+	if err != nil || len(files) != 1 {
+		t.Errorf("corrections files %v, %v; want one", files, err)
+	}
+	if reports, err := dataset.TableFiles(dir, schema.TableReports); err != nil || len(reports) != 1 || reports[0] != filepath.Join(schema.TableReports, dataset.DocFile(id)) {
+		t.Errorf("reports files %v, %v; want the document's own", reports, err)
+	}
+}
