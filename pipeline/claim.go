@@ -29,7 +29,7 @@ func (r *run) skip(id, path string) (bool, string) {
 			return true, "already in the dataset"
 		}
 		if d, ok := r.settled[id]; ok && !r.opts.RetryQuarantined {
-			return true, "quarantined before with this extractor version: " + d.Reason
+			return true, ReasonQuarantinedBefore + d.Reason
 		}
 	}
 	r.claimed[id] = path
