@@ -124,20 +124,7 @@ func (w *writer) due() bool {
 func (w *writer) progress(o Outcome) {
 	p := &w.prog
 	p.Total, p.Done, p.Last, p.Elapsed = w.total, p.Done+1, o, time.Since(w.start)
-	switch o.Status {
-	case StatusOK:
-		p.OK++
-	case StatusSkipped:
-		p.Skipped++
-	case StatusIgnored:
-		p.Ignored++
-	case StatusQuarantined:
-		p.Quarantined++
-	case StatusFailed:
-		p.Failed++
-	}
-	p.Pages += o.Pages
-	p.Facts += o.Facts
+	p.Add(o)
 	if w.r.opts.Progress != nil {
 		w.r.opts.Progress(*p)
 	}

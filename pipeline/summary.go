@@ -32,6 +32,27 @@ type Progress struct {
 	Last              Outcome
 }
 
+// Add counts one outcome: its status, and its pages and facts.
+func (p *Progress) Add(o Outcome) {
+	switch o.Status {
+	case StatusOK:
+		p.OK++
+	case StatusSkipped:
+		p.Skipped++
+		if o.QuarantinedBefore() {
+			p.QuarantinedBefore++
+		}
+	case StatusIgnored:
+		p.Ignored++
+	case StatusQuarantined:
+		p.Quarantined++
+	case StatusFailed:
+		p.Failed++
+	}
+	p.Pages += o.Pages
+	p.Facts += o.Facts
+}
+
 // Outcome is what happened to one input file.
 type Outcome struct {
 	Source string
@@ -115,19 +136,11 @@ func (o Outcome) QuarantinedBefore() bool {
 // sent during the run counts a document when it finishes, before a failed
 // commit turns it "failed".
 func (s *Summary) Totals() Progress {
-	return Progress{Done: len(s.Outcomes), OK: s.Count(StatusOK), Skipped: s.Count(StatusSkipped),
-		Quarantined: s.Count(StatusQuarantined), Failed: s.Count(StatusFailed), Ignored: s.Count(StatusIgnored),
-		Pages: s.Pages(), Facts: s.Facts(), QuarantinedBefore: s.quarantinedBefore()}
-}
-
-func (s *Summary) quarantinedBefore() int {
-	n := 0
+	p := Progress{Done: len(s.Outcomes)}
 	for _, o := range s.Outcomes {
-		if o.QuarantinedBefore() {
-			n++
-		}
+		p.Add(o)
 	}
-	return n
+	return p
 }
 
 // Facts is the number of facts written.

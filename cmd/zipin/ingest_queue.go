@@ -116,16 +116,7 @@ func (e enqueued) totals(t *tally) pipeline.Progress {
 	defer t.mu.Unlock()
 	p := pipeline.Progress{Skipped: e.skipped, Ignored: e.ignored, Quarantined: e.quarantined, QuarantinedBefore: e.quarantinedBefore}
 	for _, o := range t.outcomes {
-		switch o.Status {
-		case pipeline.StatusOK:
-			p.OK++
-		case pipeline.StatusQuarantined:
-			p.Quarantined++
-		case pipeline.StatusFailed:
-			p.Failed++
-		}
-		p.Pages += o.Pages
-		p.Facts += o.Facts
+		p.Add(o)
 	}
 	return p
 }

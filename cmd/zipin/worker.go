@@ -273,16 +273,7 @@ func (t *tally) add(o pipeline.Outcome, final bool) {
 	if t.progress != nil {
 		p := &t.p
 		p.Total, p.Done, p.Last, p.Elapsed = t.total, p.Done+1, o, time.Since(t.start)
-		switch o.Status {
-		case pipeline.StatusOK:
-			p.OK++
-		case pipeline.StatusQuarantined:
-			p.Quarantined++
-		case pipeline.StatusFailed:
-			p.Failed++
-		}
-		p.Pages += o.Pages
-		p.Facts += o.Facts
+		p.Add(o)
 		t.progress(*p)
 	}
 }
