@@ -9,6 +9,8 @@
 #   fonts-noto-cjk                 CJK glyphs in screenshots and conversions
 #   qpdf                           AES-256 PDFs with an empty password
 #   versitygw (Go module proxy)    the S3 server of the object-storage tests
+#   nodejs-polars (npm)            runs the analysts' queries of docs/scale-out.md
+#                                  on that server (scripts/lib/polars.sh)
 #
 # Tests that need one of these skip with a message when it is missing, so a
 # machine without root still runs the rest.
@@ -25,6 +27,7 @@ cd "$(dirname "$0")/.."
 # The S3 server of the object-storage tests builds while the packages
 # install (scripts/lib/s3.sh); it is started just before the tests.
 source scripts/lib/s3.sh
+source scripts/lib/polars.sh
 trap s3_stop EXIT
 s3_build_start
 
@@ -36,6 +39,8 @@ have tesseract || need+=(tesseract-ocr tesseract-ocr-chi-sim)
 [ -e /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata ] || [ -e /usr/share/tesseract-ocr/4.00/tessdata/chi_sim.traineddata ] || need+=(tesseract-ocr-chi-sim)
 have soffice || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 have qpdf || need+=(qpdf)
+have node || need+=(nodejs)
+have npm || need+=(npm)
 [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
 [ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -gt 0 ]; then
@@ -59,6 +64,9 @@ export ZIPIN_SLOW=1
 # loopback, built once and cached (scripts/lib/s3.sh); without it they skip,
 # or fail when CI is set.
 s3_start || echo "no S3 server: the S3 tests will skip (fail in CI)" >&2
+# Polars reads the bucket as an analyst would (DuckDB's httpfs cannot be had
+# offline); installed from npm once and cached, like versitygw.
+polars_install || echo "no nodejs-polars: the test of the analysts' queries will skip (fail in CI)" >&2
 # The duckdb tag builds `zipin query` and its tests (cgo, embedded DuckDB).
 # -timeout: the slow tests (ZIPIN_SLOW) of one package can pass Go's default
 # 10 minutes on a loaded 2-core machine; a hang still ends the run.
