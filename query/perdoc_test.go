@@ -77,8 +77,10 @@ func mustRun(t *testing.T, e *Engine, q string) *Result {
 // TestHTTPFSReadsTheBucket runs docs/scale-out.md's DuckDB query against the
 // S3 server, where DuckDB's httpfs extension is installed. DuckDB downloads
 // extensions from the internet at first use, which this project's machines
-// cannot reach, so here it skips with the reason; the objects are read back
-// with parquet-go by the dataset package's tests instead.
+// cannot reach, so here it skips with the reason; the docs' queries run
+// against the bucket through Polars instead
+// (TestPolarsRunsTheDocsQueriesOnTheBucket), and the dataset package's
+// tests read the objects back with parquet-go.
 func TestHTTPFSReadsTheBucket(t *testing.T) {
 	srv := testenv.S3(t)
 	ctx := context.Background()
@@ -97,7 +99,7 @@ func TestHTTPFSReadsTheBucket(t *testing.T) {
 	}
 	have := cells(t, mustRun(t, e, "SELECT count(*) FROM duckdb_extensions() WHERE extension_name = 'httpfs' AND (installed OR loaded)"))
 	if have[1][0] != "1" {
-		t.Skip("DuckDB's httpfs extension is not installed, and DuckDB would download it from the internet, which these machines cannot reach; the objects are read back with parquet-go in the dataset tests")
+		t.Skip("DuckDB's httpfs extension is not installed, and DuckDB would download it from the internet, which these machines cannot reach; the docs' queries run on the bucket through Polars in TestPolarsRunsTheDocsQueriesOnTheBucket")
 	}
 	if _, err := e.Run(ctx, "LOAD httpfs"); err != nil {
 		t.Fatal(err)
