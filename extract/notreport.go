@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"iter"
 	"regexp"
 	"strings"
 )
@@ -124,12 +125,8 @@ func isJSON(text []byte, complete bool) bool {
 // isJSONLines: every line (but a last one cut by the head) is a JSON object
 // or array, at least two of them.
 func isJSONLines(text []byte, complete bool) bool {
-	lines := bytes.Split(text, []byte("\n"))
-	if !complete && len(lines) > 1 {
-		lines = lines[:len(lines)-1]
-	}
 	n := 0
-	for _, l := range lines {
+	for l := range headLines(text, complete) {
 		l = bytes.TrimSpace(l)
 		if len(l) == 0 {
 			continue
@@ -166,17 +163,14 @@ var codeOpenings = regexp.MustCompile(`^(package [A-Za-z_][\w.]*;?|#include\s*[<
 // the first 200 non-blank lines, and at least 60% of them, start or end as
 // program lines do.
 func isSourceCode(text []byte, complete bool) bool {
-	lines := strings.Split(string(text), "\n")
-	if !complete && len(lines) > 1 {
-		lines = lines[:len(lines)-1]
-	}
 	total, code := 0, 0
 	opening := true
-	for _, l := range lines {
-		l = strings.TrimSpace(l)
-		if l == "" {
+	for b := range headLines(text, complete) {
+		b = bytes.TrimSpace(b)
+		if len(b) == 0 {
 			continue
 		}
+		l := string(b)
 		if opening && codeOpenings.MatchString(l) {
 			return true
 		}
@@ -187,11 +181,25 @@ func isSourceCode(text []byte, complete bool) bool {
 		if hasAnyPrefix(l, codeStarts) || hasAnySuffix(l, codeEnds) {
 			code++
 		}
-		if total == 200 {
+		if total == 200 || (total-code)*100 > 40*200 {
+			// More than 40 % of 200 lines are not code: the share
+			// cannot reach 60 % whatever follows (reports stop here).
 			break
 		}
 	}
 	return total >= 5 && code*100 >= 60*total
+}
+
+// headLines yields the lines of a head, without its last line when the
+// head is cut (complete false) and has more than one: that line may be cut
+// too. It splits lazily, since the callers stop early and a head is 64 KB.
+func headLines(text []byte, complete bool) iter.Seq[[]byte] {
+	if !complete {
+		if i := bytes.LastIndexByte(text, '\n'); i >= 0 {
+			text = text[:i]
+		}
+	}
+	return bytes.SplitSeq(text, []byte("\n"))
 }
 
 func hasAnyPrefix(s string, ps []string) bool {
