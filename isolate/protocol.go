@@ -2,7 +2,9 @@
 // Apache Tika's "pipes": Go cannot stop a runaway goroutine, but it can kill a
 // process. The parent (Worker) sends one Request per document over the
 // child's stdin and reads one Response from its stdout; each frame is a
-// 4-byte big-endian length followed by a gob-encoded value. The child caps its
+// 4-byte big-endian length followed by a gob-encoded value, and a
+// Response's rows (its Batch) follow it in a frame of their own, in
+// schema's binary encoding (schema.DecodeBatch). The child caps its
 // own address space at startup; the parent enforces a time budget per
 // document and restarts the child after a crash, a timeout or every N
 // documents.
@@ -103,6 +105,37 @@ func (f *frameWriter) write(v any) error {
 	if err := f.enc.Encode(v); err != nil {
 		return fmt.Errorf("isolate: encoding frame: %w", err)
 	}
+	return f.send()
+}
+
+// wireResponse is a Response as gob carries it: its Batch, if any, follows
+// in a frame of its own (writeResponse).
+type wireResponse struct {
+	Response
+	HasBatch bool
+}
+
+// writeResponse writes r: a gob frame without the rows, then, if r has
+// rows, a frame of their schema encoding. Decoding that frame costs the
+// parent (which decodes every document's rows) far less than gob's
+// reflection, and its buffer becomes the batch's without a copy.
+func (f *frameWriter) writeResponse(r Response) error {
+	b := r.Batch
+	r.Batch = nil
+	if err := f.write(wireResponse{Response: r, HasBatch: b != nil}); err != nil || b == nil {
+		return err
+	}
+	f.buf.Reset()
+	o, err := b.AppendBinary(append(f.buf.AvailableBuffer(), 0, 0, 0, 0))
+	if err != nil {
+		return fmt.Errorf("isolate: encoding rows: %w", err)
+	}
+	f.buf.Write(o)
+	return f.send()
+}
+
+// send writes the frame in buf, its length filled in.
+func (f *frameWriter) send() error {
 	b := f.buf.Bytes()
 	if f.buf.Cap() > reuseFrame {
 		f.buf = bytes.Buffer{} // do not hold a large document's buffer for the connection's life
@@ -139,13 +172,9 @@ func newFrameReader(r io.Reader) *frameReader {
 }
 
 func (f *frameReader) read(v any) error {
-	var hdr [4]byte
-	if _, err := io.ReadFull(f.r, hdr[:]); err != nil {
+	n, err := f.header()
+	if err != nil {
 		return err
-	}
-	n := binary.BigEndian.Uint32(hdr[:])
-	if n > maxFrame {
-		return fmt.Errorf("isolate: frame of %d bytes exceeds the %d-byte limit", n, maxFrame)
 	}
 	b := f.b
 	if uint32(cap(b)) < n {
@@ -169,4 +198,45 @@ func (f *frameReader) read(v any) error {
 		return fmt.Errorf("isolate: %d bytes left in a frame after its value", f.payload.Len())
 	}
 	return nil
+}
+
+// readResponse reads what writeResponse wrote. The rows' frame is read into
+// a buffer of its own, which the decoded batch keeps (schema.DecodeBatch).
+func (f *frameReader) readResponse(r *Response) error {
+	var w wireResponse
+	if err := f.read(&w); err != nil {
+		return err
+	}
+	*r = w.Response
+	if !w.HasBatch {
+		return nil
+	}
+	n, err := f.header()
+	if err != nil {
+		return err
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(f.r, b); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	if r.Batch, err = schema.DecodeBatch(b); err != nil {
+		return fmt.Errorf("isolate: %w", err)
+	}
+	return nil
+}
+
+// header reads a frame's length.
+func (f *frameReader) header() (uint32, error) {
+	var hdr [4]byte
+	if _, err := io.ReadFull(f.r, hdr[:]); err != nil {
+		return 0, err
+	}
+	n := binary.BigEndian.Uint32(hdr[:])
+	if n > maxFrame {
+		return 0, fmt.Errorf("isolate: frame of %d bytes exceeds the %d-byte limit", n, maxFrame)
+	}
+	return n, nil
 }

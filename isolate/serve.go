@@ -138,7 +138,7 @@ func Serve(r io.Reader, w io.Writer, limit int64) error {
 			return err
 		}
 		resp := handle(req)
-		if err := fw.write(resp); err != nil {
+		if err := fw.writeResponse(resp); err != nil {
 			return err
 		}
 	}

@@ -206,7 +206,7 @@ func (w *Worker) Do(ctx context.Context, req Request, budget time.Duration) (Res
 	ch := make(chan result, 1)
 	go func(fr *frameReader) {
 		var r Response
-		err := fr.read(&r)
+		err := fr.readResponse(&r)
 		ch <- result{r, err}
 	}(w.fr)
 	if err := w.fw.write(req); err != nil {
