@@ -200,7 +200,19 @@ func newBatchID() string {
 // those files (which are rewritten as new files), so no query sees two rows
 // for a doc_id.
 func (d *Dataset) Commit(b *schema.Batch) (files []string, err error) {
-	if b.Len() == 0 && len(b.Texts) == 0 {
+	return d.CommitBatches([]*schema.Batch{b})
+}
+
+// CommitBatches is Commit of the batches' rows together, in their order,
+// written from each batch in turn: the files are those of one batch
+// holding them all, without the copy of every row that joining them
+// would take (the importing process commits each document's rows so).
+func (d *Dataset) CommitBatches(bs []*schema.Batch) (files []string, err error) {
+	docs, texts := 0, 0
+	for _, b := range bs {
+		docs, texts = docs+b.Len(), texts+len(b.Texts)
+	}
+	if docs == 0 && texts == 0 {
 		return nil, nil
 	}
 	t, err := d.Begin()
@@ -213,24 +225,26 @@ func (d *Dataset) Commit(b *schema.Batch) (files []string, err error) {
 		}
 	}()
 	replace := map[string]bool{}
-	for _, r := range b.Reports {
-		replace[r.DocID] = true
+	for _, b := range bs {
+		for _, r := range b.Reports {
+			replace[r.DocID] = true
+		}
 	}
 	stage := t.Stage
 	name := "part-" + t.id + ".parquet"
-	if err := stageTable(d, stage, schema.TableTexts, name, b.Texts); err != nil {
+	if err := stageTable(d, stage, schema.TableTexts, name, tableOf(bs, func(b *schema.Batch) []schema.Text { return b.Texts })...); err != nil {
 		return nil, err
 	}
-	if err := stageTable(d, stage, schema.TableFacts, name, b.Facts); err != nil {
+	if err := stageTable(d, stage, schema.TableFacts, name, tableOf(bs, func(b *schema.Batch) []schema.Fact { return b.Facts })...); err != nil {
 		return nil, err
 	}
-	if err := stageTable(d, stage, schema.TableProjects, name, b.Projects); err != nil {
+	if err := stageTable(d, stage, schema.TableProjects, name, tableOf(bs, func(b *schema.Batch) []schema.Project { return b.Projects })...); err != nil {
 		return nil, err
 	}
-	if err := stageTable(d, stage, schema.TableIndicators, name, b.Indicators); err != nil {
+	if err := stageTable(d, stage, schema.TableIndicators, name, tableOf(bs, func(b *schema.Batch) []schema.Indicator { return b.Indicators })...); err != nil {
 		return nil, err
 	}
-	if err := stageTable(d, stage, schema.TableReports, name, b.Reports); err != nil {
+	if err := stageTable(d, stage, schema.TableReports, name, tableOf(bs, func(b *schema.Batch) []schema.Report { return b.Reports })...); err != nil {
 		return nil, err
 	}
 	// Old files holding rows of replaced documents are rewritten without them.
@@ -348,12 +362,24 @@ func (t *Txn) Abort() { os.RemoveAll(t.batch) }
 
 type stager func(rel string, write func(path string) error) error
 
-func stageTable[T any](d *Dataset, stage stager, table, name string, rows []T) error {
-	if len(rows) == 0 {
+// tableOf lists one table's rows of each batch.
+func tableOf[T any](bs []*schema.Batch, table func(*schema.Batch) []T) [][]T {
+	parts := make([][]T, 0, len(bs))
+	for _, b := range bs {
+		if rows := table(b); len(rows) > 0 {
+			parts = append(parts, rows)
+		}
+	}
+	return parts
+}
+
+// stageTable stages one file of a table holding the rows of parts, in order.
+func stageTable[T any](d *Dataset, stage stager, table, name string, parts ...[]T) error {
+	if len(parts) == 0 {
 		return nil
 	}
 	rel := filepath.Join(table, name)
-	if err := stage(rel, func(path string) error { return writeParquet(path, rows, d.ExtractorVersion) }); err != nil {
+	if err := stage(rel, func(path string) error { return writeParquet(path, d.ExtractorVersion, parts...) }); err != nil {
 		return fmt.Errorf("dataset %s: writing %s: %w", d.Dir, rel, err)
 	}
 	return nil
@@ -373,14 +399,14 @@ func stageTable[T any](d *Dataset, stage stager, table, name string, rows []T) e
 // row of fiscal year y: "", since tables are no longer partitioned.
 func PartitionDir(y *int32) string { return "" }
 
-// writeParquet writes rows to path with zstd, bounded row groups and the
-// version metadata, then fsyncs it.
-func writeParquet[T any](path string, rows []T, extractorVersion string) error {
+// writeParquet writes the rows of parts, in order, to path with zstd,
+// bounded row groups and the version metadata, then fsyncs it.
+func writeParquet[T any](path, extractorVersion string, parts ...[]T) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := encodeParquet(f, rows, extractorVersion); err != nil {
+	if err := encodeParquet(f, extractorVersion, parts...); err != nil {
 		f.Close()
 		return err
 	}
@@ -391,13 +417,17 @@ func writeParquet[T any](path string, rows []T, extractorVersion string) error {
 	return f.Close()
 }
 
-// encodeParquet writes rows as one Parquet file to w with the dataset's
-// writer options (schema.WriterOptions): every file of the dataset, batch or
-// per document, local or on object storage, is encoded here.
-func encodeParquet[T any](w io.Writer, rows []T, extractorVersion string) error {
+// encodeParquet writes the rows of parts, in order, as one Parquet file to
+// w with the dataset's writer options (schema.WriterOptions): every file of
+// the dataset, batch or per document, local or on object storage, is
+// encoded here. Row groups are cut by their size alone, wherever the parts
+// end, so the file is the one a single slice of all the rows would give.
+func encodeParquet[T any](w io.Writer, extractorVersion string, parts ...[]T) error {
 	pw := parquet.NewGenericWriter[T](w, schema.WriterOptions(extractorVersion)...)
-	if _, err := pw.Write(rows); err != nil {
-		return err
+	for _, rows := range parts {
+		if _, err := pw.Write(rows); err != nil {
+			return err
+		}
 	}
 	return pw.Close()
 }
@@ -545,7 +575,7 @@ func rewriteWithout[T any](d *Dataset, t *Txn, table string, replace map[string]
 		// takes this transaction's id to be unique. The name does not grow
 		// when a file is rewritten again.
 		newRel := filepath.Join(filepath.Dir(rel), "part-"+Origin(rel)+"-r"+t.id+".parquet")
-		if err := t.Stage(newRel, func(path string) error { return writeParquet(path, kept, d.ExtractorVersion) }); err != nil {
+		if err := t.Stage(newRel, func(path string) error { return writeParquet(path, d.ExtractorVersion, kept) }); err != nil {
 			return fmt.Errorf("dataset %s: rewriting %s: %w", d.Dir, rel, err)
 		}
 	}

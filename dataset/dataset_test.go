@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -153,13 +154,13 @@ func TestRecovery(t *testing.T) {
 	// An uncommitted batch: files staged, no manifest.
 	orphan := filepath.Join(dir, stagingDir, "x", schema.TableReports)
 	os.MkdirAll(orphan, 0o755)
-	if err := writeParquet(filepath.Join(orphan, "part-x.parquet"), sampleBatch("lost", nil, nil).Reports, "1"); err != nil {
+	if err := writeParquet(filepath.Join(orphan, "part-x.parquet"), "1", sampleBatch("lost", nil, nil).Reports); err != nil {
 		t.Fatal(err)
 	}
 	// A committed one whose publish was cut short.
 	done := filepath.Join(dir, stagingDir, "y")
 	os.MkdirAll(filepath.Join(done, schema.TableReports), 0o755)
-	if err := writeParquet(filepath.Join(done, schema.TableReports, "part-y.parquet"), sampleBatch("kept", nil, nil).Reports, "1"); err != nil {
+	if err := writeParquet(filepath.Join(done, schema.TableReports, "part-y.parquet"), "1", sampleBatch("kept", nil, nil).Reports); err != nil {
 		t.Fatal(err)
 	}
 	if err := atomicfile.Write(filepath.Join(done, "MANIFEST"), []byte(`{"files":["reports/part-y.parquet"]}`)); err != nil {
@@ -191,12 +192,12 @@ func TestPublishRemovesEmptiedPartitionFolder(t *testing.T) {
 	}
 	part := filepath.Join(dir, schema.TableFacts, "fiscal_year=2021")
 	os.MkdirAll(part, 0o755)
-	if err := writeParquet(filepath.Join(part, "part-old.parquet"), sampleBatch("old", nil, nil).Facts, "1"); err != nil {
+	if err := writeParquet(filepath.Join(part, "part-old.parquet"), "1", sampleBatch("old", nil, nil).Facts); err != nil {
 		t.Fatal(err)
 	}
 	done := filepath.Join(dir, stagingDir, "y")
 	os.MkdirAll(filepath.Join(done, schema.TableReports), 0o755)
-	if err := writeParquet(filepath.Join(done, schema.TableReports, "part-y.parquet"), sampleBatch("kept", nil, nil).Reports, "1"); err != nil {
+	if err := writeParquet(filepath.Join(done, schema.TableReports, "part-y.parquet"), "1", sampleBatch("kept", nil, nil).Reports); err != nil {
 		t.Fatal(err)
 	}
 	m := `{"files":["reports/part-y.parquet"],"remove":["facts/fiscal_year=2021/part-old.parquet"]}`
@@ -221,5 +222,46 @@ func TestPublishRemovesEmptiedPartitionFolder(t *testing.T) {
 	rows, err := ReadTable[schema.Report](dir, schema.TableReports)
 	if err != nil || len(rows) != 1 || rows[0].DocID != "kept" {
 		t.Errorf("reports after recovery: %+v, %v", rows, err)
+	}
+}
+
+// CommitBatches writes several documents' batches into one file per table,
+// each batch's rows in turn, as Commit of their concatenation would.
+func TestCommitBatchesOneFilePerTable(t *testing.T) {
+	dir := t.TempDir()
+	ds, err := Open(dir, "9.9.9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2 := sampleBatch("d2", nil, nil)
+	d2.Facts = append(d2.Facts, schema.Fact{DocID: "d2", Seq: 2, Text: "九成", Value: 0.9, Unit: "%", Kind: "ratio"})
+	noText := &schema.Batch{Reports: []schema.Report{{DocID: "d3", Title: "空"}}}
+	files, err := ds.CommitBatches([]*schema.Batch{sampleBatch("d1", schema.Ptr(int32(2021)), nil), d2, noText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 3 { // texts, facts, reports: no projects or indicators
+		t.Fatalf("files %v, want one each for texts, facts and reports", files)
+	}
+	var facts []string
+	rows, err := ReadTable[schema.Fact](dir, schema.TableFacts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rows {
+		facts = append(facts, fmt.Sprintf("%s/%d/%s", f.DocID, f.Seq, f.Text))
+	}
+	if got, want := strings.Join(facts, " "), "d1/1/13565.97万元 d2/1/13565.97万元 d2/2/九成"; got != want {
+		t.Errorf("facts %s, want %s", got, want)
+	}
+	reports, err := ReadTable[schema.Report](dir, schema.TableReports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 3 || reports[0].DocID != "d1" || *reports[0].FiscalYear != 2021 || reports[2].DocID != "d3" || reports[2].Title != "空" {
+		t.Errorf("reports %+v", reports)
+	}
+	if files, err := ds.CommitBatches([]*schema.Batch{{}, {}}); err != nil || files != nil {
+		t.Errorf("empty batches: %v %v", files, err)
 	}
 }

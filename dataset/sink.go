@@ -197,7 +197,7 @@ func encodeDocTable[T any](id, table string, rows []T, docID func(T) string, ext
 		}
 	}
 	var buf bytes.Buffer
-	if err := encodeParquet(&buf, rows, extractorVersion); err != nil {
+	if err := encodeParquet(&buf, extractorVersion, rows); err != nil {
 		return nil, fmt.Errorf("dataset: document %s: encoding %s: %w", id, table, err)
 	}
 	return buf.Bytes(), nil

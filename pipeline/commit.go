@@ -21,9 +21,10 @@ type writer struct {
 	start time.Time
 	total int
 
-	// batches are the pending documents' rows, joined only at the commit
-	// (concat): appending each to one growing batch copied every row about
-	// twice over and left the outgrown arrays to the collector.
+	// batches are the pending documents' rows, written one after another
+	// into the commit's files (Dataset.CommitBatches): appending each to one
+	// growing batch copied every row about twice over, and joining them at
+	// the commit copied every row once.
 	batches []*schema.Batch
 	bytes   int64
 	docs    []catalog.Doc
@@ -138,7 +139,7 @@ func (w *writer) flush() error {
 	batchID := ""
 	if w.rowDocs() > 0 {
 		var err error
-		if files, err = w.ds.Commit(concat(w.batches)); err != nil {
+		if files, err = w.ds.CommitBatches(w.batches); err != nil {
 			for _, i := range w.pending {
 				o := &w.sum.Outcomes[i]
 				o.Status, o.Reason, o.Facts, o.Pages = StatusFailed, "rows not written: "+isolate.OneLine(err.Error(), 200), 0, 0
@@ -180,33 +181,6 @@ func (w *writer) rowDocs() int {
 		n += b.Len()
 	}
 	return n
-}
-
-// concat joins documents' rows into one batch, each table allocated once
-// at its final size.
-func concat(bs []*schema.Batch) *schema.Batch {
-	return &schema.Batch{
-		Reports:    gather(bs, func(b *schema.Batch) []schema.Report { return b.Reports }),
-		Facts:      gather(bs, func(b *schema.Batch) []schema.Fact { return b.Facts }),
-		Texts:      gather(bs, func(b *schema.Batch) []schema.Text { return b.Texts }),
-		Projects:   gather(bs, func(b *schema.Batch) []schema.Project { return b.Projects }),
-		Indicators: gather(bs, func(b *schema.Batch) []schema.Indicator { return b.Indicators }),
-	}
-}
-
-func gather[T any](bs []*schema.Batch, table func(*schema.Batch) []T) []T {
-	n := 0
-	for _, b := range bs {
-		n += len(table(b))
-	}
-	if n == 0 {
-		return nil
-	}
-	out := make([]T, 0, n)
-	for _, b := range bs {
-		out = append(out, table(b)...)
-	}
-	return out
 }
 
 // reportsFile picks, among a commit's files, the reports file of a partition.
