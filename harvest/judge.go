@@ -36,7 +36,7 @@ var (
 const minJudgedRunes = 20
 
 // AcceptReport is the pipeline's Accept hook (pipeline.Options.Accept,
-// queue.Worker.Accept): it returns why an analyzed document is not a report
+// worker.Worker.Accept): it returns why an analyzed document is not a report
 // (starting "not a report: "), or "" for a report. It judges with the
 // product's own extraction: the headline fields and the facts (money
 // amounts) the pipeline found, and the normalized text. The harvester's

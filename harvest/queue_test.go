@@ -23,6 +23,7 @@ import (
 	"zipin/internal/testenv"
 	"zipin/pipeline"
 	"zipin/queue"
+	"zipin/queue/worker"
 	"zipin/schema"
 	"zipin/version"
 )
@@ -209,7 +210,7 @@ func testHarvestIntoQueue(t *testing.T, url string) {
 	}
 	var mu sync.Mutex
 	outcomes := map[string]pipeline.Outcome{}
-	w := &queue.Worker{Docs: docs, Sinks: []queue.Sink{sink}, Catalog: cat, RunID: runID, Jobs: 1, UntilEmpty: true,
+	w := &worker.Worker{Docs: docs, Sinks: []worker.Sink{sink}, Catalog: cat, RunID: runID, Jobs: 1, UntilEmpty: true,
 		Accept: harvest.AcceptReport, Done: func(o pipeline.Outcome, _ bool) { mu.Lock(); outcomes[o.DocID] = o; mu.Unlock() }}
 	if err := w.Run(ctx, q); err != nil {
 		t.Fatal(err)

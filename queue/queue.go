@@ -17,6 +17,7 @@ package queue
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -214,6 +215,11 @@ const insertBatch = 500
 // Enqueue adds one job per document, skipping (as Duplicates) those whose
 // doc_id has a job waiting or running already.
 func (q *Queue) Enqueue(ctx context.Context, docs []ExtractArgs) (Enqueued, error) {
+	return q.enqueue(ctx, q.insert, docs)
+}
+
+// enqueue is Enqueue through client c, in InsertMany batches.
+func (q *Queue) enqueue(ctx context.Context, c client, docs []ExtractArgs) (Enqueued, error) {
 	var e Enqueued
 	seen := map[string]bool{}
 	for len(docs) > 0 {
@@ -232,7 +238,7 @@ func (q *Queue) Enqueue(ctx context.Context, docs []ExtractArgs) (Enqueued, erro
 		if len(params) == 0 {
 			continue
 		}
-		res, err := q.insert.InsertMany(ctx, params)
+		res, err := c.InsertMany(ctx, params)
 		if err != nil {
 			return e, fmt.Errorf("queue %s: enqueuing: %w", redact(q.URL), err)
 		}
@@ -321,7 +327,7 @@ func (q *Queue) Jobs(ctx context.Context, limit int, states ...rivertype.JobStat
 
 func jobOf(r *rivertype.JobRow) (Job, error) {
 	j := Job{ID: r.ID, State: r.State, Attempt: r.Attempt}
-	if err := unmarshalArgs(r.EncodedArgs, &j.Args); err != nil {
+	if err := json.Unmarshal(r.EncodedArgs, &j.Args); err != nil {
 		return j, fmt.Errorf("job %d: %w", r.ID, err)
 	}
 	if n := len(r.AttemptedBy); n > 0 {

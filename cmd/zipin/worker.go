@@ -20,6 +20,7 @@ import (
 	"zipin/isolate"
 	"zipin/pipeline"
 	"zipin/queue"
+	"zipin/queue/worker"
 	"zipin/version"
 )
 
@@ -152,13 +153,13 @@ func checkQueueFlags(cmd, catalogURL string, jobs int, timeout, rescueAfter time
 	return nil
 }
 
-// queueWorker is a queue.Worker with what it holds open.
+// queueWorker is a worker.Worker with what it holds open.
 type queueWorker struct {
 	q     *queue.Queue
 	cat   *catalog.Catalog
 	docs  *pipeline.Documents
 	sinks []dataset.Sink
-	w     *queue.Worker
+	w     *worker.Worker
 	tally *tally
 }
 
@@ -190,7 +191,7 @@ func openQueueWorker(ctx context.Context, s streams, opts workerOptions) (_ *que
 	if qw.docs, err = pipeline.NewDocuments(popts, opts.named); err != nil {
 		return nil, err
 	}
-	sinks := make([]queue.Sink, jobs)
+	sinks := make([]worker.Sink, jobs)
 	for i := range sinks {
 		sk, err := dataset.OpenSink(ctx, opts.Out, version.Extractor)
 		if err != nil {
@@ -204,7 +205,7 @@ func openQueueWorker(ctx context.Context, s streams, opts workerOptions) (_ *que
 		return nil, err
 	}
 	qw.tally.runID = runID
-	qw.w = &queue.Worker{Docs: qw.docs, Sinks: sinks, Catalog: qw.cat, RunID: runID, Jobs: jobs,
+	qw.w = &worker.Worker{Docs: qw.docs, Sinks: sinks, Catalog: qw.cat, RunID: runID, Jobs: jobs,
 		RescueAfter: opts.RescueAfter, Done: qw.tally.add,
 		// The harvester's jobs (zipin harvest --catalog) are judged as
 		// its own ingest judges: a notice or a blank form is no report.

@@ -1,4 +1,4 @@
-package queue
+package worker
 
 import (
 	"context"
@@ -23,6 +23,7 @@ import (
 	"zipin/internal/testenv"
 	"zipin/isolate/isolatetest"
 	"zipin/pipeline"
+	"zipin/queue"
 	"zipin/schema"
 	"zipin/version"
 )
@@ -112,9 +113,9 @@ func queues(t *testing.T, f func(t *testing.T, url string)) {
 	t.Run("sqlite", func(t *testing.T) { f(t, "sqlite:"+filepath.Join(t.TempDir(), "queue.sqlite")) })
 }
 
-func open(t *testing.T, u string) *Queue {
+func open(t *testing.T, u string) *queue.Queue {
 	t.Helper()
-	q, err := Open(context.Background(), u)
+	q, err := queue.Open(context.Background(), u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +126,7 @@ func open(t *testing.T, u string) *Queue {
 // fixtures copies the text fixtures into a folder of the test's and returns
 // their jobs, identified as the enqueuer does (pipeline.Documents), in name
 // order. Extra files (name → content) are added to them.
-func fixtures(t *testing.T, extra map[string]string) []ExtractArgs {
+func fixtures(t *testing.T, extra map[string]string) []queue.ExtractArgs {
 	t.Helper()
 	dir := t.TempDir()
 	root := testenv.Root(t)
@@ -154,13 +155,13 @@ func fixtures(t *testing.T, extra map[string]string) []ExtractArgs {
 		t.Fatal(err)
 	}
 	defer docs.Close()
-	var jobs []ExtractArgs
+	var jobs []queue.ExtractArgs
 	for _, f := range files {
 		o, final := docs.Identify(context.Background(), f)
 		if final {
 			t.Fatalf("%s: %s %s", f, o.Status, o.Reason)
 		}
-		jobs = append(jobs, ExtractArgs{Path: f, DocID: o.DocID, Size: o.Size})
+		jobs = append(jobs, queue.ExtractArgs{Path: f, DocID: o.DocID, Size: o.Size})
 	}
 	return jobs
 }
@@ -169,23 +170,23 @@ func TestEnqueueIsIdempotentPerDocument(t *testing.T) {
 	queues(t, func(t *testing.T, u string) {
 		ctx := context.Background()
 		q := open(t, u)
-		a := ExtractArgs{Path: "/in/a.pdf", DocID: strings.Repeat("a", 64), Size: 10}
-		b := ExtractArgs{Path: "/in/b.pdf", DocID: strings.Repeat("b", 64), Size: 20}
-		e, err := q.Enqueue(ctx, []ExtractArgs{a, b})
+		a := queue.ExtractArgs{Path: "/in/a.pdf", DocID: strings.Repeat("a", 64), Size: 10}
+		b := queue.ExtractArgs{Path: "/in/b.pdf", DocID: strings.Repeat("b", 64), Size: 20}
+		e, err := q.Enqueue(ctx, []queue.ExtractArgs{a, b})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e != (Enqueued{Added: 2}) {
+		if e != (queue.Enqueued{Added: 2}) {
 			t.Fatalf("first enqueue: %+v, want 2 added", e)
 		}
 		// The same bytes again, one under another name: still one job each.
 		a2 := a
 		a2.Path = "/in/copy-of-a.pdf"
-		e, err = q.Enqueue(ctx, []ExtractArgs{a, a2, b})
+		e, err = q.Enqueue(ctx, []queue.ExtractArgs{a, a2, b})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e != (Enqueued{Duplicates: 3}) {
+		if e != (queue.Enqueued{Duplicates: 3}) {
 			t.Fatalf("second enqueue: %+v, want 3 duplicates", e)
 		}
 		// Opening again (a second worker starting) migrates nothing and
@@ -195,7 +196,7 @@ func TestEnqueueIsIdempotentPerDocument(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c[rivertype.JobStateAvailable] != 2 || Unfinished(c) != 2 {
+		if c[rivertype.JobStateAvailable] != 2 || queue.Unfinished(c) != 2 {
 			t.Fatalf("counts %v, want 2 available", c)
 		}
 		if busy, err := q2.Busy(ctx); err != nil || !busy {
@@ -266,7 +267,7 @@ func TestWorkerDoesEachDocumentOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c[rivertype.JobStateCompleted] != len(jobs) || Unfinished(c) != 0 {
+		if c[rivertype.JobStateCompleted] != len(jobs) || queue.Unfinished(c) != 0 {
 			t.Fatalf("counts %v, want %d completed", c, len(jobs))
 		}
 		if busy, err := q.Busy(ctx); err != nil || busy {
@@ -335,7 +336,7 @@ func maybeRunWorker() {
 	fmt.Sscan(os.Getenv("ZIPIN_TEST_JOBS"), &jobs)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	q, err := Open(ctx, u)
+	q, err := queue.Open(ctx, u)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
@@ -403,8 +404,8 @@ func TestKilledWorkersDocumentIsRescued(t *testing.T) {
 	heldDoc := "青山县卫生健康局2022年度部门整体支出绩效自评报告\n一、部门基本情况\n年度预算资金 120 万元，执行率 98.5%。\n" +
 		isolatetest.Wait + release + "\n"
 	all := fixtures(t, map[string]string{"held.txt": heldDoc})
-	var first ExtractArgs
-	var rest []ExtractArgs
+	var first queue.ExtractArgs
+	var rest []queue.ExtractArgs
 	for _, j := range all {
 		if filepath.Base(j.Path) == "held.txt" {
 			first = j
@@ -414,7 +415,7 @@ func TestKilledWorkersDocumentIsRescued(t *testing.T) {
 	}
 	// The held document first, so the first worker (one job at a time)
 	// takes it first.
-	if _, err := q.Enqueue(ctx, append([]ExtractArgs{first}, rest...)); err != nil {
+	if _, err := q.Enqueue(ctx, append([]queue.ExtractArgs{first}, rest...)); err != nil {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
@@ -495,13 +496,13 @@ func TestChildKilledOnEveryAttemptIsQuarantined(t *testing.T) {
 	ctx := context.Background()
 	q := open(t, u)
 	jobs := fixtures(t, map[string]string{"kill9.txt": "青山县卫生健康局2022年度部门整体支出绩效自评报告\n" + isolatetest.Kill9 + "\n"})
-	var victim ExtractArgs
+	var victim queue.ExtractArgs
 	for _, j := range jobs {
 		if filepath.Base(j.Path) == "kill9.txt" {
 			victim = j
 		}
 	}
-	if _, err := q.Enqueue(ctx, []ExtractArgs{victim}); err != nil {
+	if _, err := q.Enqueue(ctx, []queue.ExtractArgs{victim}); err != nil {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
@@ -525,11 +526,11 @@ func TestChildKilledOnEveryAttemptIsQuarantined(t *testing.T) {
 	if err := w.Run(ctx, q); err != nil {
 		t.Fatal(err)
 	}
-	if len(attempts) != DefaultMaxAttempts || finals != 1 {
-		t.Fatalf("%d attempts (%d final), want %d (1 final): %+v", len(attempts), finals, DefaultMaxAttempts, attempts)
+	if len(attempts) != queue.DefaultMaxAttempts || finals != 1 {
+		t.Fatalf("%d attempts (%d final), want %d (1 final): %+v", len(attempts), finals, queue.DefaultMaxAttempts, attempts)
 	}
 	last := attempts[len(attempts)-1]
-	want := fmt.Sprintf("killed by signal 9 (SIGKILL), on each of %d attempts", DefaultMaxAttempts)
+	want := fmt.Sprintf("killed by signal 9 (SIGKILL), on each of %d attempts", queue.DefaultMaxAttempts)
 	if last.Status != pipeline.StatusQuarantined || !last.Retryable || last.Reason != want {
 		t.Errorf("last attempt: %s %q, want quarantined %q", last.Status, last.Reason, want)
 	}
@@ -565,13 +566,13 @@ func TestStopFinishesAndAbortGivesUpTheDocumentInHand(t *testing.T) {
 		return "青山县卫生健康局2022年度部门整体支出绩效自评报告\n" + name + "\n" + isolatetest.Wait + filepath.Join(dir, name) + "\n"
 	}
 	jobs := fixtures(t, map[string]string{"finish.txt": doc("finish"), "abandon.txt": doc("abandon")})
-	inHand := map[string]ExtractArgs{}
+	inHand := map[string]queue.ExtractArgs{}
 	for _, j := range jobs {
 		inHand[filepath.Base(j.Path)] = j
 	}
 	out := t.TempDir()
 	runHolding := func(name string, abort <-chan struct{}) (cancel func(), done <-chan error) {
-		if _, err := q.Enqueue(ctx, []ExtractArgs{inHand[name]}); err != nil {
+		if _, err := q.Enqueue(ctx, []queue.ExtractArgs{inHand[name]}); err != nil {
 			t.Fatal(err)
 		}
 		w, closeW, err := newWorker(u, out, 1, time.Minute)
@@ -588,7 +589,7 @@ func TestStopFinishesAndAbortGivesUpTheDocumentInHand(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return len(js) == 1 && js[0].Args.DocID == inHand[name].DocID && js[0].Worker == WorkerID()
+			return len(js) == 1 && js[0].Args.DocID == inHand[name].DocID && js[0].Worker == queue.WorkerID()
 		})
 		return cancel, ch
 	}

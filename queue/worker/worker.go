@@ -1,13 +1,19 @@
-package queue
+// Package worker is the worker of an import spread over processes and
+// machines (zipin worker, zipin ingest --catalog, the harvester's queue): a
+// River worker of package queue's KindExtract jobs that extracts each
+// document in an isolated child process (pipeline.Documents), writes its
+// rows through a Sink and records it in the catalog, then completes the
+// job. It is apart from package queue because the import of one machine
+// (pipeline.Ingest) runs its documents as jobs of the same queue, so
+// pipeline uses queue, and this worker uses pipeline.
+package worker
 
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"sync"
 	"time"
 
@@ -16,6 +22,7 @@ import (
 	"zipin/catalog"
 	"zipin/isolate"
 	"zipin/pipeline"
+	"zipin/queue"
 	"zipin/schema"
 	"zipin/version"
 )
@@ -37,12 +44,6 @@ type Recorder interface {
 	Record(runID int64, docs []catalog.Doc, inputs []catalog.Input) error
 }
 
-// DefaultRescueAfter is how long a job may stay running before River hands
-// it to another worker: longer than any one document takes (the time
-// budget, pipeline.DefaultTimeout, plus writing), short enough that a lost
-// machine costs minutes.
-const DefaultRescueAfter = 5 * time.Minute
-
 // Worker does jobs: it is the River worker of KindExtract.
 type Worker struct {
 	// Docs extracts documents, each in a worker child. Its Options.Retries
@@ -58,7 +59,7 @@ type Worker struct {
 	RunID   int64
 	// Jobs is the number of documents done at once (River's MaxWorkers).
 	Jobs int
-	// RescueAfter is River's RescueStuckJobsAfter (0: DefaultRescueAfter).
+	// RescueAfter is River's RescueStuckJobsAfter (0: queue.DefaultRescueAfter).
 	RescueAfter time.Duration
 	// UntilEmpty stops Run once no job is waiting or running (zipin ingest
 	// works the queue it filled until it is empty; zipin worker waits for
@@ -87,7 +88,7 @@ type Worker struct {
 
 // worker is Worker as a river.Worker of ExtractArgs.
 type worker struct {
-	river.WorkerDefaults[ExtractArgs]
+	river.WorkerDefaults[queue.ExtractArgs]
 	w *Worker
 }
 
@@ -96,14 +97,14 @@ type worker struct {
 // never rescues a job without a timeout, so there must be one; it should
 // exceed the document's time budget (pipeline.Options.Timeout) and the
 // writing of its rows, or slow documents fail here only to be retried.
-func (wk worker) Timeout(*river.Job[ExtractArgs]) time.Duration { return wk.w.rescueAfter() }
+func (wk worker) Timeout(*river.Job[queue.ExtractArgs]) time.Duration { return wk.w.rescueAfter() }
 
-func (w *Worker) rescueAfter() time.Duration { return cmp.Or(w.RescueAfter, DefaultRescueAfter) }
+func (w *Worker) rescueAfter() time.Duration { return cmp.Or(w.RescueAfter, queue.DefaultRescueAfter) }
 
 // NextRetry waits 1 s, 4 s, 9 s… between attempts (River's default waits
 // attempt⁴ seconds, 81 s before a third try): a retry here follows a
 // worker's death, not an overloaded service.
-func (worker) NextRetry(job *river.Job[ExtractArgs]) time.Time {
+func (worker) NextRetry(job *river.Job[queue.ExtractArgs]) time.Time {
 	return time.Now().Add(time.Duration(job.Attempt*job.Attempt) * time.Second)
 }
 
@@ -113,7 +114,7 @@ func (worker) NextRetry(job *river.Job[ExtractArgs]) time.Time {
 // written) returns an error, and River tries the job again; on the last
 // attempt (MaxAttempts) the document is recorded as quarantined (or
 // failed) and the error makes River discard the job.
-func (wk worker) Work(ctx context.Context, job *river.Job[ExtractArgs]) error {
+func (wk worker) Work(ctx context.Context, job *river.Job[queue.ExtractArgs]) error {
 	w := wk.w
 	a := job.Args
 	o, b := w.Docs.Extract(ctx, a.Path, a.DocID)
@@ -199,10 +200,6 @@ func (w *Worker) record(o pipeline.Outcome, b *schema.Batch) error {
 	return w.Catalog.Record(w.RunID, []catalog.Doc{d}, nil)
 }
 
-// fetchCooldown is the least time between two fetches of one worker's River
-// client (River's minimum).
-const fetchCooldown = time.Millisecond
-
 // pollEmpty is how often Run with UntilEmpty looks whether the queue is
 // empty: the most an ingest waits after its last document.
 const pollEmpty = 200 * time.Millisecond
@@ -210,7 +207,7 @@ const pollEmpty = 200 * time.Millisecond
 // Run works the queue q until ctx ends (SIGTERM: it stops claiming, finishes
 // the documents in hand, and returns nil) or, with UntilEmpty, until no job
 // is waiting or running. It returns an error when the worker cannot start.
-func (w *Worker) Run(ctx context.Context, q *Queue) error {
+func (w *Worker) Run(ctx context.Context, q *queue.Queue) error {
 	if len(w.Sinks) == 0 {
 		return errors.New("queue: a worker needs a Sink")
 	}
@@ -218,41 +215,9 @@ func (w *Worker) Run(ctx context.Context, q *Queue) error {
 	for _, s := range w.Sinks {
 		w.sinks <- s
 	}
-	ws := river.NewWorkers()
-	if err := river.AddWorkerSafely[ExtractArgs](ws, worker{w: w}); err != nil {
-		return err
-	}
-	logger := w.Logger
-	if logger == nil {
-		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	}
-	c, err := q.newClient(&river.Config{
-		ID:                   WorkerID(),
-		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(w.Jobs, 1)}},
-		Workers:              ws,
-		JobTimeout:           -1,
-		RescueStuckJobsAfter: w.rescueAfter(),
-		MaxAttempts:          DefaultMaxAttempts,
-		Logger:               logger,
-		// A slot that frees up fetches the next job at once. River's
-		// default cooldown (100 ms between fetches) left a worker idle for
-		// up to 100 ms after each document, more than twice the median
-		// document's extraction time (cmd/zipin-bench -queue). Fetches stay
-		// bounded without it: River fetches only for free slots, so at most
-		// once per document finished.
-		FetchCooldown: fetchCooldown,
-		// zipin status counts the jobs River keeps: a week of finished
-		// jobs spans an import (River's default is a day).
-		CompletedJobRetentionPeriod: 7 * 24 * time.Hour,
-	})
+	c, err := q.Work(ctx, worker{w: w}, queue.WorkConfig{MaxWorkers: w.Jobs, RescueAfter: w.rescueAfter(), Logger: w.Logger})
 	if err != nil {
-		return fmt.Errorf("queue %s: %w", redact(q.URL), err)
-	}
-	// The client runs on its own context: a signal asks for a soft stop
-	// (Stop: finish what is in hand), not for the hard one that cancelling
-	// Start's context would be.
-	if err := c.Start(context.WithoutCancel(ctx)); err != nil {
-		return fmt.Errorf("queue %s: %w", redact(q.URL), err)
+		return err
 	}
 	if w.UntilEmpty {
 		waitEmpty(ctx, q)
@@ -271,7 +236,7 @@ func (w *Worker) Run(ctx context.Context, q *Queue) error {
 }
 
 // waitEmpty returns once q has no unfinished job, or when ctx ends.
-func waitEmpty(ctx context.Context, q *Queue) {
+func waitEmpty(ctx context.Context, q *queue.Queue) {
 	t := time.NewTicker(pollEmpty)
 	defer t.Stop()
 	for {
@@ -287,5 +252,3 @@ func waitEmpty(ctx context.Context, q *Queue) {
 		}
 	}
 }
-
-func unmarshalArgs(b []byte, a *ExtractArgs) error { return json.Unmarshal(b, a) }
