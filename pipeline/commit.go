@@ -34,6 +34,9 @@ type writer struct {
 	prog    Progress
 	// committed holds the doc_ids whose rows this run committed.
 	committed map[string]bool
+	// acks wait for the commit of the pending documents: their jobs
+	// complete once it is done (doJob).
+	acks []chan<- error
 }
 
 // drain records the walk's problems, then each result as it comes, and
@@ -60,6 +63,9 @@ loop:
 				break loop
 			}
 			if werr != nil {
+				if res.ack != nil {
+					res.ack <- werr
+				}
 				continue // drain, so the workers can stop
 			}
 			if werr = w.add(res); werr != nil {
@@ -89,6 +95,9 @@ func (w *writer) add(res result) error {
 	w.sum.Outcomes = append(w.sum.Outcomes, o)
 	if res.input != nil {
 		w.inputs = append(w.inputs, *res.input)
+	}
+	if res.ack != nil {
+		w.acks = append(w.acks, res.ack)
 	}
 	if o.Status != StatusSkipped && o.Status != StatusIgnored && o.DocID != "" {
 		w.sum.Extracted++
@@ -145,6 +154,7 @@ func (w *writer) flush() error {
 				o.Status, o.Reason, o.Facts, o.Pages = StatusFailed, "rows not written: "+isolate.OneLine(err.Error(), 200), 0, 0
 			}
 			w.batches, w.bytes, w.docs, w.inputs, w.pending = nil, 0, nil, nil, nil
+			w.ack(err)
 			return err
 		}
 		w.sum.Files = append(w.sum.Files, files...)
@@ -167,11 +177,21 @@ func (w *writer) flush() error {
 	marks := w.r.takeMarks()
 	if len(w.docs)+len(w.inputs)+len(marks) > 0 {
 		if err := w.cat.RecordMarks(w.sum.RunID, marks, w.docs, w.inputs); err != nil {
+			w.ack(err)
 			return err
 		}
 	}
 	w.batches, w.bytes, w.docs, w.inputs, w.pending = nil, 0, nil, nil, nil
+	w.ack(nil)
 	return nil
+}
+
+// ack tells the jobs of the pending documents how their commit went.
+func (w *writer) ack(err error) {
+	for _, a := range w.acks {
+		a <- err
+	}
+	w.acks = nil
 }
 
 // rowDocs is the number of documents in the pending rows (schema.Batch.Len).

@@ -201,6 +201,12 @@ func TestSIGKILLAtRandomPointsLosesNothing(t *testing.T) {
 		if err != nil || counts[string(catalog.StatusOK)] != len(paths) || counts[string(catalog.StatusPending)] != 0 {
 			t.Errorf("round %d: catalog counts %v, want %d ok", rounds, counts, len(paths))
 		}
+		// Whatever the kills left running was taken up: one job per
+		// document, each completed once (doneJob for those committed just
+		// before a kill).
+		if n, twice := jobStates(jobsOf(t, out)); n["completed"] != len(paths) || len(n) != 1 || twice {
+			t.Errorf("round %d: jobs %v (a document twice: %v), want %d completed", rounds, n, twice, len(paths))
+		}
 	}
 	t.Logf("%d kills over %d rounds; every round's dataset equals the uninterrupted run's", kills, rounds)
 }

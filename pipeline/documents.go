@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 
-	"zipin/isolate"
 	"zipin/schema"
 )
 
@@ -17,7 +16,7 @@ import (
 // at once, each in its own child process (isolate.Worker).
 type Documents struct {
 	r    *run
-	pool chan *isolate.Worker
+	kids *children
 }
 
 // NewDocuments prepares to do documents under opts (Out, Force, the skip
@@ -29,11 +28,7 @@ func NewDocuments(opts Options, named []string) (*Documents, error) {
 		return nil, err
 	}
 	r := &run{opts: opts, claimed: map[string]string{}, named: namedFiles(named)}
-	d := &Documents{r: r, pool: make(chan *isolate.Worker, opts.Jobs)}
-	for i := 0; i < opts.Jobs; i++ {
-		// A child starts on its worker's first document.
-		d.pool <- isolate.NewWorker(isolate.Config{Command: opts.WorkerCommand, MemoryLimit: opts.WorkerMemory, MaxDocs: opts.WorkerMaxDocs})
-	}
+	d := &Documents{r: r, kids: newChildren(opts)}
 	if opts.Isolate != IsolateAll {
 		r.warmSegmenter()
 	}
@@ -71,14 +66,12 @@ func (d *Documents) Extract(ctx context.Context, path, docID string) (Outcome, *
 		return quarantined(o, path, why).o, nil
 	}
 	o.Size = st.Size()
-	var w *isolate.Worker
-	select {
-	case w = <-d.pool:
-	case <-ctx.Done():
-		o.Status, o.Reason = StatusFailed, ctx.Err().Error()
+	w, err := d.kids.get(ctx)
+	if err != nil {
+		o.Status, o.Reason = StatusFailed, err.Error()
 		return o, nil
 	}
-	defer func() { d.pool <- w }()
+	defer d.kids.put(w)
 	res := d.r.work(ctx, w, path, st.Size(), result{o: o})
 	if ctx.Err() != nil && res.o.Status != StatusOK {
 		res.o.Status, res.o.Reason = StatusFailed, ctx.Err().Error()
@@ -88,7 +81,5 @@ func (d *Documents) Extract(ctx context.Context, path, docID string) (Outcome, *
 
 // Close stops the worker children; call it once no Extract is running.
 func (d *Documents) Close() {
-	for i := 0; i < cap(d.pool); i++ {
-		(<-d.pool).Close()
-	}
+	d.kids.close()
 }

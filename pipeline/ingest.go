@@ -11,6 +11,7 @@ import (
 	"zipin/catalog"
 	"zipin/dataset"
 	"zipin/isolate"
+	"zipin/queue"
 	"zipin/schema"
 	"zipin/version"
 )
@@ -20,6 +21,9 @@ type result struct {
 	o     Outcome
 	batch *schema.Batch
 	input *catalog.Input // a changed input-cache entry to record, if any
+	// ack, if set, receives the outcome of the commit that records the
+	// result (nil: committed): its job completes only then (doJob).
+	ack chan<- error
 }
 
 // run is the shared state of one Ingest.
@@ -39,6 +43,12 @@ type run struct {
 	marksMu    sync.Mutex
 	marks      []catalog.Mark
 	marksSince time.Time
+	// The jobs (startJobs): the run's context, the documents planned, the
+	// children they are done in, and the writer's channel.
+	ctx     context.Context
+	plan    *plan
+	kids    *children
+	results chan<- result
 }
 
 // Ingest reads every file under paths and commits the extracted rows to the
@@ -83,9 +93,24 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 		return nil, err
 	}
 	defer cat.Close()
+	// The queue's tables share the catalog's database. This run holds the
+	// lock: the jobs a killed run left running are no one's, and are handed
+	// back at once rather than after River's rescue delay.
+	q, err := queue.Open(ctx, cat.Path)
+	if err != nil {
+		return nil, err
+	}
+	defer q.Close()
+	handedBack, err := q.HandBack(ctx)
+	if err != nil {
+		return nil, err
+	}
 	r, sum, err := startRun(opts, cat)
 	if err != nil {
 		return nil, err
+	}
+	if handedBack > 0 && opts.Log != nil {
+		opts.Log("taking up %d jobs a killed run left unfinished", handedBack)
 	}
 
 	r.warmSegmenter()
@@ -93,10 +118,18 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 	r.named = namedFiles(paths)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	results := r.startPool(wctx, files, sum)
-
 	wr := &writer{r: r, ds: ds, cat: cat, sum: sum, start: start, total: len(files) + len(problems), committed: map[string]bool{}}
-	werr := wr.drain(problems, results, cancel)
+	results, stop, werr := r.startJobs(wctx, q, files, sum)
+	if werr != nil {
+		return r.finish(ctx, wr, werr, cpu0, kids0)
+	}
+	werr = wr.drain(problems, results, cancel)
+	// Every document is committed or dropped: the client stops, its jobs
+	// in hand return and River records their ends.
+	cancel()
+	if err := stop(); err != nil && werr == nil && ctx.Err() == nil {
+		werr = err
+	}
 	return r.finish(ctx, wr, werr, cpu0, kids0)
 }
 
@@ -186,16 +219,6 @@ func presentDocs(dir string) (map[string]catalog.Present, error) {
 		out[r.DocID] = catalog.Present{Source: r.Source, Format: r.Format, Pages: int(r.Pages), ExtractorVersion: r.ExtractorVersion, Size: r.Bytes}
 	}
 	return out, nil
-}
-
-// process takes one file through the decision and its whole work: read,
-// extract, analyze, rows.
-func (r *run) process(ctx context.Context, w *isolate.Worker, path string) result {
-	res, st, done := r.claim(ctx, path)
-	if done {
-		return res
-	}
-	return r.work(ctx, w, path, st.Size(), res)
 }
 
 // cpuTime is the user + system CPU time of this process (RUSAGE_SELF) or of

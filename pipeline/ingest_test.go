@@ -173,6 +173,13 @@ func TestIngestGoodAndBadFilesInParallel(t *testing.T) {
 	if counts["ok"] != nOK || counts["quarantined"] != 4 || counts["unreadable path"] != len(want)-4 {
 		t.Errorf("catalog counts = %v", counts)
 	}
+	// Each document extracted was one job of River's queue in the
+	// catalog's database, completed after its commit; the files refused
+	// unread were decided before any job.
+	jobs := jobsOf(t, out)
+	if n, twice := jobStates(jobs); len(jobs) != nOK+4 || n["completed"] != nOK+4 || twice || sum.Extracted != nOK+4 {
+		t.Errorf("jobs %+v (%d extracted), want %d, one per document, each completed", jobs, sum.Extracted, nOK+4)
+	}
 
 	// Idempotence: nothing is extracted again, and the catalog says so.
 	start = time.Now()
@@ -199,6 +206,9 @@ func TestIngestGoodAndBadFilesInParallel(t *testing.T) {
 	}
 	if sum3.Extracted != 4 || sum3.Count("quarantined") != len(want) || sum3.Count("ok") != 0 {
 		t.Errorf("retry: extracted %d, %d quarantined, %d ok; want 4, %d, 0", sum3.Extracted, sum3.Count("quarantined"), sum3.Count("ok"), len(want))
+	}
+	if n, _ := jobStates(jobsOf(t, out)); n["completed"] != nOK+8 || len(n) != 1 {
+		t.Errorf("jobs after the retry: %v, want %d completed (4 more)", n, nOK+8)
 	}
 }
 

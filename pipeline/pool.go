@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"sync"
+
 	"zipin/isolate"
 	"zipin/segment"
 )
@@ -17,57 +18,43 @@ func (r *run) warmSegmenter() {
 	}
 }
 
-// startPool starts opts.Jobs goroutines, each driving its own worker child
-// (isolate.Worker), and feeds them files in order. Each processed document
-// comes out on the returned channel, which is closed once every goroutine
-// has stopped. When ctx ends, feeding stops and documents cut short are
-// dropped unrecorded. The highest peak RSS of the children goes to
-// sum.WorkerPeakRSSKB.
-func (r *run) startPool(ctx context.Context, files []string, sum *Summary) <-chan result {
-	opts := r.opts
-	todo := make(chan string)
-	results := make(chan result, opts.Jobs)
-	var wg sync.WaitGroup
-	var peakMu sync.Mutex
+// children are the worker children (isolate.Worker) documents are done in,
+// opts.Jobs of them: a document takes one for its work (get) and gives it
+// back (put), so at most opts.Jobs are done at once whoever schedules them
+// (Ingest's jobs, Documents' callers). A child starts on its first document.
+type children struct {
+	pool chan *isolate.Worker
+	mu   sync.Mutex
+	peak int64 // the highest peak RSS of a closed child, in KB
+}
+
+func newChildren(opts Options) *children {
+	c := &children{pool: make(chan *isolate.Worker, opts.Jobs)}
 	for i := 0; i < opts.Jobs; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := isolate.NewWorker(isolate.Config{Command: opts.WorkerCommand, MemoryLimit: opts.WorkerMemory, MaxDocs: opts.WorkerMaxDocs})
-			defer func() {
-				w.Close()
-				peakMu.Lock()
-				sum.WorkerPeakRSSKB = max(sum.WorkerPeakRSSKB, w.PeakRSSKB)
-				peakMu.Unlock()
-			}()
-			for path := range todo {
-				res := r.process(ctx, w, path)
-				if ctx.Err() != nil {
-					// Cut short by the end of the run, not by the document:
-					// leave it unrecorded, to be extracted next time.
-					return
-				}
-				select {
-				case results <- res:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
+		c.pool <- isolate.NewWorker(isolate.Config{Command: opts.WorkerCommand, MemoryLimit: opts.WorkerMemory, MaxDocs: opts.WorkerMaxDocs})
 	}
-	go func() {
-		defer close(todo)
-		for _, f := range files {
-			select {
-			case todo <- f:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() {
-		wg.Wait()
-		close(results)
-	}()
-	return results
+	return c
+}
+
+// get takes a free child, waiting for one; it fails only when ctx ends.
+func (c *children) get(ctx context.Context) (*isolate.Worker, error) {
+	select {
+	case w := <-c.pool:
+		return w, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (c *children) put(w *isolate.Worker) { c.pool <- w }
+
+// close stops every child once all are given back, and returns the highest
+// peak RSS among them, in KB.
+func (c *children) close() int64 {
+	for i := 0; i < cap(c.pool); i++ {
+		w := <-c.pool
+		w.Close()
+		c.peak = max(c.peak, w.PeakRSSKB)
+	}
+	return c.peak
 }

@@ -70,8 +70,11 @@ with a time budget (--timeout) and a memory cap (--worker-memory); one that exce
 quarantined ("exceeded 2m", "exceeded 1024 MB") and the rest carry on. A worker killed from outside
 (the OOM killer, kill -9) is retried before its document is blamed. Inputs over --max-input are
 refused unread. Finished work is committed every --commit-every, so a kill loses seconds of work.
-The catalog DIR/_catalog.sqlite records every document; a re-run skips what is done (see zipin
-status), and an interrupted run (even kill -9) resumes where it stopped. In folders, names starting
+Each document to extract is a job in a River queue in DIR/_catalog.sqlite (SQLite: nothing to
+install), worked by this process and completed once its rows are committed; zipin status DIR shows
+the queue. The catalog there records every document; a re-run skips what is done (see zipin
+status), and an interrupted run (even kill -9) resumes where it stopped: the next run, which holds
+the dataset's lock, takes up the jobs the killed one left at once. In folders, names starting
 with "." and _catalog.sqlite* are left out and listed; a file named on the command line is always read.
 
 Exit status: 0 every document extracted; 1 some documents quarantined or failed (reasons printed),
@@ -80,9 +83,8 @@ what was committed stays, and the summary says what the dataset holds; 75 anothe
 dataset's lock, nothing done (try again later); 130 interrupted by SIGINT or SIGTERM (finished
 documents committed).
 
-With --catalog URL (postgres://… or a SQLite file), the documents become jobs in a queue in that
-database, one per document, and any number of zipin worker processes on any number of machines
-do them (docs/scale-out.md); ingest works on them too until the queue is empty, unless
+With --catalog URL (postgres://… or a SQLite file), the jobs go to the queue in that database
+instead, and any number of zipin worker processes on any number of machines do them (docs/scale-out.md); ingest works on them too until the queue is empty, unless
 --enqueue-only. --out is then a folder every worker shares or s3://bucket/prefix, written one
 document at a time. The exit status is the same, for the documents this process saw.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
