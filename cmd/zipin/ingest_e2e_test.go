@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -63,8 +64,13 @@ func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	return o.String(), e.String(), code
 }
 
+// zipin ingest with no PATH ingests the built-in samples with nothing
+// installed: no program on PATH, no database server (its queue is River on
+// SQLite in the dataset's catalog file).
 func TestIngestSamples(t *testing.T) {
 	out := t.TempDir()
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv("PGHOST", "/nonexistent")
 	stdout, stderr, code := run(t, "ingest", "--out", out)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
@@ -98,6 +104,12 @@ func TestIngestSamples(t *testing.T) {
 		" sample:minqing-farmland-2022-gbk.txt sample:qingchuan-agriculture-2023.docx]"
 	if fmt.Sprint(sources) != want {
 		t.Errorf("sources %v, want %s", sources, want)
+	}
+	// Each sample was a job of the queue in out/_catalog.sqlite, completed;
+	// zipin status shows it.
+	stdout, stderr, code = run(t, "status", out)
+	if code != 0 || !regexp.MustCompile(`(?m)^queue +jobs\n(?:.*\n)*?done +5\n(?:.*\n)*?total +5\n`).MatchString(stdout) {
+		t.Errorf("status: exit %d, want the queue with 5 jobs done:\n%s\n%s", code, stdout, stderr)
 	}
 }
 
