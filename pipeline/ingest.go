@@ -101,7 +101,7 @@ func Ingest(ctx context.Context, opts Options, paths []string) (*Summary, error)
 		return nil, err
 	}
 	defer q.Close()
-	handedBack, err := q.HandBack(ctx)
+	handedBack, err := q.HandBack(ctx, queue.LocalQueue)
 	if err != nil {
 		return nil, err
 	}

@@ -180,7 +180,11 @@ func (r *run) startJobs(ctx context.Context, q *queue.Queue, files []string, sum
 		// The lock, not the rescuer, tells this run that a job's worker is
 		// dead (queue.HandBack at the start of the next run); a document
 		// takes as long as its time budget and retries let it.
-		RescueAfter: 24 * time.Hour})
+		RescueAfter: 24 * time.Hour,
+		// Its own River queue in the database: a scale-out queue kept in
+		// the same file (ingest --catalog DIR --out OTHER) is not this
+		// run's to hand back, work or cancel.
+		Queue: queue.LocalQueue})
 	if err != nil {
 		sum.WorkerPeakRSSKB = r.kids.close()
 		return nil, nil, err

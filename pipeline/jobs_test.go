@@ -2,15 +2,19 @@ package pipeline
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"zipin/catalog"
 	"zipin/isolate/isolatetest"
+	"zipin/queue"
 	"zipin/schema"
 )
 
@@ -143,5 +147,37 @@ func TestKilledRunsJobIsTakenUpByTheNextRun(t *testing.T) {
 		if !reflect.DeepEqual(got[table], want[table]) {
 			t.Errorf("table %s differs from an uninterrupted run's: %d rows, want %d", table, len(got[table]), len(want[table]))
 		}
+	}
+}
+
+// A scale-out queue kept in the dataset's catalog file (ingest --catalog
+// DIR --out OTHER) is not the default import's: its jobs are neither
+// handed back, worked nor cancelled, and do not stand in for the import's
+// own job of the same document.
+func TestDefaultImportLeavesAScaleOutQueueAlone(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "in")
+	paths := corpus(t, in, 2)
+	out := filepath.Join(t.TempDir(), "out")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	q, err := queue.Open(context.Background(), filepath.Join(out, catalog.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := queue.ExtractArgs{Path: "/elsewhere/x.pdf", DocID: strings.Repeat("e", 64), Size: 1}
+	sum0 := sha256.Sum256(mustRead(t, paths[0]))
+	same := queue.ExtractArgs{Path: "/elsewhere/copy.txt", DocID: hex.EncodeToString(sum0[:]), Size: 1}
+	if _, err := q.Enqueue(context.Background(), []queue.ExtractArgs{other, same}); err != nil {
+		t.Fatal(err)
+	}
+	q.Close()
+	sum, err := Ingest(context.Background(), Options{Out: out, Jobs: 2, Timeout: time.Minute}, []string{in})
+	if err != nil || sum.Count(StatusOK) != len(paths) {
+		t.Fatalf("ingest: %v, %d ok, want %d", err, sum.Count(StatusOK), len(paths))
+	}
+	n, _ := jobStates(jobsOf(t, out))
+	if n["available"] != 2 || n["completed"] != len(paths) || len(n) != 2 {
+		t.Errorf("jobs %v, want the 2 scale-out jobs still available beside %d completed", n, len(paths))
 	}
 }

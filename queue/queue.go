@@ -215,11 +215,12 @@ const insertBatch = 500
 // Enqueue adds one job per document, skipping (as Duplicates) those whose
 // doc_id has a job waiting or running already.
 func (q *Queue) Enqueue(ctx context.Context, docs []ExtractArgs) (Enqueued, error) {
-	return q.enqueue(ctx, q.insert, docs)
+	return q.enqueue(ctx, q.insert, nil, docs)
 }
 
-// enqueue is Enqueue through client c, in InsertMany batches.
-func (q *Queue) enqueue(ctx context.Context, c client, docs []ExtractArgs) (Enqueued, error) {
+// enqueue is Enqueue through client c, in InsertMany batches, with opts
+// (nil: ExtractArgs.InsertOpts).
+func (q *Queue) enqueue(ctx context.Context, c client, opts *river.InsertOpts, docs []ExtractArgs) (Enqueued, error) {
 	var e Enqueued
 	seen := map[string]bool{}
 	for len(docs) > 0 {
@@ -232,7 +233,7 @@ func (q *Queue) enqueue(ctx context.Context, c client, docs []ExtractArgs) (Enqu
 				continue
 			}
 			seen[d.DocID] = true
-			params = append(params, river.InsertManyParams{Args: d})
+			params = append(params, river.InsertManyParams{Args: d, InsertOpts: opts})
 		}
 		docs = docs[n:]
 		if len(params) == 0 {

@@ -30,12 +30,23 @@ type WorkConfig struct {
 	RescueAfter time.Duration
 	// Logger receives River's own log (nil: warnings and errors to stderr).
 	Logger *slog.Logger
+	// Queue is the River queue (river_job.queue) the client works and
+	// Client.Enqueue inserts into ("": River's default queue, that of
+	// zipin worker and ingest --catalog). The import of one machine keeps
+	// its jobs in LocalQueue, so that a scale-out queue sharing the same
+	// database file is none of its business.
+	Queue string
 }
+
+// LocalQueue is the River queue of the import of one machine
+// (pipeline.Ingest): its jobs are unique per doc_id within it only.
+const LocalQueue = "local"
 
 // Client is a River client working this queue's KindExtract jobs.
 type Client struct {
-	c client
-	q *Queue
+	c    client
+	q    *Queue
+	opts *river.InsertOpts // for a named queue; nil: ExtractArgs.InsertOpts
 }
 
 // Work starts a River client that works q's KindExtract jobs with w, up to
@@ -47,6 +58,7 @@ type Client struct {
 // finish what is in hand), not for the hard one that cancelling Start's
 // context would be.
 func (q *Queue) Work(ctx context.Context, w river.Worker[ExtractArgs], cfg WorkConfig) (*Client, error) {
+	name := cmp.Or(cfg.Queue, river.QueueDefault)
 	ws := river.NewWorkers()
 	if err := river.AddWorkerSafely[ExtractArgs](ws, w); err != nil {
 		return nil, err
@@ -57,7 +69,7 @@ func (q *Queue) Work(ctx context.Context, w river.Worker[ExtractArgs], cfg WorkC
 	}
 	c, err := q.newClient(&river.Config{
 		ID:                   WorkerID(),
-		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(cfg.MaxWorkers, 1)}},
+		Queues:               map[string]river.QueueConfig{name: {MaxWorkers: max(cfg.MaxWorkers, 1)}},
 		Workers:              ws,
 		JobTimeout:           -1,
 		RescueStuckJobsAfter: cmp.Or(cfg.RescueAfter, DefaultRescueAfter),
@@ -80,14 +92,20 @@ func (q *Queue) Work(ctx context.Context, w river.Worker[ExtractArgs], cfg WorkC
 	if err := c.Start(context.WithoutCancel(ctx)); err != nil {
 		return nil, fmt.Errorf("queue %s: %w", redact(q.URL), err)
 	}
-	return &Client{c: c, q: q}, nil
+	cl := &Client{c: c, q: q}
+	if name != river.QueueDefault {
+		o := ExtractArgs{}.InsertOpts()
+		o.Queue, o.UniqueOpts.ByQueue = name, true
+		cl.opts = &o
+	}
+	return cl, nil
 }
 
 // Enqueue is Queue.Enqueue through the working client: on SQLite, which
 // tells no other client of new jobs, inserting through it wakes its own
 // fetcher at once instead of at its next poll (a second later).
 func (c *Client) Enqueue(ctx context.Context, docs []ExtractArgs) (Enqueued, error) {
-	return c.q.enqueue(ctx, c.c, docs)
+	return c.q.enqueue(ctx, c.c, c.opts, docs)
 }
 
 // Stop stops fetching jobs and returns once the jobs in hand are done and
@@ -98,23 +116,32 @@ func (c *Client) Stop(ctx context.Context) error { return c.c.Stop(ctx) }
 // may overtake a Stop in progress.
 func (c *Client) StopAndCancel(ctx context.Context) error { return c.c.StopAndCancel(ctx) }
 
-// HandBack makes every unfinished KindExtract job available again at once,
+// HandBack makes every unfinished KindExtract job of the River queue named
+// (LocalQueue, say) available again at once,
 // whatever its state (running, retryable, scheduled), and returns how many
 // it changed. Only a caller that knows no worker is alive may call it: the
 // import of one machine, which holds its dataset's lock, so that a job a
 // killed run left running belongs to no one. River's own rescue would wait
 // RescueStuckJobsAfter. A job that used up its attempts gets one more, as
 // River's JobRetry gives.
-func (q *Queue) HandBack(ctx context.Context) (int64, error) {
+func (q *Queue) HandBack(ctx context.Context, queue string) (int64, error) {
 	now := `datetime('now', 'subsec')`
 	if q.Postgres {
 		now = `now()`
 	}
 	res, err := q.db.ExecContext(ctx, `UPDATE river_job SET state = 'available', scheduled_at = `+now+`,
 		max_attempts = CASE WHEN attempt >= max_attempts THEN attempt + 1 ELSE max_attempts END, finalized_at = NULL
-		WHERE kind = '`+KindExtract+`' AND state IN ('running', 'retryable', 'scheduled')`)
+		WHERE kind = '`+KindExtract+`' AND queue = `+q.param(1)+` AND state IN ('running', 'retryable', 'scheduled')`, queue)
 	if err != nil {
 		return 0, fmt.Errorf("queue %s: handing back jobs: %w", redact(q.URL), err)
 	}
 	return res.RowsAffected()
+}
+
+// param is the n-th query parameter in the database's syntax.
+func (q *Queue) param(n int) string {
+	if q.Postgres {
+		return fmt.Sprintf("$%d", n)
+	}
+	return "?"
 }
