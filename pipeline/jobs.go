@@ -87,8 +87,10 @@ func (p *plan) take(ctx context.Context, docID string) (*planned, error) {
 	for {
 		p.mu.Lock()
 		d, ok := p.docs[docID]
+		// The run's end comes first: the documents it dropped are no longer
+		// planned, and their jobs wait for the next run.
 		switch {
-		case ok && (p.over || d.taken):
+		case p.over || ok && d.taken:
 			p.mu.Unlock()
 			return nil, errInterrupted
 		case ok:
@@ -98,9 +100,6 @@ func (p *plan) take(ctx context.Context, docID string) (*planned, error) {
 		case p.walked:
 			p.mu.Unlock()
 			return nil, nil
-		case p.over:
-			p.mu.Unlock()
-			return nil, errInterrupted
 		}
 		p.mu.Unlock()
 		select {
@@ -111,10 +110,13 @@ func (p *plan) take(ctx context.Context, docID string) (*planned, error) {
 	}
 }
 
-// resolve says a taken document's result was sent to the writer or dropped.
-func (p *plan) resolve() {
+// resolve says a taken document's result was sent to the writer or
+// dropped, and forgets it: the plan holds only the documents in hand or to
+// do, not every one of a large run.
+func (p *plan) resolve(d *planned) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	delete(p.docs, d.res.o.DocID)
 	p.open--
 	p.check()
 }
@@ -134,9 +136,9 @@ func (p *plan) end() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.over = true
-	for _, d := range p.docs {
+	for id, d := range p.docs {
 		if !d.taken {
-			d.taken = true
+			delete(p.docs, id)
 			p.open--
 		}
 	}
@@ -292,7 +294,7 @@ func (r *run) notQueued(ctx context.Context, docID string, err error) {
 	if d == nil {
 		return
 	}
-	defer r.plan.resolve()
+	defer r.plan.resolve(d)
 	res := d.res
 	res.o.Status, res.o.Reason = StatusFailed, "not queued: "+isolate.OneLine(err.Error(), 200)
 	select {
@@ -319,13 +321,13 @@ func (r *run) doJob(jctx context.Context, job *river.Job[queue.ExtractArgs]) err
 	}
 	w, err := r.kids.get(ctx)
 	if err != nil {
-		r.plan.resolve()
+		r.plan.resolve(d)
 		return errInterrupted
 	}
 	res := r.work(ctx, w, d.path, d.size, d.res)
 	r.kids.put(w)
 	if ctx.Err() != nil {
-		r.plan.resolve()
+		r.plan.resolve(d)
 		return errInterrupted
 	}
 	ack := make(chan error, 1)
@@ -333,10 +335,10 @@ func (r *run) doJob(jctx context.Context, job *river.Job[queue.ExtractArgs]) err
 	select {
 	case r.results <- res:
 	case <-ctx.Done():
-		r.plan.resolve()
+		r.plan.resolve(d)
 		return errInterrupted
 	}
-	r.plan.resolve()
+	r.plan.resolve(d)
 	return <-ack
 }
 

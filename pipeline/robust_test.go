@@ -439,6 +439,12 @@ func TestSIGTERMDuringAStuckDocument(t *testing.T) {
 	if len(runs) != 1 || runs[0].State != "interrupted" {
 		t.Errorf("runs = %+v, want one interrupted", runs)
 	}
+	// The looping document's job failed this attempt, left for the next
+	// run (retryable, or available at once as River makes a retry due
+	// within seconds); the other's completed.
+	if n, _ := jobStates(jobsOf(t, out)); n["completed"] != 1 || n["retryable"]+n["available"] != 1 || len(n) != 2 {
+		t.Errorf("jobs %v, want 1 completed and 1 left to do", n)
+	}
 }
 
 func childPIDsOf(pid int) []int {
