@@ -259,12 +259,23 @@ func (r *run) startJobs(ctx context.Context, q *queue.Queue, files []string, sum
 	return out, stop, nil
 }
 
+// insertLinger is how long the first planned document of an insert waits
+// for others to join it: each InsertMany is a SQLite transaction, and wakes
+// the client's fetcher for another, so one per document cost the import
+// process more CPU than the rest of the queue; a few milliseconds are
+// nothing beside a document's extraction.
+const insertLinger = 10 * time.Millisecond
+
 // enqueue inserts a job per planned document as they come, in one
-// InsertMany for all those waiting (up to 500). A document whose job cannot
-// be inserted is failed: its cause is the database, not the document.
+// InsertMany for those that came within insertLinger (up to 500). A
+// document whose job cannot be inserted is failed: its cause is the
+// database, not the document.
 func (r *run) enqueue(ctx context.Context, c *queue.Client, queued <-chan queue.ExtractArgs) {
+	linger := time.NewTimer(insertLinger)
+	defer linger.Stop()
 	for a := range queued {
 		batch := []queue.ExtractArgs{a}
+		linger.Reset(insertLinger)
 	more:
 		for len(batch) < 500 {
 			select {
@@ -273,7 +284,7 @@ func (r *run) enqueue(ctx context.Context, c *queue.Client, queued <-chan queue.
 					break more
 				}
 				batch = append(batch, b)
-			default:
+			case <-linger.C:
 				break more
 			}
 		}
