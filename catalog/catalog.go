@@ -86,8 +86,14 @@ const txAttempts = 5
 // inTx runs fn in a transaction and commits it; a transaction the database
 // aborted only to break a conflict with a concurrent one is run again.
 func (c *Catalog) inTx(ctx context.Context, fn func(tx conn) error) error {
+	return c.retry(ctx, func() error { return c.tryTx(ctx, fn) })
+}
+
+// retry runs try, a whole transaction, again while it fails for a conflict
+// with a concurrent one (c.d.transient), at most txAttempts times.
+func (c *Catalog) retry(ctx context.Context, try func() error) error {
 	for attempt := 1; ; attempt++ {
-		err := c.tryTx(ctx, fn)
+		err := try()
 		if err == nil || attempt == txAttempts || !c.d.transient(err) {
 			return err
 		}
@@ -149,7 +155,8 @@ type Input struct {
 // their in-progress rows. Many processes may record at once (workers on
 // one PostgreSQL catalog): each row is locked in doc_id, then path order,
 // so two batches that share documents cannot deadlock, and the last
-// writer's outcome of a document wins whole.
+// writer's outcome of a document wins whole (RecordWith, the queue's
+// workers' record, keeps a row of a newer extractor version instead).
 func (c *Catalog) Record(runID int64, docs []Doc, inputs []Input) error {
 	return c.RecordMarks(runID, nil, docs, inputs)
 }
@@ -187,18 +194,8 @@ func (c *Catalog) RecordMarks(runID int64, marks []Mark, docs []Doc, inputs []In
 		// one-document batch a round trip per statement
 		// (BenchmarkWorkerDocument: 11 → 7.7 ms on PostgreSQL at load 10).
 		// On SQLite execHot keeps them prepared for the Catalog's life.
-		docQ := `INSERT INTO documents (doc_id, source, size, format, status, reason, extractor_version,
-		read_ms, extract_ms, analyze_ms, pages, facts, batch, files, run_id, first_seen, updated_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-		ON CONFLICT(doc_id) DO UPDATE SET source=excluded.source, size=excluded.size, format=excluded.format,
-		status=excluded.status, reason=excluded.reason, extractor_version=excluded.extractor_version,
-		read_ms=excluded.read_ms, extract_ms=excluded.extract_ms, analyze_ms=excluded.analyze_ms,
-		pages=excluded.pages, facts=excluded.facts, batch=excluded.batch, files=excluded.files,
-		run_id=excluded.run_id, updated_at=excluded.updated_at`
 		for _, d := range docs {
-			if _, err := tx.execHot(docQ, d.DocID, d.Source, d.Size, d.Format, string(d.Status), d.Reason, d.ExtractorVersion,
-				d.Read.Milliseconds(), d.Extract.Milliseconds(), d.Analyze.Milliseconds(), d.Pages, d.Facts,
-				d.Batch, strings.Join(d.Files, "\n"), runID, ts, ts); err != nil {
+			if _, err := tx.execHot(docQ, docArgs(runID, d, ts)...); err != nil {
 				return fmt.Errorf("catalog %s: recording %s: %w", c.Path, d.Source, err)
 			}
 		}

@@ -37,6 +37,9 @@ type dialect struct {
 	// lastElem(col) is the last element of a list column as text: River
 	// keeps attempted_by as text[] on PostgreSQL, as a JSON array on SQLite.
 	lastElem func(col string) string
+	// versionKey(col) is versionKey of an extractor version column: text
+	// that sorts as the version does (the guard of RecordWith).
+	versionKey func(col string) string
 	// transient says whether a failed transaction can simply be run again
 	// (PostgreSQL aborts one side of a deadlock or serialization conflict).
 	transient func(error) bool
@@ -58,8 +61,9 @@ var (
 		hasTable: `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`,
 		// SQLite's ->> takes a JSON path; River stores JSONB blobs, which
 		// the JSON functions read as they read text.
-		jsonText: func(col, key string) string { return col + ` ->> '$.` + key + `'` },
-		lastElem: func(col string) string { return col + ` ->> '$[#-1]'` },
+		jsonText:   func(col, key string) string { return col + ` ->> '$.` + key + `'` },
+		lastElem:   func(col string) string { return col + ` ->> '$[#-1]'` },
+		versionKey: func(col string) string { return sqliteVersionKey + `(` + col + `)` },
 		// busy_timeout makes writers wait for one another, but a
 		// SQLITE_BUSY can still escape it: a new connection's
 		// journal_mode(WAL) pragma on a database another connection is
@@ -86,6 +90,11 @@ var (
 		hasTable:      `SELECT 1 WHERE to_regclass(?) IS NOT NULL`,
 		jsonText:      func(col, key string) string { return col + ` ->> '` + key + `'` },
 		lastElem:      func(col string) string { return col + `[array_upper(` + col + `, 1)]` },
+		// lpad cuts a longer part to its width, as versionKey does.
+		versionKey: func(col string) string {
+			return `array_to_string(ARRAY(SELECT lpad(p, ` + strconv.Itoa(versionPad) + `, '0') FROM unnest(string_to_array(` + col +
+				`, '.')) WITH ORDINALITY AS v(p, i) ORDER BY i), '.')`
+		},
 		transient: func(err error) bool {
 			var pe *pgconn.PgError
 			// 40001 serialization_failure, 40P01 deadlock_detected.
