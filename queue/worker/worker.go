@@ -11,13 +11,17 @@ package worker
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"zipin/catalog"
 	"zipin/isolate"
@@ -39,9 +43,16 @@ type Sink interface {
 }
 
 // Recorder is where a worker records what became of each document: the
-// catalog (catalog.Catalog).
+// catalog (catalog.Catalog), in the queue's database (opened on the same
+// URL), so that recording a document and completing its job are one
+// transaction (RecordWith with River's JobCompleteTx).
 type Recorder interface {
-	Record(runID int64, docs []catalog.Doc, inputs []catalog.Input) error
+	RecordWith(ctx context.Context, runID int64, docs []catalog.Doc, also catalog.Also) error
+	// Driver is "postgres" or "sqlite": the transaction's type RecordWith
+	// lends, which must be the queue's.
+	Driver() string
+	// DB is the database, in which Run checks for River's tables.
+	DB() *sql.DB
 }
 
 // Worker does jobs: it is the River worker of KindExtract.
@@ -54,7 +65,8 @@ type Worker struct {
 	// one job at a time, so Jobs of them let Jobs documents be written at
 	// once (fewer make jobs wait for one).
 	Sinks []Sink
-	// Catalog records each document's outcome, under run RunID.
+	// Catalog records each document's outcome, under run RunID; it must be
+	// in the queue's database. Nil records nothing.
 	Catalog Recorder
 	RunID   int64
 	// Jobs is the number of documents done at once (River's MaxWorkers).
@@ -108,16 +120,31 @@ func (worker) NextRetry(job *river.Job[queue.ExtractArgs]) time.Time {
 	return time.Now().Add(time.Duration(job.Attempt*job.Attempt) * time.Second)
 }
 
-// Work does one job: extract the document, write its rows, record it. An
-// unreadable document is recorded as quarantined and its job completes. A
-// child killed from outside or a failure not of the document (the rows not
-// written) returns an error, and River tries the job again; on the last
-// attempt (MaxAttempts) the document is recorded as quarantined (or
-// failed) and the error makes River discard the job.
+// Work does one job: extract the document, write its rows, then record it
+// and complete the job in one transaction. An unreadable document is
+// recorded as quarantined and its job completes. A child killed from
+// outside or a failure not of the document (the rows not written, the
+// record refused) returns an error, and River tries the job again; on the
+// last attempt (MaxAttempts) the document is recorded as quarantined (or
+// failed) and the error makes River discard the job. A document the dataset
+// holds at a newer extractor version than this worker's (a mixed fleet
+// during a rolling upgrade) is left as it is: skipped, nothing written or
+// recorded, the job completed.
 func (wk worker) Work(ctx context.Context, job *river.Job[queue.ExtractArgs]) error {
 	w := wk.w
 	a := job.Args
+	// Asked while the child extracts, so that it costs the job no time.
+	held := w.held(ctx, a.DocID)
 	o, b := w.Docs.Extract(ctx, a.Path, a.DocID)
+	v := <-held
+	if o.DocID != "" && o.DocID != a.DocID {
+		v = <-w.held(ctx, o.DocID) // the file changed since it was enqueued
+	}
+	if catalog.NewerVersion(v, version.Extractor) {
+		o.Status, o.Reason = pipeline.StatusSkipped, fmt.Sprintf("the dataset holds it at extractor version %s, newer than this worker's %s", v, version.Extractor)
+		w.done(o, true)
+		return nil
+	}
 	last := job.Attempt >= job.MaxAttempts
 	if a.SourceURL != "" && b != nil {
 		// A harvested document: its reports row says where it came from,
@@ -155,7 +182,9 @@ func (wk worker) Work(ctx context.Context, job *river.Job[queue.ExtractArgs]) er
 		// for the last time, so River discards it.
 		o.Reason = fmt.Sprintf("%s, on each of %d attempts", o.Reason, job.Attempt)
 	}
-	if err := w.record(o, b); err != nil {
+	// A job given up is not completed: the error below makes River
+	// discard it after the record.
+	if err := w.record(ctx, job, o, b, !giveUp); err != nil {
 		return err
 	}
 	w.done(o, true)
@@ -183,11 +212,55 @@ func (w *Worker) done(o pipeline.Outcome, final bool) {
 	}
 }
 
+// held sends the extractor version the dataset holds docID at ("" if none)
+// through one of the Sinks. An error sends "": it is no reason to fail the
+// job (the rows' own writing, next, says whether the dataset is there).
+func (w *Worker) held(ctx context.Context, docID string) <-chan string {
+	ch := make(chan string, 1)
+	go func() {
+		var s Sink
+		select {
+		case s = <-w.sinks:
+		case <-ctx.Done():
+			ch <- ""
+			return
+		}
+		defer func() { w.sinks <- s }()
+		v, _ := s.Has(ctx, docID)
+		ch <- v
+	}()
+	return ch
+}
+
 // record notes the document's outcome in the catalog (after its rows are
-// written: the dataset is never behind the catalog).
-func (w *Worker) record(o pipeline.Outcome, b *schema.Batch) error {
+// written: the dataset is never behind the catalog) and, if complete,
+// completes its job in the same transaction: the catalog never says done
+// while the job is still running, nor the reverse. A record that fails
+// leaves the job running, and Work's error has River try it again.
+//
+// River's JobCompleteTx takes its driver's transaction; the catalog lends
+// one of its own connections' (catalog.Catalog.RecordWith) rather than
+// writing through the queue's, because its PostgreSQL connections commit
+// without waiting for the WAL flush, which is what keeps the record's cost
+// per document small (cmd/zipin-bench -queue). A server crash may then lose
+// the last commits, row and completion together, never one of the two: the
+// job is rescued and done again, as when a worker dies before completing.
+func (w *Worker) record(ctx context.Context, job *river.Job[queue.ExtractArgs], o pipeline.Outcome, b *schema.Batch, complete bool) error {
 	if w.Catalog == nil {
 		return nil
+	}
+	var also catalog.Also
+	if complete {
+		also = catalog.Also{
+			Postgres: func(tx pgx.Tx) error {
+				_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+				return completing(job, err)
+			},
+			SQLite: func(tx *sql.Tx) error {
+				_, err := river.JobCompleteTx[*riversqlite.Driver](ctx, tx, job)
+				return completing(job, err)
+			},
+		}
 	}
 	d := catalog.Doc{DocID: o.DocID, Source: o.Source, Size: o.Size, Format: o.Format, Status: o.Status,
 		Reason: o.Reason, ExtractorVersion: version.Extractor, Read: o.Read, Extract: o.Extract,
@@ -197,7 +270,30 @@ func (w *Worker) record(o pipeline.Outcome, b *schema.Batch) error {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.Catalog.Record(w.RunID, []catalog.Doc{d}, nil)
+	return w.Catalog.RecordWith(ctx, w.RunID, []catalog.Doc{d}, also)
+}
+
+func completing(job *river.Job[queue.ExtractArgs], err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: completing job %d: %w", job.Args.Path, job.ID, err)
+	}
+	return nil
+}
+
+// checkCatalog refuses a catalog the worker cannot complete jobs in: one
+// not in the queue's database.
+func (w *Worker) checkCatalog(ctx context.Context, q *queue.Queue) error {
+	if w.Catalog == nil {
+		return nil
+	}
+	if (w.Catalog.Driver() == "postgres") != q.Postgres {
+		return fmt.Errorf("worker: the catalog must be in the queue's database (the catalog is %s)", w.Catalog.Driver())
+	}
+	var n int
+	if err := w.Catalog.DB().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM river_job LIMIT 1) AS j`).Scan(&n); err != nil {
+		return fmt.Errorf("worker: the catalog must be in the queue's database: %w", err)
+	}
+	return nil
 }
 
 // pollEmpty is how often Run with UntilEmpty looks whether the queue is
@@ -210,6 +306,9 @@ const pollEmpty = 200 * time.Millisecond
 func (w *Worker) Run(ctx context.Context, q *queue.Queue) error {
 	if len(w.Sinks) == 0 {
 		return errors.New("queue: a worker needs a Sink")
+	}
+	if err := w.checkCatalog(ctx, q); err != nil {
+		return err
 	}
 	w.sinks = make(chan Sink, len(w.Sinks))
 	for _, s := range w.Sinks {
