@@ -137,12 +137,12 @@ func openPostgres(ctx context.Context, dsn string, readOnly bool) (*Catalog, err
 		if readOnly {
 			q.Set("default_transaction_read_only", "on")
 		} else if q.Get("synchronous_commit") == "" {
-			// A worker records each document in a transaction of its own;
-			// waiting for each commit's WAL flush was most of that cost
-			// (cmd/zipin-bench -queue). Nothing is risked: the worker then
-			// completes the document's job in a synchronous commit, which
-			// flushes the WAL up to it, this record included; a crash
-			// before that loses the job's completion too, and the job is
+			// A worker records each document, and completes its job, in a
+			// transaction of its own (RecordWith); waiting for each
+			// commit's WAL flush was most of that cost (cmd/zipin-bench
+			// -queue). A server crash may lose the last such commits, but
+			// row and completion together: the job, whose claim River
+			// committed synchronously, is running again, is rescued and
 			// done again (docs/scale-out.md).
 			q.Set("synchronous_commit", "off")
 		}

@@ -3,8 +3,9 @@
 // (many machines) or SQLite (one machine, nothing to install). An enqueuer
 // (zipin ingest --catalog) adds one job per document, unique per doc_id; any
 // number of workers (zipin worker) claim jobs, extract each document in an
-// isolated child process (pipeline.Documents), write its rows through a Sink
-// and record it in the catalog, then complete the job. docs/scale-out.md
+// isolated child process (pipeline.Documents), write its rows through a Sink,
+// then record it in the catalog and complete the job in one transaction
+// (Worker.record, catalog.Catalog.RecordWith). docs/scale-out.md
 // tells the job's life and what happens on each failure.
 //
 // River, not code of ours, does the distributed part: claiming (FOR UPDATE

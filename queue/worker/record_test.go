@@ -245,3 +245,71 @@ func TestOlderWorkerLeavesNewerDocumentAlone(t *testing.T) {
 		}
 	})
 }
+
+// TestRowsNotWrittenRollBackTheRecord: on PostgreSQL the record and the
+// completion are sent while the rows are written; rows that fail (their
+// file's name is taken by a folder) roll both back — no catalog row, the
+// job not completed — and the next attempt, once the folder is gone, does
+// the document.
+func TestRowsNotWrittenRollBackTheRecord(t *testing.T) {
+	queues(t, func(t *testing.T, u string) {
+		ctx := context.Background()
+		q := open(t, u)
+		jobs := fixtures(t, nil)
+		victim := byName(t, jobs, "report-utf16le.txt")
+		out := t.TempDir()
+		blocker := filepath.Join(out, "doc-"+victim.DocID+".json")
+		if err := os.MkdirAll(filepath.Join(blocker, "x"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := q.Enqueue(ctx, jobs); err != nil {
+			t.Fatal(err)
+		}
+		w, done, err := newWorker(u, out, 1, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer done()
+		cat := w.Catalog.(*catalog.Catalog)
+		var mu sync.Mutex
+		failed := 0
+		w.Done = func(o pipeline.Outcome, final bool) {
+			if final || o.DocID != victim.DocID {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			failed++
+			if !strings.HasPrefix(o.Reason, "rows not written: ") {
+				t.Errorf("attempt failed for %q, want rows not written", o.Reason)
+			}
+			d, err := cat.Docs([]string{o.DocID})
+			if err != nil {
+				t.Error(err)
+			} else if r, ok := d[o.DocID]; ok {
+				t.Errorf("rows not written, yet the catalog says %s", r.Status)
+			}
+			if j := jobOfDoc(t, q, o.DocID); j.State != rivertype.JobStateRunning {
+				t.Errorf("rows not written, yet the job is %s", j.State)
+			}
+			if err := os.RemoveAll(blocker); err != nil {
+				t.Error(err)
+			}
+		}
+		w.UntilEmpty = true
+		if err := w.Run(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		j := jobOfDoc(t, q, victim.DocID)
+		if failed != 1 || j.State != rivertype.JobStateCompleted || j.Attempt != 2 {
+			t.Fatalf("%d failed attempts, job %s on attempt %d; want 1, completed on attempt 2", failed, j.State, j.Attempt)
+		}
+		d, err := cat.Docs([]string{victim.DocID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d[victim.DocID].Status != catalog.StatusOK {
+			t.Errorf("catalog says %+v, want ok", d[victim.DocID])
+		}
+	})
+}

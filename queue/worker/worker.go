@@ -94,7 +94,7 @@ type Worker struct {
 	// Logger receives River's own log (nil: warnings and errors to stderr).
 	Logger *slog.Logger
 
-	mu    sync.Mutex // Catalog
+	mu    sync.Mutex // Catalog, when the record follows the rows (not prepare)
 	sinks chan Sink
 }
 
@@ -160,7 +160,23 @@ func (wk worker) Work(ctx context.Context, job *river.Job[queue.ExtractArgs]) er
 	}
 	switch {
 	case o.Status == pipeline.StatusOK:
-		if err := w.put(ctx, b); err != nil {
+		var p *prepared
+		if w.Catalog != nil && w.Catalog.Driver() == "postgres" {
+			p = w.prepare(ctx, job, o, b)
+		}
+		err := w.put(ctx, b)
+		if p != nil {
+			rerr := p.commit(err)
+			if err == nil {
+				if rerr != nil {
+					return rerr
+				}
+				w.done(o, true)
+				return nil
+			}
+			// The rows failed, and the prepared transaction with them.
+		}
+		if err != nil {
 			// Not the document's fault: another attempt, maybe elsewhere.
 			o.Status, o.Reason = pipeline.StatusFailed, "rows not written: "+isolate.OneLine(err.Error(), 200)
 			if !last {
@@ -262,15 +278,62 @@ func (w *Worker) record(ctx context.Context, job *river.Job[queue.ExtractArgs], 
 			},
 		}
 	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.Catalog.RecordWith(ctx, w.RunID, []catalog.Doc{docOf(o, b)}, also)
+}
+
+// docOf is the catalog's row of a document's outcome.
+func docOf(o pipeline.Outcome, b *schema.Batch) catalog.Doc {
 	d := catalog.Doc{DocID: o.DocID, Source: o.Source, Size: o.Size, Format: o.Format, Status: o.Status,
 		Reason: o.Reason, ExtractorVersion: version.Extractor, Read: o.Read, Extract: o.Extract,
 		Analyze: o.Analyze, Pages: o.Pages, Facts: o.Facts}
 	if b != nil && len(b.Reports) > 0 {
 		d.Format = b.Reports[0].Format
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.Catalog.RecordWith(ctx, w.RunID, []catalog.Doc{d}, also)
+	return d
+}
+
+// prepared is a document's record and its job's completion, one
+// transaction, sent while the document's rows are written and committed
+// once they are (Worker.prepare).
+type prepared struct {
+	written chan struct{} // closed once the rows are written or failed
+	err     error         // the writing's error, set before written closes
+	result  chan error    // RecordWith's
+}
+
+// prepare begins, on PostgreSQL, the transaction that records a document
+// whose rows are about to be written and completes its job, and leaves it
+// waiting for commit. Its round trips (begin, the catalog's statements,
+// River's completion query: about 2 ms on a loaded machine, most of it the
+// completion) then overlap the writing of the rows, and the job's slot waits
+// only for the commit. Nothing of it is visible before the commit, which
+// follows the rows, so the dataset is never behind the catalog; rows that
+// fail roll it back. River stamps the job's finalized_at when the
+// completion is sent, so that stamp precedes the commit by up to the
+// writing's time. On SQLite, which takes one writer at a time, a
+// transaction held open while the rows are written would hold up every
+// other writer, so there the record follows the rows (record).
+func (w *Worker) prepare(ctx context.Context, job *river.Job[queue.ExtractArgs], o pipeline.Outcome, b *schema.Batch) *prepared {
+	p := &prepared{written: make(chan struct{}), result: make(chan error, 1)}
+	also := catalog.Also{Postgres: func(tx pgx.Tx) error {
+		if _, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job); err != nil {
+			return completing(job, err)
+		}
+		<-p.written
+		return p.err
+	}}
+	go func() { p.result <- w.Catalog.RecordWith(ctx, w.RunID, []catalog.Doc{docOf(o, b)}, also) }()
+	return p
+}
+
+// commit reports how the writing of the rows went (err) and returns the
+// transaction's outcome: nil once committed, err if it rolled back for it.
+func (p *prepared) commit(err error) error {
+	p.err = err
+	close(p.written)
+	return <-p.result
 }
 
 func completing(job *river.Job[queue.ExtractArgs], err error) error {
