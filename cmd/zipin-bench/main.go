@@ -15,8 +15,9 @@
 //
 // With -queue it measures the import spread over `zipin worker` processes
 // (issue 16, docs/scale-out.md): pages/s with 1, 2 and 4 worker processes on
-// one PostgreSQL queue, the queue's cost per document (enqueue, claim,
-// complete) next to the median document's extraction time, and the parent's
+// one PostgreSQL queue, the queue's cost per document (enqueue, claim, and
+// the commit of the catalog record with the job's completion) next to the
+// median document's extraction time, and the parent's
 // CPU per document next to its workers' in a single-machine ingest. -postgres
 // names the server (a fresh database is made per run and dropped after);
 // -queue-out s3://bucket/prefix writes to object storage (AWS_ENDPOINT_URL

@@ -2,9 +2,11 @@ package main
 
 // -queue: the import spread over `zipin worker` processes (issue 16). On one
 // corpus, in one run, it prints pages/s with 1, 2 and 4 worker processes
-// against one PostgreSQL queue, the queue's cost per document next to the
-// median document's extraction time, and the single-machine ingest's parent
-// CPU per document next to its workers'.
+// against one PostgreSQL queue, the queue's cost per document (with and
+// without the catalog record, which commits with the job's completion) next
+// to the median document's extraction time, from a one-slot worker in this
+// process (perDocument), and the single-machine ingest's parent CPU per
+// document next to its workers'.
 
 import (
 	"bufio"
@@ -22,6 +24,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -31,28 +34,38 @@ import (
 	"zipin/dataset"
 	"zipin/pipeline"
 	"zipin/queue"
+	"zipin/queue/worker"
 	"zipin/schema"
 	zversion "zipin/version"
 )
 
 // queueRun is one import through the queue with some worker processes.
 type queueRun struct {
-	workers    int
+	workers int
+	docs    int
+	pages   int
+	wall    time.Duration   // first claim to last completion (River's timestamps)
+	cpu     time.Duration   // user+sys of the worker processes and their children
+	enqueue time.Duration   // the Queue.Enqueue call, all documents
+	work    []time.Duration // attempted_at to finalized_at of each job
+}
+
+// slotRun is the one-slot import of perDocument, timed from inside the
+// worker: River's attempted_at of each job, the end of its rows' writing
+// and the moment its record and completion committed (Worker.Done).
+type slotRun struct {
 	docs       int
-	pages      int
-	wall       time.Duration // first claim to last completion (River's timestamps)
-	cpu        time.Duration // user+sys of the worker processes and their children
-	enqueue    time.Duration // the Queue.Enqueue call, all documents
-	claim      []time.Duration
-	work       []time.Duration // attempted_at to finalized_at of each job
+	enqueue    time.Duration   // the Queue.Enqueue call, all documents
 	extraction []time.Duration // read+extract+analyze of each document (catalog)
-	rest       []time.Duration // work − extraction: to and from the child, rows, catalog
-	put        []time.Duration // Sink.PutDocument of each document, timed again here
-	record     []time.Duration // catalog.Record of each document, timed again here
+	claim      []time.Duration // a job's commit to the next job's attempted_at
+	put        []time.Duration // Sink.PutDocument of each document
+	commit     []time.Duration // the end of the rows to the commit of record and completion
+	rest       []time.Duration // attempted_at to the end of the rows, less extraction
 }
 
 // queueBench runs the -queue mode; see the package comment.
 func queueBench(root, dir, zipin, server, out string, docs, pages, pdfCopies int, counts []int) error {
+	ctx := context.Background()
 	corpus := filepath.Join(dir, "corpus")
 	textPages, err := makeText(root, filepath.Join(corpus, "text"), docs, pages)
 	if err != nil {
@@ -74,6 +87,14 @@ func queueBench(root, dir, zipin, server, out string, docs, pages, pdfCopies int
 		return err
 	}
 	bulkEnq, err := enqueueCost(server, bulkJobs)
+	if err != nil {
+		return err
+	}
+	slotOut := filepath.Join(dir, "out-slot")
+	if out != "" {
+		slotOut = strings.TrimSuffix(out, "/") + fmt.Sprintf("/bench-%d-slot", time.Now().Unix())
+	}
+	slot, err := perDocument(ctx, zipin, server, slotOut, args)
 	if err != nil {
 		return err
 	}
@@ -106,28 +127,22 @@ func queueBench(root, dir, zipin, server, out string, docs, pages, pdfCopies int
 			r.docs, r.pages, r.wall.Seconds(), r.cpu.Seconds(), float64(r.pages)/r.wall.Seconds())
 	}
 
-	// The queue's cost per document, from the one-worker run: there a
+	// The queue's cost per document, from the one-slot run: there a
 	// document's claim is the only thing between two jobs.
-	r := runs[0]
-	ext := medianOf(r.extraction)
-	enq := r.enqueue / time.Duration(max(r.docs, 1))
-	claim := medianOf(r.claim)
-	rest := medianOf(r.rest)
-	fmt.Fprintf(w, "\nper document, %d worker process (medians over %d documents):\n", r.workers, r.docs)
+	ext := medianOf(slot.extraction)
+	enq := slot.enqueue / time.Duration(max(slot.docs, 1))
+	claim, commit, put, rest := medianOf(slot.claim), medianOf(slot.commit), medianOf(slot.put), medianOf(slot.rest)
+	fmt.Fprintf(w, "\nper document, one worker slot in this process (medians over %d documents):\n", slot.docs)
 	fmt.Fprintf(w, "  extraction (read+extract+analyze, in the child)   %9s\n", ms(ext))
 	fmt.Fprintf(w, "  enqueue (Queue.Enqueue of this corpus, 1 insert)  %9s  %5.2f %%\n", ms(enq), pct(enq, ext))
 	fmt.Fprintf(w, "  enqueue (Queue.Enqueue of %d jobs, by 500)      %9s  %5.2f %%   (an import's cost per document)\n", bulkJobs, ms(bulkEnq), pct(bulkEnq, ext))
 	enq = bulkEnq
-	fmt.Fprintf(w, "  claim (previous job finalized → this attempted)   %9s  %5.2f %%\n", ms(claim), pct(claim, ext))
-	fmt.Fprintf(w, "  complete (River's batch completer)                    async  (the slot is free at once; the batch is written after)\n")
-	fmt.Fprintf(w, "  queue overhead: enqueue + claim + complete        %9s  %5.2f %%   (goal: under 5 %%)\n", ms(enq+claim), pct(enq+claim, ext))
-	fmt.Fprintf(w, "  besides: child round trip, rows written, catalog  %9s  %5.2f %%   (attempted → finalized, less extraction)\n", ms(rest), pct(rest, ext))
-	put, rec := medianOf(r.put), medianOf(r.record)
-	if len(r.put) > 0 {
-		fmt.Fprintf(w, "    of which rows written (Sink.PutDocument)        %9s  %5.2f %%   (timed again, same documents)\n", ms(put), pct(put, ext))
-		fmt.Fprintf(w, "    of which catalog (catalog.Record)               %9s  %5.2f %%   (timed again, same documents)\n", ms(rec), pct(rec, ext))
-	}
-	fmt.Fprintf(w, "  queue overhead with the catalog record            %9s  %5.2f %%\n", ms(enq+claim+rec), pct(enq+claim+rec, ext))
+	fmt.Fprintf(w, "  claim (previous job committed → this attempted)   %9s  %5.2f %%\n", ms(claim), pct(claim, ext))
+	fmt.Fprintf(w, "  queue overhead: enqueue + claim                   %9s  %5.2f %%\n", ms(enq+claim), pct(enq+claim, ext))
+	fmt.Fprintf(w, "  record + complete (one transaction), after rows   %9s  %5.2f %%   (rows written → committed; sent while the rows are written)\n", ms(commit), pct(commit, ext))
+	fmt.Fprintf(w, "  queue overhead with the catalog record            %9s  %5.2f %%   (goal: under 5 %%)\n", ms(enq+claim+commit), pct(enq+claim+commit, ext))
+	fmt.Fprintf(w, "  besides: rows written (Sink.PutDocument)          %9s  %5.2f %%\n", ms(put), pct(put, ext))
+	fmt.Fprintf(w, "  besides: child round trip and rows                %9s  %5.2f %%   (attempted → rows written, less extraction)\n", ms(rest), pct(rest, ext))
 	fmt.Fprintf(w, "\nsingle-machine ingest, CPU per document: parent %s, workers %s: the parent's is %.1f %% of the workers'\n",
 		ms(cpuSelf/time.Duration(max(single.docs, 1))), ms(cpuWorkers/time.Duration(max(single.docs, 1))), pct(cpuSelf, cpuWorkers))
 	return nil
@@ -308,31 +323,21 @@ func queueImport(zipin, server, out string, args []queue.ExtractArgs, n int) (*q
 	if bad > 0 {
 		return nil, fmt.Errorf("%d jobs not completed on their first attempt; the workers said:\n%s", bad, tailOf(logs[0].String()))
 	}
-	rows, err := db.Query(`SELECT j.attempted_by[1], j.attempted_at, j.finalized_at, d.read_ms + d.extract_ms + d.analyze_ms, d.pages
+	rows, err := db.Query(`SELECT j.attempted_at, j.finalized_at, d.pages
 		FROM river_job j JOIN documents d ON d.doc_id = j.args->>'doc_id'
-		WHERE j.kind = $1 ORDER BY 1, 2`, queue.KindExtract)
+		WHERE j.kind = $1`, queue.KindExtract)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	prev := map[string]time.Time{}
 	for rows.Next() {
-		var by string
 		var at, fin time.Time
-		var extMS int64
 		var pages int
-		if err := rows.Scan(&by, &at, &fin, &extMS, &pages); err != nil {
+		if err := rows.Scan(&at, &fin, &pages); err != nil {
 			return nil, err
 		}
-		ext := time.Duration(extMS) * time.Millisecond
 		r.pages += pages
 		r.work = append(r.work, fin.Sub(at))
-		r.extraction = append(r.extraction, ext)
-		r.rest = append(r.rest, fin.Sub(at)-ext)
-		if p, ok := prev[by]; ok {
-			r.claim = append(r.claim, at.Sub(p))
-		}
-		prev[by] = fin
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -340,98 +345,7 @@ func queueImport(zipin, server, out string, args []queue.ExtractArgs, n int) (*q
 	if len(r.work) != len(args) {
 		return nil, fmt.Errorf("%d documents in the catalog, %d enqueued", len(r.work), len(args))
 	}
-	if n == 1 {
-		if err := r.timeWrites(ctx, u, out); err != nil {
-			return nil, err
-		}
-	}
 	return r, nil
-}
-
-// timeWrites times again, one document at a time as a worker does, the two
-// writes of a job besides extraction: its rows through a Sink (into a fresh
-// dataset beside out) and its outcome into the catalog at u (upserting the
-// rows the workers wrote).
-func (r *queueRun) timeWrites(ctx context.Context, u, out string) error {
-	from := out
-	if strings.HasPrefix(out, "s3://") {
-		return nil // read back from a local folder only
-	}
-	docs := map[string]*schema.Batch{}
-	batch := func(id string) *schema.Batch {
-		if docs[id] == nil {
-			docs[id] = &schema.Batch{}
-		}
-		return docs[id]
-	}
-	reports, err := dataset.ReadTable[schema.Report](from, schema.TableReports)
-	if err != nil {
-		return err
-	}
-	for _, x := range reports {
-		batch(x.DocID).Reports = append(batch(x.DocID).Reports, x)
-	}
-	facts, err := dataset.ReadTable[schema.Fact](from, schema.TableFacts)
-	if err != nil {
-		return err
-	}
-	for _, x := range facts {
-		batch(x.DocID).Facts = append(batch(x.DocID).Facts, x)
-	}
-	texts, err := dataset.ReadTable[schema.Text](from, schema.TableTexts)
-	if err != nil {
-		return err
-	}
-	for _, x := range texts {
-		batch(x.DocID).Texts = append(batch(x.DocID).Texts, x)
-	}
-	projects, err := dataset.ReadTable[schema.Project](from, schema.TableProjects)
-	if err != nil {
-		return err
-	}
-	for _, x := range projects {
-		batch(x.DocID).Projects = append(batch(x.DocID).Projects, x)
-	}
-	indicators, err := dataset.ReadTable[schema.Indicator](from, schema.TableIndicators)
-	if err != nil {
-		return err
-	}
-	for _, x := range indicators {
-		batch(x.DocID).Indicators = append(batch(x.DocID).Indicators, x)
-	}
-	sink, err := dataset.OpenSink(ctx, out+"-again", zversion.Extractor)
-	if err != nil {
-		return err
-	}
-	defer sink.Close()
-	cat, err := catalog.OpenURL(ctx, u)
-	if err != nil {
-		return err
-	}
-	defer cat.Close()
-	run, err := cat.StartRun(zversion.Extractor, 1)
-	if err != nil {
-		return err
-	}
-	for id, b := range docs {
-		if len(b.Reports) != 1 {
-			continue
-		}
-		start := time.Now()
-		if err := sink.PutDocument(ctx, b); err != nil {
-			return err
-		}
-		r.put = append(r.put, time.Since(start))
-		rep := b.Reports[0]
-		d := catalog.Doc{DocID: id, Source: rep.Source, Size: rep.Bytes, Format: rep.Format, Status: catalog.StatusOK,
-			ExtractorVersion: zversion.Extractor, Pages: int(rep.Pages), Facts: len(b.Facts)}
-		start = time.Now()
-		if err := cat.Record(run, []catalog.Doc{d}, nil); err != nil {
-			return err
-		}
-		r.record = append(r.record, time.Since(start))
-	}
-	return nil
 }
 
 // freshDatabase creates an empty database on server (the URL of any database
@@ -475,4 +389,125 @@ func parseCounts(s string) ([]int, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// timedSink is a Sink that notes when each document's rows began and ended
+// being written.
+type timedSink struct {
+	dataset.Sink
+	mu         sync.Mutex
+	start, end map[string]time.Time
+}
+
+func (s *timedSink) PutDocument(ctx context.Context, b *schema.Batch) error {
+	start := time.Now()
+	err := s.Sink.PutDocument(ctx, b)
+	end := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.start[b.Reports[0].DocID], s.end[b.Reports[0].DocID] = start, end
+	return err
+}
+
+// perDocument imports the documents args through a fresh queue database on
+// server with one worker.Worker of one slot in this process — the code of
+// zipin worker, its documents extracted in zipin child processes — so
+// that the worker's own moments can be timed: when a document's rows were
+// written (timedSink) and when its record and job completion committed
+// (Worker.Done, called just after). River's finalized_at cannot serve: on
+// PostgreSQL the completion is sent while the rows are still being
+// written, and stamped then.
+func perDocument(ctx context.Context, zipin, server, out string, args []queue.ExtractArgs) (*slotRun, error) {
+	u, drop, err := freshDatabase(server)
+	if err != nil {
+		return nil, err
+	}
+	defer drop()
+	q, err := queue.Open(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	defer q.Close()
+	r := &slotRun{docs: len(args)}
+	// A connection made first, as a long-running enqueuer has one.
+	if _, err := q.Counts(ctx); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if _, err := q.Enqueue(ctx, args); err != nil {
+		return nil, err
+	}
+	r.enqueue = time.Since(start)
+	cat, err := catalog.OpenURL(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	defer cat.Close()
+	run, err := cat.StartRun(zversion.Extractor, 1)
+	if err != nil {
+		return nil, err
+	}
+	// The children are zipin's, as zipin worker's are.
+	docs, err := pipeline.NewDocuments(pipeline.Options{Jobs: 1, Retries: -1, WorkerCommand: []string{zipin, "__worker"}}, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer docs.Close()
+	sink, err := dataset.OpenSink(ctx, out, zversion.Extractor)
+	if err != nil {
+		return nil, err
+	}
+	defer sink.Close()
+	ts := &timedSink{Sink: sink, start: map[string]time.Time{}, end: map[string]time.Time{}}
+	var mu sync.Mutex
+	committed := map[string]time.Time{}
+	var bad []string
+	w := &worker.Worker{Docs: docs, Sinks: []worker.Sink{ts}, Catalog: cat, RunID: run, Jobs: 1, UntilEmpty: true,
+		Done: func(o pipeline.Outcome, final bool) {
+			now := time.Now()
+			mu.Lock()
+			defer mu.Unlock()
+			committed[o.DocID] = now
+			if o.Status != pipeline.StatusOK || !final {
+				bad = append(bad, o.Source+": "+string(o.Status)+" "+o.Reason)
+			}
+		}}
+	if err := w.Run(ctx, q); err != nil {
+		return nil, err
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("%d documents not done on their first attempt, first %s", len(bad), bad[0])
+	}
+	rows, err := q.DB().QueryContext(ctx, `SELECT j.args->>'doc_id', j.attempted_at, d.read_ms + d.extract_ms + d.analyze_ms
+		FROM river_job j JOIN documents d ON d.doc_id = j.args->>'doc_id'
+		WHERE j.kind = $1 ORDER BY j.attempted_at`, queue.KindExtract)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var prev string
+	for rows.Next() {
+		var id string
+		var at time.Time
+		var extMS int64
+		if err := rows.Scan(&id, &at, &extMS); err != nil {
+			return nil, err
+		}
+		ext := time.Duration(extMS) * time.Millisecond
+		r.extraction = append(r.extraction, ext)
+		r.put = append(r.put, ts.end[id].Sub(ts.start[id]))
+		r.commit = append(r.commit, committed[id].Sub(ts.end[id]))
+		r.rest = append(r.rest, ts.end[id].Sub(at)-ext)
+		if prev != "" {
+			r.claim = append(r.claim, at.Sub(committed[prev]))
+		}
+		prev = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(r.extraction) != len(args) {
+		return nil, fmt.Errorf("%d documents in the catalog, %d enqueued", len(r.extraction), len(args))
+	}
+	return r, nil
 }
