@@ -5,7 +5,7 @@
 // number of workers (zipin worker) claim jobs, extract each document in an
 // isolated child process (pipeline.Documents), write its rows through a Sink,
 // then record it in the catalog and complete the job in one transaction
-// (Worker.record, catalog.Catalog.RecordWith). docs/scale-out.md
+// (package queue/worker, catalog.Catalog.RecordWith). docs/scale-out.md
 // tells the job's life and what happens on each failure.
 //
 // River, not code of ours, does the distributed part: claiming (FOR UPDATE

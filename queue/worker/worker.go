@@ -2,8 +2,8 @@
 // machines (zipin worker, zipin ingest --catalog, the harvester's queue): a
 // River worker of package queue's KindExtract jobs that extracts each
 // document in an isolated child process (pipeline.Documents), writes its
-// rows through a Sink and records it in the catalog, then completes the
-// job. It is apart from package queue because the import of one machine
+// rows through a Sink, and records it in the catalog and completes the job
+// in one transaction (Worker.record, Worker.prepare). It is apart from package queue because the import of one machine
 // (pipeline.Ingest) runs its documents as jobs of the same queue, so
 // pipeline uses queue, and this worker uses pipeline.
 package worker
