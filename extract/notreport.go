@@ -140,7 +140,7 @@ func isJSONLines(text []byte, complete bool) bool {
 }
 
 func isSVG(text []byte) bool {
-	head := bytes.ToLower(text[:min(len(text), 1024)])
+	head := asciiLower(text[:min(len(text), 1024)])
 	head = bytes.TrimLeft(head, " \t\r\n")
 	return bytes.HasPrefix(head, []byte("<svg")) || bytes.HasPrefix(head, []byte("<?xml")) && bytes.Contains(head, []byte("<svg"))
 }

@@ -134,3 +134,29 @@ func TestNotAReportOnThisRepository(t *testing.T) {
 	}
 	t.Logf("%d files checked", n)
 }
+
+// Tag names are matched ASCII case-insensitively, after a BOM, blanks and
+// comments; Chinese text around them is left as it is.
+func TestHTMLAndSVGHeadsInAnyCase(t *testing.T) {
+	for _, c := range []struct {
+		head       string
+		html, svg  bool
+		notAReport string
+	}{
+		{head: "\xef\xbb\xbf  <!-- 门户 -->\n<HTML lang=\"zh\"><body>绩效自评</body></HTML>", html: true},
+		{head: "<?XML version=\"1.0\"?>\n<Html>", html: true},
+		{head: "<?xml version=\"1.0\"?>\n<SVG xmlns=\"http://www.w3.org/2000/svg\">图</SVG>", svg: true, notAReport: "an SVG image"},
+		{head: "  <Svg width=\"10\"></Svg>", svg: true, notAReport: "an SVG image"},
+		{head: "一、部门基本情况 <HTML> 不在开头\n二、绩效目标\n三、自评结论\n", html: false},
+	} {
+		if got := looksLikeHTML([]byte(c.head)); got != c.html {
+			t.Errorf("looksLikeHTML(%q) = %v, want %v", c.head, got, c.html)
+		}
+		if got := isSVG([]byte(c.head)); got != c.svg {
+			t.Errorf("isSVG(%q) = %v, want %v", c.head, got, c.svg)
+		}
+		if got := NotAReport([]byte(c.head), true); got != c.notAReport {
+			t.Errorf("NotAReport(%q) = %q, want %q", c.head, got, c.notAReport)
+		}
+	}
+}
