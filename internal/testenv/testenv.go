@@ -12,8 +12,8 @@
 //	ZIPIN_S3_SECRET_KEY, ZIPIN_S3_REGION (default us-east-1)
 //	                  an S3-compatible server on loopback (scripts/test.sh
 //	                  starts versitygw and sets them)
-//	CI=...            a missing corpus or server fails the tests that need it
-//	                  instead of skipping them
+//	CI=...            a missing corpus, server or program (Missing, Tool) fails
+//	                  the tests that need it instead of skipping them
 package testenv
 
 import (
@@ -23,7 +23,9 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,6 +90,34 @@ func Corpus(t testing.TB, sub string) string {
 		t.Skipf("corpus not present: %v (set ZIPIN_CORPUS to the shared corpus)", err)
 	}
 	return p
+}
+
+// Missing ends a test that needs something this machine lacks: it is
+// skipped with the message (format and args as in fmt.Sprintf), which should
+// say what to install or set, or fails with it when CI is set: a CI run whose
+// tests all skipped would report ok having checked nothing.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	why := fmt.Sprintf(format, args...)
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s (CI is set, so a missing dependency fails rather than skips)", why)
+	}
+	t.Skip(why)
+}
+
+// Tool returns the path of the first of names found on PATH (alternatives
+// of one program, as chromium and google-chrome). When none is there the
+// test ends through Missing, naming the programs and pkg, the Debian
+// package(s) that install them ("poppler-utils").
+func Tool(t testing.TB, pkg string, names ...string) string {
+	t.Helper()
+	for _, n := range names {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	Missing(t, "%s not found on PATH (Debian: apt-get install %s)", strings.Join(names, " or "), pkg)
+	return ""
 }
 
 // Slow skips the test unless ZIPIN_SLOW=1; why says what makes it slow.
