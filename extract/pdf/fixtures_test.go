@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"zipin/extract/doc"
+	"zipin/internal/testenv"
 )
 
 const fixtureDir = "../../testdata/pdf"
@@ -361,7 +362,7 @@ func TestOCR(t *testing.T) {
 	})
 	t.Run("tesseract", func(t *testing.T) {
 		if err := ocrTools(); err != nil {
-			t.Skipf("OCR tools unavailable (%v): %s", err, ocrInstall)
+			testenv.Missing(t, "OCR tools unavailable (%v): %s", err, ocrInstall)
 		}
 		d, err := Read(context.Background(), "scan.pdf", data)
 		if err != nil {

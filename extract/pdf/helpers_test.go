@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"unicode"
 
 	"zipin/extract/doc"
+	"zipin/internal/testenv"
 )
 
 // cjkOf keeps only Han characters: the comparison the corpus defines.
@@ -59,10 +61,32 @@ func readFile(t testing.TB, path string) *doc.Document {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	d, err := Read(ctx, path, data)
+	needTools(t, path, d, err)
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
 	return d
+}
+
+// needTools ends the test through testenv.Missing (a skip, or a failure
+// when CI is set) when reading name showed that the document needs a
+// program this machine lacks: a quarantine of kind doc.ErrToolMissing
+// (tesseract for a scanned document, qpdf for an AES-256 variant zipin's own
+// decryption does not handle), or a warning that a page went without OCR,
+// whose text is then missing. Both messages name the Debian packages.
+func needTools(t testing.TB, name string, d *doc.Document, err error) {
+	t.Helper()
+	if errors.Is(err, doc.ErrToolMissing) {
+		testenv.Missing(t, "%s: %v", name, err)
+	}
+	if d == nil {
+		return
+	}
+	for _, w := range d.Warnings {
+		if strings.Contains(w, ocrInstall) {
+			testenv.Missing(t, "%s: %s", name, w)
+		}
+	}
 }
 
 func methods(d *doc.Document) []string {

@@ -44,6 +44,7 @@ func TestWild(t *testing.T) {
 				t.Skip(err)
 			}
 			d, err := Read(context.Background(), c.file, data)
+			needTools(t, c.file, d, err)
 			if c.want == "" && c.why != "" && err != nil {
 				var u *doc.Unreadable
 				if !errors.As(err, &u) || !strings.Contains(u.Error(), c.why) {
