@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"zipin/internal/testenv"
 	"zipin/query/fixture"
 )
 
@@ -22,19 +22,11 @@ import (
 // tracked file.
 const screenshot = "../testdata/review/review.png"
 
-// browser starts headless Chromium, or skips the test when there is none.
+// browser starts headless Chromium; without it the test skips, or fails
+// when CI is set (testenv.Tool).
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	var exe string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			exe = p
-			break
-		}
-	}
-	if exe == "" {
-		t.Skip("Chromium is not installed, so the review page is not tested in a browser (Debian: apt-get install chromium)")
-	}
+	exe := testenv.Tool(t, "chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
 	t.Cleanup(cancel)
 	actx, acancel := chromedp.NewExecAllocator(ctx,

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"zipin/extract/doc"
+	"zipin/internal/testenv"
 )
 
 func unreadable(t *testing.T, err error) string {
@@ -44,8 +45,9 @@ func TestEncrypted(t *testing.T) {
 }
 
 func needSoffice(t *testing.T) {
+	t.Helper()
 	if Soffice() == "" {
-		t.Skip("soffice (LibreOffice) is not installed: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui")
+		testenv.Missing(t, "soffice (LibreOffice) is not installed: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui")
 	}
 }
 
