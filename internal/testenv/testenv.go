@@ -84,10 +84,7 @@ func Corpus(t testing.TB, sub string) string {
 	t.Helper()
 	p := CorpusPath(sub)
 	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus missing in CI: %v (set ZIPIN_CORPUS)", err)
-		}
-		t.Skipf("corpus not present: %v (set ZIPIN_CORPUS to the shared corpus)", err)
+		Missing(t, "corpus not present: %v (set ZIPIN_CORPUS to the shared corpus)", err)
 	}
 	return p
 }
@@ -158,10 +155,7 @@ func S3(t testing.TB) *S3Server {
 		Region:    os.Getenv("ZIPIN_S3_REGION"),
 	}
 	if s.Endpoint == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no S3 server in CI: ZIPIN_S3_ENDPOINT is unset (scripts/test.sh starts one)")
-		}
-		t.Skip("no S3 server: set ZIPIN_S3_ENDPOINT, ZIPIN_S3_ACCESS_KEY and ZIPIN_S3_SECRET_KEY (scripts/test.sh starts versitygw)")
+		Missing(t, "no S3 server: set ZIPIN_S3_ENDPOINT, ZIPIN_S3_ACCESS_KEY and ZIPIN_S3_SECRET_KEY (scripts/test.sh starts versitygw)")
 	}
 	if s.Region == "" {
 		s.Region = "us-east-1"
