@@ -12,8 +12,10 @@
 #   nodejs-polars (npm)            runs the analysts' queries of docs/scale-out.md
 #                                  on that server (scripts/lib/polars.sh)
 #
-# Tests that need one of these skip with a message when it is missing, so a
-# machine without root still runs the rest.
+# Tests that need one of these skip with a message naming the package when it
+# is missing (a corpus document that needs tesseract skips alone), so a
+# machine without root still runs the rest; with CI set they fail instead
+# (internal/testenv's Missing and Tool).
 #
 # The default `go test ./...` leaves out the slow, thorough tests (SIGKILL at
 # random points of an import, LibreOffice conversions repeated per format,
@@ -49,7 +51,7 @@ if [ ${#need[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "not installing ${need[*]} (needs root and apt-get); the tests that use them will skip"
+    echo "not installing ${need[*]} (needs root and apt-get); the tests that use them will skip (fail in CI)"
   fi
 fi
 
