@@ -23,7 +23,16 @@
 // -queue-out s3://bucket/prefix writes to object storage (AWS_ENDPOINT_URL
 // and the other standard variables) instead of a local folder.
 //
-//	go run ./cmd/zipin-bench -queue [-docs 40 -pages 12 -pdf-copies 3] [-workers 1,2,4]
+// Its corpus is by default issue 16's shape: -reports 100 report PDFs of
+// -report-pages 10-45 pages (about 27 on average), rendered once by
+// Chromium and LibreOffice from the fixtures' report pages and cached
+// under -cache (reports.go). -corpus small is the bench's earlier corpus,
+// generated 12-page text documents and copies of the 1-3-page fixture
+// PDFs: the worst case for the ratios, whose denominator is one cheap
+// document's extraction.
+//
+//	go run ./cmd/zipin-bench -queue [-reports 100 -report-pages 10-45 -seed 1] [-workers 1,2,4]
+//	go run ./cmd/zipin-bench -queue -corpus small [-docs 40 -pages 12 -pdf-copies 3]
 //
 // It is a separate command, not a test, so CI's test run never pays for it.
 package main
@@ -66,6 +75,11 @@ func main() {
 		postgres   = fs.String("postgres", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "-queue: the PostgreSQL server (a fresh database per run)")
 		queueOut   = fs.String("queue-out", "", "-queue: the dataset, s3://bucket/prefix (default: local folders in the work folder)")
 		workers    = fs.String("workers", "1,2,4", "-queue: the numbers of worker processes to measure")
+		corpusKind = fs.String("corpus", "reports", "-queue: reports (multi-page report PDFs, issue 16's shape) or small (generated text and the tiny fixture PDFs: the worst case)")
+		reports    = fs.Int("reports", 100, "-queue -corpus reports: report PDFs to render")
+		repPages   = fs.String("report-pages", "10-45", "-queue -corpus reports: each report's length in pages, drawn uniformly from this range")
+		seed       = fs.Uint64("seed", 1, "-queue -corpus reports: seed of the reports' lengths and contents (the corpus is cached per seed)")
+		cacheDir   = fs.String("cache", defaultCache(), "-queue -corpus reports: where rendered corpora are kept between runs")
 	)
 	fs.Parse(os.Args[1:])
 	if *queueMode {
@@ -79,9 +93,13 @@ func main() {
 			*pdfCopies = 3
 		}
 		counts, err := parseCounts(*workers)
+		var c queueCorpus
+		if err == nil {
+			c, err = parseCorpus(*corpusKind, *repPages, *reports, *seed, *cacheDir, *docs, *pages, *pdfCopies)
+		}
 		if err == nil {
 			err = withZipin(*root, *dir, *zipin, func(dir, zipin string) error {
-				return queueBench(*root, dir, zipin, *postgres, *queueOut, *docs, *pages, *pdfCopies, counts)
+				return queueBench(*root, dir, zipin, *postgres, *queueOut, c, counts)
 			})
 		}
 		if err != nil {
@@ -255,9 +273,13 @@ func varyAmounts(text string, k int) string {
 	})
 }
 
-func makeText(root, dir string, docs, pages int) (int, error) {
+// textGlobs are the text fixtures makeText's documents are made of.
+var textGlobs = []string{"samples/*.txt", "testdata/text/*.txt", "testdata/selfeval/*.txt"}
+
+// textBases are the UTF-8 text fixtures matching globs under root, sorted.
+func textBases(root string, globs []string) ([]string, error) {
 	var bases []string
-	for _, pat := range []string{"samples/*.txt", "testdata/text/*.txt", "testdata/selfeval/*.txt"} {
+	for _, pat := range globs {
 		m, _ := filepath.Glob(filepath.Join(root, pat))
 		for _, p := range m {
 			b, err := os.ReadFile(p)
@@ -268,9 +290,17 @@ func makeText(root, dir string, docs, pages int) (int, error) {
 		}
 	}
 	if len(bases) == 0 {
-		return 0, fmt.Errorf("no UTF-8 text fixtures under %s", root)
+		return nil, fmt.Errorf("no UTF-8 text fixtures under %s", root)
 	}
 	sort.Strings(bases)
+	return bases, nil
+}
+
+func makeText(root, dir string, docs, pages int) (int, error) {
+	bases, err := textBases(root, textGlobs)
+	if err != nil {
+		return 0, err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, err
 	}

@@ -63,20 +63,89 @@ type slotRun struct {
 	rest       []time.Duration // attempted_at to the end of the rows, less extraction
 }
 
+// queueCorpus is the -queue mode's corpus: reports (reportSpec, rendered
+// into cache) or, with small set, makeText's and makePDF's.
+type queueCorpus struct {
+	small                  bool
+	docs, pages, pdfCopies int // small
+	spec                   reportSpec
+	cache                  string
+}
+
+// parseCorpus checks the -corpus flags.
+func parseCorpus(kind, pageRange string, reports int, seed uint64, cache string, docs, pages, pdfCopies int) (queueCorpus, error) {
+	c := queueCorpus{docs: docs, pages: pages, pdfCopies: pdfCopies, cache: cache}
+	switch kind {
+	case "small":
+		c.small = true
+		return c, nil
+	case "reports":
+	default:
+		return c, fmt.Errorf("-corpus %q: want reports or small", kind)
+	}
+	lo, hi, ok := strings.Cut(pageRange, "-")
+	a, err1 := strconv.Atoi(strings.TrimSpace(lo))
+	b, err2 := strconv.Atoi(strings.TrimSpace(hi))
+	if !ok || err1 != nil || err2 != nil || a < 1 || b < a {
+		return c, fmt.Errorf("-report-pages %q: want a range like 10-45", pageRange)
+	}
+	if reports < 1 {
+		return c, fmt.Errorf("-reports %d: want at least 1", reports)
+	}
+	if cache == "" {
+		return c, fmt.Errorf("-cache: no cache folder (set -cache, or HOME or XDG_CACHE_HOME)")
+	}
+	c.spec = reportSpec{docs: reports, minPages: a, maxPages: b, seed: seed}
+	return c, nil
+}
+
+// defaultCache is the rendered corpora's default home: the user's cache
+// folder, so that a temporary work folder does not take them with it.
+func defaultCache() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "zipin-bench")
+}
+
+// build makes or finds the corpus and returns its folder and a one-line
+// description for the output's header.
+func (c queueCorpus) build(root, dir string) (string, string, error) {
+	if c.small {
+		corpus := filepath.Join(dir, "corpus")
+		textPages, err := makeText(root, filepath.Join(corpus, "text"), c.docs, c.pages)
+		if err != nil {
+			return "", "", err
+		}
+		nPDF, pdfPages, err := makePDF(root, filepath.Join(corpus, "pdf"), c.pdfCopies)
+		if err != nil {
+			return "", "", err
+		}
+		return corpus, fmt.Sprintf("small (worst case): %d documents, %d pages (%d text documents × %d pages, %d copies of the fixture PDFs with %d pages)",
+			c.docs+nPDF, textPages+pdfPages, c.docs, c.pages, nPDF, pdfPages), nil
+	}
+	r, err := reportCorpusDir(root, c.cache, c.spec)
+	if err != nil {
+		return "", "", err
+	}
+	how := "rendered"
+	if r.cached {
+		how = "cached"
+	}
+	return r.dir, fmt.Sprintf("reports: %d report PDFs, %d pages (%.1f a document; %d–%d drawn with seed %d; %d Chromium, %d LibreOffice), %s in %s",
+		r.docs, r.pages, float64(r.pages)/float64(r.docs), c.spec.minPages, c.spec.maxPages, c.spec.seed,
+		r.byProducer["chromium"], r.byProducer["libreoffice"], how, r.dir), nil
+}
+
 // queueBench runs the -queue mode; see the package comment.
-func queueBench(root, dir, zipin, server, out string, docs, pages, pdfCopies int, counts []int) error {
+func queueBench(root, dir, zipin, server, out string, qc queueCorpus, counts []int) error {
 	ctx := context.Background()
-	corpus := filepath.Join(dir, "corpus")
-	textPages, err := makeText(root, filepath.Join(corpus, "text"), docs, pages)
+	corpus, about, err := qc.build(root, dir)
 	if err != nil {
 		return err
 	}
-	nPDF, pdfPages, err := makePDF(root, filepath.Join(corpus, "pdf"), pdfCopies)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("corpus: %d documents (%d text documents × %d pages = %d pages, %d PDFs with %d pages)\n",
-		docs+nPDF, docs, pages, textPages, nPDF, pdfPages)
+	fmt.Println("corpus:", about)
 	args, err := identify(corpus)
 	if err != nil {
 		return err
@@ -119,6 +188,7 @@ func queueBench(root, dir, zipin, server, out string, docs, pages, pdfCopies int
 	}
 	fmt.Fprintf(w, "\nzipin %s, %d CPUs, load average %s; queue: PostgreSQL %s, dataset: %s\n",
 		strings.TrimSpace(version(zipin)), numCPU(), loadavg(), redactURL(server), where)
+	fmt.Fprintf(w, "corpus: %s\n", about)
 	fmt.Fprintf(w, "%-40s %6s %6s %8s %8s %10s\n", "run", "docs", "pages", "seconds", "CPU s", "pages/s")
 	fmt.Fprintf(w, "%-40s %6d %6d %8.2f %8.2f %10.1f\n", fmt.Sprintf("zipin ingest --jobs %d (one machine)", numCPU()),
 		single.docs, single.pages, single.wall.Seconds(), single.cpu.Seconds(), float64(single.pages)/single.wall.Seconds())
