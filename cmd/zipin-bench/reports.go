@@ -149,8 +149,10 @@ var reportTitles = []string{
 
 // sectionPages estimates how many pages a section prints on: the long
 // forms and the long paragraph (over 4,000 bytes of HTML) take two in
-// Chromium, the rest one. Only the documents' lengths depend on it; the
-// corpus's page count is pdfinfo's.
+// Chromium, the rest one (LibreOffice prints some documents a few pages
+// shorter: it fits some long forms on one page and drops a few breaks).
+// Only the documents' lengths depend on it; the corpus's page count is
+// pdfinfo's.
 func sectionPages(s string) int {
 	if len(s) > 4000 {
 		return 2
