@@ -166,10 +166,9 @@ func (q *Queue) openSQLite(ctx context.Context, path string) error {
 	// One connection, as River's SQLite driver asks (SQLite runs one
 	// writer at a time); immediate transactions take the write lock at
 	// BEGIN, so two processes never both read a version and both migrate.
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate")
-	if err != nil {
-		return err
-	}
+	// Its statements stay prepared (stmtCacheConn): River's queries are a
+	// few fixed texts it runs for every job.
+	db := sql.OpenDB(stmtCacheConnector{dsn: "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate"})
 	db.SetMaxOpenConns(1)
 	q.db = db
 	drv := riversqlite.New(db)
