@@ -39,7 +39,9 @@ type WorkConfig struct {
 }
 
 // LocalQueue is the River queue of the import of one machine
-// (pipeline.Ingest): its jobs are unique per doc_id within it only.
+// (pipeline.Ingest): its jobs are unique per doc_id within it only, and
+// one client works them, in the process holding the dataset's lock (on
+// SQLite without River's notification poll: aloneDriver).
 const LocalQueue = "local"
 
 // Client is a River client working this queue's KindExtract jobs.
@@ -67,7 +69,11 @@ func (q *Queue) Work(ctx context.Context, w river.Worker[ExtractArgs], cfg WorkC
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	c, err := q.newClient(&river.Config{
+	newClient := q.newClient
+	if name == LocalQueue && q.newAloneClient != nil {
+		newClient = q.newAloneClient
+	}
+	c, err := newClient(&river.Config{
 		ID:                   WorkerID(),
 		Queues:               map[string]river.QueueConfig{name: {MaxWorkers: max(cfg.MaxWorkers, 1)}},
 		Workers:              ws,
