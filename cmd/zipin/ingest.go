@@ -75,7 +75,8 @@ install), worked by this process and completed once its rows are committed; zipi
 the queue. The catalog there records every document; a re-run skips what is done (see zipin
 status), and an interrupted run (even kill -9) resumes where it stopped: the next run, which holds
 the dataset's lock, takes up the jobs the killed one left at once. In folders, names starting
-with "." and _catalog.sqlite* are left out and listed; a file named on the command line is always read.
+with ".", _catalog.sqlite* and files that are no report (source code, JSON, images, archives,
+programs) are left out and listed; a file named on the command line is always read.
 
 Exit status: 0 every document extracted; 1 some documents quarantined or failed (reasons printed),
 the rest written; 2 usage error, nothing written; 3 the run failed at run time (disk full, I/O) —

@@ -61,8 +61,8 @@ and a retry overwrites it, so the dataset holds each document once. SIGTERM or S
 worker from taking jobs; it finishes the documents in hand and exits 0 (a second signal gives them
 up, to be tried again by any worker). See docs/scale-out.md.
 
-Exit status: 0 stopped by SIGTERM or SIGINT; 2 usage error; 3 the queue or dataset cannot be
-opened.`,
+Exit status: 0 stopped by SIGTERM or SIGINT; 2 usage error, or --out refused (a folder of batch
+files, a bucket that does not exist); 3 the queue, catalog or dataset cannot be opened.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runWorker(cmd.Context(), streamsOf(cmd), opts)
