@@ -38,10 +38,7 @@ func runIngestQueue(ctx context.Context, s streams, opts ingestOptions, args []s
 		RescueAfter: opts.RescueAfter, Timeout: opts.Timeout, WorkerMemoryMB: opts.WorkerMemoryMB,
 		MaxInputMB: opts.MaxInputMB, MaxFactsPerPage: opts.MaxFactsPerPage, Verbose: opts.Verbose, named: args})
 	if err != nil {
-		if isConfigError(err) {
-			return usageErr(err) // OpenSink refused --out: nothing written
-		}
-		return &exitError{code: exitFailure, err: err}
+		return openErr(err)
 	}
 	defer qw.close()
 

@@ -58,6 +58,21 @@ func isConfigError(err error) bool {
 	return errors.As(err, &le) || errors.As(err, &nb)
 }
 
+// openErr is the exit status of a per-document writer (zipin worker, ingest
+// --catalog) that could not open its queue, catalog or dataset: 2 for an
+// --out refused (nothing written), 75 for a folder a batch writer holds
+// (its Sink's shared lock refused: try again later, as a second batch
+// writer is told), else 3.
+func openErr(err error) error {
+	if isConfigError(err) {
+		return usageErr(err)
+	}
+	if le := (*dataset.LockedError)(nil); errors.As(err, &le) {
+		return &exitError{code: exitBusy, err: err}
+	}
+	return &exitError{code: exitFailure, err: err}
+}
+
 // usageErr marks err as a usage or configuration problem (exit 2).
 func usageErr(err error) error { return &exitError{code: exitUsage, err: err} }
 

@@ -128,6 +128,17 @@ func TestBusyAndUsageExitStatus(t *testing.T) {
 	if code != 75 || !strings.Contains(stderr, "another zipin process is writing it") {
 		t.Errorf("ingest into a locked dataset: exit %d, %s; want 75", code, stderr)
 	}
+	// The per-document writers too: their Sink's shared lock is refused
+	// while a batch writer holds the folder.
+	q := "sqlite:" + filepath.Join(t.TempDir(), "q.sqlite")
+	for _, args := range [][]string{
+		{"worker", "--catalog", q, "--out", out},
+		{"ingest", "--catalog", q, "--out", out, "--enqueue-only", "../../testdata/text/varied"},
+	} {
+		if _, stderr, code := run(t, args...); code != 75 || !strings.Contains(stderr, "another zipin process is writing it") {
+			t.Errorf("%s into a locked dataset: exit %d, %s; want 75", strings.Join(args, " "), code, stderr)
+		}
+	}
 	// compact needs a dataset: the built-in samples, then the lock.
 	ds := t.TempDir()
 	if _, stderr, code := run(t, "ingest", "--out", ds); code != 0 {

@@ -62,7 +62,8 @@ worker from taking jobs; it finishes the documents in hand and exits 0 (a second
 up, to be tried again by any worker). See docs/scale-out.md.
 
 Exit status: 0 stopped by SIGTERM or SIGINT; 2 usage error, or --out refused (a folder of batch
-files, a bucket that does not exist); 3 the queue, catalog or dataset cannot be opened.`,
+files, a bucket that does not exist); 3 the queue, catalog or dataset cannot be opened; 75 a batch
+writer (zipin ingest without --catalog, compact) holds the --out folder: try again later.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runWorker(cmd.Context(), streamsOf(cmd), opts)
@@ -90,10 +91,7 @@ func runWorker(ctx context.Context, s streams, opts workerOptions) error {
 	defer stop()
 	qw, err := openQueueWorker(ctx, s, opts)
 	if err != nil {
-		if isConfigError(err) {
-			return usageErr(err) // OpenSink refused --out: nothing written
-		}
-		return &exitError{code: exitFailure, err: err}
+		return openErr(err)
 	}
 	defer qw.close()
 	fmt.Fprintf(s.stderr, "worker %s: taking jobs from %s, writing %s (SIGTERM stops it)\n", queue.WorkerID(), qw.cat.Path, opts.Out)
