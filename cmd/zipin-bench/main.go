@@ -80,6 +80,7 @@ func main() {
 		repPages   = fs.String("report-pages", "10-45", "-queue -corpus reports: each report's length in pages, drawn uniformly from this range")
 		seed       = fs.Uint64("seed", 1, "-queue -corpus reports: seed of the reports' lengths and contents (the corpus is cached per seed)")
 		cacheDir   = fs.String("cache", defaultCache(), "-queue -corpus reports: where rendered corpora are kept between runs")
+		steady     = fs.Int("steady", 4, "-queue: also import this many varied copies of the corpus at once, for the parent's CPU per document once its start-up is spread (0: not)")
 	)
 	fs.Parse(os.Args[1:])
 	if *queueMode {
@@ -99,7 +100,7 @@ func main() {
 		}
 		if err == nil {
 			err = withZipin(*root, *dir, *zipin, func(dir, zipin string) error {
-				return queueBench(*root, dir, zipin, *postgres, *queueOut, c, counts)
+				return queueBench(*root, dir, zipin, *postgres, *queueOut, c, counts, *steady)
 			})
 		}
 		if err != nil {

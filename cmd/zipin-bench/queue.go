@@ -139,7 +139,7 @@ func (c queueCorpus) build(root, dir string) (string, string, error) {
 }
 
 // queueBench runs the -queue mode; see the package comment.
-func queueBench(root, dir, zipin, server, out string, qc queueCorpus, counts []int) error {
+func queueBench(root, dir, zipin, server, out string, qc queueCorpus, counts []int, steady int) error {
 	ctx := context.Background()
 	corpus, about, err := qc.build(root, dir)
 	if err != nil {
@@ -154,6 +154,12 @@ func queueBench(root, dir, zipin, server, out string, qc queueCorpus, counts []i
 	single, cpuSelf, cpuWorkers, err := singleIngest(zipin, filepath.Join(dir, "out-single"), corpus)
 	if err != nil {
 		return err
+	}
+	var many *steadyRun
+	if steady > 1 {
+		if many, err = steadyIngest(zipin, dir, corpus, steady); err != nil {
+			return err
+		}
 	}
 	bulkEnq, err := enqueueCost(server, bulkJobs)
 	if err != nil {
@@ -215,7 +221,71 @@ func queueBench(root, dir, zipin, server, out string, qc queueCorpus, counts []i
 	fmt.Fprintf(w, "  besides: child round trip and rows                %9s  %5.2f %%   (attempted → rows written, less extraction)\n", ms(rest), pct(rest, ext))
 	fmt.Fprintf(w, "\nsingle-machine ingest, CPU per document: parent %s, workers %s: the parent's is %.1f %% of the workers'\n",
 		ms(cpuSelf/time.Duration(max(single.docs, 1))), ms(cpuWorkers/time.Duration(max(single.docs, 1))), pct(cpuSelf, cpuWorkers))
+	if many != nil {
+		fmt.Fprintf(w, "  %d× the corpus in one import (%d documents): parent %s, workers %s a document: %.1f %%\n",
+			many.copies, many.docs, ms(many.self/time.Duration(max(many.docs, 1))), ms(many.workers/time.Duration(max(many.docs, 1))), pct(many.self, many.workers))
+		// What the documents beyond the first corpus cost: the run's
+		// start-up (migrations, the segmenter, the heap's first growth)
+		// is in both runs and drops out. It is what an import of
+		// millions of documents pays per document, so it is the ratio
+		// that predicts the ceiling on many cores.
+		n := time.Duration(max(many.docs-single.docs, 1))
+		ds, dw := (many.self-cpuSelf)/n, (many.workers-cpuWorkers)/n
+		fmt.Fprintf(w, "  steady state (the extra %d documents' CPU):    parent %s, workers %s a document: %.1f %%   (goal: under 5 %%)\n",
+			many.docs-single.docs, ms(ds), ms(dw), pct(ds, dw))
+	}
 	return nil
+}
+
+// steadyRun is one import of several varied copies of a corpus.
+type steadyRun struct {
+	copies, docs  int
+	self, workers time.Duration
+}
+
+// steadyIngest imports copies varied copies of every file of corpus at
+// once (each copy's bytes differ, so each is a document of its own) and
+// returns the CPU of the import process and of its workers.
+func steadyIngest(zipin, dir, corpus string, copies int) (*steadyRun, error) {
+	many := filepath.Join(dir, "corpus-steady")
+	err := filepath.WalkDir(corpus, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(corpus, p)
+		if err != nil {
+			return err
+		}
+		for c := 0; c < copies; c++ {
+			v := b
+			if strings.HasSuffix(p, ".pdf") {
+				v = varyPDF(b, 1000+c)
+			} else {
+				// Trailing blank lines: new bytes, the same text.
+				v = append(append([]byte(nil), b...), strings.Repeat("\n", c+1)...)
+			}
+			dst := filepath.Join(many, fmt.Sprintf("copy%d", c), rel)
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(dst, v, 0o644); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	m, self, workers, err := singleIngest(zipin, filepath.Join(dir, "out-steady"), many)
+	if err != nil {
+		return nil, err
+	}
+	return &steadyRun{copies: copies, docs: m.docs, self: self, workers: workers}, nil
 }
 
 func numCPU() int { return runtime.NumCPU() }
