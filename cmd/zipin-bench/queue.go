@@ -395,27 +395,12 @@ func singleIngest(zipin, out, corpus string) (*measure, time.Duration, time.Dura
 // measures it from River's timestamps and the catalog.
 func queueImport(zipin, server, out string, args []queue.ExtractArgs, n int) (*queueRun, error) {
 	ctx := context.Background()
-	u, drop, err := freshDatabase(server)
+	u, q, enqueue, done, err := enqueueFresh(ctx, server, args)
 	if err != nil {
 		return nil, err
 	}
-	defer drop()
-	q, err := queue.Open(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	defer q.Close()
-	r := &queueRun{workers: n, docs: len(args)}
-	// A connection made first, as a long-running enqueuer has one: the
-	// timer measures inserting, not dialling.
-	if _, err := q.Counts(ctx); err != nil {
-		return nil, err
-	}
-	start := time.Now()
-	if _, err := q.Enqueue(ctx, args); err != nil {
-		return nil, err
-	}
-	r.enqueue = time.Since(start)
+	defer done()
+	r := &queueRun{workers: n, docs: len(args), enqueue: enqueue}
 
 	var cmds []*exec.Cmd
 	var logs []*bytes.Buffer
@@ -558,26 +543,12 @@ func (s *timedSink) PutDocument(ctx context.Context, b *schema.Batch) error {
 // PostgreSQL the completion is sent while the rows are still being
 // written, and stamped then.
 func perDocument(ctx context.Context, zipin, server, out string, args []queue.ExtractArgs) (*slotRun, error) {
-	u, drop, err := freshDatabase(server)
+	u, q, enqueue, done, err := enqueueFresh(ctx, server, args)
 	if err != nil {
 		return nil, err
 	}
-	defer drop()
-	q, err := queue.Open(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	defer q.Close()
-	r := &slotRun{docs: len(args)}
-	// A connection made first, as a long-running enqueuer has one.
-	if _, err := q.Counts(ctx); err != nil {
-		return nil, err
-	}
-	start := time.Now()
-	if _, err := q.Enqueue(ctx, args); err != nil {
-		return nil, err
-	}
-	r.enqueue = time.Since(start)
+	defer done()
+	r := &slotRun{docs: len(args), enqueue: enqueue}
 	cat, err := catalog.OpenURL(ctx, u)
 	if err != nil {
 		return nil, err
@@ -650,4 +621,30 @@ func perDocument(ctx context.Context, zipin, server, out string, args []queue.Ex
 		return nil, fmt.Errorf("%d documents in the catalog, %d enqueued", len(r.extraction), len(args))
 	}
 	return r, nil
+}
+
+// enqueueFresh makes a fresh queue database on server, enqueues args in one
+// Queue.Enqueue and times that call, after a first connection made
+// untimed, as a long-running enqueuer has one (the timer measures
+// inserting, not dialling). done closes the queue and drops the database.
+func enqueueFresh(ctx context.Context, server string, args []queue.ExtractArgs) (u string, q *queue.Queue, enqueue time.Duration, done func(), err error) {
+	u, drop, err := freshDatabase(server)
+	if err != nil {
+		return "", nil, 0, nil, err
+	}
+	if q, err = queue.Open(ctx, u); err != nil {
+		drop()
+		return "", nil, 0, nil, err
+	}
+	done = func() { q.Close(); drop() }
+	if _, err = q.Counts(ctx); err == nil {
+		start := time.Now()
+		_, err = q.Enqueue(ctx, args)
+		enqueue = time.Since(start)
+	}
+	if err != nil {
+		done()
+		return "", nil, 0, nil, err
+	}
+	return u, q, enqueue, done, nil
 }
